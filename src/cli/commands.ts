@@ -1,0 +1,7 @@
+import type { Command } from "./command.ts";
+
+/**
+ * Every built subcommand, in the order `--help` lists them. A command appears here only once it
+ * works: planned but unbuilt commands are not listed.
+ */
+export const commands: Command[] = [];

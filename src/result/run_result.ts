@@ -1,0 +1,175 @@
+/**
+ * RunResult: the versioned JSON document one scenario run produces. Every reporter (JSON,
+ * Markdown, JUnit, HTML, compare) reads only this. Field names follow the seed design's
+ * Appendix B (snake_case) and extend it. Times in ms unless a name says otherwise.
+ */
+export const RUN_RESULT_SCHEMA_VERSION = 1;
+
+export type RunStatus = "passed" | "failed" | "skipped" | "invalid" | "interrupted";
+
+/** Percentiles of one HDR histogram, in milliseconds. */
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Stats of one slice of traffic: an operation, optionally within a tenant and/or a phase. */
+export interface TrafficStats {
+  operation: string; // "search" | "insert" | "update" | "delete" | "metadata" | "all"
+  tenant?: string;
+  phase?: string;
+  requests: number;
+  successful: number;
+  failed: number;
+  dropped: number;
+  errors_by_class: Record<string, number>;
+  /** Completion − intended send time (coordinated-omission free). */
+  latency_ms: LatencySummary;
+  /** Completion − actual send time. */
+  service_time_ms: LatencySummary;
+  /** HDR histograms (microseconds), base64 of hdr-histogram-js encodeIntoCompressedBase64. */
+  histograms: { latency_us: string; service_time_us: string };
+}
+
+/** One second of the run. `t` is seconds since the start of the measured load. */
+export interface SecondPoint {
+  t: number;
+  offered: number;
+  achieved: number;
+  successful: number;
+  dropped: number;
+  errors: Record<string, number>;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface ResourcePoint {
+  t: number;
+  target_rss_mb: number | null;
+  target_cpu_percent: number | null;
+  generator_rss_mb: number;
+  generator_cpu_percent: number;
+  event_loop_lag_ms: number;
+}
+
+export interface Phase {
+  name: string;
+  start_s: number;
+  end_s: number;
+}
+
+export interface CriterionResult {
+  /** The expression as written in the scenario, e.g. "p95(search) < 25ms". */
+  expression: string;
+  metric: string;
+  comparator: "<" | "<=" | ">" | ">=" | "==" | "!=";
+  threshold: number;
+  observed: number | null;
+  unit: string;
+  passed: boolean;
+  /** Why it failed or could not be evaluated, when it did not pass. */
+  reason?: string;
+}
+
+export interface Environment {
+  akibench_version: string;
+  git_commit: string | null;
+  deno_version: string;
+  v8_version: string;
+  typescript_version: string;
+  os: string;
+  arch: string;
+  cpu_model: string;
+  cpu_count: number;
+  memory_gb: number;
+}
+
+export interface RunResult {
+  schema_version: typeof RUN_RESULT_SCHEMA_VERSION;
+  /** Scenario id (file stem), e.g. "baseline". */
+  scenario_id: string;
+  /** Human title, e.g. "Baseline Performance". */
+  scenario: string;
+  description: string;
+  /** "smoke" or "full". */
+  profile: string;
+  status: RunStatus;
+  /** Why the run was skipped, invalid or interrupted. */
+  status_reason?: string;
+  seed: number;
+  scenario_hash: string;
+  start_time: string;
+  end_time: string;
+  duration_seconds: number;
+  total_requests: number;
+  successful_requests: number;
+  failed_requests: number;
+  dropped_requests: number;
+  error_rate: number;
+  latency_ms: { p50: number; p90: number; p95: number; p99: number; max: number };
+  throughput: { average_qps: number; peak_qps: number; offered_qps: number };
+  memory_mb: { start: number; end: number; peak: number; growth_per_min: number } | null;
+  cpu_percent: { average: number; peak: number } | null;
+  success_criteria: { passed: boolean; failures: string[]; results: CriterionResult[] };
+  /** Per operation across all tenants and phases (operation "all" first). */
+  operations: TrafficStats[];
+  /** Per tenant × operation, when the scenario has tenants. */
+  tenants: TrafficStats[];
+  /** Per phase × operation, when the load profile has named phases. */
+  phases: TrafficStats[];
+  phase_windows: Phase[];
+  recall: {
+    k: number;
+    samples: number;
+    overall: number | null;
+    series: { t: number; recall: number; samples: number }[];
+  } | null;
+  integrity: {
+    checked: number;
+    missing: number;
+    corrupted: number;
+    resurrected: number;
+    corruption: number;
+  } | null;
+  generator: {
+    valid: boolean;
+    reason?: string;
+    schedule_lag_ms: LatencySummary;
+    event_loop_lag_p99_ms: number;
+  };
+  series: {
+    per_second: SecondPoint[];
+    resources: ResourcePoint[];
+    /** Target /metrics gauges over time, e.g. tier counts or circuit-breaker state. */
+    target_metrics: Record<string, { t: number; value: number }[]>;
+  };
+  dataset: {
+    name: string;
+    hash: string;
+    size: number;
+    dimension: number;
+    metric: string;
+    queries: number;
+    k: number;
+  };
+  target: { name: string; version: string; url: string | null };
+  environment: Environment;
+}
+
+/** What `deno task bench` writes next to the per-scenario results. */
+export interface SuiteResult {
+  schema_version: typeof RUN_RESULT_SCHEMA_VERSION;
+  start_time: string;
+  end_time: string;
+  profile: string;
+  status: RunStatus;
+  runs: { scenario_id: string; status: RunStatus; file: string }[];
+}

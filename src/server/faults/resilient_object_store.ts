@@ -1,0 +1,176 @@
+import type { ObjectStore } from "../s3/object_store.ts";
+import { classifyS3Error, type S3Failure } from "../s3/s3_failure.ts";
+import { BREAKER_STATE_CODE, type CircuitBreaker } from "./circuit_breaker.ts";
+import type { DeadLetterQueue } from "./dead_letter_queue.ts";
+import { backoffDelayMs, type RetryPolicy } from "./retry_policy.ts";
+
+/** An S3 operation that failed after the retry policy (or at once: permanent, breaker open). */
+export class S3OperationError extends Error {
+  constructor(readonly failure: S3Failure, readonly attempts: number) {
+    super(`S3 ${failure.code}${failure.status ? ` (${failure.status})` : ""}: ${failure.message}`);
+    this.name = "S3OperationError";
+  }
+}
+
+/** One object write that must not be lost: it either lands in S3 or in the dead-letter queue. */
+export interface UploadRequest {
+  collectionId: string;
+  key: string;
+  purpose: string;
+  /** Produces the bytes at (re)try time, from the local copy that stays until success. */
+  bytes: () => Promise<Uint8Array>;
+  /** Runs once the object is in S3 (e.g. removes the local copy). */
+  onUploaded?: () => Promise<void>;
+}
+
+export interface DlqRetryResult {
+  collection_id: string;
+  retried_count: number;
+  success_count: number;
+  failed_count: number;
+}
+
+const BREAKER_OPEN: S3Failure = {
+  permanent: false,
+  code: "CircuitOpen",
+  message: "circuit breaker open",
+};
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retry with backoff, circuit breaker and dead-letter queue around an ObjectStore. */
+export class ResilientObjectStore {
+  uploads = 0;
+  downloads = 0;
+  retries = 0;
+  permanentFailures = 0;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly retry: RetryPolicy,
+    readonly breaker: CircuitBreaker,
+    readonly dlq: DeadLetterQueue,
+  ) {}
+
+  /** Uploads, or dead-letters the write; resolves true when the object is in S3. */
+  async upload(request: UploadRequest): Promise<boolean> {
+    try {
+      await this.#put(request);
+      return true;
+    } catch (error) {
+      if (!(error instanceof S3OperationError)) throw error;
+      this.#deadLetter(request, error);
+      return false;
+    }
+  }
+
+  async download(key: string): Promise<Uint8Array> {
+    const bytes = await this.#withRetries(() => this.store.get(key));
+    this.downloads++;
+    return bytes;
+  }
+
+  async head(key: string): Promise<number | null> {
+    return await this.#withRetries(() => this.store.head(key));
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.#withRetries(() => this.store.delete(key));
+  }
+
+  /** Replays a collection's dead letters once each; failures go back into the queue. */
+  async retryDeadLetters(collectionId: string): Promise<DlqRetryResult> {
+    const letters = this.dlq.takeForCollection(collectionId);
+    let ok = 0;
+    for (const letter of letters) {
+      try {
+        await letter.replay();
+        ok++;
+      } catch (error) {
+        const failure = error instanceof S3OperationError ? error : new S3OperationError(
+          classifyS3Error(error),
+          0,
+        );
+        const { id: _id, failedAt: _at, ...rest } = letter;
+        this.dlq.add({
+          ...rest,
+          error: failure.message,
+          attempts: rest.attempts + failure.attempts,
+        });
+      }
+    }
+    return {
+      collection_id: collectionId,
+      retried_count: letters.length,
+      success_count: ok,
+      failed_count: letters.length - ok,
+    };
+  }
+
+  prometheusText(): string {
+    const state = this.breaker.state();
+    return [
+      "# TYPE akidb_s3_uploads_total counter",
+      `akidb_s3_uploads_total ${this.uploads}`,
+      "# TYPE akidb_s3_downloads_total counter",
+      `akidb_s3_downloads_total ${this.downloads}`,
+      "# TYPE akidb_s3_retries_total counter",
+      `akidb_s3_retries_total ${this.retries}`,
+      "# TYPE akidb_s3_permanent_failures_total counter",
+      `akidb_s3_permanent_failures_total ${this.permanentFailures}`,
+      "# TYPE akidb_dlq_size gauge",
+      `akidb_dlq_size ${this.dlq.size()}`,
+      "# TYPE akidb_circuit_breaker_state gauge",
+      `akidb_circuit_breaker_state ${BREAKER_STATE_CODE[state]}`,
+      "# TYPE akidb_circuit_breaker_error_rate gauge",
+      `akidb_circuit_breaker_error_rate ${this.breaker.errorRate()}`,
+      "# TYPE akidb_circuit_breaker_trips_total counter",
+      `akidb_circuit_breaker_trips_total ${this.breaker.trips()}`,
+      "",
+    ].join("\n");
+  }
+
+  async #put(request: UploadRequest): Promise<void> {
+    const bytes = await request.bytes();
+    await this.#withRetries(() => this.store.put(request.key, bytes));
+    this.uploads++;
+    await request.onUploaded?.();
+  }
+
+  #deadLetter(request: UploadRequest, error: S3OperationError): void {
+    this.dlq.add({
+      collectionId: request.collectionId,
+      objectKey: request.key,
+      purpose: request.purpose,
+      error: error.message,
+      permanent: error.failure.permanent,
+      attempts: error.attempts,
+      replay: () => this.#put(request),
+    });
+  }
+
+  async #withRetries<T>(op: () => Promise<T>): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      if (!this.breaker.allowRequest()) throw new S3OperationError(BREAKER_OPEN, attempt - 1);
+      try {
+        const value = await op();
+        this.breaker.recordSuccess();
+        return value;
+      } catch (error) {
+        const failure = classifyS3Error(error);
+        if (failure.permanent) {
+          // A 404 on read/head is an answer from a healthy S3, not a sign of trouble.
+          this.breaker.recordSuccess();
+          this.permanentFailures++;
+          throw new S3OperationError(failure, attempt);
+        }
+        this.breaker.recordFailure();
+        if (attempt > this.retry.maxRetries) throw new S3OperationError(failure, attempt);
+        this.retries++;
+        await sleep(backoffDelayMs(this.retry, attempt));
+      }
+    }
+  }
+}

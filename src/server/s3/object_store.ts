@@ -1,0 +1,91 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import type { FaultInjector } from "../faults/fault_injector.ts";
+import { faultInjectingHandler, type SdkHttpHandler } from "../faults/fault_http_handler.ts";
+
+/** The four object operations tiering and snapshots need. Errors are thrown as the SDK's. */
+export interface ObjectStore {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  get(key: string): Promise<Uint8Array>;
+  /** Size in bytes, or null when there is no such object. */
+  head(key: string): Promise<number | null>;
+  delete(key: string): Promise<void>;
+}
+
+export interface S3Settings {
+  endpoint: string;
+  bucket: string;
+  region?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * An S3 bucket through @aws-sdk/client-s3 (path-style). The SDK's own retries are off
+ * (maxAttempts 1): retry, backoff and the circuit breaker are the ResilientObjectStore's job.
+ * With a FaultInjector, injected latency and errors happen inside the client's HTTP path.
+ */
+export class S3ObjectStore implements ObjectStore {
+  private constructor(private readonly client: S3Client, private readonly bucket: string) {}
+
+  static async open(settings: S3Settings, faults?: FaultInjector): Promise<S3ObjectStore> {
+    const client = new S3Client({
+      endpoint: settings.endpoint,
+      region: settings.region ?? "us-east-1",
+      forcePathStyle: true,
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: settings.accessKeyId,
+        secretAccessKey: settings.secretAccessKey,
+      },
+    });
+    if (faults !== undefined) {
+      // Replaced before the first request, when the SDK resolves each command's handler.
+      const config = client.config as unknown as { requestHandler: SdkHttpHandler };
+      config.requestHandler = faultInjectingHandler(config.requestHandler, faults);
+    }
+    try {
+      await client.send(new HeadBucketCommand({ Bucket: settings.bucket }));
+    } catch {
+      await client.send(new CreateBucketCommand({ Bucket: settings.bucket }));
+    }
+    return new S3ObjectStore(client, settings.bucket);
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes }));
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if (out.Body === undefined) throw new Error(`S3 object ${key} has no body`);
+    return await out.Body.transformToByteArray();
+  }
+
+  async head(key: string): Promise<number | null> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return out.ContentLength ?? 0;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      if (status === 404) return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

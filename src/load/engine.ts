@@ -1,0 +1,350 @@
+import type { Phase, SecondPoint } from "../result/run_result.ts";
+import { TargetError } from "../targets/target.ts";
+import { EventLoopLagMonitor } from "../metrics/event_loop_lag.ts";
+import { judgeGenerator, LATE_SEND_MS } from "../metrics/generator_check.ts";
+import { initHistograms, newHistogram, recordMs, summarize } from "../metrics/histogram.ts";
+import { SecondSeries } from "../metrics/second_series.ts";
+import { TrafficRecorder } from "../metrics/traffic_recorder.ts";
+import { ArrivalSchedule } from "./arrival_schedule.ts";
+import { type Clock, realClock } from "./clock.ts";
+import { FifoQueue } from "./fifo_queue.ts";
+import type {
+  Execute,
+  LoadOutcome,
+  LoadSpec,
+  RequestFactory,
+  Stream,
+  TrafficLabel,
+} from "./load_spec.ts";
+
+/** After Ctrl-C, how long in-flight requests may still finish before they are abandoned. */
+export const INTERRUPT_GRACE_MS = 2000;
+
+/**
+ * Deno's timers fire ~1–3 ms late, so the loop only sleeps on a timer while the next arrival is
+ * further away than this; closer than that it yields one macrotask at a time (setImmediate), which
+ * lets fetch I/O run and wakes within microseconds.
+ */
+export const SPIN_WINDOW_MS = 3;
+
+/** Longest single sleep, so an interrupt or a timeout is noticed promptly at low rates. */
+const MAX_SLEEP_MS = 20;
+
+/** One stream's running counts, passed to onSecond for progress and the live view. */
+export interface StreamTotals {
+  tenant: string;
+  scheduled: number;
+  successful: number;
+  failed: number;
+  dropped: number;
+  inFlight: number;
+  queued: number;
+}
+
+export interface RunLoadOptions {
+  /** Ctrl-C: stop scheduling, wait ≤ INTERRUPT_GRACE_MS for in-flight, mark interrupted. */
+  signal?: AbortSignal;
+  /** Called when a second of the run closes, with that second's point and every stream's totals. */
+  onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
+  /** Time source (tests use a fake one). */
+  clock?: Clock;
+}
+
+interface Arrival<R> {
+  label: TrafficLabel;
+  request: R;
+  phase: string;
+  intendedMs: number;
+}
+
+interface InFlight<R> {
+  arrival: Arrival<R>;
+  state: StreamState<R>;
+  controller: AbortController;
+  sentMs: number;
+  settled: boolean;
+}
+
+interface StreamState<R> {
+  stream: Stream;
+  schedule: ArrivalSchedule;
+  nextMs: number | null;
+  index: number;
+  phaseIndex: number;
+  queue: FifoQueue<Arrival<R>>;
+  totals: StreamTotals;
+}
+
+/**
+ * Runs an open-model load: every stream's arrivals follow its rate profile whatever the server
+ * does. Latency is completion − intended time; service time is completion − actual send; schedule
+ * lag is dispatch − intended time. When a stream's in-flight limit is reached, `overflow` queues
+ * the arrival (latency still from its intended time; it times out unsent once it has waited
+ * timeoutMs) or drops it (counted, never sent). Every request gets an AbortSignal that fires after
+ * timeoutMs, and counts as class "timeout" then even if `execute` ignores the signal.
+ */
+export async function runLoad<R>(
+  spec: LoadSpec,
+  factory: RequestFactory<R>,
+  execute: Execute<R>,
+  options: RunLoadOptions = {},
+): Promise<LoadOutcome> {
+  await initHistograms();
+  const clock = options.clock ?? realClock;
+  const recorder = new TrafficRecorder();
+  const scheduleLag = newHistogram();
+  const loopLag = new EventLoopLagMonitor().start();
+  const states: StreamState<R>[] = spec.streams.map((stream, i) => {
+    const schedule = new ArrivalSchedule(stream.profile, spec.arrivals, spec.seed, i);
+    const first = schedule.next();
+    return {
+      stream,
+      schedule,
+      nextMs: first === null ? null : first * 1000,
+      index: 0,
+      phaseIndex: 0,
+      queue: new FifoQueue<Arrival<R>>(),
+      totals: {
+        tenant: stream.tenant,
+        scheduled: 0,
+        successful: 0,
+        failed: 0,
+        dropped: 0,
+        inFlight: 0,
+        queued: 0,
+      },
+    };
+  });
+  const series = new SecondSeries((point) => options.onSecond?.(point, states.map(totalsOf)));
+  // In-flight requests in send order; they share one timeout, so they expire in this order too.
+  const inFlight = new FifoQueue<InFlight<R>>();
+  let lateSends = 0;
+  let sends = 0;
+  let abandoned = false;
+
+  const startTime = new Date();
+  const t0 = clock.now();
+  const elapsed = () => clock.now() - t0;
+
+  const finish = (f: InFlight<R>, error: unknown, timedOut: boolean) => {
+    if (f.settled || abandoned) return;
+    f.settled = true;
+    const now = elapsed();
+    const errorClass = timedOut ? "timeout" : error === null ? null : classifyError(error);
+    settle(f.state, f.arrival, errorClass, now, now - f.sentMs);
+    pump(f.state);
+  };
+
+  const settle = (
+    state: StreamState<R>,
+    arrival: Arrival<R>,
+    errorClass: string | null,
+    now: number,
+    serviceMs: number | null,
+  ) => {
+    const latencyMs = now - arrival.intendedMs;
+    recorder.complete(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs);
+    series.completed(now, errorClass, latencyMs);
+    if (serviceMs !== null) state.totals.inFlight--;
+    if (errorClass === null) state.totals.successful++;
+    else state.totals.failed++;
+  };
+
+  const send = (state: StreamState<R>, arrival: Arrival<R>) => {
+    state.totals.inFlight++;
+    const f: InFlight<R> = {
+      arrival,
+      state,
+      controller: new AbortController(),
+      sentMs: elapsed(),
+      settled: false,
+    };
+    inFlight.push(f);
+    let promise: Promise<void>;
+    try {
+      promise = execute(arrival.request, f.controller.signal);
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then(() => finish(f, null, false), (error) => finish(f, error, false));
+  };
+
+  /** Starts queued arrivals while the stream has room; expired ones time out unsent. */
+  const pump = (state: StreamState<R>) => {
+    const max = state.stream.maxInFlight;
+    while (state.totals.inFlight < max && state.queue.length > 0) {
+      const arrival = state.queue.shift()!;
+      state.totals.queued--;
+      const now = elapsed();
+      if (now - arrival.intendedMs >= spec.timeoutMs) settle(state, arrival, "timeout", now, null);
+      else send(state, arrival);
+    }
+  };
+
+  const dispatch = (state: StreamState<R>, intendedMs: number) => {
+    const { label, request } = factory(state.stream, state.index++);
+    const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
+    state.totals.scheduled++;
+    series.offered(intendedMs);
+    const lagMs = elapsed() - intendedMs;
+    recordMs(scheduleLag, lagMs);
+    sends++;
+    if (lagMs > LATE_SEND_MS) lateSends++;
+    if (state.totals.inFlight < state.stream.maxInFlight && state.queue.length === 0) {
+      send(state, arrival);
+    } else if (spec.overflow === "drop") {
+      recorder.drop(label, arrival.phase);
+      series.dropped(intendedMs);
+      state.totals.dropped++;
+    } else {
+      state.queue.push(arrival);
+      state.totals.queued++;
+    }
+  };
+
+  /** Aborts and counts as timeouts the requests in flight for timeoutMs or longer. */
+  const sweep = (now: number) => {
+    for (let f = inFlight.peek(); f; f = inFlight.peek()) {
+      if (!f.settled && now - f.sentMs < spec.timeoutMs) break;
+      inFlight.shift();
+      if (!f.settled) {
+        f.controller.abort(new DOMException("request timed out", "TimeoutError"));
+        finish(f, null, true);
+      }
+    }
+  };
+
+  const interrupted = () => options.signal?.aborted === true;
+
+  // The scheduling loop: send everything due, then sleep (far) or yield (near) until the next.
+  while (!interrupted()) {
+    const now = elapsed();
+    series.advance(now);
+    sweep(now);
+    let next = Infinity;
+    for (const state of states) {
+      while (state.nextMs !== null && state.nextMs <= elapsed()) {
+        dispatch(state, state.nextMs);
+        const t = state.schedule.next();
+        state.nextMs = t === null ? null : t * 1000;
+      }
+      if (state.nextMs !== null && state.nextMs < next) next = state.nextMs;
+    }
+    if (next === Infinity) break;
+    const wait = next - elapsed();
+    if (wait > SPIN_WINDOW_MS) await clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS));
+    else await clock.yield();
+  }
+  const loadEndMs = interrupted() ? elapsed() : spec.durationS * 1000;
+
+  // Drain: every request either completes or times out; queued ones are sent or expire.
+  const graceEnd = elapsed() + INTERRUPT_GRACE_MS;
+  while (states.some((s) => s.totals.inFlight > 0 || s.queue.length > 0)) {
+    if (interrupted()) {
+      for (const s of states) {
+        s.totals.queued -= s.queue.length;
+        s.queue.clear();
+      }
+      if (elapsed() >= graceEnd) break;
+    }
+    const now = elapsed();
+    series.advance(now);
+    sweep(now);
+    await clock.sleep(1);
+  }
+  if (states.some((s) => s.totals.inFlight > 0)) {
+    abandoned = true;
+    for (let f = inFlight.shift(); f; f = inFlight.shift()) {
+      if (!f.settled) f.controller.abort(new DOMException("run interrupted", "AbortError"));
+    }
+  }
+  series.advance(elapsed());
+  series.finish();
+  const endTime = new Date();
+
+  const traffic = recorder.summary();
+  recorder.destroy();
+  const lagSummary = summarize(scheduleLag);
+  scheduleLag.destroy();
+  const loopLagP99 = loopLag.p99Ms();
+  loopLag.stop();
+
+  const all = traffic.all;
+  const durationS = loadEndMs / 1000;
+  const completed = all.successful + all.failed;
+  const perSecond = series.points;
+  const phaseWindows = mergePhases(spec.streams.map((s) => s.profile.phases));
+  return {
+    startTime: startTime.toISOString(),
+    endTime: endTime.toISOString(),
+    durationSeconds: durationS,
+    interrupted: interrupted(),
+    totals: {
+      total_requests: all.requests,
+      successful_requests: all.successful,
+      failed_requests: all.failed,
+      dropped_requests: all.dropped,
+      // Dropped arrivals count as errors: the load they stand for was not served.
+      error_rate: all.requests === 0 ? 0 : (all.failed + all.dropped) / all.requests,
+      latency_ms: {
+        p50: all.latency_ms.p50,
+        p90: all.latency_ms.p90,
+        p95: all.latency_ms.p95,
+        p99: all.latency_ms.p99,
+        max: all.latency_ms.max,
+      },
+      throughput: {
+        average_qps: durationS > 0 ? completed / durationS : 0,
+        peak_qps: perSecond.reduce((m, p) => Math.max(m, p.achieved), 0),
+        offered_qps: durationS > 0 ? all.requests / durationS : 0,
+      },
+    },
+    operations: traffic.operations,
+    tenants: traffic.tenants,
+    phases: traffic.phases,
+    phaseWindows,
+    perSecond,
+    generator: {
+      ...judgeGenerator(lagSummary, sends === 0 ? 0 : lateSends / sends, loopLagP99),
+      schedule_lag_ms: lagSummary,
+      event_loop_lag_p99_ms: Math.round(loopLagP99 * 1000) / 1000,
+    },
+  };
+}
+
+/** TargetError keeps its class; fetch's network failures are TypeErrors; aborts are timeouts. */
+export function classifyError(error: unknown): string {
+  if (error instanceof TargetError) return error.errorClass;
+  if (
+    error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")
+  ) {
+    return "timeout";
+  }
+  if (error instanceof TypeError) return "connection";
+  return "invalid_response";
+}
+
+function totalsOf<R>(state: StreamState<R>): StreamTotals {
+  return { ...state.totals };
+}
+
+/** The phase an arrival belongs to (by its intended time); "" outside every window. */
+function phaseOf<R>(state: StreamState<R>, intendedMs: number): string {
+  const phases = state.stream.profile.phases;
+  const t = intendedMs / 1000;
+  // Intended times only grow within a stream, so the search resumes where it left off.
+  while (state.phaseIndex < phases.length && t >= phases[state.phaseIndex].end_s) {
+    state.phaseIndex++;
+  }
+  const p = phases[state.phaseIndex];
+  return p && t >= p.start_s ? p.name : "";
+}
+
+/** The phase windows of all streams, each distinct name + window once, by start time. */
+function mergePhases(lists: Phase[][]): Phase[] {
+  const seen = new Map<string, Phase>();
+  for (const list of lists) {
+    for (const p of list) seen.set(`${p.name}@${p.start_s}-${p.end_s}`, { ...p });
+  }
+  return [...seen.values()].sort((a, b) => a.start_s - b.start_s);
+}

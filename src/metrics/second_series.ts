@@ -1,0 +1,86 @@
+import type { SecondPoint } from "../result/run_result.ts";
+import { type Histogram, newHistogram, recordMs } from "./histogram.ts";
+
+/**
+ * The per-second series of a run: offered and dropped arrivals counted in the second of their
+ * intended time; completions (achieved, successful, errors, latency percentiles) in the second
+ * they completed. One histogram, reset every second, gives that second's percentiles. Memory is
+ * O(duration in seconds).
+ */
+export class SecondSeries {
+  readonly points: SecondPoint[] = [];
+  readonly #histogram: Histogram = newHistogram();
+  /** The second whose completions the histogram currently holds. */
+  #open = 0;
+  readonly #onClose?: (point: SecondPoint) => void;
+
+  constructor(onClose?: (point: SecondPoint) => void) {
+    this.#onClose = onClose;
+  }
+
+  #point(second: number): SecondPoint {
+    while (this.points.length <= second) {
+      this.points.push({
+        t: this.points.length,
+        offered: 0,
+        achieved: 0,
+        successful: 0,
+        dropped: 0,
+        errors: {},
+        p50: null,
+        p95: null,
+        p99: null,
+      });
+    }
+    return this.points[second];
+  }
+
+  offered(intendedMs: number): void {
+    this.#point(secondOf(intendedMs)).offered++;
+  }
+
+  dropped(intendedMs: number): void {
+    this.#point(secondOf(intendedMs)).dropped++;
+  }
+
+  completed(atMs: number, errorClass: string | null, latencyMs: number): void {
+    this.advance(atMs);
+    const p = this.#point(this.#open);
+    p.achieved++;
+    if (errorClass === null) p.successful++;
+    else p.errors[errorClass] = (p.errors[errorClass] ?? 0) + 1;
+    recordMs(this.#histogram, latencyMs);
+  }
+
+  /** Closes every second that ended before `nowMs` (percentiles fixed, onClose called). */
+  advance(nowMs: number): void {
+    const second = Math.floor(nowMs / 1000);
+    while (this.#open < second) this.#close();
+  }
+
+  /** Closes the open second too, unless nothing happened in it (end of run). */
+  finish(): void {
+    if (this.#open < this.points.length || this.#histogram.totalCount > 0) this.#close();
+    this.#histogram.destroy();
+  }
+
+  #close(): void {
+    const p = this.#point(this.#open);
+    const h = this.#histogram;
+    if (h.totalCount > 0) {
+      p.p50 = h.getValueAtPercentile(50) / 1000;
+      p.p95 = h.getValueAtPercentile(95) / 1000;
+      p.p99 = h.getValueAtPercentile(99) / 1000;
+      h.reset();
+    }
+    this.#open++;
+    this.#onClose?.(p);
+  }
+}
+
+/** Intended times k/rate computed in floating point can land a hair before a second's start. */
+const SECOND_EPSILON_MS = 1e-6;
+
+function secondOf(ms: number): number {
+  return Math.floor((ms + SECOND_EPSILON_MS) / 1000);
+}

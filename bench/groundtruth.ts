@@ -1,0 +1,145 @@
+/**
+ * Exact ground-truth throughput: top-k for `--queries` random queries over random bases of each
+ * `--sizes` rows, printing seconds and GFLOP/s (2·n·q·d / time). When /usr/bin/python3 has faiss,
+ * the same vectors go through faiss IndexFlatIP (dot metric) in the same run, and the report adds
+ * our/faiss throughput ratio and how many neighbour ids differ.
+ *
+ *   deno run -A bench/groundtruth.ts [--sizes 100000,1000000] [--queries 1000] [--dim 512]
+ *     [--k 100] [--metric dot] [--workers 2] [--no-faiss]
+ */
+import { parseArgs } from "node:util";
+import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
+import type { Metric } from "../src/dataset/metric.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  strict: true,
+  options: {
+    sizes: { type: "string", default: "100000,1000000" },
+    queries: { type: "string", default: "1000" },
+    dim: { type: "string", default: "512" },
+    k: { type: "string", default: "100" },
+    metric: { type: "string", default: "dot" },
+    workers: { type: "string" },
+    "no-faiss": { type: "boolean", default: false },
+  },
+});
+const sizes = values.sizes.split(",").map(Number);
+const queryCount = Number(values.queries);
+const dim = Number(values.dim);
+const k = Number(values.k);
+const metric = values.metric as Metric;
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+
+/** Seeded uniform vectors in [-1, 1) (mulberry32). */
+function randomVectors(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count * dim);
+  let a = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
+  }
+  return out;
+}
+
+const FAISS_SCRIPT = `
+import json, sys, time
+import numpy as np, faiss
+d, k, base_path, query_path, out_path = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:6]
+xb = np.fromfile(base_path, dtype=np.float32).reshape(-1, d)
+xq = np.fromfile(query_path, dtype=np.float32).reshape(-1, d)
+index = faiss.IndexFlatIP(d)
+index.add(xb)
+t0 = time.perf_counter()
+_, ids = index.search(xq, k)
+seconds = time.perf_counter() - t0
+ids.astype(np.int32).tofile(out_path)
+print(json.dumps({"seconds": seconds, "threads": faiss.omp_get_max_threads()}))
+`;
+
+async function hasFaiss(): Promise<boolean> {
+  if (values["no-faiss"] || metric !== "dot") return false;
+  try {
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", "import faiss"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+async function runFaiss(
+  base: Float32Array,
+  queries: Float32Array,
+): Promise<{ seconds: number; threads: number; ids: Int32Array }> {
+  const dir = await Deno.makeTempDir({ prefix: "akibench-gt-" });
+  try {
+    const [basePath, queryPath, outPath] = ["base.bin", "queries.bin", "ids.bin"].map((f) =>
+      `${dir}/${f}`
+    );
+    await Deno.writeFile(basePath, new Uint8Array(base.buffer, base.byteOffset, base.byteLength));
+    await Deno.writeFile(
+      queryPath,
+      new Uint8Array(queries.buffer, queries.byteOffset, queries.byteLength),
+    );
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", FAISS_SCRIPT, String(dim), String(k), basePath, queryPath, outPath],
+      stderr: "inherit",
+    }).output();
+    if (!out.success) throw new Error("faiss run failed");
+    const { seconds, threads } = JSON.parse(new TextDecoder().decode(out.stdout));
+    const bytes = await Deno.readFile(outPath);
+    return {
+      seconds,
+      threads,
+      ids: new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Positions whose id differs, and ids missing from the other's top-k set. */
+function compareIds(ours: Int32Array, theirs: Int32Array): { positions: number; sets: number } {
+  let positions = 0;
+  let sets = 0;
+  for (let q = 0; q < queryCount; q++) {
+    const row = new Set(theirs.subarray(q * k, (q + 1) * k));
+    for (let j = 0; j < k; j++) {
+      if (ours[q * k + j] !== theirs[q * k + j]) positions++;
+      if (!row.has(ours[q * k + j])) sets++;
+    }
+  }
+  return { positions, sets };
+}
+
+const faiss = await hasFaiss();
+console.log(
+  `ground truth bench: ${queryCount} queries, dim ${dim}, k ${k}, metric ${metric}, ` +
+    `workers ${workers ?? navigator.hardwareConcurrency}, faiss ${faiss ? "yes" : "no"}`,
+);
+const queries = randomVectors(queryCount, 7);
+for (const size of sizes) {
+  const base = randomVectors(size, 1000 + size);
+  const flops = 2 * size * queryCount * dim;
+  const t0 = performance.now();
+  const gt = await computeGroundTruth(base, queries, dim, k, metric, { workers });
+  const seconds = (performance.now() - t0) / 1000;
+  const gflops = flops / seconds / 1e9;
+  let line = `n=${size}: ${seconds.toFixed(2)} s, ${gflops.toFixed(1)} GFLOP/s`;
+  if (faiss) {
+    const f = await runFaiss(base, queries);
+    const fGflops = flops / f.seconds / 1e9;
+    const diff = compareIds(gt.neighbors, f.ids);
+    line += ` | faiss IndexFlatIP (${f.threads} threads): ${f.seconds.toFixed(2)} s, ` +
+      `${fGflops.toFixed(1)} GFLOP/s | ours/faiss ${(gflops / fGflops).toFixed(2)} | ` +
+      `ids differing: ${diff.positions} positions, ${diff.sets} not in faiss top-${k} ` +
+      `(of ${queryCount * k})`;
+  }
+  console.log(line);
+}

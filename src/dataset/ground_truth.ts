@@ -19,6 +19,7 @@ export interface GroundTruthOptions {
 
 /** Base bytes sent to a worker per message. */
 const BATCH_BYTES = 8 << 20;
+const BATCHES_PER_WORKER = 4;
 /** Base bytes per kernel tile (kept in L2 while every query block passes over it). */
 const TILE_BYTES = 256 << 10;
 
@@ -58,13 +59,16 @@ export function computeGroundTruth(
       distances: new Float32Array(q * k),
     });
   }
-  const batchRows = Math.max(1, Math.floor(BATCH_BYTES / (dim * 4)));
-  const batches = Math.ceil(n / batchRows);
   const wanted = options.workers ?? navigator.hardwareConcurrency ?? 2;
   if (!Number.isInteger(wanted) || wanted < 1) {
     throw new RangeError(`workers must be a positive integer, got ${wanted}`);
   }
-  const workerCount = Math.min(wanted, batches);
+  // at least BATCHES_PER_WORKER batches per worker so the last ones finish together
+  const batchRows = Math.max(
+    1,
+    Math.min(Math.floor(BATCH_BYTES / (dim * 4)), Math.ceil(n / (wanted * BATCHES_PER_WORKER))),
+  );
+  const workerCount = Math.min(wanted, Math.ceil(n / batchRows));
   const tileRows = Math.max(LANES, Math.floor(TILE_BYTES / (dim * 4 * LANES)) * LANES);
   return runWorkers(
     base,

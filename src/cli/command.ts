@@ -4,5 +4,7 @@ export interface Command {
   summary: string;
   /** Full help text printed for `akibench <name> --help`. */
   help: string;
+  /** When true, `--help` after the command name reaches `run` (for subcommands' own help). */
+  handlesHelp?: boolean;
   run(args: string[]): Promise<number>;
 }

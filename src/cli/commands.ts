@@ -1,7 +1,8 @@
 import type { Command } from "./command.ts";
+import { datasetCommand } from "./dataset_command.ts";
 
 /**
  * Every built subcommand, in the order `--help` lists them. A command appears here only once it
  * works: planned but unbuilt commands are not listed.
  */
-export const commands: Command[] = [];
+export const commands: Command[] = [datasetCommand];

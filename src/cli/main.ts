@@ -38,7 +38,7 @@ export async function main(args: string[]): Promise<number> {
     console.error(`akibench: unknown command '${name}' (see 'akibench --help')`);
     return 2;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  if (!command.handlesHelp && (rest.includes("--help") || rest.includes("-h"))) {
     console.log(command.help);
     return 0;
   }

@@ -139,6 +139,11 @@ export interface RunResult {
     resurrected: number;
     corruption: number;
   } | null;
+  /**
+   * Post-run checks by name (optional; added by the run orchestration): crashes (1 when the
+   * target stopped answering), cross_tenant_leaks, denied_writes_accepted, audit_coverage.
+   */
+  checks?: Record<string, number>;
   generator: {
     valid: boolean;
     reason?: string;

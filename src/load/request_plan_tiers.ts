@@ -1,0 +1,40 @@
+import type { TieringPolicy } from "../scenario/scenario.ts";
+
+export type Tier = "hot" | "warm" | "cold";
+
+/**
+ * Predicts each collection's storage tier from the plan's own access history under the
+ * scenario's tiering policy: idle ≥ warm→cold → cold; idle ≥ hot→warm → warm (from hot); a cold
+ * collection becomes warm on access; a warm one becomes hot after N accesses within the window.
+ * Searches are labelled with the tier they meet, so latency can be judged per tier. Collections
+ * start hot (just loaded). Times in seconds.
+ */
+export class TierPredictor {
+  readonly #tier: Tier[];
+  readonly #last: number[];
+  readonly #recent: number[][];
+
+  constructor(collections: number, readonly policy: TieringPolicy, startS: number) {
+    this.#tier = Array(collections).fill("hot");
+    this.#last = Array(collections).fill(startS);
+    this.#recent = Array.from({ length: collections }, () => []);
+  }
+
+  /** Records an access at `nowS`; returns the tier the access met. */
+  access(collection: number, nowS: number): Tier {
+    const p = this.policy;
+    const idle = nowS - this.#last[collection];
+    let tier = this.#tier[collection];
+    if (idle >= p.warmToColdIdleS) tier = "cold";
+    else if (idle >= p.hotToWarmIdleS && tier === "hot") tier = "warm";
+    const met = tier;
+    const recent = this.#recent[collection].filter((t) => nowS - t < p.warmToHotWindowS);
+    recent.push(nowS);
+    if (tier === "cold") tier = "warm";
+    else if (tier === "warm" && recent.length >= p.warmToHotAccesses) tier = "hot";
+    this.#recent[collection] = recent;
+    this.#tier[collection] = tier;
+    this.#last[collection] = nowS;
+    return met;
+  }
+}

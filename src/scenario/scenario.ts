@@ -1,0 +1,84 @@
+import type { Metric } from "../dataset/metric.ts";
+import type { ProfileSpec } from "../load/load_spec.ts";
+import type { Capabilities } from "../targets/target.ts";
+
+/** Shares of each operation, as fractions summing to 1. */
+export interface OperationMix {
+  search: number;
+  insert: number;
+  update: number;
+  delete: number;
+  metadata: number;
+}
+
+export type Operation = keyof OperationMix;
+
+/** How searches and writes pick a collection among a tenant's collections. */
+export type CollectionAccess = { type: "uniform" } | { type: "zipf"; s: number };
+
+export interface ScenarioDataset {
+  /** Base vectors per tenant (or in total when the scenario has no tenants). */
+  size: number;
+  dim: number;
+  metric: Metric;
+  distribution: "clustered" | "uniform";
+  clusters: number;
+  queries: number;
+  /** Ground-truth depth (≥ the recall k; deeper tolerates deletions). */
+  k: number;
+  /** Collections per tenant (or in total); the vectors are split evenly among them. */
+  collections: number;
+  access: CollectionAccess;
+}
+
+export interface ScenarioTenant {
+  name: string;
+  load: ProfileSpec;
+  concurrency: number;
+  role: "admin" | "developer" | "viewer" | "auditor";
+}
+
+/** One step of the fault schedule handed to a target with the `faults` capability. */
+export interface FaultStep {
+  atS: number;
+  durationS: number;
+  s3LatencyMs?: number;
+  s3ErrorRate?: number;
+  s3Throttle?: boolean;
+}
+
+export interface TieringPolicy {
+  hotToWarmIdleS: number;
+  warmToColdIdleS: number;
+  warmToHotAccesses: number;
+  warmToHotWindowS: number;
+}
+
+/** A scenario after validation and scaling: everything the run needs, in base units. */
+export interface Scenario {
+  id: string;
+  name: string;
+  description: string;
+  /** "full" or "smoke". */
+  profile: "full" | "smoke";
+  /** File the scenario came from. */
+  source: string;
+  seed: number;
+  durationS: number;
+  /** The single stream's load; null when tenants bring their own. */
+  load: ProfileSpec | null;
+  arrivals: "uniform" | "poisson";
+  overflow: "queue" | "drop";
+  concurrency: number;
+  timeoutMs: number;
+  mix: OperationMix;
+  dataset: ScenarioDataset;
+  tenants: ScenarioTenant[];
+  recall: { share: number; k: number } | null;
+  integrity: { sample: number } | null;
+  requires: (keyof Capabilities)[];
+  server: { tiering: TieringPolicy | null; faults: FaultStep[] };
+  /** Target /metrics gauges sampled during the run. */
+  metrics: string[];
+  criteria: string[];
+}

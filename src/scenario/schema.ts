@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { parseDurationSeconds } from "./duration.ts";
+
+/** A duration ("30s", "5m", "1h", "500ms" or seconds) as seconds; must be > 0. */
+const duration = z.unknown().transform((value, ctx) => {
+  const s = parseDurationSeconds(value);
+  if (s === null || s <= 0) {
+    ctx.addIssue({ code: "custom", message: "expected a duration like 30s, 5m or 1h" });
+    return z.NEVER;
+  }
+  return s;
+});
+
+/** A share written as a fraction (0.1) or a percentage ("10%"), as a fraction in [0, 1]. */
+const fraction = z.unknown().transform((value, ctx) => {
+  const m = typeof value === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
+  const f = m ? Number(m[1]) / 100 : typeof value === "number" ? value : NaN;
+  if (!(f >= 0 && f <= 1)) {
+    ctx.addIssue({ code: "custom", message: "expected a fraction in [0, 1] or a percentage" });
+    return z.NEVER;
+  }
+  return f;
+});
+
+const positive = z.number({ error: "expected a positive number" }).positive({
+  error: "expected a positive number",
+});
+const nonNegative = z.number({ error: "expected a number ≥ 0" }).min(0, {
+  error: "expected a number ≥ 0",
+});
+const count = z.number({ error: "expected a positive integer" }).int({
+  error: "expected a positive integer",
+}).positive({ error: "expected a positive integer" });
+const name = z.string({ error: "expected a string" }).min(1, { error: "expected a string" });
+
+const profile = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("constant"), qps: positive }),
+  z.strictObject({ type: z.literal("ramp"), from_qps: nonNegative, to_qps: nonNegative }),
+  z.strictObject({
+    type: z.literal("stages"),
+    start_qps: nonNegative,
+    stages: z.array(
+      z.strictObject({ name, duration, target_qps: nonNegative }),
+    ).min(1, { error: "expected at least one stage" }),
+  }),
+  z.strictObject({
+    type: z.literal("spike"),
+    baseline_qps: positive,
+    spike_qps: positive,
+    baseline: duration,
+    ramp_up: duration,
+    hold: duration,
+    ramp_down: duration,
+    recovery: duration,
+  }),
+  z.strictObject({
+    type: z.literal("random"),
+    min_qps: positive,
+    max_qps: positive,
+    interval: duration,
+    spike_probability: fraction,
+    spike_qps: positive,
+    spike_duration: duration,
+  }),
+], { error: "expected a load profile with type constant, ramp, stages, spike or random" });
+
+export type RawProfile = z.output<typeof profile>;
+
+const percent = z.number({ error: "expected a percentage 0..100" }).min(0, {
+  error: "expected a percentage 0..100",
+}).max(100, { error: "expected a percentage 0..100" });
+
+const mix = z.strictObject({
+  search: percent.default(0),
+  insert: percent.default(0),
+  update: percent.default(0),
+  delete: percent.default(0),
+  metadata: percent.default(0),
+}).refine((m) => Math.abs(m.search + m.insert + m.update + m.delete + m.metadata - 100) < 1e-9, {
+  error: "expected percentages summing to 100",
+});
+
+const access = z.union([
+  z.literal("uniform"),
+  z.strictObject({ zipf: positive }),
+], { error: 'expected "uniform" or {zipf: s}' });
+
+const dataset = z.strictObject({
+  size: count,
+  dim: count,
+  metric: z.enum(["cosine", "l2", "dot"], { error: "expected cosine, l2 or dot" }),
+  distribution: z.enum(["clustered", "uniform"], { error: "expected clustered or uniform" })
+    .default("clustered"),
+  clusters: count.default(64),
+  queries: count.default(200),
+  k: count.default(100),
+  collections: count.default(1),
+  access: access.default("uniform"),
+});
+
+const role = z.enum(["admin", "developer", "viewer", "auditor"], {
+  error: "expected admin, developer, viewer or auditor",
+});
+
+const tenant = z.strictObject({
+  name,
+  qps: positive.optional(),
+  load: profile.optional(),
+  concurrency: count,
+  role: role.default("developer"),
+}).refine((t) => (t.qps === undefined) !== (t.load === undefined), {
+  error: "expected exactly one of qps or load",
+});
+
+const fault = z.strictObject({
+  at: z.union([z.literal(0), duration]),
+  duration,
+  s3_latency: duration.optional(),
+  s3_error_rate: fraction.optional(),
+  s3_throttle: z.boolean({ error: "expected true or false" }).optional(),
+});
+
+const capability = z.enum(["tiering", "tenancy", "audit", "faults"], {
+  error: "expected tiering, tenancy, audit or faults",
+});
+
+/** The scenario YAML document, minus its `smoke` block (validated after merging). */
+export const scenarioDocument = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]+$/, { error: "expected lowercase letters, digits, _ or -" })
+    .optional(),
+  name,
+  description: z.string({ error: "expected a string" }).default(""),
+  seed: z.number({ error: "expected an integer" }).int({ error: "expected an integer" })
+    .default(42),
+  duration: duration.optional(),
+  load: profile.optional(),
+  arrivals: z.enum(["uniform", "poisson"], { error: "expected uniform or poisson" })
+    .default("poisson"),
+  overflow: z.enum(["queue", "drop"], { error: "expected queue or drop" }).default("queue"),
+  concurrency: count.optional(),
+  timeout: duration.default(5),
+  mix,
+  dataset,
+  tenants: z.array(tenant).default([]),
+  recall: z.strictObject({ share: fraction, k: count }).optional(),
+  integrity: z.union([
+    z.literal(false),
+    z.strictObject({ sample: count }),
+  ], { error: "expected false or {sample: n}" }).default({ sample: 100_000 }),
+  requires: z.array(capability).default([]),
+  server: z.strictObject({
+    tiering: z.strictObject({
+      hot_to_warm_idle: duration,
+      warm_to_cold_idle: duration,
+      warm_to_hot_accesses: count,
+      warm_to_hot_window: duration,
+    }).optional(),
+    faults: z.array(fault).default([]),
+  }).default({ faults: [] }),
+  metrics: z.array(name).default([]),
+  criteria: z.array(z.string({ error: "expected a string" })).min(1, {
+    error: "expected at least one criterion",
+  }),
+});
+
+export type ScenarioDocument = z.output<typeof scenarioDocument>;

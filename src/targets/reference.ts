@@ -1,0 +1,86 @@
+import { AkidbTarget } from "./akidb.ts";
+
+const MAIN = decodeURIComponent(new URL("../cli/main.ts", import.meta.url).pathname);
+const STARTUP = /listening on (http:\/\/\S+) \(pid (\d+)\)/;
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/**
+ * The embedded reference server as a target: a child Deno process
+ * (`deno run -A src/cli/main.ts serve --port 0 --data-dir <tmp>`) on a random port, stopped and
+ * its data directory removed on close(). `pid` lets the sampler watch its RSS and CPU.
+ */
+export class ReferenceTarget extends AkidbTarget {
+  override readonly name = "reference";
+  readonly pid: number;
+  readonly #child: Deno.ChildProcess;
+  readonly #dataDir: string;
+  readonly #stderr: Promise<string>;
+
+  private constructor(
+    url: string,
+    child: Deno.ChildProcess,
+    dataDir: string,
+    stderr: Promise<string>,
+  ) {
+    super(url);
+    this.pid = child.pid;
+    this.#child = child;
+    this.#dataDir = dataDir;
+    this.#stderr = stderr;
+  }
+
+  /** Starts the server and resolves once it prints its startup line. */
+  static async start(extraArgs: string[] = []): Promise<ReferenceTarget> {
+    const dataDir = await Deno.makeTempDir({ prefix: "akibench-reference-" });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...extraArgs],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), STARTUP_TIMEOUT_MS);
+    try {
+      while (true) {
+        const m = STARTUP.exec(seen);
+        if (m) {
+          // Keep draining stdout so the server never blocks on a full pipe.
+          (async () => {
+            while (!(await reader.read()).done) { /* discard */ }
+          })().catch(() => {});
+          return new ReferenceTarget(m[1], child, dataDir, stderr);
+        }
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += value;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    await child.status;
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    const why = (await stderr).trim().split("\n").slice(-3).join(" | ");
+    throw new Error(`reference server did not start: ${why || "no startup line"}`);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    try {
+      this.#child.kill("SIGTERM");
+    } catch {
+      // Already exited.
+    }
+    const exited = await Promise.race([
+      this.#child.status.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 5000)),
+    ]);
+    if (!exited) {
+      this.#child.kill("SIGKILL");
+      await this.#child.status;
+    }
+    await this.#stderr.catch(() => "");
+    await Deno.remove(this.#dataDir, { recursive: true }).catch(() => {});
+  }
+}

@@ -1,0 +1,43 @@
+import { AkidbTarget } from "./akidb.ts";
+import { ReferenceTarget } from "./reference.ts";
+import type { ScenarioTarget } from "./scenario_target.ts";
+
+/** Names `--target` accepts. */
+export const TARGET_NAMES = ["reference", "akidb"] as const;
+export type TargetName = typeof TARGET_NAMES[number];
+
+export interface TargetOptions {
+  /** Server URL (required for akidb, refused for reference). */
+  url?: string;
+  /** Admin API key for extension routes (tenancy, tiering, faults). */
+  apiKey?: string;
+}
+
+/** An unknown target name or a missing/extra --url: the user's error. */
+export class TargetConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetConfigError";
+  }
+}
+
+/** Opens a target by name: starts the embedded reference server or connects to a URL. */
+export function openTarget(name: string, opts: TargetOptions = {}): Promise<ScenarioTarget> {
+  switch (name) {
+    case "reference":
+      if (opts.url) {
+        throw new TargetConfigError("--url: the reference target starts its own server");
+      }
+      return ReferenceTarget.start();
+    case "akidb":
+      if (!opts.url) throw new TargetConfigError("--target akidb needs --url http://HOST:PORT");
+      if (!/^https?:\/\/[^/]+/.test(opts.url)) {
+        throw new TargetConfigError(`--url: expected http://HOST:PORT, got "${opts.url}"`);
+      }
+      return Promise.resolve(new AkidbTarget(opts.url, opts.apiKey));
+    default:
+      throw new TargetConfigError(
+        `--target: unknown target "${name}" (choose ${TARGET_NAMES.join(" or ")})`,
+      );
+  }
+}

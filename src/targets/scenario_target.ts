@@ -1,0 +1,52 @@
+import type { Capabilities, Document, RequestContext, Target } from "./target.ts";
+
+/** One fault setting handed to the target (S3 latency, error rate, throttling). */
+export interface FaultSetting {
+  s3LatencyMs: number;
+  s3ErrorRate: number;
+  s3ThrottleRate: number;
+}
+
+/** The tiering policy handed to the target, in seconds. */
+export interface TieringSetting {
+  hotToWarmIdleS: number;
+  warmToColdIdleS: number;
+  warmToHotAccesses: number;
+  accessWindowS: number;
+}
+
+export interface TierCounts {
+  hot: number;
+  warm: number;
+  cold: number;
+}
+
+/** One audit-log entry as the run reads it back. */
+export interface AuditEntry {
+  tenant: string | null;
+  action: string;
+  resource: string;
+  result: string;
+}
+
+/**
+ * What scenarios need beyond the Target contract. Each optional hook exists only where the
+ * target supports it; the run checks capabilities before calling tenancy, tiering or fault hooks.
+ */
+export interface ScenarioHooks {
+  /** Prometheus endpoint for the sampler, when the target has one. */
+  readonly metricsUrl?: string;
+  /** Capabilities plus batch_insert (bulk loading). */
+  features(): Promise<Capabilities & { batch_insert: boolean }>;
+  /** True when the target still answers its health check. */
+  healthy(): Promise<boolean>;
+  insertBatch?(collectionId: string, docs: Document[], ctx?: RequestContext): Promise<void>;
+  setTieringPolicy?(policy: TieringSetting): Promise<void>;
+  tierCounts?(): Promise<TierCounts>;
+  setFaults?(faults: FaultSetting | null): Promise<void>;
+  createTenant?(name: string): Promise<string>;
+  createApiKey?(tenantId: string, role: string): Promise<string>;
+  auditEntries?(apiKey?: string): Promise<AuditEntry[]>;
+}
+
+export type ScenarioTarget = Target & ScenarioHooks;

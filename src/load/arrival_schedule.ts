@@ -3,6 +3,8 @@ import { SeededRandom } from "./seeded_random.ts";
 
 /** Integration step (seconds): rate(t) is taken as linear within each step. */
 const STEP_S = 0.001;
+/** Λ at the first uniform arrival: tiny, so it is sent at once unless the rate starts at 0. */
+const FIRST_UNIFORM_THRESHOLD = 1e-9;
 /** Float slack (seconds) so accumulated rounding never adds an arrival at the very end. */
 const END_EPSILON_S = 1e-9;
 
@@ -27,7 +29,8 @@ export class ArrivalSchedule {
   constructor(profile: RateProfile, arrivals: "uniform" | "poisson", seed: number, stream = 0) {
     this.#profile = profile;
     this.#random = arrivals === "poisson" ? new SeededRandom(seed, 1000 + stream) : null;
-    this.#threshold = this.#random ? this.#random.exponential() : 0;
+    // Uniform: the first arrival as soon as any load is due (a zero rate yields none).
+    this.#threshold = this.#random ? this.#random.exponential() : FIRST_UNIFORM_THRESHOLD;
     this.#r0 = profile.rate(0);
     this.#r1 = profile.rate(STEP_S);
     this.#segArea = (this.#r0 + this.#r1) * STEP_S / 2;

@@ -8,8 +8,9 @@ export const EVENT_LOOP_PROBE_MS = 20;
  * it was. A busy generator (long synchronous work, CPU starvation) shows as large lag.
  */
 export class EventLoopLagMonitor {
-  readonly histogram: Histogram = newHistogram();
-  #last = 0;
+  // A plain JS histogram: a few probes a second, and usable before WebAssembly is loaded.
+  readonly histogram: Histogram = newHistogram(false);
+  #windowMax = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #expected = 0;
 
@@ -21,15 +22,18 @@ export class EventLoopLagMonitor {
 
   #tick(): void {
     const now = performance.now();
-    this.#last = Math.max(0, now - this.#expected);
-    recordMs(this.histogram, this.#last);
+    const lag = Math.max(0, now - this.#expected);
+    this.#windowMax = Math.max(this.#windowMax, lag);
+    recordMs(this.histogram, lag);
     this.#expected = now + EVENT_LOOP_PROBE_MS;
     this.#timer = setTimeout(() => this.#tick(), EVENT_LOOP_PROBE_MS);
   }
 
-  /** Lag of the latest probe, in ms. */
-  get latestMs(): number {
-    return this.#last;
+  /** Largest lag (ms) since the previous call. */
+  takeWindowMaxMs(): number {
+    const max = this.#windowMax;
+    this.#windowMax = 0;
+    return max;
   }
 
   /** p99 lag so far, in ms (0 before the first probe). */

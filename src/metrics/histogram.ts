@@ -13,12 +13,13 @@ export function initHistograms(): Promise<void> {
 }
 
 /**
- * An HDR histogram of microseconds, 3 significant digits, auto-resizing, WebAssembly-backed.
- * Call destroy() when done (WebAssembly memory is not garbage-collected).
+ * An HDR histogram of microseconds, 3 significant digits, auto-resizing; WebAssembly-backed
+ * (initHistograms() first) unless `wasm` is false. Call destroy() when done (WebAssembly memory
+ * is not garbage-collected).
  */
-export function newHistogram(): Histogram {
+export function newHistogram(wasm = true): Histogram {
   return hdr.build({
-    useWebAssembly: true,
+    useWebAssembly: wasm,
     lowestDiscernibleValue: 1,
     numberOfSignificantValueDigits: 3,
     autoResize: true,

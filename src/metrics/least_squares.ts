@@ -1,0 +1,38 @@
+/** Slope of the least-squares line through (x, y) points; null with fewer than 2 distinct x. */
+export function leastSquaresSlope(points: { x: number; y: number }[]): number | null {
+  const n = points.length;
+  if (n < 2) return null;
+  let sx = 0;
+  let sy = 0;
+  for (const p of points) {
+    sx += p.x;
+    sy += p.y;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) * (p.x - mx);
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  return sxx === 0 ? null : sxy / sxx;
+}
+
+/** Warm-up dropped before fitting memory growth: the first 10 % of the run, and at least 5 s. */
+export const GROWTH_WARMUP_SHARE = 0.1;
+export const GROWTH_WARMUP_MIN_S = 5;
+
+/**
+ * Memory growth in MB per minute: least-squares slope of RSS (MB) over time (s) × 60, after the
+ * warm-up. When the warm-up would leave fewer than 2 samples, all samples are used.
+ */
+export function memoryGrowthPerMin(samples: { t: number; mb: number }[]): number {
+  if (samples.length < 2) return 0;
+  const span = samples[samples.length - 1].t - samples[0].t;
+  const cut = samples[0].t + Math.max(span * GROWTH_WARMUP_SHARE, GROWTH_WARMUP_MIN_S);
+  let kept = samples.filter((s) => s.t >= cut);
+  if (kept.length < 2) kept = samples;
+  const slope = leastSquaresSlope(kept.map((s) => ({ x: s.t, y: s.mb })));
+  return slope === null ? 0 : slope * 60;
+}

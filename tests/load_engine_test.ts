@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import * as hdr from "hdr-histogram-js";
+import { classifyError, runLoad } from "../src/load/engine.ts";
+import type { LoadSpec } from "../src/load/load_spec.ts";
+import { makeRateProfile } from "../src/load/rate_profile.ts";
+import { TargetError } from "../src/targets/target.ts";
+
+/**
+ * A real HTTP server on 127.0.0.1: records when each request arrived; requests arriving during
+ * the stall window [stallFrom, stallTo) (ms, performance.now()) are held until it ends.
+ */
+function startServer(status = 200) {
+  const arrivals: number[] = [];
+  const state = { stallFrom: Infinity, stallTo: -Infinity };
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
+    const now = performance.now();
+    arrivals.push(now);
+    if (now >= state.stallFrom && now < state.stallTo) {
+      await new Promise((r) => setTimeout(r, state.stallTo - now));
+    }
+    return new Response("ok", { status });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}/`, arrivals, state, server };
+}
+
+function load(qps: number, durationS: number, extra: Partial<LoadSpec> = {}, maxInFlight = 100) {
+  const spec: LoadSpec = {
+    durationS,
+    arrivals: "uniform",
+    overflow: "queue",
+    timeoutMs: 5000,
+    seed: 1,
+    streams: [{
+      tenant: "",
+      profile: makeRateProfile({ type: "constant", qps }, durationS, 1),
+      maxInFlight,
+    }],
+    ...extra,
+  };
+  return spec;
+}
+
+const factory = (_: unknown, index: number) => ({
+  label: { operation: "search", tenant: "" },
+  request: index,
+});
+
+function fetcher(url: string) {
+  return async (_: number, signal: AbortSignal) => {
+    const res = await fetch(url, { signal });
+    await res.text();
+    if (res.status >= 500) throw new TargetError("http_5xx", `HTTP ${res.status}`, res.status);
+  };
+}
+
+/** How many values of an encoded microsecond histogram exceed `ms` (rank by rank). */
+function countAbove(encoded: string, ms: number): number {
+  const h = hdr.decodeFromCompressedBase64(encoded);
+  const n = h.totalCount;
+  let above = 0;
+  // The value at percentile 100·(k − ½)/n is the k-th smallest recorded value.
+  for (let k = 1; k <= n; k++) {
+    if (h.getValueAtPercentile((100 * (k - 0.5)) / n) > ms * 1000) above++;
+  }
+  return above;
+}
+
+for (const qps of [100, 1000]) {
+  Deno.test(`engine: achieved rate within 1 % of ${qps} QPS, as seen by the server`, async () => {
+    const srv = startServer();
+    try {
+      const durationS = 3;
+      const out = await runLoad(load(qps, durationS), factory, fetcher(srv.url));
+      assert.equal(srv.arrivals.length, qps * durationS);
+      assert.equal(out.totals.successful_requests, qps * durationS);
+      // Server-side: arrivals span (n − 1)/qps seconds if the rate was kept.
+      const span = (srv.arrivals.at(-1)! - srv.arrivals[0]) / 1000;
+      const rate = (srv.arrivals.length - 1) / span;
+      assert.ok(Math.abs(rate - qps) / qps < 0.01, `server saw ${rate.toFixed(2)} req/s`);
+      for (const p of out.perSecond.slice(0, durationS)) {
+        assert.equal(p.offered, qps);
+        assert.ok(Math.abs(p.achieved - qps) / qps <= 0.02, `second ${p.t}: ${p.achieved}`);
+      }
+    } finally {
+      await srv.server.shutdown();
+    }
+  });
+}
+
+Deno.test("engine: a 1 s stall shows in latency for every request scheduled during it, in service time only for those in flight", async () => {
+  const srv = startServer();
+  try {
+    const start = performance.now();
+    srv.state.stallFrom = start + 1500;
+    srv.state.stallTo = start + 2500;
+    const out = await runLoad(load(50, 4, {}, 10), factory, fetcher(srv.url));
+    const all = out.operations[0];
+    assert.equal(all.operation, "all");
+    assert.equal(all.successful, 200);
+    // 50 arrivals fall in the stall; the ones in its first ~0.8 s wait ≥ 200 ms.
+    assert.ok(all.latency_ms.p95 >= 300, `latency p95 ${all.latency_ms.p95}`);
+    assert.ok(all.latency_ms.p99 >= 700, `latency p99 ${all.latency_ms.p99}`);
+    assert.ok(all.latency_ms.max >= 900 && all.latency_ms.max < 1200);
+    const slowLatency = countAbove(all.histograms.latency_us, 100);
+    assert.ok(slowLatency >= 40 && slowLatency <= 50, `latency > 100 ms: ${slowLatency}`);
+    // Only the 10 requests in flight when the stall began were slow to be served.
+    const slowService = countAbove(all.histograms.service_time_us, 100);
+    assert.ok(slowService >= 9 && slowService <= 11, `service > 100 ms: ${slowService}`);
+    assert.ok(all.service_time_ms.p90 < 50, `service p90 ${all.service_time_ms.p90}`);
+    assert.equal(out.generator.valid, true, out.generator.reason);
+  } finally {
+    await srv.server.shutdown();
+  }
+});
+
+Deno.test("engine: overflow drop counts drops during a stall and never sends them", async () => {
+  const srv = startServer();
+  try {
+    const start = performance.now();
+    srv.state.stallFrom = start + 1000;
+    srv.state.stallTo = start + 2000;
+    const out = await runLoad(load(50, 3, { overflow: "drop" }, 10), factory, fetcher(srv.url));
+    const dropped = out.totals.dropped_requests;
+    assert.ok(dropped >= 35 && dropped <= 41, `dropped ${dropped}`);
+    assert.equal(out.totals.total_requests, 150);
+    assert.equal(srv.arrivals.length, 150 - dropped);
+    assert.equal(out.totals.successful_requests, 150 - dropped);
+    assert.equal(out.perSecond.reduce((n, p) => n + p.dropped, 0), dropped);
+    assert.equal(out.operations[0].dropped, dropped);
+  } finally {
+    await srv.server.shutdown();
+  }
+});
+
+Deno.test("engine: timeouts, 5xx and connection failures are classified", async () => {
+  const slow = startServer();
+  const failing = startServer(503);
+  try {
+    slow.state.stallFrom = 0;
+    slow.state.stallTo = performance.now() + 1000;
+    const timedOut = await runLoad(load(20, 0.5, { timeoutMs: 100 }), factory, fetcher(slow.url));
+    assert.equal(timedOut.operations[0].errors_by_class.timeout, 10);
+    assert.ok(timedOut.totals.latency_ms.p50 >= 100 && timedOut.totals.latency_ms.p50 < 150);
+    const errors = await runLoad(load(20, 0.5), factory, fetcher(failing.url));
+    assert.deepEqual(errors.operations[0].errors_by_class, { http_5xx: 10 });
+    assert.equal(errors.totals.error_rate, 1);
+    assert.equal(classifyError(new TypeError("error sending request")), "connection");
+    assert.equal(classifyError(new SyntaxError("bad json")), "invalid_response");
+  } finally {
+    await slow.server.shutdown();
+    await failing.server.shutdown();
+  }
+});
+
+Deno.test("engine: a CPU-starved generator is flagged invalid", async () => {
+  const srv = startServer();
+  // Blocks the event loop for 150 ms every 300 ms.
+  const hog = setInterval(() => {
+    const until = performance.now() + 150;
+    while (performance.now() < until) { /* busy */ }
+  }, 300);
+  try {
+    const out = await runLoad(load(100, 2), factory, fetcher(srv.url));
+    assert.equal(out.generator.valid, false);
+    assert.match(out.generator.reason ?? "", /generator saturated/);
+    assert.ok(out.generator.schedule_lag_ms.p99 > 50);
+  } finally {
+    clearInterval(hog);
+    await srv.server.shutdown();
+  }
+});
+
+Deno.test("engine: an abort signal stops scheduling and marks the run interrupted", async () => {
+  const srv = startServer();
+  try {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const t0 = performance.now();
+    const seconds: number[] = [];
+    const out = await runLoad(load(100, 10), factory, fetcher(srv.url), {
+      signal: controller.signal,
+      onSecond: (p) => seconds.push(p.t),
+    });
+    assert.ok(performance.now() - t0 < 3000);
+    assert.equal(out.interrupted, true);
+    assert.ok(out.totals.total_requests >= 40 && out.totals.total_requests <= 60);
+    assert.ok(out.durationSeconds < 1);
+    assert.deepEqual(seconds, [0]);
+  } finally {
+    await srv.server.shutdown();
+  }
+});

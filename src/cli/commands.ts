@@ -1,8 +1,9 @@
 import type { Command } from "./command.ts";
 import { datasetCommand } from "./dataset_command.ts";
+import { serveCommand } from "./serve_command.ts";
 
 /**
  * Every built subcommand, in the order `--help` lists them. A command appears here only once it
  * works: planned but unbuilt commands are not listed.
  */
-export const commands: Command[] = [datasetCommand];
+export const commands: Command[] = [serveCommand, datasetCommand];

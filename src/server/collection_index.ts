@@ -1,0 +1,179 @@
+import usearch from "usearch";
+import type { CollectionMetric, IndexParams } from "./collection_meta.ts";
+import { similarity } from "./similarity.ts";
+import type { VectorStore } from "./vector_store.ts";
+
+/** A search hit: vector slot and exact score (higher is better). */
+export interface ScoredSlot {
+  slot: number;
+  score: number;
+}
+
+type Graph = InstanceType<typeof usearch.Index>;
+
+const USEARCH_METRIC = { cosine: "cos", l2: "l2sq", dot: "ip" } as const;
+
+/**
+ * One collection's search index: an HNSW graph (usearch) over most vectors plus a buffer of
+ * recently inserted slots that are searched exactly until a background merge moves them into
+ * the graph. Small collections stay exact (no graph). Candidates are re-ranked with exact
+ * float32 scores, so `score` is exact whatever the graph's quantization.
+ */
+export class CollectionIndex {
+  #hnsw: Graph | null = null;
+  #pending: number[] = [];
+  #live: (slot: number) => boolean;
+  /** Measured milliseconds per vector of the last merge (to size the next one). */
+  #mergeCostMs = 1;
+
+  constructor(
+    readonly metric: CollectionMetric,
+    readonly params: IndexParams,
+    readonly vectors: VectorStore,
+    live: (slot: number) => boolean,
+  ) {
+    this.#live = live;
+  }
+
+  /** Slots waiting to be merged into the graph. */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /** Vectors in the HNSW graph (including removed ones not yet compacted by usearch). */
+  get graphSize(): number {
+    return this.#hnsw ? this.#hnsw.size() : 0;
+  }
+
+  /** Makes `slot` searchable immediately (exact buffer). */
+  add(slot: number): void {
+    this.#pending.push(slot);
+  }
+
+  /** Excludes `slot` from the graph (the buffer filters removed slots through `live`). */
+  remove(slot: number): void {
+    this.#hnsw?.remove(BigInt(slot));
+  }
+
+  /**
+   * Moves pending slots into the graph, spending about `budgetMs` of blocking native work.
+   * Builds the graph once there are `exactThreshold` live vectors. Returns the slots merged.
+   */
+  merge(budgetMs: number, liveCount: number, threads: number): number {
+    if (this.#pending.length === 0) return 0;
+    if (!this.#hnsw) {
+      if (liveCount < this.params.exactThreshold) {
+        if (this.#pending.length > 2 * liveCount + 64) {
+          this.#pending = this.#pending.filter((s) => this.#live(s));
+        }
+        return 0;
+      }
+      this.#hnsw = this.#newGraph();
+    }
+    const n = Math.min(
+      this.#pending.length,
+      Math.max(1, Math.floor((budgetMs / this.#mergeCostMs) * threads)),
+    );
+    const slots = this.#pending.splice(0, n).filter((s) => this.#live(s));
+    if (slots.length === 0) return n;
+    const keys = new BigUint64Array(slots.length);
+    const batch = new Float32Array(slots.length * this.vectors.dimension);
+    slots.forEach((slot, i) => {
+      keys[i] = BigInt(slot);
+      batch.set(this.vectors.get(slot), i * this.vectors.dimension);
+    });
+    const started = performance.now();
+    this.#hnsw.add(keys, batch, threads);
+    const perVector = (performance.now() - started) * threads / slots.length;
+    this.#mergeCostMs = 0.7 * this.#mergeCostMs + 0.3 * Math.max(perVector, 0.01);
+    return n;
+  }
+
+  /** Top `k` live slots for `query`, best first. */
+  search(query: Float32Array, k: number): ScoredSlot[] {
+    let queryNorm = 0;
+    for (let i = 0; i < query.length; i++) queryNorm += query[i] * query[i];
+    queryNorm = Math.sqrt(queryNorm);
+    const candidates = new Set<number>();
+    if (this.#hnsw && this.#hnsw.size() > 0) {
+      const found = this.#hnsw.search(query, k, 1);
+      for (const key of found.keys) candidates.add(Number(key));
+    }
+    for (const slot of this.#pending) candidates.add(slot);
+    const hits: ScoredSlot[] = [];
+    for (const slot of candidates) {
+      if (!this.#live(slot)) continue;
+      const vector = this.vectors.get(slot);
+      const score = similarity(this.metric, query, queryNorm, vector, this.vectors.norm(slot));
+      hits.push({ slot, score });
+    }
+    hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
+    return hits.length > k ? hits.slice(0, k) : hits;
+  }
+
+  /** True when `slot` is in the graph. */
+  inGraph(slot: number): boolean {
+    return this.#hnsw !== null && this.#hnsw.contains(BigInt(slot)) === true;
+  }
+
+  /** Writes the graph to `path` (usearch format); false when there is no graph yet. */
+  saveGraph(path: string): boolean {
+    if (!this.#hnsw) return false;
+    this.#hnsw.save(path);
+    return true;
+  }
+
+  /** Replaces the graph with the one saved at `path`. */
+  loadGraph(path: string): void {
+    const graph = this.#newGraph();
+    graph.load(path);
+    this.#hnsw = graph;
+  }
+
+  /** The graph as bytes (for moving a collection to a file or object store); null if none. */
+  async serializeGraph(): Promise<Uint8Array | null> {
+    const path = await Deno.makeTempFile({ suffix: ".usearch" });
+    try {
+      return this.saveGraph(path) ? await Deno.readFile(path) : null;
+    } finally {
+      await Deno.remove(path);
+    }
+  }
+
+  /** Restores a graph from `serializeGraph` bytes. */
+  async restoreGraph(bytes: Uint8Array): Promise<void> {
+    const path = await Deno.makeTempFile({ suffix: ".usearch" });
+    try {
+      await Deno.writeFile(path, bytes);
+      this.loadGraph(path);
+    } finally {
+      await Deno.remove(path);
+    }
+  }
+
+  /** Drops the graph from memory; every live slot becomes pending (exact) until re-merged. */
+  dropGraph(liveSlots: Iterable<number>): void {
+    this.#hnsw = null;
+    this.#pending = [...liveSlots];
+  }
+
+  /** Rebuilds the pending buffer as the live slots missing from the graph. */
+  resetPending(liveSlots: Iterable<number>): void {
+    this.#pending = [];
+    for (const slot of liveSlots) if (!this.inGraph(slot)) this.#pending.push(slot);
+  }
+
+  #newGraph(): Graph {
+    return new usearch.Index(
+      {
+        metric: USEARCH_METRIC[this.metric],
+        dimensions: this.vectors.dimension,
+        connectivity: this.params.m,
+        expansion_add: this.params.efConstruction,
+        expansion_search: this.params.efSearch,
+        quantization: this.params.quantization,
+        multi: false,
+      } as ConstructorParameters<typeof usearch.Index>[0],
+    );
+  }
+}

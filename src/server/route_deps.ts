@@ -1,0 +1,15 @@
+import type { RequestMetrics } from "./metrics.ts";
+import type { ServerExtensions } from "./server_env.ts";
+import type { Store } from "./store.ts";
+
+/** What route groups need from the server. */
+export interface RouteDeps {
+  store: Store;
+  extensions: ServerExtensions;
+  requestMetrics: RequestMetrics;
+  maxBodyBytes: number;
+  /** performance.now() at start. */
+  startedAt: number;
+  /** False until recovery finished and while shutting down. */
+  isReady(): boolean;
+}

@@ -1,0 +1,30 @@
+import type { Hono } from "hono";
+import type { RouteDeps } from "../route_deps.ts";
+import type { ServerEnv } from "../server_env.ts";
+import { collectionOf } from "./collection_routes.ts";
+
+const BREAKER_STATES = ["closed", "open", "half_open"];
+
+/**
+ * DLQ retry and circuit-breaker reset. The core has no S3 path, so without a `resilience`
+ * extension the DLQ is empty and the breaker always closed.
+ */
+export function adminRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
+  app.post("/admin/collections/:id/dlq/retry", async (c) => {
+    const collection = await collectionOf(c, deps);
+    const result = await deps.extensions.resilience?.retryDlq(collection.meta.id) ??
+      { retried: 0, succeeded: 0, failed: 0 };
+    return c.json({
+      collection_id: collection.meta.id,
+      retried_count: result.retried,
+      success_count: result.succeeded,
+      failed_count: result.failed,
+    });
+  });
+  app.post("/admin/circuit-breaker/reset", (c) => {
+    const resilience = deps.extensions.resilience;
+    const { previous, current } = resilience?.resetBreaker() ??
+      { previous: BREAKER_STATES[0], current: BREAKER_STATES[0] };
+    return c.json({ status: "reset", previous_state: previous, new_state: current });
+  });
+}

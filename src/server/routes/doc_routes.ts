@@ -1,0 +1,72 @@
+import type { Hono } from "hono";
+import { HttpError } from "../http_error.ts";
+import { readJsonBody } from "../json_body.ts";
+import type { RouteDeps } from "../route_deps.ts";
+import { insertBatchBody, type InsertBody, insertBody, queryBody } from "../schemas.ts";
+import type { ServerEnv } from "../server_env.ts";
+import { scoreToDistance } from "../similarity.ts";
+import type { CollectionMeta } from "../collection_meta.ts";
+import type { NewDocument } from "../store.ts";
+import { isUuid } from "../uuid_v7.ts";
+import { toFloat32Vector } from "../vector_input.ts";
+import { collectionOf } from "./collection_routes.ts";
+
+function newDocument(body: InsertBody, meta: CollectionMeta, field: string): NewDocument {
+  return {
+    docId: body.doc_id.toLowerCase(),
+    externalId: body.external_id ?? null,
+    vector: toFloat32Vector(body.vector, meta, field),
+  };
+}
+
+function docIdParam(value: string): string {
+  if (!isUuid(value)) throw new HttpError(400, `doc_id '${value}' is not a UUID`);
+  return value.toLowerCase();
+}
+
+/** Insert, batch insert, query and per-document routes under /api/v1/collections/:id. */
+export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
+  app.post("/api/v1/collections/:id/insert", async (c) => {
+    const started = performance.now();
+    const collection = await collectionOf(c, deps);
+    const body = await readJsonBody(c, insertBody, deps.maxBodyBytes);
+    const doc = newDocument(body, collection.meta, "vector");
+    await deps.store.insert(collection, [doc]);
+    return c.json({ doc_id: doc.docId, latency_ms: performance.now() - started });
+  });
+  app.post("/api/v1/collections/:id/insert_batch", async (c) => {
+    const started = performance.now();
+    const collection = await collectionOf(c, deps);
+    const body = await readJsonBody(c, insertBatchBody, deps.maxBodyBytes);
+    const docs = body.docs.map((d, i) => newDocument(d, collection.meta, `docs.${i}.vector`));
+    if (new Set(docs.map((d) => d.docId)).size !== docs.length) {
+      throw new HttpError(409, "docs contains the same doc_id twice");
+    }
+    await deps.store.insert(collection, docs);
+    return c.json({ inserted: docs.length, latency_ms: performance.now() - started });
+  });
+  app.post("/api/v1/collections/:id/query", async (c) => {
+    const started = performance.now();
+    const collection = await collectionOf(c, deps);
+    const body = await readJsonBody(c, queryBody, deps.maxBodyBytes);
+    const query = toFloat32Vector(body.query_vector, collection.meta, "query_vector");
+    const metric = collection.meta.metric;
+    const matches = deps.store.query(collection, query, body.top_k).map((hit) => ({
+      doc_id: hit.docId,
+      external_id: hit.externalId,
+      distance: scoreToDistance(metric, hit.score),
+    }));
+    return c.json({ matches, latency_ms: performance.now() - started });
+  });
+  app.get("/api/v1/collections/:id/docs/:doc_id", async (c) => {
+    const collection = await collectionOf(c, deps);
+    const docId = docIdParam(c.req.param("doc_id"));
+    return c.json({ document: collection.getDocument(docId) });
+  });
+  app.delete("/api/v1/collections/:id/docs/:doc_id", async (c) => {
+    const started = performance.now();
+    const collection = await collectionOf(c, deps);
+    await deps.store.deleteDocument(collection, docIdParam(c.req.param("doc_id")));
+    return c.json({ latency_ms: performance.now() - started });
+  });
+}

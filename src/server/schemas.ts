@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { isUuid } from "./uuid_v7.ts";
+
+/** Largest top_k a query may ask for. */
+export const MAX_TOP_K = 10_000;
+/** Most documents one insert_batch request may carry. */
+export const MAX_BATCH_DOCS = 10_000;
+
+export const createCollectionBody = z.object({
+  name: z.string().min(1).max(256),
+  dimension: z.number().int().min(16).max(4096),
+  metric: z.enum(["cosine", "l2", "dot"]),
+  embedding_model: z.string().max(256).nullable().optional(),
+});
+
+const docId = z.string().refine(isUuid, { message: "must be a UUID" });
+
+export const insertBody = z.object({
+  doc_id: docId,
+  external_id: z.string().max(1024).nullable().optional(),
+  vector: z.array(z.unknown()),
+});
+
+export const insertBatchBody = z.object({
+  docs: z.array(insertBody).min(1).max(MAX_BATCH_DOCS),
+});
+
+export const queryBody = z.object({
+  query_vector: z.array(z.unknown()),
+  top_k: z.number().int().min(1).max(MAX_TOP_K),
+});
+
+export type InsertBody = z.infer<typeof insertBody>;

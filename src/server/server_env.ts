@@ -1,0 +1,54 @@
+import type { Hono, MiddlewareHandler } from "hono";
+import type { Collection } from "./collection.ts";
+import type { Store } from "./store.ts";
+
+/** Per-request variables. Tenancy middleware sets `tenantId`; routes default it to "default". */
+export interface ServerVariables {
+  tenantId: string;
+  principal: string;
+}
+
+/** Hono environment of the reference server. */
+export interface ServerEnv {
+  Variables: Partial<ServerVariables>;
+}
+
+/** What GET /api/v1/capabilities reports. */
+export interface Capabilities {
+  tiering: boolean;
+  tenancy: boolean;
+  audit: boolean;
+  faults: boolean;
+  batch_insert: boolean;
+}
+
+/** DLQ and circuit-breaker state, provided by the S3/tiering layer once it exists. */
+export interface Resilience {
+  dlqSize(): number;
+  retryDlq(collectionId: string): Promise<{ retried: number; succeeded: number; failed: number }>;
+  /** 0 closed, 1 open, 2 half-open. */
+  breakerState(): 0 | 1 | 2;
+  breakerErrorRate(): number;
+  resetBreaker(): { previous: string; current: string };
+}
+
+/**
+ * Plug-in points for tenancy/auth, audit, tiering and faults. Middleware runs after request
+ * metrics and body-size checks and before every route, in array order (e.g. auth → audit →
+ * faults). `routes` mounts extra routes (admin tenants/keys, audit, tier, faults).
+ * `beforeCollectionAccess` runs before any route touches a collection's data, so a tier manager
+ * can load a cold/warm collection back into RAM. `prometheus` appends metric lines.
+ */
+export interface ServerExtensions {
+  middleware?: MiddlewareHandler<ServerEnv>[];
+  routes?: (app: Hono<ServerEnv>, store: Store) => void;
+  capabilities?: Partial<Capabilities>;
+  beforeCollectionAccess?: (collection: Collection) => Promise<void>;
+  resilience?: Resilience;
+  prometheus?: () => string;
+}
+
+/** The tenant of the request ("default" without tenancy middleware). */
+export function tenantOf(c: { get(key: "tenantId"): string | undefined }): string {
+  return c.get("tenantId") ?? "default";
+}

@@ -1,0 +1,87 @@
+import { buildApp } from "./app.ts";
+import type { IndexParams } from "./collection_meta.ts";
+import { RequestMetrics } from "./metrics.ts";
+import type { ServerExtensions } from "./server_env.ts";
+import { Store, type StoreOptions } from "./store.ts";
+import { DEFAULT_INDEX_PARAMS } from "./collection_meta.ts";
+
+/** Options of `startServer`. */
+export interface StartServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Defaults to a fresh temporary directory. */
+  dataDir?: string;
+  /** No startup line on stdout. */
+  quiet?: boolean;
+  /** HNSW parameters for new collections (defaults: DEFAULT_INDEX_PARAMS). */
+  index?: Partial<IndexParams>;
+  /** Storage tunables (checkpoint size, merge threads/budget). */
+  storage?: Partial<Omit<StoreOptions, "indexParams">>;
+  /** Largest accepted request body, bytes (default 64 MiB). */
+  maxBodyBytes?: number;
+  /** Tenancy, audit, tiering and fault plug-ins. */
+  extensions?: ServerExtensions;
+}
+
+/** A running reference server. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Data directory in use. */
+  dataDir: string;
+  store: Store;
+  /** Stops accepting requests, flushes the WAL, snapshots and closes. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Starts the AkiDB-compatible reference server in this process. Unless `quiet`, prints exactly
+ * one line: `akibench reference server listening on http://HOST:PORT (pid N)`.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const startedAt = performance.now();
+  const host = options.host ?? "127.0.0.1";
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
+  const store = await Store.open(dataDir, {
+    ...options.storage,
+    indexParams: { ...DEFAULT_INDEX_PARAMS, ...options.index },
+  });
+  let ready = true;
+  const app = buildApp({
+    store,
+    extensions: options.extensions ?? {},
+    requestMetrics: new RequestMetrics(),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    startedAt,
+    isReady: () => ready,
+  });
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    port: options.port ?? 0,
+    hostname: host,
+    onListen: (addr) => resolve(addr as Deno.NetAddr),
+  }, app.fetch);
+  const addr = await listening;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
+  if (!options.quiet) {
+    console.log(`akibench reference server listening on ${url} (pid ${Deno.pid})`);
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: addr.port,
+    dataDir,
+    store,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        await server.shutdown();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

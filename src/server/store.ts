@@ -1,0 +1,286 @@
+import { join } from "node:path";
+import { Collection, type DocumentHit } from "./collection.ts";
+import { type CollectionMeta, DEFAULT_INDEX_PARAMS, type IndexParams } from "./collection_meta.ts";
+import { HttpError } from "./http_error.ts";
+import { captureCollections, readSnapshot, writeSnapshot } from "./snapshot.ts";
+import { listWalSegments, readWalSegment, Wal, walSegmentName } from "./wal.ts";
+import type { WalRecord } from "./wal_record.ts";
+
+/** A document to insert, validated. */
+export interface NewDocument {
+  docId: string;
+  externalId: string | null;
+  vector: Float32Array;
+}
+
+/** Tunables of the storage engine. */
+export interface StoreOptions {
+  /** Start a checkpoint (snapshot + WAL truncation) once the WAL exceeds this many bytes. */
+  checkpointWalBytes: number;
+  /** Native threads for merging vectors into HNSW graphs. */
+  mergeThreads: number;
+  /** Blocking time per merge step, milliseconds (keeps the event loop responsive). */
+  mergeBudgetMs: number;
+  /** Index parameters given to new collections. */
+  indexParams: IndexParams;
+}
+
+export const DEFAULT_STORE_OPTIONS: StoreOptions = {
+  checkpointWalBytes: 64 * 1024 * 1024,
+  mergeThreads: 2,
+  mergeBudgetMs: 4,
+  indexParams: DEFAULT_INDEX_PARAMS,
+};
+
+/** Counters the metrics endpoint exports. */
+export interface StoreCounters {
+  inserts: number;
+  deletes: number;
+  queries: number;
+  compactions: number;
+  recoveredRecords: number;
+  truncatedWalBytes: number;
+}
+
+/**
+ * All collections plus their durability: every mutation is logged to the WAL (group commit)
+ * and applied in memory only once durable. Recovery = newest snapshot + replay of later WAL
+ * segments. Owner checks: a collection is visible only to its owner tenant.
+ */
+export class Store {
+  readonly collections = new Map<string, Collection>();
+  readonly counters: StoreCounters = {
+    inserts: 0,
+    deletes: 0,
+    queries: 0,
+    compactions: 0,
+    recoveredRecords: 0,
+    truncatedWalBytes: 0,
+  };
+  #wal!: Wal;
+  #reservedNames = new Set<string>();
+  #mergeTimer: ReturnType<typeof setTimeout> | null = null;
+  #checkpointing: Promise<void> | null = null;
+  #closed = false;
+
+  private constructor(readonly dataDir: string, readonly options: StoreOptions) {}
+
+  /** Opens (or creates) the store in `dataDir`, recovering its state. */
+  static async open(dataDir: string, options: Partial<StoreOptions> = {}): Promise<Store> {
+    await Deno.mkdir(dataDir, { recursive: true });
+    const store = new Store(dataDir, { ...DEFAULT_STORE_OPTIONS, ...options });
+    await store.#recover();
+    return store;
+  }
+
+  get indexParams(): IndexParams {
+    return this.options.indexParams;
+  }
+
+  get walBytes(): number {
+    return this.#wal.sizeBytes;
+  }
+
+  get walSyncs(): number {
+    return this.#wal.syncs;
+  }
+
+  /** Collections owned by `owner`, oldest first. */
+  list(owner: string): Collection[] {
+    return [...this.collections.values()].filter((c) => c.meta.owner === owner);
+  }
+
+  /** The collection `id` if `owner` owns it, else 404 (never leaks another tenant's ids). */
+  get(id: string, owner: string): Collection {
+    const collection = this.collections.get(id);
+    if (!collection || collection.meta.owner !== owner) {
+      throw new HttpError(404, `collection ${id} not found`);
+    }
+    return collection;
+  }
+
+  async createCollection(meta: CollectionMeta): Promise<Collection> {
+    const key = `${meta.owner}\u0000${meta.name}`;
+    if (
+      this.#reservedNames.has(key) || this.list(meta.owner).some((c) => c.meta.name === meta.name)
+    ) {
+      throw new HttpError(409, `collection named '${meta.name}' already exists`);
+    }
+    this.#reservedNames.add(key);
+    try {
+      return await this.#log({ type: "create_collection", meta }, () => this.#applyCreate(meta));
+    } finally {
+      this.#reservedNames.delete(key);
+    }
+  }
+
+  async deleteCollection(collection: Collection): Promise<void> {
+    const collectionId = collection.meta.id;
+    await this.#log({ type: "delete_collection", collectionId }, () => {
+      if (collection.dropped) throw new HttpError(404, `collection ${collectionId} not found`);
+      this.#applyDeleteCollection(collectionId);
+    });
+  }
+
+  /** Inserts documents; all doc_ids are checked (409) before anything is written. */
+  async insert(collection: Collection, docs: NewDocument[]): Promise<void> {
+    const reserved: string[] = [];
+    try {
+      for (const doc of docs) {
+        collection.reserve(doc.docId);
+        reserved.push(doc.docId);
+      }
+    } catch (error) {
+      for (const docId of reserved) collection.release(docId);
+      throw error;
+    }
+    const collectionId = collection.meta.id;
+    try {
+      await Promise.all(docs.map(({ docId, externalId, vector }) => {
+        const insertedAt = Date.now();
+        return this.#log(
+          { type: "insert", collectionId, docId, externalId, insertedAt, vector },
+          () => {
+            if (collection.dropped) {
+              throw new HttpError(404, `collection ${collectionId} not found`);
+            }
+            collection.applyInsert(docId, externalId, insertedAt, vector);
+            this.counters.inserts++;
+          },
+        );
+      }));
+    } finally {
+      for (const docId of reserved) collection.release(docId);
+    }
+    this.#scheduleMerge();
+  }
+
+  async deleteDocument(collection: Collection, docId: string): Promise<void> {
+    const collectionId = collection.meta.id;
+    if (!collection.hasDocument(docId)) throw new HttpError(404, `document ${docId} not found`);
+    await this.#log({ type: "delete_doc", collectionId, docId }, () => {
+      if (collection.dropped || !collection.applyDelete(docId)) {
+        throw new HttpError(404, `document ${docId} not found`);
+      }
+      this.counters.deletes++;
+    });
+  }
+
+  query(collection: Collection, vector: Float32Array, k: number): DocumentHit[] {
+    this.counters.queries++;
+    return collection.query(vector, k);
+  }
+
+  /** Vectors not yet merged into HNSW graphs, over all collections. */
+  pendingVectors(): number {
+    let sum = 0;
+    for (const c of this.collections.values()) sum += c.index.pendingCount;
+    return sum;
+  }
+
+  /** Snapshots every collection and drops the WAL segments the snapshot covers. */
+  checkpoint(): Promise<void> {
+    if (!this.#checkpointing) {
+      this.#checkpointing = this.#checkpoint().finally(() => (this.#checkpointing = null));
+    }
+    return this.#checkpointing;
+  }
+
+  /** Flushes the WAL, writes a final snapshot and closes files. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
+    await this.#wal.drain();
+    await this.checkpoint();
+    await this.#wal.close();
+  }
+
+  #log<T>(record: WalRecord, apply: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new HttpError(503, "server is shutting down"));
+    const result = this.#wal.append(record, apply);
+    if (this.#wal.sizeBytes > this.options.checkpointWalBytes) {
+      void this.checkpoint();
+    }
+    return result;
+  }
+
+  async #checkpoint(): Promise<void> {
+    const { seq, captures } = await this.#wal.rotate(() => ({
+      seq: this.#wal.seq + 1,
+      captures: captureCollections(this.collections.values()),
+    }));
+    await writeSnapshot(this.dataDir, seq, captures);
+    for (const old of await listWalSegments(this.dataDir)) {
+      if (old < seq) await Deno.remove(join(this.dataDir, walSegmentName(old)));
+    }
+    this.counters.compactions++;
+  }
+
+  #applyCreate(meta: CollectionMeta): Collection {
+    const collection = new Collection(meta);
+    this.collections.set(meta.id, collection);
+    return collection;
+  }
+
+  #applyDeleteCollection(id: string): void {
+    const collection = this.collections.get(id);
+    if (!collection) return;
+    collection.dropped = true;
+    this.collections.delete(id);
+  }
+
+  #replay(record: WalRecord): void {
+    if (record.type === "create_collection") {
+      this.#applyCreate(record.meta);
+    } else if (record.type === "delete_collection") {
+      this.#applyDeleteCollection(record.collectionId);
+    } else {
+      const collection = this.collections.get(record.collectionId);
+      if (!collection) return;
+      if (record.type === "insert") {
+        if (collection.hasDocument(record.docId)) return;
+        collection.applyInsert(record.docId, record.externalId, record.insertedAt, record.vector);
+      } else {
+        collection.applyDelete(record.docId);
+      }
+    }
+  }
+
+  async #recover(): Promise<void> {
+    const snapshot = await readSnapshot(this.dataDir);
+    for (const collection of snapshot?.collections ?? []) {
+      this.collections.set(collection.meta.id, collection);
+    }
+    const fromSeq = snapshot?.seq ?? 0;
+    const segments = (await listWalSegments(this.dataDir)).filter((s) => s >= fromSeq);
+    for (const seq of segments) {
+      const { records, truncatedBytes } = await readWalSegment(
+        join(this.dataDir, walSegmentName(seq)),
+      );
+      this.counters.truncatedWalBytes += truncatedBytes;
+      this.counters.recoveredRecords += records.length;
+      for (const record of records) this.#replay(record);
+    }
+    for (const collection of this.collections.values()) {
+      collection.index.resetPending(collection.liveSlots());
+    }
+    this.#wal = await Wal.open(this.dataDir, segments.at(-1) ?? fromSeq);
+    this.#scheduleMerge();
+  }
+
+  #scheduleMerge(): void {
+    if (this.#mergeTimer !== null || this.#closed) return;
+    this.#mergeTimer = setTimeout(() => {
+      this.#mergeTimer = null;
+      let more = false;
+      for (const c of this.collections.values()) {
+        c.index.merge(this.options.mergeBudgetMs, c.documentCount, this.options.mergeThreads);
+        if (c.index.pendingCount > 0 && c.documentCount >= c.meta.index.exactThreshold) {
+          more = true;
+        }
+      }
+      if (more) this.#scheduleMerge();
+    }, 1);
+  }
+}

@@ -1,0 +1,38 @@
+import type { CollectionMeta } from "./collection_meta.ts";
+import { HttpError } from "./http_error.ts";
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks a JSON vector against a collection and converts it to float32: every element a finite
+ * number within float32 range, length = dimension, and not all zeros for cosine.
+ */
+export function toFloat32Vector(
+  value: unknown[],
+  meta: CollectionMeta,
+  field: string,
+): Float32Array {
+  if (value.length !== meta.dimension) {
+    throw new HttpError(
+      400,
+      `${field} has dimension ${value.length}, collection ${meta.id} expects ${meta.dimension}`,
+    );
+  }
+  const vector = new Float32Array(value.length);
+  let nonZero = false;
+  for (let i = 0; i < value.length; i++) {
+    const x = value[i];
+    if (typeof x !== "number" || !Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX) {
+      throw new HttpError(
+        400,
+        `${field}[${i}] must be a finite float32 number, got ${JSON.stringify(x)}`,
+      );
+    }
+    vector[i] = x;
+    if (x !== 0) nonZero = true;
+  }
+  if (!nonZero && meta.metric === "cosine") {
+    throw new HttpError(400, `${field} is all zeros, which has no cosine similarity`);
+  }
+  return vector;
+}

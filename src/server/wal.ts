@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import { decodeWalRecords, encodeWalRecord, type WalRecord } from "./wal_record.ts";
+import { HttpError } from "./http_error.ts";
+
+interface PendingWrite {
+  frame: Uint8Array;
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** File name of WAL segment `seq`. */
+export function walSegmentName(seq: number): string {
+  return `wal-${String(seq).padStart(10, "0")}.log`;
+}
+
+/** Sequence numbers of the WAL segments in `dir`, ascending. */
+export async function listWalSegments(dir: string): Promise<number[]> {
+  const seqs: number[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const match = /^wal-(\d{10})\.log$/.exec(entry.name);
+    if (match) seqs.push(Number(match[1]));
+  }
+  return seqs.sort((a, b) => a - b);
+}
+
+/**
+ * Reads a WAL segment; a torn or corrupt tail (from a crash mid-write) is truncated away so the
+ * segment ends at the last complete, checksummed record.
+ */
+export async function readWalSegment(
+  path: string,
+): Promise<{ records: WalRecord[]; truncatedBytes: number }> {
+  const bytes = await Deno.readFile(path);
+  const { records, validBytes } = decodeWalRecords(bytes);
+  if (validBytes < bytes.length) await Deno.truncate(path, validBytes);
+  return { records, truncatedBytes: bytes.length - validBytes };
+}
+
+/**
+ * Append-only write-ahead log with group commit: writes that arrive while a flush is running
+ * are batched into the next single write + fdatasync. Each write's `apply` runs, in log order,
+ * only after its record is durable; the write's promise then settles with apply's result.
+ */
+export class Wal {
+  #file: Deno.FsFile;
+  #seq: number;
+  #pending: PendingWrite[] = [];
+  #flushing: Promise<void> | null = null;
+  #failure: unknown = null;
+  #bytes = 0;
+  /** Number of write+fdatasync batches so far (for metrics). */
+  syncs = 0;
+
+  private constructor(readonly dir: string, file: Deno.FsFile, seq: number, bytes: number) {
+    this.#file = file;
+    this.#seq = seq;
+    this.#bytes = bytes;
+  }
+
+  /** Opens segment `seq` in `dir` for appending (creating it when missing). */
+  static async open(dir: string, seq: number): Promise<Wal> {
+    const path = join(dir, walSegmentName(seq));
+    const file = await Deno.open(path, { create: true, append: true });
+    const { size } = await file.stat();
+    return new Wal(dir, file, seq, size);
+  }
+
+  /** Current segment sequence number. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Bytes in the current segment. */
+  get sizeBytes(): number {
+    return this.#bytes;
+  }
+
+  /** Logs `record`, then runs `apply`; resolves with apply's result once durable. */
+  append<T>(record: WalRecord, apply: () => T): Promise<T> {
+    if (this.#failure) {
+      return Promise.reject(new HttpError(503, `write-ahead log failed: ${this.#failure}`));
+    }
+    const frame = encodeWalRecord(record);
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ frame, apply, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#flushing) this.#flushing = this.#flushLoop();
+    });
+  }
+
+  /** Waits until every write queued so far is durable and applied. */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  /**
+   * Waits for in-flight writes, then switches to a new segment; runs `atBoundary` synchronously
+   * at the switch so it sees exactly the state the old segments describe.
+   */
+  async rotate<T>(atBoundary: () => T): Promise<T> {
+    while (this.#flushing) await this.#flushing;
+    const result = atBoundary();
+    const next = this.#seq + 1;
+    const file = Deno.openSync(join(this.dir, walSegmentName(next)), {
+      create: true,
+      append: true,
+    });
+    this.#file.close();
+    this.#file = file;
+    this.#seq = next;
+    this.#bytes = 0;
+    return result;
+  }
+
+  /** Flushes pending writes and closes the file. */
+  async close(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    this.#file.close();
+  }
+
+  async #flushLoop(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      const size = batch.reduce((sum, p) => sum + p.frame.length, 0);
+      const buffer = new Uint8Array(size);
+      let offset = 0;
+      for (const p of batch) {
+        buffer.set(p.frame, offset);
+        offset += p.frame.length;
+      }
+      try {
+        let written = 0;
+        while (written < size) written += await this.#file.write(buffer.subarray(written));
+        await this.#file.syncData();
+        this.#bytes += size;
+        this.syncs++;
+      } catch (error) {
+        this.#failure = error;
+        for (const p of [...batch, ...this.#pending]) {
+          p.reject(new HttpError(503, `write-ahead log failed: ${error}`));
+        }
+        this.#pending = [];
+        break;
+      }
+      for (const p of batch) {
+        try {
+          p.resolve(p.apply());
+        } catch (error) {
+          p.reject(error);
+        }
+      }
+    }
+    this.#flushing = null;
+  }
+}

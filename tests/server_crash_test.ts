@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { call, docId, randomVectors } from "./server_http_client.ts";
+
+const DIM = 64;
+
+/** Starts `akibench serve` as a child process and waits for its one startup line. */
+async function spawnServer(dataDir: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../src/cli/main.ts", import.meta.url).pathname,
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--checkpoint-wal-mb",
+      "1",
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server exited before listening: ${text}`);
+    text += value;
+  }
+  const match = /^akibench reference server listening on (http:\/\/\S+) \(pid (\d+)\)\n$/.exec(
+    text,
+  );
+  assert.ok(match, `unexpected startup line: ${text}`);
+  assert.equal(Number(match[2]), child.pid);
+  reader.releaseLock();
+  return { child, url: match[1] };
+}
+
+Deno.test("server: after SIGKILL mid-load every acknowledged write survives, nothing is torn", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "akibench-crash-" });
+  const first = await spawnServer(dataDir);
+  const id = (await call(first.url, "POST", "/api/v1/collections", {
+    name: "crash",
+    dimension: DIM,
+    metric: "l2",
+  })).body.collection_id;
+  const vectors = randomVectors(20_000, DIM, 7);
+  const acked = new Set<number>();
+  const ackedDeletes = new Set<number>();
+  const attempted = new Set<number>();
+  let next = 0;
+  let stop = false;
+  const client = async () => {
+    while (!stop) {
+      const i = next++;
+      attempted.add(i);
+      try {
+        const r = await call(first.url, "POST", `/api/v1/collections/${id}/insert`, {
+          doc_id: docId(i),
+          vector: vectors[i],
+        });
+        if (r.status === 200) acked.add(i);
+        if (r.status === 200 && i % 10 === 0) {
+          const d = await call(first.url, "DELETE", `/api/v1/collections/${id}/docs/${docId(i)}`);
+          if (d.status === 200) ackedDeletes.add(i);
+        }
+      } catch {
+        return; // connection refused/reset after the kill
+      }
+    }
+  };
+  const clients = Array.from({ length: 8 }, client);
+  while (acked.size < 3500) await new Promise((r) => setTimeout(r, 20));
+  first.child.kill("SIGKILL");
+  stop = true;
+  await Promise.all(clients);
+  assert.equal((await first.child.status).signal, "SIGKILL");
+  await first.child.stdout.cancel().catch(() => {});
+
+  const second = await spawnServer(dataDir);
+  try {
+    const replayed = await call(second.url, "GET", `/api/v1/collections/${id}`);
+    assert.equal(replayed.status, 200);
+    let present = 0;
+    const ids = [...attempted];
+    const docs = new Map<number, { vector: number[] } | null>();
+    for (let start = 0; start < ids.length; start += 32) {
+      await Promise.all(
+        ids.slice(start, start + 32).map(async (i) => {
+          const path = `/api/v1/collections/${id}/docs/${docId(i)}`;
+          docs.set(i, (await call(second.url, "GET", path)).body.document);
+        }),
+      );
+    }
+    for (const i of ids) {
+      const doc = docs.get(i);
+      if (ackedDeletes.has(i)) {
+        assert.equal(doc, null, `acknowledged delete of ${i} was lost`);
+        continue;
+      }
+      if (acked.has(i)) assert.ok(doc, `acknowledged insert ${i} was lost`);
+      if (doc) {
+        present++;
+        assert.deepEqual(doc.vector, vectors[i].map(Math.fround), `doc ${i} is torn`);
+      }
+    }
+    assert.equal(replayed.body.collection.document_count, present);
+    // Search still works and finds an acknowledged vector exactly.
+    const probe = [...acked].find((i) => !ackedDeletes.has(i))!;
+    const q = await call(second.url, "POST", `/api/v1/collections/${id}/query`, {
+      query_vector: vectors[probe],
+      top_k: 1,
+    });
+    assert.equal(q.body.matches[0].doc_id, docId(probe));
+    assert.ok(
+      (await Array.fromAsync(Deno.readDir(`${dataDir}/snapshots`))).length >= 1,
+      "a checkpoint ran during the load (1 MiB WAL limit)",
+    );
+  } finally {
+    second.child.kill("SIGTERM");
+    assert.equal((await second.child.status).code, 0);
+    await second.child.stdout.cancel().catch(() => {});
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -1,18 +1,11 @@
 import { Hono } from "hono";
 import type { ResilientObjectStore } from "./resilient_object_store.ts";
 
-/** POST /admin/collections/:id/dlq/retry, POST /admin/circuit-breaker/reset, GET /admin/dlq. */
-export function resilienceRoutes(s3: ResilientObjectStore): Hono {
+/** GET /admin/dlq: the dead-letter queue's entries (DLQ retry and breaker reset are core routes). */
+export function deadLetterRoutes(s3: ResilientObjectStore): Hono {
   const app = new Hono();
-  app.post("/admin/collections/:id/dlq/retry", async (c) => {
-    return c.json(await s3.retryDeadLetters(c.req.param("id")));
-  });
-  app.post("/admin/circuit-breaker/reset", (c) => {
-    const { previous, next } = s3.breaker.reset();
-    return c.json({ status: "reset", previous_state: previous, new_state: next });
-  });
   app.get("/admin/dlq", (c) => {
-    const entries = s3.dlq.entries().map(({ replay: _replay, ...entry }) => ({
+    const entries = s3.dlq.entries().map((entry) => ({
       id: entry.id,
       collection_id: entry.collectionId,
       object_key: entry.objectKey,

@@ -1,6 +1,6 @@
 import type { ObjectStore } from "../s3/object_store.ts";
 import { classifyS3Error, type S3Failure } from "../s3/s3_failure.ts";
-import { BREAKER_STATE_CODE, type CircuitBreaker } from "./circuit_breaker.ts";
+import type { CircuitBreaker } from "./circuit_breaker.ts";
 import type { DeadLetterQueue } from "./dead_letter_queue.ts";
 import { backoffDelayMs, type RetryPolicy } from "./retry_policy.ts";
 
@@ -21,6 +21,14 @@ export interface UploadRequest {
   bytes: () => Promise<Uint8Array>;
   /** Runs once the object is in S3 (e.g. removes the local copy). */
   onUploaded?: () => Promise<void>;
+}
+
+/** Successful uploads/downloads, retries and permanent failures since start. */
+export interface S3Counters {
+  uploads: number;
+  downloads: number;
+  retries: number;
+  permanent_failures: number;
 }
 
 export interface DlqRetryResult {
@@ -109,25 +117,25 @@ export class ResilientObjectStore {
     };
   }
 
-  prometheusText(): string {
-    const state = this.breaker.state();
+  /** The akidb_s3_*_total counters. */
+  counters(): S3Counters {
+    return {
+      uploads: this.uploads,
+      downloads: this.downloads,
+      retries: this.retries,
+      permanent_failures: this.permanentFailures,
+    };
+  }
+
+  /** Metric lines beyond the contract's (which the core renders through Resilience). */
+  counterText(): string {
     return [
-      "# TYPE akidb_s3_uploads_total counter",
-      `akidb_s3_uploads_total ${this.uploads}`,
-      "# TYPE akidb_s3_downloads_total counter",
-      `akidb_s3_downloads_total ${this.downloads}`,
-      "# TYPE akidb_s3_retries_total counter",
-      `akidb_s3_retries_total ${this.retries}`,
-      "# TYPE akidb_s3_permanent_failures_total counter",
-      `akidb_s3_permanent_failures_total ${this.permanentFailures}`,
-      "# TYPE akidb_dlq_size gauge",
-      `akidb_dlq_size ${this.dlq.size()}`,
-      "# TYPE akidb_circuit_breaker_state gauge",
-      `akidb_circuit_breaker_state ${BREAKER_STATE_CODE[state]}`,
-      "# TYPE akidb_circuit_breaker_error_rate gauge",
-      `akidb_circuit_breaker_error_rate ${this.breaker.errorRate()}`,
+      "# HELP akidb_circuit_breaker_trips_total Times the S3 circuit breaker opened.",
       "# TYPE akidb_circuit_breaker_trips_total counter",
       `akidb_circuit_breaker_trips_total ${this.breaker.trips()}`,
+      "# HELP akidb_dlq_dropped_total Dead letters dropped because the queue was full.",
+      "# TYPE akidb_dlq_dropped_total counter",
+      `akidb_dlq_dropped_total ${this.dlq.dropped()}`,
       "",
     ].join("\n");
   }

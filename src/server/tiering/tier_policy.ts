@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** When collections move between tiers (all durations in milliseconds). */
+export interface TierPolicy {
+  /** A hot collection not accessed for this long moves to warm. */
+  hotToWarmIdleMs: number;
+  /** A warm collection not accessed for this long moves to cold. */
+  warmToColdIdleMs: number;
+  /** A warm collection accessed this many times within `accessWindowMs` moves to hot. */
+  warmToHotAccesses: number;
+  accessWindowMs: number;
+  /** How often the policy is evaluated. */
+  checkIntervalMs: number;
+  /** How often changed collections are backed up to S3 (0: never). */
+  backupIntervalMs: number;
+}
+
+/** The seed design's minutes-scale defaults; scenarios and tests pass compressed ones. */
+export const DEFAULT_TIER_POLICY: TierPolicy = {
+  hotToWarmIdleMs: 10 * 60_000,
+  warmToColdIdleMs: 60 * 60_000,
+  warmToHotAccesses: 10,
+  accessWindowMs: 60_000,
+  checkIntervalMs: 1000,
+  backupIntervalMs: 5 * 60_000,
+};
+
+/** PUT /api/v1/tiering/policy body, in seconds as the API speaks; omitted fields keep their value. */
+export const TierPolicyUpdateSchema = z.strictObject({
+  hot_to_warm_idle_s: z.number().positive().optional(),
+  warm_to_cold_idle_s: z.number().positive().optional(),
+  warm_to_hot_accesses: z.number().int().min(1).optional(),
+  access_window_s: z.number().positive().optional(),
+  check_interval_s: z.number().positive().optional(),
+  backup_interval_s: z.number().min(0).optional(),
+});
+export type TierPolicyUpdate = z.infer<typeof TierPolicyUpdateSchema>;
+
+/** `policy` with `update` applied. */
+export function updatedPolicy(policy: TierPolicy, update: TierPolicyUpdate): TierPolicy {
+  const ms = (s: number | undefined, fallback: number) => s === undefined ? fallback : s * 1000;
+  return {
+    hotToWarmIdleMs: ms(update.hot_to_warm_idle_s, policy.hotToWarmIdleMs),
+    warmToColdIdleMs: ms(update.warm_to_cold_idle_s, policy.warmToColdIdleMs),
+    warmToHotAccesses: update.warm_to_hot_accesses ?? policy.warmToHotAccesses,
+    accessWindowMs: ms(update.access_window_s, policy.accessWindowMs),
+    checkIntervalMs: ms(update.check_interval_s, policy.checkIntervalMs),
+    backupIntervalMs: ms(update.backup_interval_s, policy.backupIntervalMs),
+  };
+}
+
+/** The policy as the API shows it (seconds). */
+export function policyJson(policy: TierPolicy) {
+  return {
+    hot_to_warm_idle_s: policy.hotToWarmIdleMs / 1000,
+    warm_to_cold_idle_s: policy.warmToColdIdleMs / 1000,
+    warm_to_hot_accesses: policy.warmToHotAccesses,
+    access_window_s: policy.accessWindowMs / 1000,
+    check_interval_s: policy.checkIntervalMs / 1000,
+    backup_interval_s: policy.backupIntervalMs / 1000,
+  };
+}

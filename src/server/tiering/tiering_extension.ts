@@ -1,0 +1,98 @@
+import { join } from "node:path";
+import {
+  AKIDB_BREAKER_CONFIG,
+  type BreakerConfig,
+  CircuitBreaker,
+} from "../faults/circuit_breaker.ts";
+import { AKIDB_DLQ_CAPACITY, DeadLetterQueue } from "../faults/dead_letter_queue.ts";
+import { FaultInjector } from "../faults/fault_injector.ts";
+import { faultRoutes } from "../faults/fault_routes.ts";
+import { resilienceOf } from "../faults/resilience_adapter.ts";
+import { deadLetterRoutes } from "../faults/resilience_routes.ts";
+import { ResilientObjectStore } from "../faults/resilient_object_store.ts";
+import { scaledRetryPolicy } from "../faults/retry_policy.ts";
+import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../s3/embedded_s3.ts";
+import { S3ObjectStore, type S3Settings } from "../s3/object_store.ts";
+import type { ServerExtensions } from "../server_env.ts";
+import { tierHostOf } from "./tierable_collection.ts";
+import { TierManager } from "./tier_manager.ts";
+import { DEFAULT_TIER_POLICY, type TierPolicy } from "./tier_policy.ts";
+import { tierRoutes } from "./tier_routes.ts";
+
+export interface TieringOptions {
+  /** Local (warm) index files go to dataDir/tiers. */
+  dataDir: string;
+  policy?: Partial<TierPolicy>;
+  /** An S3-compatible endpoint; default: s3rver embedded on 127.0.0.1 storing in dataDir/s3. */
+  s3?: S3Settings;
+  /** Serve POST/GET/DELETE /admin/faults and inject them into the S3 path. */
+  faults?: boolean;
+  /** Multiplies AkiDB's retry backoff (1 s doubling to 64 s); tests use 0.001. */
+  retryBackoffScale?: number;
+  breaker?: Partial<BreakerConfig>;
+  dlqCapacity?: number;
+}
+
+/** Tiering (with its S3 path, retries, breaker, DLQ and optional faults) as server extensions. */
+export interface Tiering {
+  extensions: ServerExtensions;
+  tiers: TierManager;
+  s3: ResilientObjectStore;
+  faults: FaultInjector | null;
+  /** The S3 endpoint in use. */
+  s3Endpoint: string;
+  /** Stops timers, waits for uploads in flight, closes the S3 client (and embedded s3rver). */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_S3_BUCKET = "akidb-tiers";
+
+export async function startTiering(options: TieringOptions): Promise<Tiering> {
+  const embedded = options.s3 === undefined
+    ? await startEmbeddedS3(await ensureDir(join(options.dataDir, "s3")))
+    : null;
+  const settings = options.s3 ??
+    { endpoint: embedded!.endpoint, bucket: DEFAULT_S3_BUCKET, ...EMBEDDED_S3_CREDENTIALS };
+  const faults = options.faults ? new FaultInjector() : null;
+  const raw = await S3ObjectStore.open(settings, faults ?? undefined);
+  const s3 = new ResilientObjectStore(
+    raw,
+    scaledRetryPolicy(options.retryBackoffScale ?? 1),
+    new CircuitBreaker({ ...AKIDB_BREAKER_CONFIG, ...options.breaker }),
+    new DeadLetterQueue(options.dlqCapacity ?? AKIDB_DLQ_CAPACITY),
+  );
+  const tiersDir = join(options.dataDir, "tiers");
+  // Tier state lives in memory: after a restart every collection starts hot (rebuilt from the
+  // WAL/snapshot), so warm files of a previous run are stale.
+  await Deno.remove(tiersDir, { recursive: true }).catch(() => {});
+  const tiers = new TierManager(s3, tiersDir, { ...DEFAULT_TIER_POLICY, ...options.policy });
+  const extensions: ServerExtensions = {
+    capabilities: { tiering: true, faults: faults !== null },
+    beforeCollectionAccess: (collection) => tiers.access(collection.meta.id),
+    resilience: resilienceOf(s3),
+    prometheus: () => tiers.prometheusText() + s3.counterText(),
+    routes: (app, store) => {
+      tiers.attach(tierHostOf(store));
+      tierRoutes(app, store, tiers);
+      app.route("/", deadLetterRoutes(s3));
+      if (faults !== null) app.route("/", faultRoutes(faults));
+    },
+  };
+  return {
+    extensions,
+    tiers,
+    s3,
+    faults,
+    s3Endpoint: settings.endpoint,
+    close: async () => {
+      await tiers.stop();
+      raw.close();
+      await embedded?.close();
+    },
+  };
+}
+
+async function ensureDir(path: string): Promise<string> {
+  await Deno.mkdir(path, { recursive: true });
+  return path;
+}

@@ -41,8 +41,11 @@ export class Xoshiro128ss {
   #s2: number;
   #s3: number;
 
-  /** Seeds the four state words from two SplitMix64 outputs (never all zero). */
-  constructor(seeder: SplitMix64) {
+  /**
+   * Seeds the state from two 64-bit words of `seeder` (normally a SplitMix64): s0 = low and
+   * s1 = high half of the first, s2/s3 of the second; an all-zero state becomes s0 = 1.
+   */
+  constructor(seeder: { next(): bigint }) {
     const a = seeder.next();
     const b = seeder.next();
     this.#s0 = Number(a & 0xffffffffn) | 0;

@@ -1,9 +1,18 @@
 import type { Command } from "./command.ts";
+import { compareCommand } from "./compare_command.ts";
 import { datasetCommand } from "./dataset_command.ts";
+import { reportCommand } from "./report_command.ts";
+import { reportsCommand } from "./reports_command.ts";
 import { serveCommand } from "./serve_command.ts";
 
 /**
  * Every built subcommand, in the order `--help` lists them. A command appears here only once it
  * works: planned but unbuilt commands are not listed.
  */
-export const commands: Command[] = [serveCommand, datasetCommand];
+export const commands: Command[] = [
+  serveCommand,
+  datasetCommand,
+  reportCommand,
+  compareCommand,
+  reportsCommand,
+];

@@ -1,0 +1,73 @@
+import { parseArgs } from "node:util";
+import type { Command } from "./command.ts";
+import { UsageError } from "./usage_error.ts";
+import { writeTextFileAtomic } from "../report/atomic_write.ts";
+import { compareRuns } from "../report/compare.ts";
+import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_report.ts";
+import { readRuns } from "../report/read_runs.ts";
+
+const HELP = `akibench compare: compare two runs and fail on regressions
+
+Usage: akibench compare BASE NEW [--tolerance 10%] [--format md|html] [--out FILE]
+
+BASE and NEW are each a RunResult JSON, a report HTML, a suite.json or a suite directory.
+Per scenario and operation it compares latency p50/p90/p95/p99/p99.9 (from the decoded HDR
+histograms), throughput and error rate, and per scenario recall and memory growth.
+
+Options:
+  --tolerance T   allowed relative worsening, "10%" or "10" (default 10%)
+  --format F      md (default) or html
+  --out FILE      write the comparison to FILE instead of standard output
+
+A metric regresses when it is worse by more than the tolerance AND beyond a noise floor:
+latency 1 ms (and at least 10 samples beyond the percentile in both runs), throughput 1 req/s,
+error rate 0.1 percentage point, recall 0.005, memory growth 1 MB/min.
+Exit codes: 0 no regression, 1 a metric regressed, 2 usage error.`;
+
+function parseTolerance(text: string): number {
+  const n = Number(text.trim().replace(/%$/, ""));
+  if (!Number.isFinite(n) || n < 0 || n > 1000) {
+    throw new UsageError(`--tolerance must be a percentage like 10% (0..1000), got '${text}'`);
+  }
+  return n / 100;
+}
+
+export const compareCommand: Command = {
+  name: "compare",
+  summary: "compare two runs or suites; exit 1 on a regression beyond tolerance",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: true,
+        options: {
+          tolerance: { type: "string" },
+          format: { type: "string" },
+          out: { type: "string" },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 2) throw new UsageError("expected two inputs: BASE NEW");
+    const format = values.format ?? "md";
+    if (format !== "md" && format !== "html") {
+      throw new UsageError(`--format must be md or html, got '${format}'`);
+    }
+    const tolerance = parseTolerance(values.tolerance ?? "10%");
+    const [baseArg, nextArg] = positionals;
+    const [base, next] = [await readRuns(baseArg), await readRuns(nextArg)];
+    const comparison = compareRuns(base.runs, next.runs, { tolerance });
+    const labels = { base: baseArg, next: nextArg };
+    const text = format === "md"
+      ? renderComparisonMarkdown(comparison, labels)
+      : renderComparisonHtml(comparison, labels);
+    if (values.out) await writeTextFileAtomic(values.out, text);
+    else console.log(text);
+    return comparison.regressions > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,109 @@
+import { parseArgs } from "node:util";
+import { dirname, join } from "node:path";
+import type { Command } from "./command.ts";
+import { UsageError } from "./usage_error.ts";
+import type { RunResult, SuiteResult } from "../result/run_result.ts";
+import { writeTextFileAtomic } from "../report/atomic_write.ts";
+import { renderHtml, renderSuiteHtml } from "../report/html.ts";
+import { renderJsonLines } from "../report/jsonl.ts";
+import { renderJUnit } from "../report/junit.ts";
+import { renderMarkdown, renderSuiteMarkdown } from "../report/markdown.ts";
+import { renderOpenMetrics } from "../report/openmetrics.ts";
+import { readRuns } from "../report/read_runs.ts";
+import { renderTerminalSummary } from "../report/terminal.ts";
+
+const FORMATS = ["html", "md", "junit", "json", "openmetrics", "jsonl", "terminal"] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `akibench report: re-render the reports of a run or a suite run
+
+Usage: akibench report RUN.json|RUN.html|suite.json|DIR [--format html,md,junit] [--out DIR]
+
+Reads RunResults (a RunResult JSON, a report HTML that embeds one, a suite.json or a suite
+directory) and writes, into --out (default: the input's directory):
+  html         <scenario>.html per run (+ index.html for a suite)
+  md           <scenario>.md per run (+ summary.md for a suite)
+  junit        junit.xml (one testsuite per scenario, one testcase per criterion)
+  json         <scenario>.json per run
+  openmetrics  series.openmetrics: per-second series, timestamped, for Prometheus/Grafana
+  jsonl        series.jsonl: one JSON object per scenario and second
+  terminal     prints the plain-text summary of each run (no file)
+Default formats: html,md,junit. Prints the written paths.`;
+
+function parseFormats(text: string): Format[] {
+  const list = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const f of list) {
+    if (!FORMATS.includes(f as Format)) {
+      throw new UsageError(`--format: unknown format '${f}' (choose from ${FORMATS.join(", ")})`);
+    }
+  }
+  if (list.length === 0) throw new UsageError("--format: no format given");
+  return list as Format[];
+}
+
+function outputs(format: Format, suite: SuiteResult | null, runs: RunResult[]): [string, string][] {
+  switch (format) {
+    case "html":
+      return [
+        ...runs.map((r): [string, string] => [`${r.scenario_id}.html`, renderHtml(r)]),
+        ...(suite ? [["index.html", renderSuiteHtml(suite, runs)] as [string, string]] : []),
+      ];
+    case "md":
+      return [
+        ...runs.map((r): [string, string] => [`${r.scenario_id}.md`, renderMarkdown(r)]),
+        ...(suite ? [["summary.md", renderSuiteMarkdown(suite, runs)] as [string, string]] : []),
+      ];
+    case "junit":
+      return [["junit.xml", renderJUnit(runs)]];
+    case "json":
+      return runs.map((r) => [`${r.scenario_id}.json`, JSON.stringify(r, null, 2) + "\n"]);
+    case "openmetrics":
+      return [["series.openmetrics", renderOpenMetrics(runs)]];
+    case "jsonl":
+      return [["series.jsonl", renderJsonLines(runs)]];
+    case "terminal":
+      return [];
+  }
+}
+
+export const reportCommand: Command = {
+  name: "report",
+  summary: "re-render reports (HTML, Markdown, JUnit, OpenMetrics, JSONL) from RunResults",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: true,
+        options: { format: { type: "string" }, out: { type: "string" } },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) {
+      throw new UsageError("expected one input: RUN.json, RUN.html, suite.json or a directory");
+    }
+    const input = positionals[0];
+    const formats = parseFormats(values.format ?? "html,md,junit");
+    const { suite, runs } = await readRuns(input);
+    const isDir = await Deno.stat(input).then((s) => s.isDirectory);
+    const out = values.out ?? (isDir ? input : dirname(input));
+    await Deno.mkdir(out, { recursive: true });
+    const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+    for (const format of formats) {
+      if (format === "terminal") {
+        for (const r of runs) console.log(renderTerminalSummary(r, { color }));
+        continue;
+      }
+      for (const [name, text] of outputs(format, suite, runs)) {
+        const path = join(out, name);
+        await writeTextFileAtomic(path, text);
+        console.log(path);
+      }
+    }
+    return 0;
+  },
+};

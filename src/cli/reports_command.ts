@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import type { Command } from "./command.ts";
+import { UsageError } from "./usage_error.ts";
+import { reportsApp } from "../report/reports_server.ts";
+
+const HELP = `akibench reports: browse saved reports
+
+Usage: akibench reports serve [--port 8088] [--host 127.0.0.1] [DIR]
+
+Serves DIR (default: reports), where each subdirectory holds one suite run: an index of all
+runs, each run's reports and raw JSON, and a compare page for any two runs
+(/compare?base=RUN&new=RUN&tolerance=10). Stops on Ctrl-C.`;
+
+export const reportsCommand: Command = {
+  name: "reports",
+  summary: "serve the saved reports in reports/ (index, runs, raw JSON, compare)",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: true,
+        options: { port: { type: "string" }, host: { type: "string" } },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals[0] !== "serve" || positionals.length > 2) {
+      throw new UsageError("usage: akibench reports serve [--port 8088] [DIR]");
+    }
+    const dir = positionals[1] ?? "reports";
+    const isDir = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
+    if (!isDir) throw new UsageError(`${dir}: no such directory`);
+    const port = Number(values.port ?? "8088");
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(`--port must be an integer in 0..65535, got '${values.port}'`);
+    }
+    const stop = new AbortController();
+    const server = Deno.serve({
+      port,
+      hostname: values.host ?? "127.0.0.1",
+      signal: stop.signal,
+      onListen: (addr) =>
+        console.log(`akibench reports: http://${addr.hostname}:${addr.port}/ (${dir})`),
+    }, reportsApp(dir).fetch);
+    const onSignal = () => stop.abort();
+    Deno.addSignalListener("SIGINT", onSignal);
+    await server.finished;
+    Deno.removeSignalListener("SIGINT", onSignal);
+    return 0;
+  },
+};

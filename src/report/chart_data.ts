@@ -1,0 +1,142 @@
+import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import { downsample, maxOf, meanOf } from "./downsample.ts";
+import { percentileSpectrum, type SpectrumPoint } from "./percentile_spectrum.ts";
+
+/** At most this many points per drawn series; histograms are kept whole. */
+export const MAX_CHART_POINTS = 600;
+
+type XY = [number, number | null];
+
+/** Everything the report's charts draw, precomputed from a RunResult (downsampled). */
+export interface ChartData {
+  bucketSeconds: number;
+  phases: { name: string; start: number; end: number }[];
+  latency: { p50: XY[]; p95: XY[]; p99: XY[] };
+  rate: { offered: XY[]; achieved: XY[]; dropped: XY[] };
+  errors: Record<string, XY[]>;
+  spectrum: { label: string; points: [number, number][] }[];
+  operations: BarRow[];
+  tenants: BarRow[];
+  memory: { target: XY[]; generator: XY[]; slope: XY[] } | null;
+  cpu: { target: XY[]; generator: XY[] } | null;
+  recall: XY[];
+  tiers: Record<string, XY[]>;
+  breaker: XY[];
+  otherTargetMetrics: Record<string, XY[]>;
+}
+
+export interface BarRow {
+  label: string;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const round = (x: number | null) => x === null ? null : Math.round(x * 1000) / 1000;
+
+function bars(stats: TrafficStats[], label: (s: TrafficStats) => string): BarRow[] {
+  return stats.filter((s) => s.latency_ms.count > 0).map((s) => ({
+    label: label(s),
+    p50: s.latency_ms.p50,
+    p95: s.latency_ms.p95,
+    p99: s.latency_ms.p99,
+  }));
+}
+
+/** Least-squares line through (t, y): the memory growth slope drawn over the RSS series. */
+function fitLine(points: { t: number; y: number }[]): XY[] {
+  if (points.length < 2) return [];
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.t, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) num += (p.t - mx) * (p.y - my), den += (p.t - mx) ** 2;
+  const slope = den === 0 ? 0 : num / den;
+  const first = points[0].t;
+  const last = points[n - 1].t;
+  return [[first, round(my + slope * (first - mx))], [last, round(my + slope * (last - mx))]];
+}
+
+function series<T extends { t: number }>(
+  points: T[],
+  pick: (bucket: T[]) => number | null,
+): XY[] {
+  return downsample(points, MAX_CHART_POINTS, (b) => [b[0].t, round(pick(b))] as XY).points;
+}
+
+function spectra(run: RunResult): ChartData["spectrum"] {
+  const out: ChartData["spectrum"] = [];
+  for (const s of run.operations) {
+    if (s.latency_ms.count === 0) continue;
+    const points = percentileSpectrum(s.histograms.latency_us);
+    out.push({
+      label: s.operation,
+      points: points.map((p: SpectrumPoint) => [round(p.x)!, round(p.ms)!]),
+    });
+  }
+  return out;
+}
+
+const TIER = /tier_(hot|warm|cold)/;
+const BREAKER = /circuit_breaker/;
+
+/** Builds the chart data of one run. */
+export function chartData(run: RunResult): ChartData {
+  const ps = run.series.per_second;
+  const { bucketSize } = downsample(ps, MAX_CHART_POINTS, () => 0);
+  const classes = [...new Set(ps.flatMap((p) => Object.keys(p.errors)))].sort();
+  const errors: Record<string, XY[]> = {};
+  for (const c of classes) {
+    errors[c] = series(ps, (b) => meanOf(b.map((p) => p.errors[c] ?? 0)));
+  }
+  const res = run.series.resources;
+  const rss = res.filter((r) => r.target_rss_mb !== null).map((r) => ({
+    t: r.t,
+    y: r.target_rss_mb!,
+  }));
+  const tiers: Record<string, XY[]> = {};
+  const others: Record<string, XY[]> = {};
+  let breaker: XY[] = [];
+  for (const [name, pts] of Object.entries(run.series.target_metrics).sort()) {
+    if (pts.length === 0) continue;
+    const xy = series(
+      pts,
+      (b) => TIER.test(name) ? meanOf(b.map((p) => p.value)) : maxOf(b.map((p) => p.value)),
+    );
+    if (TIER.test(name)) tiers[TIER.exec(name)![1]] = xy;
+    else if (BREAKER.test(name)) breaker = xy;
+    else others[name] = xy;
+  }
+  return {
+    bucketSeconds: bucketSize,
+    phases: run.phase_windows.map((p) => ({ name: p.name, start: p.start_s, end: p.end_s })),
+    latency: {
+      p50: series(ps, (b) => maxOf(b.map((p) => p.p50))),
+      p95: series(ps, (b) => maxOf(b.map((p) => p.p95))),
+      p99: series(ps, (b) => maxOf(b.map((p) => p.p99))),
+    },
+    rate: {
+      offered: series(ps, (b) => meanOf(b.map((p) => p.offered))),
+      achieved: series(ps, (b) => meanOf(b.map((p) => p.achieved))),
+      dropped: series(ps, (b) => meanOf(b.map((p) => p.dropped))),
+    },
+    errors,
+    spectrum: spectra(run),
+    operations: bars(run.operations, (s) => s.operation),
+    tenants: bars(run.tenants.filter((s) => s.operation === "all"), (s) => s.tenant ?? "?"),
+    memory: rss.length === 0 ? null : {
+      target: series(res, (b) => meanOf(b.map((r) => r.target_rss_mb))),
+      generator: series(res, (b) => meanOf(b.map((r) => r.generator_rss_mb))),
+      slope: fitLine(rss),
+    },
+    cpu: res.length === 0 ? null : {
+      target: series(res, (b) => meanOf(b.map((r) => r.target_cpu_percent))),
+      generator: series(res, (b) => meanOf(b.map((r) => r.generator_cpu_percent))),
+    },
+    recall: run.recall ? series(run.recall.series, (b) => meanOf(b.map((r) => r.recall))) : [],
+    tiers,
+    breaker,
+    otherTargetMetrics: others,
+  };
+}

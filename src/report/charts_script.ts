@@ -1,0 +1,118 @@
+/**
+ * Browser code that draws a report's charts with Chart.js from the embedded #chart-data JSON
+ * (see chart_data.ts). `window.akibenchDraw(data)` redraws, which the live view uses.
+ */
+export const CHARTS_SCRIPT = String.raw`
+(function () {
+  "use strict";
+  var COLORS = ["#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7b83",
+    "#57606a"];
+  var charts = [];
+  var phasePlugin = {
+    id: "phases",
+    beforeDatasetsDraw: function (chart, _args, opts) {
+      var phases = opts && opts.list;
+      if (!phases || !phases.length) return;
+      var ctx = chart.ctx, area = chart.chartArea, x = chart.scales.x;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
+      phases.forEach(function (p, i) {
+        var x0 = x.getPixelForValue(p.start), x1 = x.getPixelForValue(p.end);
+        ctx.fillStyle = i % 2 ? "rgba(130,80,223,0.08)" : "rgba(9,105,218,0.06)";
+        ctx.fillRect(x0, area.top, x1 - x0, area.bottom - area.top);
+        ctx.fillStyle = "#57606a";
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.fillText(p.name, x0 + 3, area.top + 12);
+      });
+      ctx.restore();
+    }
+  };
+  function xy(points) {
+    return points.map(function (p) { return { x: p[0], y: p[1] }; });
+  }
+  function line(label, points, i, extra) {
+    var d = { label: label, data: xy(points), borderColor: COLORS[i % COLORS.length],
+      backgroundColor: COLORS[i % COLORS.length], pointRadius: 0, borderWidth: 1.5, spanGaps: false };
+    for (var k in extra || {}) d[k] = extra[k];
+    return d;
+  }
+  function timeAxis(data) {
+    return { type: "linear", title: { display: true, text: "seconds" +
+      (data.bucketSeconds > 1 ? " (" + data.bucketSeconds + "-s buckets)" : "") } };
+  }
+  function make(id, config) {
+    var canvas = document.getElementById(id);
+    if (!canvas) return;
+    config.options = config.options || {};
+    config.options.animation = false;
+    config.options.responsive = true;
+    config.options.maintainAspectRatio = false;
+    charts.push(new Chart(canvas, config));
+  }
+  function timeChart(id, data, datasets, yTitle, extra) {
+    var options = { scales: { x: timeAxis(data), y: { beginAtZero: true,
+      title: { display: true, text: yTitle } } },
+      plugins: { phases: { list: data.phases } }, interaction: { mode: "nearest", intersect: false } };
+    for (var k in extra || {}) options.scales[k] = extra[k];
+    make(id, { type: "line", data: { datasets: datasets }, options: options, plugins: [phasePlugin] });
+  }
+  function bars(id, rows, yTitle) {
+    make(id, { type: "bar", data: { labels: rows.map(function (r) { return r.label; }),
+      datasets: ["p50", "p95", "p99"].map(function (k, i) {
+        return { label: k, data: rows.map(function (r) { return r[k]; }),
+          backgroundColor: COLORS[i] };
+      }) }, options: { scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } } } });
+  }
+  function percentLabel(value) {
+    var p = 100 * (1 - 1 / value);
+    var exp = Math.log10(value);
+    if (Math.abs(exp - Math.round(exp)) > 1e-9) return "";
+    return p === 0 ? "0%" : (Math.round(p * 10000) / 10000) + "%";
+  }
+  function draw(data) {
+    charts.forEach(function (c) { c.destroy(); });
+    charts = [];
+    timeChart("chart-latency", data, [line("p50", data.latency.p50, 2),
+      line("p95", data.latency.p95, 0), line("p99", data.latency.p99, 1)], "ms");
+    timeChart("chart-rate", data, [line("offered", data.rate.offered, 7, { borderDash: [6, 3] }),
+      line("achieved", data.rate.achieved, 0), line("dropped", data.rate.dropped, 1)], "requests/s");
+    var errorSets = Object.keys(data.errors).map(function (c, i) {
+      return line(c, data.errors[c], i + 1, { fill: true, stepped: true });
+    });
+    if (errorSets.length) timeChart("chart-errors", data, errorSets, "errors/s",
+      { y: { stacked: true, beginAtZero: true, title: { display: true, text: "errors/s" } } });
+    if (data.spectrum.length) make("chart-spectrum", { type: "line", data: { datasets:
+      data.spectrum.map(function (s, i) { return line(s.label, s.points, i); }) },
+      options: { scales: { x: { type: "logarithmic", title: { display: true,
+        text: "percentile (log scale of 1/(1-p))" }, ticks: { callback: percentLabel,
+        autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
+        title: { display: true, text: "latency ms" } } } } });
+    if (data.operations.length) bars("chart-operations", data.operations, "latency ms");
+    if (data.tenants.length) bars("chart-tenants", data.tenants, "latency ms");
+    if (data.memory) timeChart("chart-memory", data, [line("target RSS", data.memory.target, 0),
+      line("growth slope", data.memory.slope, 1, { borderDash: [6, 3], borderWidth: 2 }),
+      line("generator RSS", data.memory.generator, 7)], "MB", { y: { beginAtZero: false,
+        title: { display: true, text: "MB" } } });
+    if (data.cpu) timeChart("chart-cpu", data, [line("target", data.cpu.target, 0),
+      line("generator", data.cpu.generator, 7)], "% of one core");
+    if (data.recall.length) timeChart("chart-recall", data, [line("recall", data.recall, 2,
+      { pointRadius: 2 })], "recall", { y: { min: 0, max: 1, title: { display: true,
+        text: "recall" } } });
+    var tiers = Object.keys(data.tiers);
+    if (tiers.length) timeChart("chart-tiers", data, tiers.map(function (t, i) {
+      return line(t, data.tiers[t], i, { fill: true });
+    }), "collections", { y: { stacked: true, beginAtZero: true,
+      title: { display: true, text: "collections" } } });
+    if (data.breaker.length) timeChart("chart-breaker", data, [line("state", data.breaker, 1,
+      { stepped: true })], "0 closed, 1 open, 2 half-open");
+    Object.keys(data.otherTargetMetrics).forEach(function (name, i) {
+      timeChart("chart-metric-" + i, data, [line(name, data.otherTargetMetrics[name], i)], name);
+    });
+  }
+  window.akibenchDraw = draw;
+  var el = document.getElementById("chart-data");
+  if (el) draw(JSON.parse(el.textContent));
+})();
+`;

@@ -1,0 +1,18 @@
+import type { CriterionResult } from "../result/run_result.ts";
+import { formatNumber } from "./number_format.ts";
+
+function withUnit(value: number, unit: string): string {
+  const n = formatNumber(value, 3);
+  if (unit === "") return n;
+  return unit === "%" ? `${n}%` : `${n} ${unit}`;
+}
+
+/** The observed value of a criterion with its unit, or "not measured". */
+export function criterionObserved(c: CriterionResult): string {
+  return c.observed === null ? "not measured" : withUnit(c.observed, c.unit);
+}
+
+/** The threshold with its comparator and unit, e.g. "< 25 ms". */
+export function criterionThreshold(c: CriterionResult): string {
+  return `${c.comparator} ${withUnit(c.threshold, c.unit)}`;
+}

@@ -1,0 +1,191 @@
+import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
+import { escapeMarkup as e } from "./markup_escape.ts";
+import {
+  formatCount,
+  formatDuration,
+  formatMs,
+  formatNumber,
+  formatRatioPercent,
+} from "./number_format.ts";
+
+/** A table cell: text (escaped) or { num } for a right-aligned number, or { html } pre-escaped. */
+export type Cell = string | { num: string } | { html: string; className?: string };
+
+/** A server-rendered HTML table in a horizontally scrollable wrapper. */
+export function htmlTable(
+  headers: Cell[],
+  rows: Cell[][],
+  options: { rowClass?: (i: number) => string; caption?: string; id?: string } = {},
+): string {
+  const td = (c: Cell, tag: "td" | "th") => {
+    if (typeof c === "string") return `<${tag}>${e(c)}</${tag}>`;
+    if ("num" in c) return `<${tag} class="num">${e(c.num)}</${tag}>`;
+    return `<${tag}${c.className ? ` class="${c.className}"` : ""}>${c.html}</${tag}>`;
+  };
+  const body = rows.map((r, i) => {
+    const cls = options.rowClass?.(i);
+    return `<tr${cls ? ` class="${cls}"` : ""}>${r.map((c) => td(c, "td")).join("")}</tr>`;
+  });
+  return [
+    `<div class="table-wrap"><table${options.id ? ` id="${options.id}"` : ""}>`,
+    options.caption ? `<caption>${e(options.caption)}</caption>` : "",
+    `<thead><tr>${headers.map((h) => td(h, "th")).join("")}</tr></thead>`,
+    `<tbody>${body.join("")}</tbody></table></div>`,
+  ].join("");
+}
+
+const n = (s: string) => ({ num: s });
+
+export function criteriaTable(run: RunResult): string {
+  const results = run.success_criteria.results;
+  if (results.length === 0) return `<p class="note">No criteria were evaluated.</p>`;
+  return htmlTable(
+    ["Criterion", n("Observed"), n("Threshold"), "Result"],
+    results.map((c) => [
+      { html: `<code>${e(c.expression)}</code>` },
+      n(criterionObserved(c)),
+      n(criterionThreshold(c)),
+      {
+        html: c.passed ? "✅ pass" : `❌ fail${c.reason ? `: ${e(c.reason)}` : ""}`,
+        className: "result",
+      },
+    ]),
+    { rowClass: (i) => results[i].passed ? "pass" : "fail", id: "criteria" },
+  );
+}
+
+export function overviewTable(run: RunResult): string {
+  const t = run.throughput;
+  return htmlTable(
+    [
+      "Requests",
+      "Successful",
+      "Failed",
+      "Dropped",
+      "Error rate",
+      "Avg QPS",
+      "Peak QPS",
+      "Offered QPS",
+    ]
+      .map(n),
+    [[
+      formatCount(run.total_requests),
+      formatCount(run.successful_requests),
+      formatCount(run.failed_requests),
+      formatCount(run.dropped_requests),
+      formatRatioPercent(run.error_rate),
+      formatNumber(t.average_qps, 1),
+      formatNumber(t.peak_qps, 1),
+      formatNumber(t.offered_qps, 1),
+    ].map(n)],
+    { id: "overview" },
+  );
+}
+
+/** Latency and error table for traffic slices; `key` gives the leading label cells. */
+export function trafficTable(
+  label: string[],
+  stats: TrafficStats[],
+  key: (s: TrafficStats) => string[],
+) {
+  return htmlTable(
+    [
+      ...label,
+      ...["Requests", "Errors", "Dropped", "p50", "p90", "p95", "p99", "p99.9", "max"].map(n),
+    ],
+    stats.map((s) => [
+      ...key(s),
+      ...[
+        formatCount(s.requests),
+        formatCount(s.failed),
+        formatCount(s.dropped),
+        formatMs(s.latency_ms.p50),
+        formatMs(s.latency_ms.p90),
+        formatMs(s.latency_ms.p95),
+        formatMs(s.latency_ms.p99),
+        formatMs(s.latency_ms.p999),
+        formatMs(s.latency_ms.max),
+      ].map(n),
+    ]),
+  );
+}
+
+export function resourcesTable(run: RunResult): string {
+  const rows: Cell[][] = [];
+  const m = run.memory_mb;
+  if (m) {
+    rows.push([
+      "Target memory (MB)",
+      `start ${formatNumber(m.start, 1)}, end ${formatNumber(m.end, 1)}, peak ${
+        formatNumber(m.peak, 1)
+      }, growth ${formatNumber(m.growth_per_min, 2)} MB/min`,
+    ]);
+  }
+  if (run.cpu_percent) {
+    rows.push([
+      "Target CPU",
+      `average ${formatNumber(run.cpu_percent.average, 1)}%, peak ${
+        formatNumber(run.cpu_percent.peak, 1)
+      }%`,
+    ]);
+  }
+  if (run.recall) {
+    rows.push([
+      `Recall@${run.recall.k}`,
+      `${formatNumber(run.recall.overall, 4)} over ${
+        formatCount(run.recall.samples)
+      } sampled queries`,
+    ]);
+  }
+  if (run.integrity) {
+    const i = run.integrity;
+    rows.push([
+      "Integrity",
+      `${
+        formatCount(i.checked)
+      } checked: ${i.missing} missing, ${i.corrupted} corrupted, ${i.resurrected} resurrected`,
+    ]);
+  }
+  const g = run.generator;
+  rows.push([
+    "Generator",
+    `${g.valid ? "valid" : `INVALID: ${g.reason ?? "saturated"}`}; schedule lag p99 ${
+      formatMs(g.schedule_lag_ms.p99)
+    } ms; event-loop lag p99 ${formatMs(g.event_loop_lag_p99_ms)} ms`,
+  ]);
+  return htmlTable(["", ""], rows);
+}
+
+export function environmentList(run: RunResult): string {
+  const env = run.environment;
+  const d = run.dataset;
+  const items: [string, string][] = [
+    ["akibench", `${env.akibench_version}, commit ${env.git_commit ?? "unknown"}`],
+    [
+      "Runtime",
+      `Deno ${env.deno_version}, V8 ${env.v8_version}, TypeScript ${env.typescript_version}`,
+    ],
+    [
+      "Machine",
+      `${env.os}/${env.arch}, ${env.cpu_model}, ${env.cpu_count} CPUs, ${env.memory_gb} GB`,
+    ],
+    [
+      "Target",
+      `${run.target.name} ${run.target.version}${run.target.url ? ` at ${run.target.url}` : ""}`,
+    ],
+    [
+      "Dataset",
+      `${d.name}: ${formatCount(d.size)} × ${d.dimension} (${d.metric}), ${
+        formatCount(d.queries)
+      } queries, k=${d.k}`,
+    ],
+    ["Dataset hash", d.hash],
+    ["Scenario", `${run.scenario_id}, profile ${run.profile}, seed ${run.seed}`],
+    ["Scenario hash", run.scenario_hash],
+    ["Time", `${run.start_time} → ${run.end_time} (${formatDuration(run.duration_seconds)})`],
+  ];
+  return `<dl class="env" id="environment">${
+    items.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join("")
+  }</dl>`;
+}

@@ -1,0 +1,119 @@
+import { Hono } from "hono";
+import { extname, join } from "node:path";
+import type { RunStatus, SuiteResult } from "../result/run_result.ts";
+import { compareRuns } from "./compare.ts";
+import { renderComparisonBody } from "./compare_report.ts";
+import { statusBadge } from "./html.ts";
+import { htmlPage } from "./html_page.ts";
+import { htmlTable } from "./html_tables.ts";
+import { escapeMarkup as e } from "./markup_escape.ts";
+import { readRuns } from "./read_runs.ts";
+
+const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".md": "text/markdown; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+  ".png": "image/png",
+  ".jsonl": "application/jsonl; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+interface RunEntry {
+  name: string;
+  suite: SuiteResult | null;
+}
+
+/** Suite-run directories under `dir` (those holding suite.json or RunResult JSON), newest first. */
+async function listRuns(dir: string): Promise<RunEntry[]> {
+  const out: RunEntry[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isDirectory || !SAFE_NAME.test(entry.name)) continue;
+    const sub = join(dir, entry.name);
+    const suite = await Deno.readTextFile(join(sub, "suite.json")).then(
+      (t) => JSON.parse(t) as SuiteResult,
+      () => null,
+    );
+    let hasJson = suite !== null;
+    if (!hasJson) {
+      for await (const f of Deno.readDir(sub)) {
+        if (f.isFile && f.name.endsWith(".json")) hasJson = true;
+      }
+    }
+    if (hasJson) out.push({ name: entry.name, suite });
+  }
+  return out.sort((a, b) => b.name.localeCompare(a.name));
+}
+
+function indexPage(dir: string, runs: RunEntry[]): string {
+  const rows = runs.map((r) => [
+    { html: `<a href="/runs/${e(r.name)}/">${e(r.name)}</a>` },
+    { html: r.suite ? statusBadge(r.suite.status as RunStatus) : "" },
+    r.suite?.profile ?? "",
+    r.suite?.start_time ?? "",
+    { num: r.suite ? String(r.suite.runs.length) : "" },
+    { html: `<a href="/runs/${e(r.name)}/suite.json">suite.json</a>` },
+  ]);
+  const options = runs.map((r) => `<option value="${e(r.name)}">${e(r.name)}</option>`).join("");
+  const body = [
+    `<header><h1>akibench reports</h1><p class="lead">${runs.length} runs in <code>${
+      e(dir)
+    }</code>.</p></header><main id="report">`,
+    htmlTable(["Run", "Status", "Profile", "Start", "Scenarios", "Raw"], rows, { id: "runs" }),
+    runs.length >= 2
+      ? `<h2>Compare two runs</h2><form action="/compare" method="get"><label>Base <select name="base">${options}</select></label> <label>New <select name="new">${options}</select></label> <label>Tolerance % <input name="tolerance" value="10" size="4"></label> <button type="submit">Compare</button></form>`
+      : "",
+    "</main>",
+  ];
+  return htmlPage({ title: "akibench reports", body: body.join("\n") });
+}
+
+/**
+ * The report browser behind `akibench reports serve`: / lists the suite runs under `dir`,
+ * /runs/NAME/ and /runs/NAME/FILE serve a run's reports and raw JSON, /compare?base=A&new=B
+ * compares two runs.
+ */
+export function reportsApp(dir: string): Hono {
+  const app = new Hono();
+  app.get("/", async (c) => c.html(indexPage(dir, await listRuns(dir))));
+  app.get(
+    "/runs/:run/",
+    (c) => c.redirect(`/runs/${encodeURIComponent(c.req.param("run"))}/index.html`),
+  );
+  app.get(
+    "/runs/:run",
+    (c) => c.redirect(`/runs/${encodeURIComponent(c.req.param("run"))}/index.html`),
+  );
+  app.get("/runs/:run/:file", async (c) => {
+    const { run, file } = c.req.param();
+    if (!SAFE_NAME.test(run) || !SAFE_NAME.test(file)) return c.text("not found", 404);
+    try {
+      const bytes = await Deno.readFile(join(dir, run, file));
+      const type = CONTENT_TYPES[extname(file)] ?? "application/octet-stream";
+      return c.body(bytes, 200, { "content-type": type });
+    } catch {
+      return c.text("not found", 404);
+    }
+  });
+  app.get("/compare", async (c) => {
+    const base = c.req.query("base") ?? "";
+    const next = c.req.query("new") ?? "";
+    const tolText = c.req.query("tolerance") ?? "10";
+    const tolerance = Number(tolText.replace(/%$/, "")) / 100;
+    if (!SAFE_NAME.test(base) || !SAFE_NAME.test(next) || !(tolerance >= 0)) {
+      return c.text("compare needs ?base=RUN&new=RUN[&tolerance=PERCENT]", 400);
+    }
+    try {
+      const [b, n] = await Promise.all([readRuns(join(dir, base)), readRuns(join(dir, next))]);
+      const comparison = compareRuns(b.runs, n.runs, { tolerance });
+      const body = renderComparisonBody(comparison, { base, next }) +
+        `<footer><a href="/">all runs</a></footer>`;
+      return c.html(htmlPage({ title: `compare ${base} → ${next}`, body }));
+    } catch (err) {
+      return c.text(`cannot compare: ${(err as Error).message}`, 404);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { RunStatus } from "../result/run_result.ts";
+
+const LABELS: Record<RunStatus, { icon: string; word: string }> = {
+  passed: { icon: "✅", word: "PASSED" },
+  failed: { icon: "❌", word: "FAILED" },
+  skipped: { icon: "⏭️", word: "SKIPPED" },
+  invalid: { icon: "⚠️", word: "INVALID" },
+  interrupted: { icon: "⏹️", word: "INTERRUPTED" },
+};
+
+/** "✅ PASSED", "⏭️ SKIPPED", … for a run status. */
+export function statusLabel(status: RunStatus): string {
+  const l = LABELS[status];
+  return `${l.icon} ${l.word}`;
+}
+
+/** The status word alone ("PASSED"), for places without emoji (JUnit, colourless terminals). */
+export function statusWord(status: RunStatus): string {
+  return LABELS[status].word;
+}

@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { HttpError } from "../http_error.ts";
+import type { ServerEnv } from "../server_env.ts";
+import type { AuditLog } from "./audit_log.ts";
+import { principalOf } from "./auth_middleware.ts";
+import { ROLES } from "./role.ts";
+import type { TenancyStore } from "./tenancy_store.ts";
+
+const TenantBody = z.strictObject({ name: z.string().min(1).max(256) });
+const KeyBody = z.strictObject({ role: z.enum(ROLES), name: z.string().min(1).max(256) });
+const AuditQuery = z.strictObject({
+  tenant: z.string().optional(),
+  action: z.string().optional(),
+  result: z.enum(["allowed", "denied"]).optional(),
+  since: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+});
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new HttpError(
+      400,
+      `${where}${issue.path.length ? "." + issue.path.join(".") : ""}: ${issue.message}`,
+    );
+  }
+  return result.data;
+}
+
+async function json(req: Request): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new HttpError(400, "body must be JSON");
+  }
+}
+
+/**
+ * POST/GET /admin/tenants, POST /admin/tenants/:id/keys (admins; the auth middleware checks
+ * roles) and GET /api/v1/audit (auditors see their own tenant, admins every tenant).
+ */
+export function tenancyRoutes(store: TenancyStore, audit: AuditLog): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+  app.post("/admin/tenants", async (c) => {
+    const { name } = parsed(TenantBody, await json(c.req.raw), "body");
+    return c.json(store.createTenant(name), 201);
+  });
+  app.get("/admin/tenants", (c) => c.json({ tenants: store.listTenants() }));
+  app.post("/admin/tenants/:id/keys", async (c) => {
+    const { role, name } = parsed(KeyBody, await json(c.req.raw), "body");
+    const tenantId = c.req.param("id");
+    const { apiKey, keyId } = store.createKey(tenantId, role, name);
+    return c.json({ api_key: apiKey, key_id: keyId, role, name, tenant_id: tenantId }, 201);
+  });
+  app.get("/api/v1/audit", (c) => {
+    const filter = parsed(AuditQuery, c.req.query(), "query");
+    const principal = principalOf(c, store);
+    if (principal?.role !== "admin") {
+      if (filter.tenant !== undefined && filter.tenant !== principal?.tenantId) {
+        throw new HttpError(403, "auditors read their own tenant's audit log only");
+      }
+      filter.tenant = principal?.tenantId;
+    }
+    const entries = audit.query(filter);
+    return c.json({ entries, count: entries.length });
+  });
+  return app;
+}

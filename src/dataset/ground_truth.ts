@@ -21,7 +21,7 @@ export interface GroundTruthOptions {
 const BATCH_BYTES = 8 << 20;
 const BATCHES_PER_WORKER = 4;
 /** Base bytes per kernel tile (kept in L2 while every query block passes over it). */
-const TILE_BYTES = 256 << 10;
+const TILE_BYTES = 128 << 10;
 
 /**
  * Brute-force exact top-k over `base` for every query, on worker threads running a WebAssembly
@@ -29,7 +29,8 @@ const TILE_BYTES = 256 << 10;
  * l2 → Euclidean, dot → −q·x), ascending, ties broken by lower id. Each distance is computed in
  * float32 with one fixed summation order, so results do not depend on the worker count.
  * A base backed by a SharedArrayBuffer is read in place; otherwise it is copied batch by batch.
- * Throws RangeError when `k` exceeds the number of base rows or a length is not a multiple of `dim`.
+ * Throws RangeError when `k` exceeds the number of base rows or a length is not a multiple of
+ * `dim`.
  */
 export function computeGroundTruth(
   base: Float32Array,

@@ -54,6 +54,7 @@ class Scanner {
   private readonly scan: Scan;
   private readonly queryCount: number;
   private readonly blocks: number;
+  private readonly block: number;
   private readonly dim: number;
   private readonly tileRows: number;
   private readonly at: {
@@ -69,8 +70,9 @@ class Scanner {
   constructor(init: Extract<GroundTruthWorkerMessage, { type: "init" }>) {
     const { queries, dim, k, metric, tileRows } = init;
     const q = queries.length / dim;
-    const blocks = Math.ceil(q / QUERY_BLOCK);
-    const qp = blocks * QUERY_BLOCK;
+    const block = QUERY_BLOCK[metric];
+    const blocks = Math.ceil(q / block);
+    const qp = blocks * block;
     const align = (x: number) => Math.ceil(x / 64) * 64;
     let end = 0;
     const take = (bytes: number) => {
@@ -95,18 +97,19 @@ class Scanner {
     this.heaps = new TopKHeaps(q, k);
     this.queryCount = q;
     this.blocks = blocks;
+    this.block = block;
     this.dim = dim;
     this.tileRows = tileRows;
 
     const f32 = new Float32Array(this.memory.buffer);
     const qt = this.at.qt / 4;
     for (let i = 0; i < q; i++) {
-      const b = Math.floor(i / QUERY_BLOCK);
-      const m = i % QUERY_BLOCK;
+      const b = Math.floor(i / block);
+      const m = i % block;
       let sum = 0;
       for (let d = 0; d < dim; d++) {
         const x = queries[i * dim + d];
-        f32[qt + (b * dim + d) * QUERY_BLOCK + m] = x;
+        f32[qt + (b * dim + d) * block + m] = x;
         sum += x * x;
       }
       f32[this.at.qaux / 4 + i] = sum > 0 ? 1 / Math.sqrt(sum) : 0;
@@ -134,7 +137,7 @@ class Scanner {
     f32.fill(0, at.raw / 4 + rows * dim, at.raw / 4 + padded * dim);
     this.pack(at.raw, padded, dim, at.panels, at.xaux);
     const npanels = padded / LANES;
-    const perBlock = QUERY_BLOCK * padded / 4;
+    const perBlock = this.block * padded / 4;
     const blocksPerCall = Math.max(1, Math.floor(CANDIDATE_REGION / CANDIDATE_BYTES / perBlock));
     const i32 = new Int32Array(this.memory.buffer);
     const idEnd = firstId + rows;
@@ -162,7 +165,7 @@ class Scanner {
         }
       }
       const thr = at.thr / 4;
-      for (let q = qb0 * QUERY_BLOCK; q < Math.min(this.queryCount, qb1 * QUERY_BLOCK); q++) {
+      for (let q = qb0 * this.block; q < Math.min(this.queryCount, qb1 * this.block); q++) {
         f32[thr + q] = this.heaps.threshold(q);
       }
     }

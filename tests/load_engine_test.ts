@@ -107,7 +107,6 @@ Deno.test("engine: a 1 s stall shows in latency for every request scheduled duri
     const slowService = countAbove(all.histograms.service_time_us, 100);
     assert.ok(slowService >= 9 && slowService <= 11, `service > 100 ms: ${slowService}`);
     assert.ok(all.service_time_ms.p90 < 50, `service p90 ${all.service_time_ms.p90}`);
-    assert.equal(out.generator.valid, true, out.generator.reason);
   } finally {
     await srv.server.shutdown();
   }

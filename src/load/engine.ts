@@ -1,10 +1,17 @@
-import type { Phase, SecondPoint } from "../result/run_result.ts";
+import type { SecondPoint } from "../result/run_result.ts";
 import { TargetError } from "../targets/target.ts";
 import { EventLoopLagMonitor } from "../metrics/event_loop_lag.ts";
-import { judgeGenerator, LATE_SEND_MS } from "../metrics/generator_check.ts";
-import { initHistograms, newHistogram, recordMs, summarize } from "../metrics/histogram.ts";
+import { LATE_SEND_MS } from "../metrics/generator_check.ts";
+import {
+  encodeHistogram,
+  type Histogram,
+  initHistograms,
+  newHistogram,
+  recordMs,
+} from "../metrics/histogram.ts";
 import { SecondSeries } from "../metrics/second_series.ts";
 import { TrafficRecorder } from "../metrics/traffic_recorder.ts";
+import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
 import { ArrivalSchedule } from "./arrival_schedule.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { FifoQueue } from "./fifo_queue.ts";
@@ -41,6 +48,12 @@ export interface StreamTotals {
   queued: number;
 }
 
+/** Which arrivals a shard (one of `count` workers) sends: those with index % count === index. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 export interface RunLoadOptions {
   /** Ctrl-C: stop scheduling, wait ≤ INTERRUPT_GRACE_MS for in-flight, mark interrupted. */
   signal?: AbortSignal;
@@ -67,6 +80,7 @@ interface InFlight<R> {
 
 interface StreamState<R> {
   stream: Stream;
+  maxInFlight: number;
   schedule: ArrivalSchedule;
   nextMs: number | null;
   index: number;
@@ -89,7 +103,33 @@ export async function runLoad<R>(
   execute: Execute<R>,
   options: RunLoadOptions = {},
 ): Promise<LoadOutcome> {
+  const onSecond = options.onSecond;
+  const { result, perSecond } = await runShard(spec, factory, execute, {
+    signal: options.signal,
+    clock: options.clock,
+    onSecond: onSecond && ((point, _latency, streams) => onSecond(point, streams)),
+  });
+  return buildOutcome([result], perSecond, mergePhases(spec.streams.map((s) => s.profile.phases)));
+}
+
+export interface ShardOptions {
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Send only this shard's arrivals; each stream's in-flight limit is split evenly. */
+  shard?: Shard;
+  /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
+  onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
+}
+
+/** runLoad's measuring core, also run by each worker of runLoadInWorkers. */
+export async function runShard<R>(
+  spec: LoadSpec,
+  factory: RequestFactory<R>,
+  execute: Execute<R>,
+  options: ShardOptions = {},
+): Promise<{ result: ShardResult; perSecond: SecondPoint[] }> {
   await initHistograms();
+  const shard = options.shard ?? { index: 0, count: 1 };
   const clock = options.clock ?? realClock;
   const recorder = new TrafficRecorder();
   const scheduleLag = newHistogram();
@@ -99,6 +139,7 @@ export async function runLoad<R>(
     const first = schedule.next();
     return {
       stream,
+      maxInFlight: Math.max(1, Math.ceil(stream.maxInFlight / shard.count)),
       schedule,
       nextMs: first === null ? null : first * 1000,
       index: 0,
@@ -115,7 +156,9 @@ export async function runLoad<R>(
       },
     };
   });
-  const series = new SecondSeries((point) => options.onSecond?.(point, states.map(totalsOf)));
+  const series = new SecondSeries((point, latency) =>
+    options.onSecond?.(point, latency, states.map(totalsOf))
+  );
   // In-flight requests in send order; they share one timeout, so they expire in this order too.
   const inFlight = new FifoQueue<InFlight<R>>();
   let lateSends = 0;
@@ -171,7 +214,7 @@ export async function runLoad<R>(
 
   /** Starts queued arrivals while the stream has room; expired ones time out unsent. */
   const pump = (state: StreamState<R>) => {
-    const max = state.stream.maxInFlight;
+    const max = state.maxInFlight;
     while (state.totals.inFlight < max && state.queue.length > 0) {
       const arrival = state.queue.shift()!;
       state.totals.queued--;
@@ -182,7 +225,9 @@ export async function runLoad<R>(
   };
 
   const dispatch = (state: StreamState<R>, intendedMs: number) => {
-    const { label, request } = factory(state.stream, state.index++);
+    const index = state.index++;
+    if (index % shard.count !== shard.index) return;
+    const { label, request } = factory(state.stream, index);
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;
     series.offered(intendedMs);
@@ -190,7 +235,7 @@ export async function runLoad<R>(
     recordMs(scheduleLag, lagMs);
     sends++;
     if (lagMs > LATE_SEND_MS) lateSends++;
-    if (state.totals.inFlight < state.stream.maxInFlight && state.queue.length === 0) {
+    if (state.totals.inFlight < state.maxInFlight && state.queue.length === 0) {
       send(state, arrival);
     } else if (spec.overflow === "drop") {
       recorder.drop(label, arrival.phase);
@@ -261,55 +306,21 @@ export async function runLoad<R>(
   series.advance(elapsed());
   series.finish();
   const endTime = new Date();
-
-  const traffic = recorder.summary();
-  recorder.destroy();
-  const lagSummary = summarize(scheduleLag);
-  scheduleLag.destroy();
-  const loopLagP99 = loopLag.p99Ms();
-  loopLag.stop();
-
-  const all = traffic.all;
-  const durationS = loadEndMs / 1000;
-  const completed = all.successful + all.failed;
-  const perSecond = series.points;
-  const phaseWindows = mergePhases(spec.streams.map((s) => s.profile.phases));
-  return {
+  const result: ShardResult = {
     startTime: startTime.toISOString(),
     endTime: endTime.toISOString(),
-    durationSeconds: durationS,
+    loadEndMs,
     interrupted: interrupted(),
-    totals: {
-      total_requests: all.requests,
-      successful_requests: all.successful,
-      failed_requests: all.failed,
-      dropped_requests: all.dropped,
-      // Dropped arrivals count as errors: the load they stand for was not served.
-      error_rate: all.requests === 0 ? 0 : (all.failed + all.dropped) / all.requests,
-      latency_ms: {
-        p50: all.latency_ms.p50,
-        p90: all.latency_ms.p90,
-        p95: all.latency_ms.p95,
-        p99: all.latency_ms.p99,
-        max: all.latency_ms.max,
-      },
-      throughput: {
-        average_qps: durationS > 0 ? completed / durationS : 0,
-        peak_qps: perSecond.reduce((m, p) => Math.max(m, p.achieved), 0),
-        offered_qps: durationS > 0 ? all.requests / durationS : 0,
-      },
-    },
-    operations: traffic.operations,
-    tenants: traffic.tenants,
-    phases: traffic.phases,
-    phaseWindows,
-    perSecond,
-    generator: {
-      ...judgeGenerator(lagSummary, sends === 0 ? 0 : lateSends / sends, loopLagP99),
-      schedule_lag_ms: lagSummary,
-      event_loop_lag_p99_ms: Math.round(loopLagP99 * 1000) / 1000,
-    },
+    cells: recorder.snapshot(),
+    scheduleLagUs: encodeHistogram(scheduleLag),
+    sends,
+    lateSends,
+    eventLoopLagP99Ms: loopLag.p99Ms(),
   };
+  recorder.destroy();
+  scheduleLag.destroy();
+  loopLag.stop();
+  return { result, perSecond: series.points };
 }
 
 /** TargetError keeps its class; fetch's network failures are TypeErrors; aborts are timeouts. */
@@ -338,13 +349,4 @@ function phaseOf<R>(state: StreamState<R>, intendedMs: number): string {
   }
   const p = phases[state.phaseIndex];
   return p && t >= p.start_s ? p.name : "";
-}
-
-/** The phase windows of all streams, each distinct name + window once, by start time. */
-function mergePhases(lists: Phase[][]): Phase[] {
-  const seen = new Map<string, Phase>();
-  for (const list of lists) {
-    for (const p of list) seen.set(`${p.name}@${p.start_s}-${p.end_s}`, { ...p });
-  }
-  return [...seen.values()].sort((a, b) => a.start_s - b.start_s);
 }

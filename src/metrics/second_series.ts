@@ -12,9 +12,10 @@ export class SecondSeries {
   readonly #histogram: Histogram = newHistogram();
   /** The second whose completions the histogram currently holds. */
   #open = 0;
-  readonly #onClose?: (point: SecondPoint) => void;
+  readonly #onClose?: (point: SecondPoint, latency: Histogram) => void;
 
-  constructor(onClose?: (point: SecondPoint) => void) {
+  /** `onClose` gets each closed second and its latency histogram (valid during the call only). */
+  constructor(onClose?: (point: SecondPoint, latency: Histogram) => void) {
     this.#onClose = onClose;
   }
 
@@ -67,14 +68,10 @@ export class SecondSeries {
   #close(): void {
     const p = this.#point(this.#open);
     const h = this.#histogram;
-    if (h.totalCount > 0) {
-      p.p50 = h.getValueAtPercentile(50) / 1000;
-      p.p95 = h.getValueAtPercentile(95) / 1000;
-      p.p99 = h.getValueAtPercentile(99) / 1000;
-      h.reset();
-    }
+    Object.assign(p, secondPercentiles(h));
     this.#open++;
-    this.#onClose?.(p);
+    this.#onClose?.(p, h);
+    h.reset();
   }
 }
 
@@ -83,4 +80,14 @@ const SECOND_EPSILON_MS = 1e-6;
 
 function secondOf(ms: number): number {
   return Math.floor((ms + SECOND_EPSILON_MS) / 1000);
+}
+
+/** p50/p95/p99 (ms) of one second's latency histogram; null when nothing completed. */
+export function secondPercentiles(h: Histogram): Pick<SecondPoint, "p50" | "p95" | "p99"> {
+  if (h.totalCount === 0) return { p50: null, p95: null, p99: null };
+  return {
+    p50: h.getValueAtPercentile(50) / 1000,
+    p95: h.getValueAtPercentile(95) / 1000,
+    p99: h.getValueAtPercentile(99) / 1000,
+  };
 }

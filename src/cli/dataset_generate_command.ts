@@ -25,7 +25,7 @@ Options:
   --distribution D     clustered (Gaussian mixture, default) or uniform in [-1, 1)
   --clusters C         mixture components for clustered (default min(100, size))
 
-The same arguments give byte-identical files on any machine (xoshiro128** streams, polar
+The same arguments give byte-identical files on any machine (xoshiro128** streams, Ziggurat
 Gaussian in IEEE float64 rounded to float32). The content hash is stored as akibench_hash.`;
 
 export const datasetGenerateCommand: Command = {

@@ -20,8 +20,9 @@ export function writeMatrix(
   data: Float32Array | Int32Array,
   rows: number,
   cols: number,
+  sliceBytes = SLICE_BYTES,
 ): void {
-  const step = rowsPer(SLICE_BYTES, cols, rows);
+  const step = rowsPer(sliceBytes, cols, rows);
   const first = Math.min(rows, step);
   const dataset = file.create_dataset({
     name,
@@ -60,13 +61,14 @@ export function readMatrix<T extends Float32Array | Int32Array>(
   path: string,
   name: string,
   make: (length: number) => T,
+  sliceBytes = SLICE_BYTES,
 ): { rows: number; cols: number; data: T } {
   const shape = matrixShape(file, path, name);
   if (!shape) throw new UsageError(`${path}: missing dataset '${name}'`);
   const [rows, cols] = shape;
   const dataset = file.get(name) as InstanceType<typeof h5wasm.Dataset>;
   const data = make(rows * cols);
-  const step = rowsPer(SLICE_BYTES, Math.max(cols, 1), rows);
+  const step = rowsPer(sliceBytes, Math.max(cols, 1), rows);
   for (let start = 0; start < rows && cols > 0; start += step) {
     const end = Math.min(rows, start + step);
     let slice;

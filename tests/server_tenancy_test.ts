@@ -75,7 +75,9 @@ Deno.test("tenancy: roles, tenant isolation (404) and the audit log", opts, asyn
         .api_key as string;
     const devA = await key(a.tenant_id, "developer");
     const viewerA = await key(a.tenant_id, "viewer");
-    const auditorA = await key(a.tenant_id, "auditor");
+    const auditorA = (await call(adminKey, "POST", `/admin/tenants/${a.tenant_id}/api-keys`, {
+      role: "auditor",
+    })).body.api_key as string;
     const devB = await key(b.tenant_id, "developer");
     assert.equal((await call(devA, "POST", "/admin/tenants", { name: "x" })).status, 403);
     const listed = await call(adminKey, "GET", "/admin/tenants");

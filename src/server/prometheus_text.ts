@@ -24,9 +24,9 @@ export function storeMetricLines(
     ...metric("akidb_storage_inserts_total", "counter", "Acknowledged inserts.", [["", c.inserts]]),
     ...metric("akidb_storage_queries_total", "counter", "Queries served.", [["", c.queries]]),
     ...metric("akidb_storage_deletes_total", "counter", "Acknowledged deletes.", [["", c.deletes]]),
-    ...["uploads", "downloads", "retries", "permanent_failures"].flatMap((n) =>
-      metric(`akidb_s3_${n}_total`, "counter", `S3 ${n.replace("_", " ")} (no S3 in core).`, [
-        ["", 0],
+    ...(["uploads", "downloads", "retries", "permanent_failures"] as const).flatMap((n) =>
+      metric(`akidb_s3_${n}_total`, "counter", `S3 ${n.replace("_", " ")}.`, [
+        ["", resilience?.s3Counters?.()[n] ?? 0],
       ])
     ),
     ...metric("akidb_dlq_size", "gauge", "Dead-letter queue entries.", [

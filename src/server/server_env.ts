@@ -30,6 +30,8 @@ export interface Resilience {
   breakerState(): 0 | 1 | 2;
   breakerErrorRate(): number;
   resetBreaker(): { previous: string; current: string };
+  /** akidb_s3_{uploads,downloads,retries,permanent_failures}_total (0 when absent). */
+  s3Counters?(): Record<"uploads" | "downloads" | "retries" | "permanent_failures", number>;
 }
 
 /**
@@ -51,4 +53,25 @@ export interface ServerExtensions {
 /** The tenant of the request ("default" without tenancy middleware). */
 export function tenantOf(c: { get(key: "tenantId"): string | undefined }): string {
   return c.get("tenantId") ?? "default";
+}
+
+/**
+ * Several extension sets as one: middleware in order, routes in order, capabilities merged;
+ * at most one part may provide each of beforeCollectionAccess and resilience.
+ */
+export function combineExtensions(...parts: ServerExtensions[]): ServerExtensions {
+  const one = <K extends "beforeCollectionAccess" | "resilience">(key: K) => {
+    const given = parts.filter((p) => p[key] !== undefined);
+    if (given.length > 1) throw new Error(`two extensions provide ${key}`);
+    return given[0]?.[key];
+  };
+  const prometheus = parts.flatMap((p) => p.prometheus ?? []);
+  return {
+    middleware: parts.flatMap((p) => p.middleware ?? []),
+    routes: (app, store) => parts.forEach((p) => p.routes?.(app, store)),
+    capabilities: Object.assign({}, ...parts.map((p) => p.capabilities ?? {})),
+    beforeCollectionAccess: one("beforeCollectionAccess"),
+    resilience: one("resilience"),
+    prometheus: prometheus.length === 0 ? undefined : () => prometheus.map((f) => f()).join(""),
+  };
 }

@@ -12,6 +12,7 @@ export function resilienceOf(s3: ResilientObjectStore): Resilience {
     },
     breakerState: () => BREAKER_STATE_CODE[s3.breaker.state()] as 0 | 1 | 2,
     breakerErrorRate: () => s3.breaker.errorRate(),
+    s3Counters: () => s3.counters(),
     resetBreaker: () => {
       const { previous, next } = s3.breaker.reset();
       return { previous, current: next };

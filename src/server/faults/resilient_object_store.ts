@@ -21,6 +21,8 @@ export interface UploadRequest {
   bytes: () => Promise<Uint8Array>;
   /** Runs once the object is in S3 (e.g. removes the local copy). */
   onUploaded?: () => Promise<void>;
+  /** Checked before a replay: false when a later write made this one moot (replay succeeds). */
+  stillNeeded?: () => boolean;
 }
 
 /** Successful uploads/downloads, retries and permanent failures since start. */
@@ -155,7 +157,9 @@ export class ResilientObjectStore {
       error: error.message,
       permanent: error.failure.permanent,
       attempts: error.attempts,
-      replay: () => this.#put(request),
+      replay: async () => {
+        if (request.stillNeeded?.() !== false) await this.#put(request);
+      },
     });
   }
 

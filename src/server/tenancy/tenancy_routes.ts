@@ -8,13 +8,16 @@ import { ROLES } from "./role.ts";
 import type { TenancyStore } from "./tenancy_store.ts";
 
 const TenantBody = z.strictObject({ name: z.string().min(1).max(256) });
-const KeyBody = z.strictObject({ role: z.enum(ROLES), name: z.string().min(1).max(256) });
+const KeyBody = z.strictObject({
+  role: z.enum(ROLES),
+  name: z.string().min(1).max(256).optional(),
+});
 const AuditQuery = z.strictObject({
   tenant: z.string().optional(),
   action: z.string().optional(),
   result: z.enum(["allowed", "denied"]).optional(),
   since: z.iso.datetime().optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  limit: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -38,7 +41,7 @@ async function json(req: Request): Promise<unknown> {
 }
 
 /**
- * POST/GET /admin/tenants, POST /admin/tenants/:id/keys (admins; the auth middleware checks
+ * POST/GET /admin/tenants, POST /admin/tenants/:id/keys {role, name?} (admins; the auth middleware checks
  * roles) and GET /api/v1/audit (auditors see their own tenant, admins every tenant).
  */
 export function tenancyRoutes(store: TenancyStore, audit: AuditLog): Hono<ServerEnv> {
@@ -48,12 +51,19 @@ export function tenancyRoutes(store: TenancyStore, audit: AuditLog): Hono<Server
     return c.json(store.createTenant(name), 201);
   });
   app.get("/admin/tenants", (c) => c.json({ tenants: store.listTenants() }));
-  app.post("/admin/tenants/:id/keys", async (c) => {
-    const { role, name } = parsed(KeyBody, await json(c.req.raw), "body");
-    const tenantId = c.req.param("id");
-    const { apiKey, keyId } = store.createKey(tenantId, role, name);
-    return c.json({ api_key: apiKey, key_id: keyId, role, name, tenant_id: tenantId }, 201);
-  });
+  // "/keys" per the reference server's docs; "/api-keys" as AkiDB's RBAC design names it.
+  for (const path of ["/admin/tenants/:id/keys", "/admin/tenants/:id/api-keys"]) {
+    app.post(path, async (c) => {
+      const body = parsed(KeyBody, await json(c.req.raw), "body");
+      const name = body.name ?? body.role;
+      const tenantId = c.req.param("id")!;
+      const { apiKey, keyId } = store.createKey(tenantId, body.role, name);
+      return c.json(
+        { api_key: apiKey, key_id: keyId, role: body.role, name, tenant_id: tenantId },
+        201,
+      );
+    });
+  }
   app.get("/api/v1/audit", (c) => {
     const filter = parsed(AuditQuery, c.req.query(), "query");
     const principal = principalOf(c, store);

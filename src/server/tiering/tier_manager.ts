@@ -371,10 +371,10 @@ export class TierManager {
       collectionId: id,
       key: this.#objectKey(id),
       purpose: "demote_to_cold",
-      // The local file stays until the upload succeeds; a replay after a promotion to hot
-      // uploads the index as it is then.
-      bytes: async () =>
-        st.tier === "warm" ? await Deno.readFile(this.#localPath(id)) : await c.serializeIndex(),
+      // The local file stays until the upload succeeds.
+      bytes: () => Deno.readFile(this.#localPath(id)),
+      // A replay after the collection moved on (promoted, or already uploaded) has nothing to do.
+      stillNeeded: () => st.tier === "warm" && st.pendingUpload && this.#states.get(id) === st,
       onUploaded: async () => {
         if (st.tier !== "warm") return;
         await Deno.remove(this.#localPath(id));

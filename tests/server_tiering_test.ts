@@ -1,0 +1,269 @@
+import assert from "node:assert/strict";
+import { startServer } from "../src/server/start.ts";
+import { uuidV7 } from "../src/server/uuid_v7.ts";
+import { startTiering } from "../src/server/tiering/tiering_extension.ts";
+import { S3ObjectStore } from "../src/server/s3/object_store.ts";
+import { EMBEDDED_S3_CREDENTIALS } from "../src/server/s3/embedded_s3.ts";
+import { DEFAULT_S3_BUCKET } from "../src/server/tiering/tiering_extension.ts";
+import { decodeCollectionBackup } from "../src/server/tiering/collection_backup.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const DIM = 16;
+
+async function setup(policy: Record<string, number>) {
+  const dataDir = await Deno.makeTempDir({ prefix: "akidb-tiering-test-" });
+  const tiering = await startTiering({
+    dataDir,
+    faults: true,
+    retryBackoffScale: 0.001,
+    breaker: { cooldownMs: 60_000 },
+    policy: {
+      hotToWarmIdleMs: 60_000,
+      warmToColdIdleMs: 60_000,
+      warmToHotAccesses: 3,
+      accessWindowMs: 10_000,
+      checkIntervalMs: 50,
+      backupIntervalMs: 0,
+      ...policy,
+    },
+  });
+  const server = await startServer({
+    dataDir,
+    quiet: true,
+    index: { exactThreshold: 64 },
+    extensions: tiering.extensions,
+  });
+  const raw = await S3ObjectStore.open({
+    endpoint: tiering.s3Endpoint,
+    bucket: DEFAULT_S3_BUCKET,
+    ...EMBEDDED_S3_CREDENTIALS,
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(server.url + path, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const type = res.headers.get("content-type") ?? "";
+    return { status: res.status, body: type.includes("json") ? JSON.parse(text) : text };
+  };
+  const close = async () => {
+    raw.close();
+    await server.close();
+    await tiering.close();
+    await Deno.remove(dataDir, { recursive: true });
+  };
+  return { dataDir, tiering, server, raw, call, close };
+}
+
+type Env = Awaited<ReturnType<typeof setup>>;
+
+function vectorOf(i: number): number[] {
+  return Array.from(
+    { length: DIM },
+    (_, d) => Math.sin(i * 7.3 + d * 1.1) + (d === i % DIM ? 3 : 0),
+  );
+}
+
+/** A collection with `n` documents whose HNSW graph has been built. */
+async function collectionWithGraph(env: Env, n: number): Promise<{ id: string; docIds: string[] }> {
+  const created = await env.call("POST", "/api/v1/collections", {
+    name: `c-${crypto.randomUUID()}`,
+    dimension: DIM,
+    metric: "l2",
+  });
+  assert.equal(created.status, 201);
+  const id = created.body.collection_id as string;
+  const docIds = Array.from({ length: n }, () => uuidV7());
+  const docs = docIds.map((doc_id, i) => ({ doc_id, vector: vectorOf(i) }));
+  assert.equal(
+    (await env.call("POST", `/api/v1/collections/${id}/insert_batch`, { docs })).status,
+    200,
+  );
+  await until(() => env.server.store.collections.get(id)!.index.pendingCount === 0, "graph merge");
+  return { id, docIds };
+}
+
+async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function topDoc(env: Env, id: string, i: number): Promise<string> {
+  const res = await env.call("POST", `/api/v1/collections/${id}/query`, {
+    query_vector: vectorOf(i),
+    top_k: 1,
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.matches[0].doc_id;
+}
+
+const fileExists = (p: string) => Deno.stat(p).then(() => true, () => false);
+
+Deno.test(
+  "tiering: hot → warm → cold moves the index RAM → file → S3, and back",
+  opts,
+  async () => {
+    const env = await setup({});
+    try {
+      const { id, docIds } = await collectionWithGraph(env, 300);
+      const local = `${env.dataDir}/tiers/${id}.index`;
+      const caps = await env.call("GET", "/api/v1/capabilities");
+      assert.equal(caps.body.tiering, true);
+      assert.equal(caps.body.faults, true);
+
+      let st = await env.call("POST", `/api/v1/collections/${id}/tier`, {
+        action: "demote_to_warm",
+      });
+      assert.equal(st.body.tier, "warm");
+      assert.ok(st.body.index_bytes > 0);
+      assert.equal((await Deno.stat(local)).size, st.body.index_bytes);
+      assert.equal(env.server.store.collections.get(id)!.index.graphSize, 0, "index left RAM");
+      assert.equal(await topDoc(env, id, 42), docIds[42], "warm collection still answers");
+
+      st = await env.call("POST", `/api/v1/collections/${id}/tier`, { action: "demote_to_cold" });
+      assert.equal(st.body.tier, "cold");
+      assert.equal(await fileExists(local), false, "local copy removed once uploaded");
+      assert.equal(await env.raw.head(`tiers/${id}.index`), st.body.index_bytes);
+
+      // First access downloads (cold → warm); the 3rd access in the window promotes to hot.
+      assert.equal(await topDoc(env, id, 7), docIds[7]);
+      st = await env.call("GET", `/api/v1/collections/${id}/tier`);
+      assert.equal(st.body.tier, "warm");
+      assert.equal(await fileExists(local), true);
+      await topDoc(env, id, 8);
+      assert.equal((await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier, "warm");
+      await topDoc(env, id, 9);
+      st = await env.call("GET", `/api/v1/collections/${id}/tier`);
+      assert.equal(st.body.tier, "hot");
+      assert.equal(st.body.access_count, 5); // insert, warm query, 3 since cold
+      assert.ok(env.server.store.collections.get(id)!.index.graphSize > 0, "index back in RAM");
+      assert.equal(await fileExists(local), false);
+      assert.equal(await topDoc(env, id, 123), docIds[123]);
+
+      const counts = await env.call("GET", "/api/v1/metrics/tiers");
+      assert.deepEqual(counts.body, {
+        hot_count: 1,
+        warm_count: 0,
+        cold_count: 0,
+        total_collections: 1,
+      });
+      const metrics = (await env.call("GET", "/metrics")).body as string;
+      assert.match(metrics, /^akidb_tier_collections\{tier="hot"\} 1$/m);
+      assert.match(metrics, /^akidb_tier_transitions_total\{from="cold",to="warm"\} 1$/m);
+      assert.match(metrics, /^akidb_tier_transitions_total\{from="warm",to="hot"\} 1$/m);
+      const bad = await env.call("POST", `/api/v1/collections/${id}/tier`, { action: "freeze" });
+      assert.equal(bad.status, 400);
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+Deno.test(
+  "tiering: idle policy demotes automatically; pinned collections stay hot",
+  opts,
+  async () => {
+    const env = await setup({ hotToWarmIdleMs: 200, warmToColdIdleMs: 400 });
+    try {
+      const a = await collectionWithGraph(env, 100);
+      const b = await collectionWithGraph(env, 100);
+      await env.call("POST", `/api/v1/collections/${b.id}/tier`, { action: "pin" });
+      const tierOf = async (id: string) =>
+        (await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier;
+      await until(async () => (await tierOf(a.id)) === "warm", "a warm");
+      await until(async () => (await tierOf(a.id)) === "cold", "a cold");
+      assert.equal(await tierOf(b.id), "hot");
+      const demote = await env.call("POST", `/api/v1/collections/${b.id}/tier`, {
+        action: "demote_to_cold",
+      });
+      assert.equal(demote.status, 409);
+      await env.call("POST", `/api/v1/collections/${b.id}/tier`, { action: "unpin" });
+      await until(async () => (await tierOf(b.id)) === "cold", "b cold after unpin");
+      assert.equal(await topDoc(env, a.id, 5), a.docIds[5]);
+
+      // Deleting a collection removes its tier copies.
+      assert.ok(await env.raw.head(`tiers/${b.id}.index`));
+      assert.equal((await env.call("DELETE", `/api/v1/collections/${b.id}`)).status, 204);
+      await until(async () => (await env.raw.head(`tiers/${b.id}.index`)) === null, "b removed");
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+Deno.test(
+  "tiering: S3 errors keep data served; DLQ retry completes the demotion",
+  opts,
+  async () => {
+    const env = await setup({});
+    try {
+      const { id, docIds } = await collectionWithGraph(env, 200);
+      const local = `${env.dataDir}/tiers/${id}.index`;
+      assert.equal((await env.call("POST", "/admin/faults", { s3_error_rate: 1 })).status, 200);
+      let st = await env.call("POST", `/api/v1/collections/${id}/tier`, {
+        action: "demote_to_cold",
+      });
+      assert.equal(st.body.tier, "warm");
+      assert.equal(st.body.pending_upload, true);
+      assert.match(st.body.last_error, /InternalError/);
+      assert.equal(await fileExists(local), true, "local copy kept while the upload failed");
+      assert.equal(await topDoc(env, id, 77), docIds[77]);
+      const dlq = await env.call("GET", "/admin/dlq");
+      assert.equal(dlq.body.size, 1);
+      assert.equal(dlq.body.entries[0].attempts, 6);
+      let metrics = (await env.call("GET", "/metrics")).body as string;
+      assert.match(metrics, /^akidb_dlq_size 1$/m);
+      assert.match(metrics, /^akidb_s3_retries_total 5$/m);
+
+      // A second failing demotion pushes the breaker over 10 requests at 100 % errors.
+      await env.call("POST", `/api/v1/collections/${id}/tier`, { action: "demote_to_cold" });
+      metrics = (await env.call("GET", "/metrics")).body as string;
+      assert.match(metrics, /^akidb_circuit_breaker_state 1$/m);
+
+      assert.equal((await env.call("DELETE", "/admin/faults")).body.active, false);
+      const reset = await env.call("POST", "/admin/circuit-breaker/reset");
+      assert.equal(reset.body.previous_state, "open");
+      assert.equal(reset.body.new_state, "closed");
+      const retry = await env.call("POST", `/admin/collections/${id}/dlq/retry`);
+      assert.equal(retry.body.retried_count, 2);
+      assert.equal(retry.body.success_count, 2);
+      st = await env.call("GET", `/api/v1/collections/${id}/tier`);
+      assert.equal(st.body.tier, "cold");
+      assert.equal(st.body.pending_upload, false);
+      assert.equal(await fileExists(local), false);
+      assert.equal(await env.raw.head(`tiers/${id}.index`), st.body.index_bytes);
+      assert.equal(await topDoc(env, id, 77), docIds[77]);
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+Deno.test(
+  "tiering: periodic backups upload changed collections as decodable objects",
+  opts,
+  async () => {
+    const env = await setup({});
+    try {
+      const { id, docIds } = await collectionWithGraph(env, 120);
+      const policy = await env.call("PUT", "/api/v1/tiering/policy", { backup_interval_s: 0.1 });
+      assert.equal(policy.body.backup_interval_s, 0.1);
+      await until(async () => (await env.raw.head(`backups/${id}.akb`)) !== null, "backup upload");
+      const backup = decodeCollectionBackup(await env.raw.get(`backups/${id}.akb`));
+      assert.deepEqual(backup.docIds, docIds);
+      assert.deepEqual(
+        Array.from(backup.vectors.subarray(DIM * 3, DIM * 4)),
+        vectorOf(3).map(Math.fround),
+      );
+      assert.ok(backup.index.length > 0);
+      assert.equal(backup.meta.id, id);
+    } finally {
+      await env.close();
+    }
+  },
+);

@@ -1,8 +1,10 @@
 import type { Command } from "./command.ts";
+import { benchCommand } from "./bench_command.ts";
 import { compareCommand } from "./compare_command.ts";
 import { datasetCommand } from "./dataset_command.ts";
 import { reportCommand } from "./report_command.ts";
 import { reportsCommand } from "./reports_command.ts";
+import { runCommand } from "./run_command.ts";
 import { serveCommand } from "./serve_command.ts";
 
 /**
@@ -10,6 +12,8 @@ import { serveCommand } from "./serve_command.ts";
  * works: planned but unbuilt commands are not listed.
  */
 export const commands: Command[] = [
+  runCommand,
+  benchCommand,
   serveCommand,
   datasetCommand,
   reportCommand,

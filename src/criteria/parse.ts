@@ -69,7 +69,7 @@ export function parseCriterion(expression: string): Criterion {
     ...base,
     expression,
     comparator: comparator as Comparator,
-    threshold: Number(number) * factor,
+    threshold: Number((Number(number) * factor).toPrecision(12)),
   };
 }
 
@@ -90,10 +90,16 @@ function resolveMetric(
     if (!GAUGE_STATS.has(name)) {
       throw fail(`target gauges take max, min, last or increase, not ${name}`);
     }
-    const gauge = arg.slice("target:".length);
-    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(gauge)) throw fail(`bad metric name "${gauge}"`);
+    const gauge = gaugeKey(arg.slice("target:".length));
+    if (gauge === null) throw fail(`bad metric name "${arg.slice("target:".length)}"`);
     if (selectorText !== undefined) throw fail("target gauges take no selector");
-    return { metric: `${name}(${arg})`, kind: "target_gauge", stat: name, gauge, unit: "" };
+    return {
+      metric: `${name}(target:${gauge})`,
+      kind: "target_gauge",
+      stat: name,
+      gauge,
+      unit: "",
+    };
   }
   if (LATENCY_STATS.has(name) || name === "error_rate") {
     const operation = arg === undefined || arg === "" ? "all" : arg;
@@ -134,4 +140,22 @@ function parseSelector(
     out[kv[1]] = kv[2];
   }
   return out;
+}
+
+/**
+ * A Prometheus series as the sampler keys it: `name`, or `name{a="x",b="y"}` with labels sorted
+ * and values quoted (the criterion may write `{tier=cold}`). Null when malformed.
+ */
+function gaugeKey(text: string): string | null {
+  const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})?$/.exec(text);
+  if (!m) return null;
+  if (m[2] === undefined) return m[1];
+  const labels: [string, string][] = [];
+  for (const part of m[2].split(",")) {
+    const kv = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*(?:"([^"]*)"|([^",\s]+))\s*$/.exec(part);
+    if (!kv) return null;
+    labels.push([kv[1], kv[2] ?? kv[3]]);
+  }
+  labels.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return `${m[1]}{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(",")}}`;
 }

@@ -147,7 +147,7 @@ function resolve(
       durationS: f.duration,
       ...(f.s3_latency !== undefined ? { s3LatencyMs: f.s3_latency * 1000 } : {}),
       ...(f.s3_error_rate !== undefined ? { s3ErrorRate: f.s3_error_rate } : {}),
-      ...(f.s3_throttle !== undefined ? { s3Throttle: f.s3_throttle } : {}),
+      ...(f.s3_throttle !== undefined ? { s3ThrottleRate: f.s3_throttle } : {}),
     };
   });
   const t = doc.server.tiering;

@@ -44,7 +44,8 @@ export interface FaultStep {
   durationS: number;
   s3LatencyMs?: number;
   s3ErrorRate?: number;
-  s3Throttle?: boolean;
+  /** Share of S3 requests answered 503 SlowDown. */
+  s3ThrottleRate?: number;
 }
 
 export interface TieringPolicy {

@@ -117,7 +117,7 @@ const fault = z.strictObject({
   duration,
   s3_latency: duration.optional(),
   s3_error_rate: fraction.optional(),
-  s3_throttle: z.boolean({ error: "expected true or false" }).optional(),
+  s3_throttle: fraction.optional(),
 });
 
 const capability = z.enum(["tiering", "tenancy", "audit", "faults"], {

@@ -21,23 +21,26 @@ export class TargetConfigError extends Error {
   }
 }
 
-/** Opens a target by name: starts the embedded reference server or connects to a URL. */
-export function openTarget(name: string, opts: TargetOptions = {}): Promise<ScenarioTarget> {
-  switch (name) {
-    case "reference":
-      if (opts.url) {
-        throw new TargetConfigError("--url: the reference target starts its own server");
-      }
-      return ReferenceTarget.start();
-    case "akidb":
-      if (!opts.url) throw new TargetConfigError("--target akidb needs --url http://HOST:PORT");
-      if (!/^https?:\/\/[^/]+/.test(opts.url)) {
-        throw new TargetConfigError(`--url: expected http://HOST:PORT, got "${opts.url}"`);
-      }
-      return Promise.resolve(new AkidbTarget(opts.url, opts.apiKey));
-    default:
-      throw new TargetConfigError(
-        `--target: unknown target "${name}" (choose ${TARGET_NAMES.join(" or ")})`,
-      );
+/** Throws TargetConfigError for an unknown name or a missing/extra --url. */
+export function checkTargetOptions(name: string, opts: TargetOptions = {}): void {
+  if (name === "reference") {
+    if (opts.url) throw new TargetConfigError("--url: the reference target starts its own server");
+  } else if (name === "akidb") {
+    if (!opts.url) throw new TargetConfigError("--target akidb needs --url http://HOST:PORT");
+    if (!/^https?:\/\/[^/]+/.test(opts.url)) {
+      throw new TargetConfigError(`--url: expected http://HOST:PORT, got "${opts.url}"`);
+    }
+  } else {
+    throw new TargetConfigError(
+      `--target: unknown target "${name}" (choose ${TARGET_NAMES.join(" or ")})`,
+    );
   }
+}
+
+/** Opens a target by name: starts the embedded reference server or connects to a URL. */
+export async function openTarget(name: string, opts: TargetOptions = {}): Promise<ScenarioTarget> {
+  checkTargetOptions(name, opts);
+  return name === "reference"
+    ? await ReferenceTarget.start()
+    : new AkidbTarget(opts.url!, opts.apiKey);
 }

@@ -1,0 +1,36 @@
+import { loadSuite } from "../scenario/suite.ts";
+import { ScenarioError } from "../scenario/scenario_error.ts";
+import type { Command } from "./command.ts";
+import { parseRunFlags, runScenarios } from "./run_command.ts";
+import { UsageError } from "./usage_error.ts";
+
+const HELP = `akibench bench: the smoke suite of all eight seed scenarios (scenarios/smoke.yaml)
+
+Usage: akibench bench [--target reference|akidb] [--url URL] [--seed N] [--out DIR] [--keep]
+                      [--serve] [--full]
+
+Runs baseline, sustained, spike, tiered, multi_tenant, large_dataset, failure_injection and
+chaos at smoke scale (about 5 minutes) against a fresh embedded reference server each, prints a
+summary per scenario and writes reports/<timestamp>/. --full runs the suite's scenarios at full
+length instead (hours). Exit codes as for 'akibench run'.`;
+
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "run the smoke suite of all eight scenarios against the embedded server",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { flags } = parseRunFlags(args, false);
+    let suite;
+    try {
+      suite = await loadSuite("smoke");
+    } catch (err) {
+      if (err instanceof ScenarioError) throw new UsageError(err.message);
+      throw err;
+    }
+    const full = args.includes("--full");
+    return await runScenarios(suite.scenarios, {
+      ...flags,
+      profile: full ? "full" : suite.profile,
+    });
+  },
+};

@@ -1,0 +1,180 @@
+import { parseArgs } from "node:util";
+import { renderTerminalSummary } from "../report/terminal.ts";
+import { startLiveReport } from "../report/live.ts";
+import { writeReports } from "../report/write_reports.ts";
+import { exitCodeFor, runSuite } from "../run/run_suite.ts";
+import { loadScenario } from "../scenario/load.ts";
+import type { Scenario } from "../scenario/scenario.ts";
+import { ScenarioError } from "../scenario/scenario_error.ts";
+import {
+  checkTargetOptions,
+  openTarget,
+  TARGET_NAMES,
+  TargetConfigError,
+} from "../targets/registry.ts";
+import type { Command } from "./command.ts";
+import { ttyProgress } from "./tty_progress.ts";
+import { UsageError } from "./usage_error.ts";
+
+const HELP = `akibench run: run scenarios against a target and write reports
+
+Usage: akibench run <scenario.yaml|name>... [options]
+
+A name (e.g. baseline) means the bundled scenarios/<name>.yaml.
+
+Options:
+  --target NAME    ${TARGET_NAMES.join(" | ")} (default reference: an embedded server per scenario)
+  --url URL        server URL (required for --target akidb)
+  --api-key KEY    admin API key for the target's tenancy/tiering/fault routes
+  --smoke          run each scenario at its smoke scale
+  --full           run each scenario as written (default)
+  --seed N         override the scenarios' seeds
+  --out DIR        report folder (default reports/<timestamp>)
+  --dataset-dir DIR  dataset cache folder (default datasets)
+  --keep           keep the collections and tenants the run created
+  --serve          serve a live report on a random 127.0.0.1 port while running
+
+Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml.
+Exit codes: 0 all criteria passed (skipped scenarios are listed, not failed), 1 a criterion
+failed, 2 usage or config error, 3 run invalid (generator saturated or target unreachable),
+130 interrupted (Ctrl-C; a partial report is still written).`;
+
+/** Parsed flags shared by `run` and `bench`. */
+export interface RunFlags {
+  target: string;
+  url?: string;
+  apiKey?: string;
+  profile: "full" | "smoke";
+  seed?: number;
+  out?: string;
+  datasetDir?: string;
+  keep: boolean;
+  serve: boolean;
+}
+
+/** A folder name for this moment, e.g. reports/2026-11-28T07-55-01Z. */
+export function defaultReportDir(now = new Date()): string {
+  return `reports/${now.toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "-")}`;
+}
+
+/**
+ * Loads the scenarios, runs them (one fresh reference server per scenario, or the given URL),
+ * prints each terminal summary, writes every report and returns the exit code. Ctrl-C stops
+ * scheduling and still writes the partial reports.
+ */
+export async function runScenarios(refs: string[], flags: RunFlags): Promise<number> {
+  let scenarios: Scenario[];
+  try {
+    scenarios = await Promise.all(refs.map((r) => loadScenario(r, flags.profile)));
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (flags.seed !== undefined) scenarios = scenarios.map((s) => ({ ...s, seed: flags.seed! }));
+  try {
+    checkTargetOptions(flags.target, { url: flags.url, apiKey: flags.apiKey });
+  } catch (err) {
+    if (err instanceof TargetConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const outDir = flags.out ?? defaultReportDir();
+  const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+  const progress = ttyProgress("akibench");
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onSigint);
+  const live = flags.serve ? await startLiveReport({ port: 0, hostname: "127.0.0.1" }) : null;
+  if (live) console.log(`live report: ${live.url}`);
+  try {
+    const { suite, runs } = await runSuite(scenarios, flags.profile, {
+      signal: controller.signal,
+      keep: flags.keep,
+      datasetDir: flags.datasetDir,
+      openTarget: async (scenario) => {
+        try {
+          return await openTarget(flags.target, { url: flags.url, apiKey: flags.apiKey });
+        } catch (err) {
+          throw new Error(
+            `${scenario.id}: cannot open target ${flags.target}: ${(err as Error).message}`,
+          );
+        }
+      },
+      onProgress: progress.show,
+      onUpdate: live ? (r) => live.update(r) : undefined,
+      onRun: (r) => {
+        progress.done();
+        live?.update(r);
+        console.log(renderTerminalSummary(r, { color }));
+      },
+    });
+    const written = await writeReports(outDir, suite, runs);
+    const summary = runs.map((r) =>
+      `${r.scenario_id}: ${r.status}${r.status_reason ? ` (${r.status_reason})` : ""}`
+    );
+    console.log(`\nSuite: ${suite.status.toUpperCase()}\n  ${summary.join("\n  ")}`);
+    console.log(`Reports: ${outDir} (${written.length} files)`);
+    return exitCodeFor(suite.status);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    await live?.close();
+  }
+}
+
+export function parseRunFlags(args: string[], allowPositionals: boolean) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals,
+      options: {
+        target: { type: "string" },
+        url: { type: "string" },
+        "api-key": { type: "string" },
+        smoke: { type: "boolean" },
+        full: { type: "boolean" },
+        seed: { type: "string" },
+        out: { type: "string" },
+        "dataset-dir": { type: "string" },
+        keep: { type: "boolean" },
+        serve: { type: "boolean" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
+  let seed: number | undefined;
+  if (v.seed !== undefined) {
+    seed = Number(v.seed);
+    if (!Number.isSafeInteger(seed)) {
+      throw new UsageError(`--seed: expected an integer, got "${v.seed}"`);
+    }
+  }
+  const flags: RunFlags = {
+    target: v.target ?? "reference",
+    url: v.url,
+    apiKey: v["api-key"],
+    profile: v.smoke ? "smoke" : "full",
+    seed,
+    out: v.out,
+    datasetDir: v["dataset-dir"],
+    keep: v.keep ?? false,
+    serve: v.serve ?? false,
+  };
+  return { flags, positionals: parsed.positionals };
+}
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "run scenarios against a target (reference server or an AkiDB URL)",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { flags, positionals } = parseRunFlags(args, true);
+    if (positionals.length === 0) {
+      throw new UsageError("name at least one scenario (e.g. baseline)");
+    }
+    return await runScenarios(positionals, flags);
+  },
+};

@@ -1,0 +1,114 @@
+import type { Execute } from "../load/load_spec.ts";
+import type { PlannedRequest } from "../load/request_plan.ts";
+import type { ScenarioTarget } from "../targets/scenario_target.ts";
+import type { IntegrityLedger } from "./integrity.ts";
+import type { RecallSeries } from "./recall_series.ts";
+import type { RecallTruth } from "./recall_truth.ts";
+import type { WriteLog, WriteSnapshot } from "./write_log.ts";
+
+/** What the executor needs to turn planned requests into target calls and bookkeeping. */
+export interface ExecutorContext {
+  target: ScenarioTarget;
+  /** Server ids of the plan's collections. */
+  collectionIds: string[];
+  /** API key per tenant name ("" when the scenario has none). */
+  apiKeys: Map<string, string | undefined>;
+  logs: WriteLog[];
+  ledger: IntegrityLedger;
+  recall: { truth: RecallTruth; series: RecallSeries; k: number } | null;
+  /** Seconds since the load started (for the recall series). */
+  elapsedS: () => number;
+}
+
+/**
+ * Executes planned requests against the target and records what they prove: acknowledged
+ * writes go to the write log (recall truth) and the integrity ledger; measured searches get
+ * their recall computed after the response, off the request's own timing (on a timer).
+ */
+export function makeExecutor(
+  ctx: ExecutorContext,
+): { execute: Execute<PlannedRequest>; flush: () => void } {
+  const pending: {
+    collection: number;
+    query: number;
+    ids: string[];
+    snap: WriteSnapshot;
+    t: number;
+  }[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const drain = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (!ctx.recall) return;
+    for (const p of pending.splice(0)) {
+      const log = ctx.logs[p.collection];
+      const truth = ctx.recall.truth.truth(p.collection, p.query, log, p.snap);
+      const set = new Set(truth);
+      let hits = 0;
+      for (const id of p.ids.slice(0, ctx.recall.k)) if (set.delete(id)) hits++;
+      ctx.recall.series.add(p.t, hits / Math.max(1, truth.length));
+    }
+  };
+  const execute: Execute<PlannedRequest> = async (req, signal) => {
+    const id = ctx.collectionIds[req.collection];
+    const opts = { signal, apiKey: ctx.apiKeys.get(req.tenant) };
+    const log = ctx.logs[req.collection];
+    switch (req.op) {
+      case "search": {
+        const measured = req.query >= 0 && ctx.recall !== null;
+        const snap = measured ? log.snapshot() : null;
+        const k = ctx.recall?.k ?? 10;
+        const hits = await ctx.target.search(id, req.vector, k, opts);
+        if (measured) {
+          pending.push({
+            collection: req.collection,
+            query: req.query,
+            ids: hits.map((h) => h.id),
+            snap: snap!,
+            t: ctx.elapsedS(),
+          });
+          timer ??= setTimeout(drain, 20);
+        }
+        return;
+      }
+      case "insert":
+        try {
+          await ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts);
+        } catch (err) {
+          ctx.ledger.uncertain(req.docId);
+          throw err;
+        }
+        log.insert(req.docId, req.vector);
+        ctx.ledger.present(req.collection, req.docId, req.vector);
+        return;
+      case "delete":
+        try {
+          await ctx.target.delete(id, req.docId, opts);
+        } catch (err) {
+          ctx.ledger.uncertain(req.docId);
+          throw err;
+        }
+        log.remove(req.row);
+        ctx.ledger.absent(req.collection, req.docId);
+        return;
+      case "update":
+        try {
+          await ctx.target.delete(id, req.docId, opts);
+          log.remove(req.row);
+          await ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts);
+        } catch (err) {
+          ctx.ledger.uncertain(req.docId);
+          throw err;
+        }
+        log.insert(req.docId, req.vector);
+        ctx.ledger.present(req.collection, req.docId, req.vector);
+        return;
+      case "metadata":
+        if (req.kind === "get_collection") await ctx.target.getCollection(id, opts);
+        else if (req.kind === "list_collections") await ctx.target.listCollections(opts);
+        else await ctx.target.get(id, req.docId!, opts);
+        return;
+    }
+  };
+  return { execute, flush: drain };
+}

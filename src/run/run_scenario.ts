@@ -1,0 +1,295 @@
+import { loadOrGenerate } from "../dataset/cache.ts";
+import type { Dataset } from "../dataset/dataset.ts";
+import { runLoad, type StreamTotals } from "../load/engine.ts";
+import type { LoadSpec, Stream } from "../load/load_spec.ts";
+import { makeRateProfile } from "../load/rate_profile.ts";
+import { RequestPlan } from "../load/request_plan.ts";
+import { startSampler } from "../metrics/sampler.ts";
+import { collectEnvironment } from "../result/environment.ts";
+import type { RunResult, SecondPoint } from "../result/run_result.ts";
+import { parseCriterion } from "../criteria/parse.ts";
+import { evaluateCriteria } from "../criteria/evaluate.ts";
+import { scenarioHash } from "../scenario/hash.ts";
+import type { Scenario } from "../scenario/scenario.ts";
+import type { ScenarioTarget } from "../targets/scenario_target.ts";
+import { makeExecutor } from "./executor.ts";
+import { startFaultSchedule } from "./fault_schedule.ts";
+import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
+import { probeIsolation } from "./isolation.ts";
+import { datasetParams, planCollections } from "./layout.ts";
+import { RecallSeries } from "./recall_series.ts";
+import { RecallTruth } from "./recall_truth.ts";
+import { datasetBlock, resultShell } from "./result_shell.ts";
+import { deploy, emptyDeployment, teardown } from "./setup.ts";
+import { withMergedTiers } from "./tier_traffic.ts";
+import { WriteLog } from "./write_log.ts";
+
+export interface RunScenarioOptions {
+  /** Ctrl-C: stop scheduling, finish what can be finished, mark the result interrupted. */
+  signal?: AbortSignal;
+  /** Keep the collections and tenants the run created. */
+  keep?: boolean;
+  /** Dataset cache folder (default `datasets/`). */
+  datasetDir?: string;
+  /** Progress text (setup, load, verification), for a TTY line. */
+  onProgress?: (message: string) => void;
+  /** Called about once a second during the load with the run so far (live report). */
+  onUpdate?: (partial: RunResult) => void;
+}
+
+/**
+ * Runs one scenario against a target and returns its RunResult (never throws for the target's
+ * failures): capability check (missing → skipped), dataset, setup (tenants, collections, bulk
+ * load), server policy, the open-model load with sampler, fault schedule and recall under load,
+ * then the tenancy probes, the integrity read-back, teardown, criteria and status.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  target: ScenarioTarget,
+  options: RunScenarioOptions = {},
+): Promise<RunResult> {
+  const progress = options.onProgress ?? (() => {});
+  const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
+  const targetInfo = { name: target.name, version: "unknown", url: target.url ?? null };
+  let features;
+  try {
+    features = await target.features();
+    targetInfo.version = await target.version();
+  } catch (err) {
+    return resultShell(
+      scenario,
+      hash,
+      env,
+      targetInfo,
+      "invalid",
+      `target unreachable: ${(err as Error).message}`,
+    );
+  }
+  const missing = scenario.requires.filter((c) => !features[c]);
+  if (missing.length > 0) {
+    return resultShell(
+      scenario,
+      hash,
+      env,
+      targetInfo,
+      "skipped",
+      `target lacks ${missing.join(", ")}`,
+    );
+  }
+
+  progress("preparing the dataset");
+  const dataset = await loadOrGenerate(datasetParams(scenario), {
+    dir: options.datasetDir,
+    onProgress: progress,
+  });
+  const shell = () => ({
+    ...resultShell(scenario, hash, env, targetInfo, "invalid"),
+    dataset: datasetBlock(dataset),
+  });
+  const collections = planCollections(scenario);
+  const ledger = new IntegrityLedger();
+  const deployment = emptyDeployment();
+  const runTag = crypto.randomUUID().slice(0, 8);
+  const cleanup = async () => (options.keep ? [] : await teardown(target, deployment));
+  try {
+    const t = scenario.server.tiering;
+    if (t && features.tiering) {
+      await target.setTieringPolicy!({
+        hotToWarmIdleS: t.hotToWarmIdleS,
+        warmToColdIdleS: t.warmToColdIdleS,
+        warmToHotAccesses: t.warmToHotAccesses,
+        accessWindowS: t.warmToHotWindowS,
+      });
+    }
+    progress("creating collections");
+    await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
+  } catch (err) {
+    const problems = await cleanup();
+    return {
+      ...shell(),
+      status_reason: [`setup failed: ${(err as Error).message}`, ...problems].join("; "),
+    };
+  }
+  if (options.signal?.aborted) {
+    await cleanup();
+    return { ...shell(), status: "interrupted", status_reason: "interrupted during setup" };
+  }
+
+  const result = await measure(scenario, target, dataset, collections, ledger, deployment, {
+    ...options,
+    features,
+    shell: shell(),
+  });
+  progress("tearing down");
+  const problems = await cleanup();
+  if (problems.length > 0) {
+    result.status_reason = [result.status_reason, ...problems].filter(Boolean).join("; ");
+  }
+  return result;
+}
+
+interface MeasureContext extends RunScenarioOptions {
+  features: Awaited<ReturnType<ScenarioTarget["features"]>>;
+  shell: RunResult;
+}
+
+async function measure(
+  scenario: Scenario,
+  target: ScenarioTarget,
+  dataset: Dataset,
+  collections: ReturnType<typeof planCollections>,
+  ledger: IntegrityLedger,
+  deployment: ReturnType<typeof emptyDeployment>,
+  ctx: MeasureContext,
+): Promise<RunResult> {
+  const progress = ctx.onProgress ?? (() => {});
+  const criteria = scenario.criteria.map(parseCriterion);
+  const logs = collections.map(() => new WriteLog());
+  const recall = scenario.recall
+    ? {
+      truth: new RecallTruth(dataset, collections, scenario.seed, scenario.recall.k),
+      series: new RecallSeries(scenario.recall.k),
+      k: scenario.recall.k,
+    }
+    : null;
+  const streams: Stream[] = scenario.tenants.length === 0
+    ? [{
+      tenant: "",
+      profile: makeRateProfile(scenario.load!, scenario.durationS, scenario.seed),
+      maxInFlight: scenario.concurrency,
+    }]
+    : scenario.tenants.map((t, i) => ({
+      tenant: t.name,
+      profile: makeRateProfile(t.load, scenario.durationS, scenario.seed + i),
+      maxInFlight: t.concurrency,
+    }));
+  const spec: LoadSpec = {
+    durationS: scenario.durationS,
+    arrivals: scenario.arrivals,
+    overflow: scenario.overflow,
+    timeoutMs: scenario.timeoutMs,
+    seed: scenario.seed,
+    streams,
+  };
+  const plan = new RequestPlan(scenario, collections, {
+    dim: dataset.dim,
+    train: dataset.train,
+    test: dataset.test,
+    queries: dataset.queries,
+  });
+  let loadStart = performance.now();
+  const executor = makeExecutor({
+    target,
+    collectionIds: deployment.collectionIds,
+    apiKeys: deployment.apiKeys,
+    logs,
+    ledger,
+    recall,
+    elapsedS: () => (performance.now() - loadStart) / 1000,
+  });
+  const gauges = [
+    ...new Set([
+      ...scenario.metrics,
+      ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
+    ]),
+  ];
+  const sampler = startSampler({ pid: target.pid, metricsUrl: target.metricsUrl, gauges });
+  const faults = scenario.server.faults.length > 0 && ctx.features.faults
+    ? startFaultSchedule(target, scenario.server.faults)
+    : null;
+  const seconds: SecondPoint[] = [];
+  const onSecond = (p: SecondPoint, totals: StreamTotals[]) => {
+    seconds.push(p);
+    const failed = totals.reduce((n, s) => n + s.failed, 0);
+    progress(
+      `load ${p.t + 1}/${Math.ceil(scenario.durationS)} s, ${p.achieved} req/s, p95 ${
+        p.p95 === null ? "–" : p.p95.toFixed(1)
+      } ms, ${failed} errors`,
+    );
+    ctx.onUpdate?.({
+      ...ctx.shell,
+      // RunStatus has no "running": a partial result reads as interrupted until it is final.
+      status: "interrupted",
+      status_reason: `in progress (${p.t + 1}/${Math.ceil(scenario.durationS)} s)`,
+      duration_seconds: p.t + 1,
+      series: { ...ctx.shell.series, per_second: [...seconds] },
+    });
+  };
+  loadStart = performance.now();
+  const outcome = await runLoad(spec, plan.next, executor.execute, {
+    signal: ctx.signal,
+    onSecond,
+  });
+  executor.flush();
+  const faultProblems = faults ? await faults.stop() : [];
+  const sampled = await sampler.stop();
+
+  const alive = await target.healthy();
+  const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
+  let integrity: RunResult["integrity"] = null;
+  if (scenario.integrity && alive && !outcome.interrupted) {
+    const runWrites = new Set(logs.flatMap((l) => l.inserted.map((x) => x.docId)));
+    const sample = ledger.sample(scenario.integrity.sample, (id) => runWrites.has(id));
+    progress(`verifying ${sample.length} documents`);
+    integrity = await verifyIntegrity(sample, {
+      target,
+      collectionIds: deployment.collectionIds,
+      apiKeys: deployment.collectionKeys,
+      metric: dataset.metric,
+    });
+  }
+  const problems = [...faultProblems];
+  if (alive && scenario.tenants.length > 0 && ctx.features.tenancy) {
+    try {
+      Object.assign(
+        checks,
+        await probeIsolation(
+          target,
+          collections,
+          deployment,
+          deployment.tenantIds,
+          dataset.dim,
+          ctx.features.audit,
+        ),
+      );
+    } catch (err) {
+      problems.push(`tenancy probes: ${(err as Error).message}`);
+    }
+  }
+  const result: RunResult = {
+    ...ctx.shell,
+    start_time: outcome.startTime,
+    end_time: outcome.endTime,
+    duration_seconds: outcome.durationSeconds,
+    ...outcome.totals,
+    memory_mb: sampled.memoryMb,
+    cpu_percent: sampled.cpuPercent,
+    operations: withMergedTiers(outcome.operations),
+    tenants: outcome.tenants,
+    phases: outcome.phases,
+    phase_windows: outcome.phaseWindows,
+    recall: recall ? recall.series.result() : null,
+    integrity,
+    checks,
+    generator: outcome.generator,
+    series: {
+      per_second: outcome.perSecond,
+      resources: sampled.resources,
+      target_metrics: sampled.targetMetrics,
+    },
+  };
+  result.success_criteria = evaluateCriteria(criteria, result);
+  if (!alive) problems.unshift("the target stopped answering its health check");
+  if (outcome.interrupted) {
+    result.status = "interrupted";
+    problems.unshift("interrupted (Ctrl-C)");
+  } else if (!outcome.generator.valid) {
+    result.status = "invalid";
+    problems.unshift(`load generator saturated: ${outcome.generator.reason ?? "unknown"}`);
+  } else {
+    result.status = result.success_criteria.passed ? "passed" : "failed";
+  }
+  if (problems.length > 0) result.status_reason = problems.join("; ");
+  else delete result.status_reason;
+  return result;
+}

@@ -1,0 +1,94 @@
+import {
+  RUN_RESULT_SCHEMA_VERSION,
+  type RunResult,
+  type RunStatus,
+  type SuiteResult,
+} from "../result/run_result.ts";
+import type { Scenario } from "../scenario/scenario.ts";
+import type { ScenarioTarget } from "../targets/scenario_target.ts";
+import { resultShell } from "./result_shell.ts";
+import { runScenario, type RunScenarioOptions } from "./run_scenario.ts";
+import { collectEnvironment } from "../result/environment.ts";
+import { scenarioHash } from "../scenario/hash.ts";
+
+export interface SuiteOptions extends RunScenarioOptions {
+  /** Opens a target for one scenario (a fresh embedded server each time, or one shared URL). */
+  openTarget: (scenario: Scenario) => Promise<ScenarioTarget>;
+  /** Called with each finished run (terminal summary, reports so far). */
+  onRun?: (result: RunResult) => void;
+}
+
+/**
+ * Runs scenarios one after another. A target that cannot be opened makes that run invalid;
+ * after Ctrl-C the remaining scenarios are not started.
+ */
+export async function runSuite(
+  scenarios: Scenario[],
+  profile: string,
+  options: SuiteOptions,
+): Promise<{ suite: SuiteResult; runs: RunResult[] }> {
+  const start = new Date().toISOString();
+  const runs: RunResult[] = [];
+  for (const scenario of scenarios) {
+    if (options.signal?.aborted) break;
+    let result: RunResult;
+    let target: ScenarioTarget | null = null;
+    try {
+      target = await options.openTarget(scenario);
+      result = await runScenario(scenario, target, options);
+    } catch (err) {
+      const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
+      const name = target?.name ?? "unknown";
+      result = resultShell(
+        scenario,
+        hash,
+        env,
+        { name, version: "unknown", url: target?.url ?? null },
+        "invalid",
+        (err as Error).message,
+      );
+    } finally {
+      await target?.close();
+    }
+    runs.push(result);
+    options.onRun?.(result);
+  }
+  const suite: SuiteResult = {
+    schema_version: RUN_RESULT_SCHEMA_VERSION,
+    start_time: start,
+    end_time: new Date().toISOString(),
+    profile,
+    status: suiteStatus(runs, options.signal?.aborted === true),
+    runs: runs.map((r) => ({
+      scenario_id: r.scenario_id,
+      status: r.status,
+      file: `${r.scenario_id}.json`,
+    })),
+  };
+  return { suite, runs };
+}
+
+/** interrupted > invalid > failed > passed; skipped runs do not fail a suite. */
+export function suiteStatus(runs: RunResult[], interrupted: boolean): RunStatus {
+  const has = (s: RunStatus) => runs.some((r) => r.status === s);
+  if (interrupted || has("interrupted")) return "interrupted";
+  if (has("invalid")) return "invalid";
+  if (has("failed")) return "failed";
+  if (runs.length > 0 && runs.every((r) => r.status === "skipped")) return "skipped";
+  return "passed";
+}
+
+/** The CLI's exit code for a suite status: 0 passed/skipped, 1 failed, 3 invalid, 130 interrupted. */
+export function exitCodeFor(status: RunStatus): number {
+  switch (status) {
+    case "passed":
+    case "skipped":
+      return 0;
+    case "failed":
+      return 1;
+    case "invalid":
+      return 3;
+    case "interrupted":
+      return 130;
+  }
+}

@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+/**
+ * Opens generated reports from disk in Debian's Chromium (driven by playwright-core) and checks
+ * what a person would see: every chart drawn, no console errors, no network requests, the
+ * criteria table present (also with JavaScript off). Saves screenshots to reports/.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { renderHtml, renderSuiteHtml } from "../src/report/html.ts";
+import { fixtureSuite, loadFixture } from "./fixtures/load_fixture.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
+if (!hasChromium) {
+  console.warn(
+    `report_browser_test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`,
+  );
+}
+
+async function withBrowser(fn: (browser: Browser, dir: string) => Promise<void>) {
+  const { chromium } = await import("playwright-core");
+  const dir = await Deno.makeTempDir({ prefix: "akibench-browser-" });
+  // playwright gives each launch its own temporary --user-data-dir (it refuses one in args).
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    await fn(browser, dir);
+  } finally {
+    await browser.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "report opened from disk draws every chart, logs no error and requests nothing",
+  ignore: !hasChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withBrowser(async (browser, dir) => {
+      const path = join(dir, "spike.html");
+      await Deno.writeTextFile(path, renderHtml(loadFixture("run_result.json")));
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(path).href);
+      await page.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
+      const drawn = await page.evaluate(() =>
+        [...document.querySelectorAll("canvas")].map((c) => {
+          const ctx = c.getContext("2d")!;
+          const { data } = ctx.getImageData(0, 0, c.width, c.height);
+          let painted = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+          return { id: c.id, width: c.width, painted };
+        })
+      );
+      assert.equal(drawn.length, 11);
+      for (const c of drawn) {
+        assert.ok(c.width > 0 && c.painted > 500, `${c.id} drew ${c.painted} px`);
+      }
+      assert.deepEqual(errors, []);
+      for (const url of requests) {
+        assert.match(url, /^(file|data):/);
+      }
+      assert.equal(await page.locator("#criteria tbody tr").count(), 5);
+      await Deno.mkdir("reports", { recursive: true });
+      await page.screenshot({ path: "reports/browser-test-spike.png", fullPage: true });
+      await page.setViewportSize({ width: 380, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px in a narrow window`);
+      await page.screenshot({ path: "reports/browser-test-spike-narrow.png" });
+    }),
+});
+
+Deno.test({
+  name: "with JavaScript off the summary tables are still there",
+  ignore: !hasChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withBrowser(async (browser, dir) => {
+      const { suite, runs } = fixtureSuite();
+      await Deno.writeTextFile(join(dir, "index.html"), renderSuiteHtml(suite, runs));
+      await Deno.writeTextFile(join(dir, "spike.html"), renderHtml(runs[0]));
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(join(dir, "spike.html")).href);
+      assert.equal(await page.locator("#criteria tbody tr").count(), 5);
+      assert.match(await page.locator("#overview").innerText(), /10,320/);
+      await page.goto(pathToFileURL(join(dir, "index.html")).href);
+      assert.equal(await page.locator("#scenarios tbody tr").count(), 3);
+      await context.close();
+    }),
+});

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { MAX_CHART_POINTS } from "../src/report/chart_data.ts";
+import { renderHtml, renderSuiteHtml } from "../src/report/html.ts";
+import { readRunResult } from "../src/report/read_runs.ts";
+import { makeRunResult } from "./fixtures/make_fixture.ts";
+import { fixtureSuite, loadFixture } from "./fixtures/load_fixture.ts";
+
+function embedded(html: string, id: string): unknown {
+  const m = new RegExp(`<script type="application/json" id="${id}">([\\s\\S]*?)</script>`).exec(
+    html,
+  );
+  assert.ok(m, `no #${id}`);
+  return JSON.parse(m[1]);
+}
+
+Deno.test("run HTML is self-contained: Chart.js inline, no external URL loads, CSP blocks fetches", () => {
+  const html = renderHtml(loadFixture("run_result.json"));
+  assert.ok(html.includes("Chart.register") || html.includes("window.Chart"), "Chart.js inlined");
+  assert.ok(!/sourceMappingURL/.test(html));
+  assert.ok(!/<(script|img|link|iframe)[^>]+(src|href)=/i.test(html), "no src/href loads");
+  assert.ok(html.includes(`http-equiv="Content-Security-Policy" content="default-src 'none'`));
+});
+
+Deno.test("run HTML embeds the RunResult, which readRunResult reads back", async () => {
+  const run = loadFixture("run_result.json");
+  const html = renderHtml(run);
+  assert.deepEqual(embedded(html, "run-result"), run);
+  const path = await Deno.makeTempFile({ suffix: ".html" });
+  try {
+    await Deno.writeTextFile(path, html);
+    assert.deepEqual(await readRunResult(path), run);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("run HTML has server-rendered criteria, tables, environment and a canvas per chart", () => {
+  const html = renderHtml(loadFixture("run_result.json"));
+  assert.ok(html.includes('<table id="criteria">'));
+  assert.ok(html.includes("<code>p95(search) &lt; 25ms</code>"));
+  assert.ok(html.includes('<dl class="env" id="environment">'));
+  assert.ok(html.includes("sha256:9a8b7c6d5e4f"), "dataset hash");
+  for (
+    const id of [
+      "latency",
+      "rate",
+      "errors",
+      "spectrum",
+      "operations",
+      "tenants",
+      "memory",
+      "cpu",
+      "recall",
+      "tiers",
+      "breaker",
+    ]
+  ) assert.ok(html.includes(`<canvas id="chart-${id}"`), id);
+});
+
+Deno.test("skipped run HTML shows the reason and draws no charts", () => {
+  const html = renderHtml(loadFixture("run_result_skipped.json"));
+  assert.ok(html.includes("does not report storage tiers"));
+  assert.ok(!html.includes("<canvas"));
+});
+
+Deno.test("text from the RunResult cannot break out of the page", () => {
+  const run = loadFixture("run_result_skipped.json");
+  run.description = "</script><script>alert(1)</script>";
+  const html = renderHtml(run);
+  assert.ok(!html.includes("<script>alert(1)"));
+  assert.equal(
+    (embedded(html, "run-result") as { description: string }).description,
+    run.description,
+  );
+});
+
+Deno.test("suite index links every scenario and lists failures and skips", () => {
+  const { suite, runs } = fixtureSuite();
+  const html = renderSuiteHtml(suite, runs);
+  for (const id of ["spike", "baseline", "tiered"]) {
+    assert.ok(html.includes(`href="${id}.html"`), id);
+  }
+  assert.ok(html.includes("<code>p95(search) &lt; 2ms</code>"));
+  assert.ok(html.includes("does not report storage tiers"));
+  assert.deepEqual(embedded(html, "suite-result"), suite);
+});
+
+Deno.test("a 60-minute run's report stays under 2 MB with series downsampled to 600 points", () => {
+  const run = makeRunResult({ durationS: 3600, seed: 9, baseQps: 4 });
+  const html = renderHtml(run);
+  const bytes = new TextEncoder().encode(html).length;
+  console.log(`60-minute report: ${bytes} bytes (RunResult JSON ${JSON.stringify(run).length})`);
+  assert.ok(bytes < 2 * 1024 * 1024, `${bytes} bytes`);
+  const data = embedded(html, "chart-data") as {
+    latency: { p95: unknown[] };
+    bucketSeconds: number;
+  };
+  assert.ok(data.latency.p95.length <= MAX_CHART_POINTS);
+  assert.equal(data.bucketSeconds, 6);
+});

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { renderTerminalSummary } from "../src/report/terminal.ts";
+import { loadFixture } from "./fixtures/load_fixture.ts";
+
+Deno.test("terminal summary has the seed report's lines with marks against targets", () => {
+  const text = renderTerminalSummary(loadFixture("run_result_failed.json"), { color: false });
+  assert.match(
+    text,
+    /^=== Load Test Report ===\nScenario: Baseline Performance \(baseline, smoke\)\n/,
+  );
+  assert.match(text, /Total Requests: 2,240/);
+  assert.match(text, /  P95: 24\.6 ❌ \(p95\(search\) 21\.487 ms, target: < 2 ms\)/);
+  assert.match(text, /  Average: 111\.5 QPS/);
+  assert.match(text, /Error Rate: 0\.49% ✅ \(error_rate 0\.491%, target: < 1%\)/);
+  assert.match(text, /  Growth: -0\.4 MB \(12\.66 MB\/min\) ❌/);
+  assert.match(text, /  Average: 54% ✅ \(cpu_avg/);
+  assert.match(text, /Status: ❌ FAILED\n$/);
+  assert.ok(!text.includes("\x1b["), "no ANSI codes without color");
+});
+
+Deno.test("terminal summary colours status and marks only when asked", () => {
+  const text = renderTerminalSummary(loadFixture("run_result.json"), { color: true });
+  assert.ok(text.includes("\x1b[32m✅ PASSED\x1b[0m"));
+});
+
+Deno.test("terminal summary of a skipped run gives the reason", () => {
+  const text = renderTerminalSummary(loadFixture("run_result_skipped.json"), { color: false });
+  assert.match(
+    text,
+    /Reason: target 'pgvector' does not report storage tiers\n\nStatus: ⏭️ SKIPPED/,
+  );
+  assert.ok(!text.includes("Latency"));
+});
+
+Deno.test("criteria that match no summary line are listed at the end", () => {
+  const run = loadFixture("run_result.json");
+  run.success_criteria.results.push({
+    expression: "corruption == 0",
+    metric: "corruption",
+    comparator: "==",
+    threshold: 0,
+    observed: 0,
+    unit: "",
+    passed: true,
+  });
+  assert.match(
+    renderTerminalSummary(run, { color: false }),
+    /Other criteria:\n  corruption == 0: ✅/,
+  );
+});

@@ -46,7 +46,7 @@ Deno.test("live report pushes each update to open pages over server-sent events"
     assert.match(page, /connect-src 'self'/);
     const offline = page.replace("; connect-src 'self'", "")
       .replace(
-        /<script>\(function \(\) \{\n  var source = new EventSource[\s\S]*?<\/script>\n/,
+        /<script>\(function \(\) \{\n {2}var source = new EventSource[\s\S]*?<\/script>\n/,
         "",
       );
     assert.equal(offline, renderHtml(final), "the live page is the offline page plus its script");

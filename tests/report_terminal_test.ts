@@ -9,11 +9,11 @@ Deno.test("terminal summary has the seed report's lines with marks against targe
     /^=== Load Test Report ===\nScenario: Baseline Performance \(baseline, smoke\)\n/,
   );
   assert.match(text, /Total Requests: 2,240/);
-  assert.match(text, /  P95: 24\.6 ❌ \(p95\(search\) 21\.487 ms, target: < 2 ms\)/);
-  assert.match(text, /  Average: 111\.5 QPS/);
+  assert.match(text, / {2}P95: 24\.6 ❌ \(p95\(search\) 21\.487 ms, target: < 2 ms\)/);
+  assert.match(text, / {2}Average: 111\.5 QPS/);
   assert.match(text, /Error Rate: 0\.49% ✅ \(error_rate 0\.491%, target: < 1%\)/);
-  assert.match(text, /  Growth: -0\.4 MB \(12\.66 MB\/min\) ❌/);
-  assert.match(text, /  Average: 54% ✅ \(cpu_avg/);
+  assert.match(text, / {2}Growth: -0\.4 MB \(12\.66 MB\/min\) ❌/);
+  assert.match(text, / {2}Average: 54% ✅ \(cpu_avg/);
   assert.match(text, /Status: ❌ FAILED\n$/);
   assert.ok(!text.includes("\x1b["), "no ANSI codes without color");
 });
@@ -45,6 +45,6 @@ Deno.test("criteria that match no summary line are listed at the end", () => {
   });
   assert.match(
     renderTerminalSummary(run, { color: false }),
-    /Other criteria:\n  corruption == 0: ✅/,
+    /Other criteria:\n {2}corruption == 0: ✅/,
   );
 });

@@ -15,8 +15,8 @@ async function setup(policy: Record<string, number>) {
   const tiering = await startTiering({
     dataDir,
     faults: true,
-    retryBackoffScale: 0.001,
-    breaker: { cooldownMs: 60_000 },
+    resilienceTimeScale: 0.001,
+    breaker: { cooldownMs: 60_000, windowMs: 60_000 },
     policy: {
       hotToWarmIdleMs: 60_000,
       warmToColdIdleMs: 60_000,

@@ -2,12 +2,18 @@ import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
 import { startServer } from "../server/start.ts";
+import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
+import { startTenancy } from "../server/tenancy/tenancy_extension.ts";
+import { isApiKey } from "../server/tenancy/api_key.ts";
+import { startTiering } from "../server/tiering/tiering_extension.ts";
 
 const HELP = `akibench serve: run the AkiDB 2.0-compatible reference server
 
 Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--hnsw-m 16] [--ef-construction 128] [--ef-search 96]
                       [--checkpoint-wal-mb 64]
+                      [--tenancy [--admin-key KEY]] [--tiering] [--faults]
+                      [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
 
 Options:
   --port N             TCP port (default 8080; 0 picks a free port)
@@ -17,6 +23,15 @@ Options:
   --ef-construction N  HNSW build beam width
   --ef-search N        HNSW search beam width
   --checkpoint-wal-mb N  snapshot and truncate the WAL once it exceeds N MiB (default 64)
+  --tenancy            API keys, roles and the audit log (collections belong to tenants)
+  --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
+                       new key, printed to stderr)
+  --tiering            hot/warm/cold tiering: index in RAM, in a local file, in S3
+  --faults             POST/DELETE /admin/faults inject S3 latency/errors (implies --tiering)
+  --s3-endpoint URL    S3-compatible endpoint for tiering (default: s3rver embedded on
+                       127.0.0.1); credentials from $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY
+  --s3-bucket NAME     bucket for --s3-endpoint (default akidb-tiers)
+  --resilience-time-scale X  multiply retry backoff (1 s..64 s), breaker window and cooldown
 
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
 SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.`;
@@ -49,6 +64,13 @@ export const serveCommand: Command = {
           "ef-construction": { type: "string" },
           "ef-search": { type: "string" },
           "checkpoint-wal-mb": { type: "string" },
+          tenancy: { type: "boolean" },
+          "admin-key": { type: "string" },
+          tiering: { type: "boolean" },
+          faults: { type: "boolean" },
+          "s3-endpoint": { type: "string" },
+          "s3-bucket": { type: "string" },
+          "resilience-time-scale": { type: "string" },
         },
       }));
     } catch (error) {
@@ -62,11 +84,14 @@ export const serveCommand: Command = {
       }).filter(([, v]) => v !== undefined),
     );
     const checkpointMb = intFlag("checkpoint-wal-mb", values["checkpoint-wal-mb"], 1, 1 << 20);
+    const dataDir = values["data-dir"] ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
+    const extensions = await startExtensions(values, dataDir);
     const server = await startServer({
       port: intFlag("port", values.port, 0, 65535) ?? 8080,
       host: values.host ?? "127.0.0.1",
-      dataDir: values["data-dir"],
+      dataDir,
       index,
+      extensions: combineExtensions(...extensions.map((e) => e.extensions)),
       storage: checkpointMb === undefined ? {} : { checkpointWalBytes: checkpointMb * 1024 * 1024 },
     });
     const { promise: stopped, resolve } = Promise.withResolvers<string>();
@@ -76,6 +101,58 @@ export const serveCommand: Command = {
     await stopped;
     for (const signal of signals) Deno.removeSignalListener(signal, handler);
     await server.close();
+    for (const extension of extensions) await extension.close();
     return 0;
   },
 };
+
+interface ExtensionFlags {
+  tenancy?: boolean;
+  "admin-key"?: string;
+  tiering?: boolean;
+  faults?: boolean;
+  "s3-endpoint"?: string;
+  "s3-bucket"?: string;
+  "resilience-time-scale"?: string;
+}
+
+/** Tenancy and tiering (with faults) as the flags ask, each with its close(). */
+async function startExtensions(
+  flags: ExtensionFlags,
+  dataDir: string,
+): Promise<{ extensions: ServerExtensions; close(): void | Promise<void> }[]> {
+  const started = [];
+  const adminKey = flags["admin-key"];
+  if (adminKey !== undefined && !isApiKey(adminKey)) {
+    throw new UsageError("--admin-key must be ak_ followed by 64 lowercase hex characters");
+  }
+  if (flags.tenancy) {
+    const tenancy = startTenancy({ dataDir, adminKey });
+    if (adminKey === undefined && Deno.env.get("AKIDB_ADMIN_KEY") === undefined) {
+      console.error(`akibench serve: bootstrap admin key ${tenancy.adminKey}`);
+    }
+    started.push(tenancy);
+  }
+  const scale = flags["resilience-time-scale"];
+  const timeScale = scale === undefined ? 1 : Number(scale);
+  if (!(timeScale > 0)) {
+    throw new UsageError(`--resilience-time-scale must be a positive number, got '${scale}'`);
+  }
+  if (flags.tiering || flags.faults) {
+    const endpoint = flags["s3-endpoint"];
+    started.push(
+      await startTiering({
+        dataDir,
+        faults: flags.faults === true,
+        resilienceTimeScale: timeScale,
+        s3: endpoint === undefined ? undefined : {
+          endpoint,
+          bucket: flags["s3-bucket"] ?? "akidb-tiers",
+          accessKeyId: Deno.env.get("AWS_ACCESS_KEY_ID") ?? "",
+          secretAccessKey: Deno.env.get("AWS_SECRET_ACCESS_KEY") ?? "",
+        },
+      }),
+    );
+  }
+  return started;
+}

@@ -27,8 +27,11 @@ export interface TieringOptions {
   s3?: S3Settings;
   /** Serve POST/GET/DELETE /admin/faults and inject them into the S3 path. */
   faults?: boolean;
-  /** Multiplies AkiDB's retry backoff (1 s doubling to 64 s); tests use 0.001. */
-  retryBackoffScale?: number;
+  /**
+   * Multiplies AkiDB's resilience timings: retry backoff (1 s doubling to 64 s), breaker window
+   * (60 s) and cooldown (30 s). Tests use 0.001.
+   */
+  resilienceTimeScale?: number;
   breaker?: Partial<BreakerConfig>;
   dlqCapacity?: number;
 }
@@ -55,10 +58,16 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
     { endpoint: embedded!.endpoint, bucket: DEFAULT_S3_BUCKET, ...EMBEDDED_S3_CREDENTIALS };
   const faults = options.faults ? new FaultInjector() : null;
   const raw = await S3ObjectStore.open(settings, faults ?? undefined);
+  const scale = options.resilienceTimeScale ?? 1;
   const s3 = new ResilientObjectStore(
     raw,
-    scaledRetryPolicy(options.retryBackoffScale ?? 1),
-    new CircuitBreaker({ ...AKIDB_BREAKER_CONFIG, ...options.breaker }),
+    scaledRetryPolicy(scale),
+    new CircuitBreaker({
+      ...AKIDB_BREAKER_CONFIG,
+      windowMs: AKIDB_BREAKER_CONFIG.windowMs * scale,
+      cooldownMs: AKIDB_BREAKER_CONFIG.cooldownMs * scale,
+      ...options.breaker,
+    }),
     new DeadLetterQueue(options.dlqCapacity ?? AKIDB_DLQ_CAPACITY),
   );
   const tiersDir = join(options.dataDir, "tiers");

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { generateApiKey } from "../src/server/tenancy/api_key.ts";
+
+const MAIN = new URL("../src/cli/main.ts", import.meta.url).pathname;
+
+Deno.test("serve --tenancy --faults: capabilities, admin-only fault injection", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "akidb-serve-ext-" });
+  const adminKey = generateApiKey();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--tenancy",
+      "--admin-key",
+      adminKey,
+      "--faults",
+      "--resilience-time-scale",
+      "0.001",
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    let seen = "";
+    while (!/listening on (\S+) /.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`server exited: ${seen}`);
+      seen += value;
+    }
+    const url = /listening on (\S+) /.exec(seen)![1];
+    const call = async (method: string, path: string, key?: string, body?: unknown) => {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(key ? { "x-api-key": key } : {}),
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const caps = await call("GET", "/api/v1/capabilities");
+    assert.deepEqual(
+      { ...caps.body, batch_insert: undefined },
+      { tiering: true, tenancy: true, audit: true, faults: true, batch_insert: undefined },
+    );
+    assert.equal(
+      (await call("POST", "/admin/faults", undefined, { s3_error_rate: 1 })).status,
+      401,
+    );
+    const tenant = await call("POST", "/admin/tenants", adminKey, { name: "t" });
+    const dev = await call("POST", `/admin/tenants/${tenant.body.tenant_id}/keys`, adminKey, {
+      role: "developer",
+      name: "dev",
+    });
+    const devKey = dev.body.api_key;
+    assert.equal((await call("POST", "/admin/faults", devKey, { s3_error_rate: 1 })).status, 403);
+    const set = await call("POST", "/admin/faults", adminKey, { s3_throttle_rate: 0.5 });
+    assert.equal(set.status, 200);
+    assert.equal(set.body.s3_throttle_rate, 0.5);
+    assert.equal((await call("GET", "/admin/faults", adminKey)).body.active, true);
+    const bad = await call("POST", "/admin/faults", adminKey, { s3_error_rate: 2 });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /s3_error_rate/);
+    assert.equal((await call("DELETE", "/admin/faults", adminKey)).body.active, false);
+    const created = await call("POST", "/api/v1/collections", devKey, {
+      name: "c",
+      dimension: 16,
+      metric: "l2",
+    });
+    const tier = await call(
+      "GET",
+      `/api/v1/collections/${created.body.collection_id}/tier`,
+      devKey,
+    );
+    assert.equal(tier.body.tier, "hot");
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await reader.cancel().catch(() => {});
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

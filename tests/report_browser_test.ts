@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { renderHtml, renderSuiteHtml } from "../src/report/html.ts";
+import { startLiveReport } from "../src/report/live.ts";
 import { fixtureSuite, loadFixture } from "./fixtures/load_fixture.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -106,5 +107,48 @@ Deno.test({
       await page.goto(pathToFileURL(join(dir, "index.html")).href);
       assert.equal(await page.locator("#scenarios tbody tr").count(), 3);
       await context.close();
+    }),
+});
+
+Deno.test({
+  name: "live view redraws in the browser when the runner publishes a new second",
+  ignore: !hasChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: () =>
+    withBrowser(async (browser) => {
+      const live = await startLiveReport({ port: 0 });
+      try {
+        const final = loadFixture("run_result.json");
+        const partial = structuredClone(final);
+        partial.status = "interrupted";
+        partial.series.per_second = partial.series.per_second.slice(0, 5);
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.goto(live.url);
+        await page.waitForFunction(() =>
+          document.querySelector("main")!.textContent!.includes("Waiting")
+        );
+        live.update(partial);
+        await page.waitForFunction(() =>
+          document.querySelectorAll("#criteria tbody tr").length === 5
+        );
+        assert.match(await page.locator("h1").innerText(), /INTERRUPTED/);
+        live.update(final);
+        await page.waitForFunction(() => /PASSED/.test(document.querySelector("h1")!.textContent!));
+        const painted = await page.evaluate(() => {
+          const c = document.getElementById("chart-latency") as HTMLCanvasElement;
+          const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+          return n;
+        });
+        assert.ok(painted > 500, `latency chart drew ${painted} px after the update`);
+        assert.deepEqual(errors, []);
+        await page.close();
+      } finally {
+        await live.close();
+      }
     }),
 });

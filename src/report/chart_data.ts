@@ -108,6 +108,7 @@ export function chartData(run: RunResult): ChartData {
     else if (BREAKER.test(name)) breaker = xy;
     else others[name] = xy;
   }
+  const tierOrder = ["hot", "warm", "cold"].filter((t) => t in tiers);
   return {
     bucketSeconds: bucketSize,
     phases: run.phase_windows.map((p) => ({ name: p.name, start: p.start_s, end: p.end_s })),
@@ -135,7 +136,7 @@ export function chartData(run: RunResult): ChartData {
       generator: series(res, (b) => meanOf(b.map((r) => r.generator_cpu_percent))),
     },
     recall: run.recall ? series(run.recall.series, (b) => meanOf(b.map((r) => r.recall))) : [],
-    tiers,
+    tiers: Object.fromEntries(tierOrder.map((t) => [t, tiers[t]])),
     breaker,
     otherTargetMetrics: others,
   };

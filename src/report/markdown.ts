@@ -138,6 +138,9 @@ function resourceSection(run: RunResult): string[] {
       } checked, ${i.missing} missing, ${i.corrupted} corrupted, ${i.resurrected} resurrected`,
     ]);
   }
+  for (const [name, value] of Object.entries(run.checks ?? {})) {
+    rows.push([`Check ${name}`, String(value)]);
+  }
   const g = run.generator;
   rows.push([
     "Generator",

@@ -241,8 +241,8 @@ function scanFunction(metric: Metric): Body {
     10,
   ];
   let next = 11;
-  const [qb, p, pp, ppEnd, qp, qblk, q, panelBytes, blockBytes] = Array.from(
-    { length: 9 },
+  const [qb, p, pp, ppEnd, pairsEnd, qp, qblk, q, panelBytes, blockBytes] = Array.from(
+    { length: 10 },
     () => next++,
   );
   const i32Count = next - 11;
@@ -251,43 +251,62 @@ function scanFunction(metric: Metric): Body {
   const [s, dv, t] = [next++, next++, next++];
   const v128Count = next - 11 - i32Count;
 
-  const kernel: number[][] = [];
-  for (const a of acc) kernel.push(v.zero, op.set(a));
-  kernel.push(op.block, op.loop);
-  for (let n = 0; n < N; n++) kernel.push(op.get(pp), v.load(16 * n), op.set(pv[n]));
-  for (let m = 0; m < M; m++) {
-    kernel.push(op.get(qp), v.splat32(4 * m), op.set(s));
-    for (let n = 0; n < N; n++) {
-      const a = acc[m * N + n];
-      if (metric === "l2") {
-        kernel.push(
-          op.get(pv[n]),
-          op.get(s),
-          v.sub,
-          op.tee(t),
-          op.get(t),
-          op.get(a),
-          v.madd,
-          op.set(a),
-        );
-      } else {
-        kernel.push(op.get(pv[n]), op.get(s), op.get(a), v.madd, op.set(a));
+  /** One step over d: `unit` selects the step within the unrolled pair (static offsets). */
+  const step = (unit: number): number[][] => {
+    const out: number[][] = [];
+    for (let n = 0; n < N; n++) out.push(op.get(pp), v.load(16 * (N * unit + n)), op.set(pv[n]));
+    for (let m = 0; m < M; m++) {
+      out.push(op.get(qp), v.splat32(4 * (M * unit + m)), op.set(s));
+      for (let n = 0; n < N; n++) {
+        const a = acc[m * N + n];
+        if (metric === "l2") {
+          out.push(op.get(pv[n]), op.get(s), v.sub, op.tee(t), op.get(t), op.get(a), v.madd);
+        } else {
+          out.push(op.get(pv[n]), op.get(s), op.get(a), v.madd);
+        }
+        out.push(op.set(a));
       }
     }
-  }
+    return out;
+  };
+  // pairs of steps while two remain, then one more step when dim is odd
+  const kernel: number[][] = [];
+  for (const a of acc) kernel.push(v.zero, op.set(a));
   kernel.push(
+    op.get(pp),
+    op.get(dim),
+    op.i32(1),
+    [0x76], // i32.shr_u
+    op.i32(32 * N),
+    op.mul,
+    op.add,
+    op.set(pairsEnd),
+    op.block,
+    op.get(pp),
+    op.get(pairsEnd),
+    [0x46], // i32.eq
+    op.brIf(0),
+    op.loop,
+    ...step(0),
+    ...step(1),
     op.get(qp),
-    op.i32(4 * M),
+    op.i32(8 * M),
     op.add,
     op.set(qp),
     op.get(pp),
-    op.i32(16 * N),
+    op.i32(32 * N),
     op.add,
     op.tee(pp),
-    op.get(ppEnd),
+    op.get(pairsEnd),
     op.ne,
     op.brIf(0),
     op.end,
+    op.end,
+    op.get(pp),
+    op.get(ppEnd),
+    op.ne,
+    op.if,
+    ...step(0),
     op.end,
   );
 

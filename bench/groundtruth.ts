@@ -2,7 +2,8 @@
  * Exact ground-truth throughput: top-k for `--queries` random queries over random bases of each
  * `--sizes` rows, printing seconds and GFLOP/s (2·n·q·d / time). When /usr/bin/python3 has faiss,
  * the same vectors go through faiss IndexFlatIP (dot metric) in the same run, and the report adds
- * our/faiss throughput ratio and how many neighbour ids differ.
+ * our/faiss throughput ratio and how many neighbour ids differ. CPU seconds (all threads) are
+ * printed too: on a shared machine they show efficiency when wall time is inflated by other load.
  *
  *   deno run -A bench/groundtruth.ts [--sizes 100000,1000000] [--queries 1000] [--dim 512]
  *     [--k 100] [--metric dot] [--workers 2] [--no-faiss]
@@ -52,11 +53,11 @@ xb = np.fromfile(base_path, dtype=np.float32).reshape(-1, d)
 xq = np.fromfile(query_path, dtype=np.float32).reshape(-1, d)
 index = faiss.IndexFlatIP(d)
 index.add(xb)
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 _, ids = index.search(xq, k)
-seconds = time.perf_counter() - t0
+seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
 ids.astype(np.int32).tofile(out_path)
-print(json.dumps({"seconds": seconds, "threads": faiss.omp_get_max_threads()}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "threads": faiss.omp_get_max_threads()}))
 `;
 
 async function hasFaiss(): Promise<boolean> {
@@ -76,7 +77,7 @@ async function hasFaiss(): Promise<boolean> {
 async function runFaiss(
   base: Float32Array,
   queries: Float32Array,
-): Promise<{ seconds: number; threads: number; ids: Int32Array }> {
+): Promise<{ seconds: number; cpu: number; threads: number; ids: Int32Array }> {
   const dir = await Deno.makeTempDir({ prefix: "akibench-gt-" });
   try {
     const [basePath, queryPath, outPath] = ["base.bin", "queries.bin", "ids.bin"].map((f) =>
@@ -92,10 +93,11 @@ async function runFaiss(
       stderr: "inherit",
     }).output();
     if (!out.success) throw new Error("faiss run failed");
-    const { seconds, threads } = JSON.parse(new TextDecoder().decode(out.stdout));
+    const { seconds, cpu, threads } = JSON.parse(new TextDecoder().decode(out.stdout));
     const bytes = await Deno.readFile(outPath);
     return {
       seconds,
+      cpu,
       threads,
       ids: new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4),
     };
@@ -118,6 +120,12 @@ function compareIds(ours: Int32Array, theirs: Int32Array): { positions: number; 
   return { positions, sets };
 }
 
+/** CPU seconds used so far by this process, all threads (workers included). */
+function processCpuSeconds(): number {
+  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const faiss = await hasFaiss();
 console.log(
   `ground truth bench: ${queryCount} queries, dim ${dim}, k ${k}, metric ${metric}, ` +
@@ -128,16 +136,21 @@ for (const size of sizes) {
   const base = randomVectors(size, 1000 + size);
   const flops = 2 * size * queryCount * dim;
   const t0 = performance.now();
+  const c0 = processCpuSeconds();
   const gt = await computeGroundTruth(base, queries, dim, k, metric, { workers });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = processCpuSeconds() - c0;
   const gflops = flops / seconds / 1e9;
-  let line = `n=${size}: ${seconds.toFixed(2)} s, ${gflops.toFixed(1)} GFLOP/s`;
+  let line = `n=${size}: ${seconds.toFixed(2)} s, ${gflops.toFixed(1)} GFLOP/s ` +
+    `(cpu ${cpu.toFixed(2)} s, ${(flops / cpu / 1e9).toFixed(1)} GFLOP per cpu-second)`;
   if (faiss) {
     const f = await runFaiss(base, queries);
     const fGflops = flops / f.seconds / 1e9;
     const diff = compareIds(gt.neighbors, f.ids);
-    line += ` | faiss IndexFlatIP (${f.threads} threads): ${f.seconds.toFixed(2)} s, ` +
-      `${fGflops.toFixed(1)} GFLOP/s | ours/faiss ${(gflops / fGflops).toFixed(2)} | ` +
+    line += `\n  faiss IndexFlatIP (${f.threads} threads): ${f.seconds.toFixed(2)} s, ` +
+      `${fGflops.toFixed(1)} GFLOP/s (cpu ${f.cpu.toFixed(2)} s, ` +
+      `${(flops / f.cpu / 1e9).toFixed(1)} GFLOP per cpu-second)\n` +
+      `  ours/faiss: ${(gflops / fGflops).toFixed(2)} wall, ${(f.cpu / cpu).toFixed(2)} cpu | ` +
       `ids differing: ${diff.positions} positions, ${diff.sets} not in faiss top-${k} ` +
       `(of ${queryCount * k})`;
   }

@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { evaluateCriteria, evaluateCriterion } from "../src/criteria/evaluate.ts";
+import { parseCriterion } from "../src/criteria/parse.ts";
+import type { RunResult, TrafficStats } from "../src/result/run_result.ts";
+import { resultShell } from "../src/run/result_shell.ts";
+import { loadScenario } from "../src/scenario/load.ts";
+
+function stats(operation: string, extra: Partial<TrafficStats> = {}): TrafficStats {
+  const latency = {
+    count: 100,
+    min: 1,
+    mean: 5,
+    p50: 4,
+    p90: 9,
+    p95: 12,
+    p99: 30,
+    p999: 40,
+    max: 50,
+  };
+  return {
+    operation,
+    requests: 100,
+    successful: 98,
+    failed: 1,
+    dropped: 1,
+    errors_by_class: { http_5xx: 1 },
+    latency_ms: latency,
+    service_time_ms: latency,
+    histograms: { latency_us: "", service_time_us: "" },
+    ...extra,
+  };
+}
+
+async function run(): Promise<RunResult> {
+  const s = await loadScenario("baseline", "smoke");
+  const r = resultShell(s, "h", {} as RunResult["environment"], {
+    name: "t",
+    version: "1",
+    url: null,
+  }, "passed");
+  return {
+    ...r,
+    total_requests: 100,
+    dropped_requests: 1,
+    operations: [
+      stats("all"),
+      stats("search", { latency_ms: { ...stats("x").latency_ms, p95: 20 } }),
+    ],
+    tenants: [stats("search", { tenant: "t6", latency_ms: { ...stats("x").latency_ms, p95: 80 } })],
+    phases: [stats("all", { phase: "hold", requests: 200, failed: 10, dropped: 0 })],
+    memory_mb: { start: 100, end: 130, peak: 140, growth_per_min: 12 },
+    cpu_percent: { average: 65, peak: 90 },
+    recall: { k: 10, samples: 50, overall: 0.97, series: [] },
+    integrity: { checked: 10, missing: 1, corrupted: 0, resurrected: 0, corruption: 1 },
+    checks: { crashes: 0 },
+    series: {
+      per_second: [],
+      resources: [],
+      target_metrics: {
+        akidb_dlq_size: [{ t: 0, value: 0 }, { t: 1, value: 4 }, { t: 2, value: 1 }],
+      },
+    },
+  };
+}
+
+function check(expression: string, r: RunResult) {
+  return evaluateCriterion(parseCriterion(expression), r);
+}
+
+Deno.test("traffic criteria read the right slice; failures say what was observed", async () => {
+  const r = await run();
+  assert.equal(check("p95(search) < 25ms", r).passed, true);
+  assert.equal(check("p95(search) < 25ms", r).observed, 20);
+  const t6 = check("p95(search){tenant=t6} < 25ms", r);
+  assert.equal(t6.passed, false);
+  assert.equal(t6.observed, 80);
+  assert.equal(t6.reason, "observed 80 ms, required < 25 ms");
+  assert.equal(check("p99 < 50ms", r).observed, 30);
+  // Dropped arrivals count as errors, as in RunResult.error_rate.
+  assert.equal(check("error_rate < 5%", r).observed, 0.02);
+  assert.equal(check("error_rate{phase=hold} < 1%", r).observed, 0.05);
+  assert.equal(check("error_rate{phase=hold} < 1%", r).passed, false);
+});
+
+Deno.test("resource, recall, integrity, check and gauge criteria", async () => {
+  const r = await run();
+  assert.equal(check("memory_growth < 10MB/min", r).passed, false);
+  assert.equal(check("memory_growth_total < 100MB", r).observed, 30);
+  assert.equal(check("memory_peak < 15GB", r).passed, true);
+  assert.equal(check("cpu_avg < 70%", r).passed, true);
+  assert.equal(check("cpu_peak < 80%", r).passed, false);
+  assert.equal(check("recall@10 > 0.95", r).passed, true);
+  assert.equal(check("corruption == 0", r).passed, false);
+  assert.equal(check("data_loss == 0", r).observed, 1);
+  assert.equal(check("dropped == 0", r).observed, 1);
+  assert.equal(check("crashes == 0", r).passed, true);
+  assert.equal(check("max(target:akidb_dlq_size) > 0", r).observed, 4);
+  assert.equal(check("last(target:akidb_dlq_size) == 0", r).observed, 1);
+  assert.equal(check("min(target:akidb_dlq_size) == 0", r).passed, true);
+  assert.equal(check("increase(target:akidb_dlq_size) == 1", r).passed, true);
+});
+
+Deno.test("a metric without data fails with reason 'no data', never passes", async () => {
+  const r = await run();
+  const empty: RunResult = {
+    ...r,
+    operations: [stats("all", { requests: 0, latency_ms: { ...stats("x").latency_ms, count: 0 } })],
+    tenants: [],
+    phases: [],
+    memory_mb: null,
+    cpu_percent: null,
+    recall: { k: 10, samples: 0, overall: null, series: [] },
+    integrity: null,
+    checks: {},
+    series: { per_second: [], resources: [], target_metrics: {} },
+  };
+  for (
+    const e of [
+      "p95(search) < 25ms",
+      "p95 < 25ms",
+      "error_rate < 1%",
+      "p95(search){tenant=t1} < 25ms",
+      "p95{phase=hold} < 25ms",
+      "p95(search){tier=hot} < 5ms",
+      "memory_growth < 10MB/min",
+      "cpu_avg < 80%",
+      "recall@10 > 0.95",
+      "corruption == 0",
+      "cross_tenant_leaks == 0",
+      "max(target:akidb_dlq_size) > 0",
+    ]
+  ) {
+    const res = check(e, empty);
+    assert.equal(res.passed, false, e);
+    assert.equal(res.observed, null, e);
+    assert.equal(res.reason, "no data", e);
+  }
+  assert.equal(check("recall@5 > 0.9", r).reason, "no data", "recall measured at another k");
+});
+
+Deno.test("evaluateCriteria lists failures with their reasons", async () => {
+  const r = await run();
+  const out = evaluateCriteria(
+    ["p95(search) < 25ms", "cpu_peak < 80%", "cross_tenant_leaks == 0"].map(parseCriterion),
+    r,
+  );
+  assert.equal(out.passed, false);
+  assert.deepEqual(out.failures, [
+    "cpu_peak < 80%: observed 90 %, required < 80 %",
+    "cross_tenant_leaks == 0: no data",
+  ]);
+  assert.equal(out.results.length, 3);
+  assert.equal(evaluateCriteria([parseCriterion("p95 < 25ms")], r).passed, true);
+});

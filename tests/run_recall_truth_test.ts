@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import type { Dataset } from "../src/dataset/dataset.ts";
+import { distance } from "../src/dataset/distance.ts";
+import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
+import { planDocId } from "../src/load/request_plan_ids.ts";
+import { RecallTruth } from "../src/run/recall_truth.ts";
+import { WriteLog } from "../src/run/write_log.ts";
+
+async function dataset(): Promise<Dataset> {
+  const dim = 8, size = 300, queries = 5, k = 20;
+  let x = 1;
+  const rand = () => (x = (x * 48271) % 2147483647) / 2147483647 - 0.5;
+  const train = Float32Array.from({ length: size * dim }, rand);
+  const test = Float32Array.from({ length: queries * dim }, rand);
+  const gt = await computeGroundTruth(train, test, dim, k, "cosine");
+  return {
+    name: "t",
+    metric: "cosine",
+    size,
+    dim,
+    queries,
+    k,
+    train,
+    test,
+    neighbors: gt.neighbors,
+    distances: gt.distances,
+    hash: "",
+  };
+}
+
+/** Brute force over the live state, independently of RecallTruth's shortcuts. */
+function bruteForce(
+  d: Dataset,
+  rows: [number, number],
+  q: number,
+  removed: Set<number>,
+  inserted: { docId: string; vector: Float32Array }[],
+  k: number,
+): string[] {
+  const c: { id: string; d: number }[] = [];
+  for (let r = rows[0]; r < rows[1]; r++) {
+    if (!removed.has(r)) {
+      c.push({ id: planDocId(1, -1, r), d: distance("cosine", d.test, q, d.train, r, d.dim) });
+    }
+  }
+  for (const i of inserted) {
+    c.push({ id: i.docId, d: distance("cosine", d.test, q, i.vector, 0, d.dim) });
+  }
+  return c.sort((a, b) => a.d - b.d).slice(0, k).map((x) => x.id);
+}
+
+Deno.test("truth = base − acknowledged removals + acknowledged inserts, at the search's snapshot", async () => {
+  const d = await dataset();
+  for (
+    const collections of [[{ tenant: "", start: 0, end: 300 }], [
+      { tenant: "", start: 0, end: 150 },
+      { tenant: "", start: 150, end: 300 },
+    ]]
+  ) {
+    const truth = new RecallTruth(d, collections, 1, 5);
+    const c = collections.length - 1;
+    const rows: [number, number] = [collections[c].start, collections[c].end];
+    const log = new WriteLog();
+    const before = log.snapshot();
+    for (let q = 0; q < d.queries; q++) {
+      assert.deepEqual(truth.truth(c, q, log, before), bruteForce(d, rows, q, new Set(), [], 5));
+    }
+    // Remove each query's current best base rows and insert a copy of a query.
+    const removed = new Set<number>();
+    for (let q = 0; q < d.queries; q++) {
+      const top = bruteForce(d, rows, q, removed, [], 2);
+      for (let r = rows[0]; r < rows[1]; r++) {
+        if (top.includes(planDocId(1, -1, r))) {
+          log.remove(r);
+          removed.add(r);
+        }
+      }
+    }
+    const inserted = [{ docId: "inserted-0", vector: d.test.slice(0, d.dim) }];
+    log.insert(inserted[0].docId, inserted[0].vector);
+    const after = log.snapshot();
+    for (let q = 0; q < d.queries; q++) {
+      assert.deepEqual(
+        truth.truth(c, q, log, after),
+        bruteForce(d, rows, q, removed, inserted, 5),
+        `collections=${collections.length} q=${q}`,
+      );
+      assert.deepEqual(truth.truth(c, q, log, before), bruteForce(d, rows, q, new Set(), [], 5));
+    }
+    assert.equal(truth.truth(c, 0, log, after)[0], "inserted-0", "an exact copy of the query wins");
+  }
+});

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import type { Stream } from "../src/load/load_spec.ts";
+import { makeRateProfile } from "../src/load/rate_profile.ts";
+import { type PlannedRequest, RequestPlan } from "../src/load/request_plan.ts";
+import { planDocId } from "../src/load/request_plan_ids.ts";
+import { ZipfSampler } from "../src/load/zipf.ts";
+import { OperationPicker } from "../src/load/mix.ts";
+import { planCollections } from "../src/run/layout.ts";
+import { parseScenario } from "../src/scenario/load.ts";
+
+const YAML = `name: plan
+seed: 11
+duration: 10s
+concurrency: 4
+mix: { search: 40, insert: 20, update: 10, delete: 10, metadata: 20 }
+dataset: { size: 400, dim: 4, metric: cosine, k: 10, collections: 4, access: { zipf: 1.2 } }
+tenants:
+  - { name: a, qps: 10, concurrency: 2 }
+  - { name: b, qps: 10, concurrency: 2 }
+recall: { share: 50%, k: 5 }
+criteria: [p95 < 1s]
+`;
+
+function setup(seed = 11) {
+  const scenario = { ...parseScenario(YAML, "plan.yaml", "full"), seed };
+  const collections = planCollections(scenario);
+  const train = Float32Array.from({ length: 800 * 4 }, (_, i) => Math.sin(i));
+  const test = Float32Array.from({ length: 20 * 4 }, (_, i) => Math.cos(i));
+  const plan = new RequestPlan(scenario, collections, { dim: 4, train, test, queries: 20 });
+  const streams: Stream[] = scenario.tenants.map((t) => ({
+    tenant: t.name,
+    profile: makeRateProfile(t.load, 10, seed),
+    maxInFlight: t.concurrency,
+  }));
+  return { plan, streams, collections };
+}
+
+function sequence(seed: number, n: number): { label: unknown; request: PlannedRequest }[] {
+  const { plan, streams } = setup(seed);
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(plan.next(streams[i % 2], Math.floor(i / 2)));
+  return out;
+}
+
+Deno.test("same seed, same request sequence; another seed, another sequence", () => {
+  const a = sequence(11, 2000);
+  const b = sequence(11, 2000);
+  assert.deepEqual(a, b);
+  const c = sequence(12, 2000);
+  assert.notDeepEqual(a.map((x) => x.request), c.map((x) => x.request));
+});
+
+Deno.test("tenants use only their own collections; ops follow the mix", () => {
+  const { plan, streams, collections } = setup();
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < 4000; i++) {
+    const { label, request } = plan.next(streams[i % 2], Math.floor(i / 2));
+    assert.equal(collections[request.collection].tenant, streams[i % 2].tenant);
+    assert.equal(label.tenant, streams[i % 2].tenant);
+    counts[request.op] = (counts[request.op] ?? 0) + 1;
+  }
+  // 400 base rows: updates and deletes never exceed the rows they can take.
+  assert.ok(Math.abs(counts.insert / 4000 - 0.2) < 0.03, JSON.stringify(counts));
+  assert.ok(Math.abs(counts.metadata / 4000 - 0.2) < 0.03, JSON.stringify(counts));
+  assert.ok(counts.update + counts.delete <= 800);
+});
+
+Deno.test("updates and deletes never take the same base document twice", () => {
+  const { plan, streams, collections } = setup();
+  const taken = new Set<number>();
+  for (let i = 0; i < 3000; i++) {
+    const { request } = plan.next(streams[i % 2], Math.floor(i / 2));
+    if (request.op === "update" || request.op === "delete") {
+      assert.ok(!taken.has(request.row), `row ${request.row} taken twice`);
+      taken.add(request.row);
+      const c = collections[request.collection];
+      assert.ok(request.row >= c.start && request.row < c.end);
+      assert.equal(request.docId, planDocId(11, -1, request.row));
+    }
+  }
+  assert.ok(taken.size > 0);
+});
+
+Deno.test("measured searches carry a dataset query; others a vector near the collection", () => {
+  const { plan, streams } = setup();
+  let measured = 0, searches = 0;
+  for (let i = 0; i < 2000; i++) {
+    const { request } = plan.next(streams[i % 2], Math.floor(i / 2));
+    if (request.op !== "search") continue;
+    searches++;
+    if (request.query >= 0) {
+      measured++;
+      assert.ok(request.query < 20);
+    }
+    assert.equal(request.vector.length, 4);
+  }
+  assert.ok(Math.abs(measured / searches - 0.5) < 0.08, `${measured}/${searches}`);
+});
+
+Deno.test("plan doc ids are unique UUID v7 strings", () => {
+  const ids = new Set<string>();
+  for (let a = -1; a < 3; a++) {
+    for (let b = 0; b < 5000; b++) ids.add(planDocId(7, a, b));
+  }
+  assert.equal(ids.size, 4 * 5000);
+  for (const id of [planDocId(7, -1, 0), planDocId(7, 3, 2 ** 40)]) {
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  }
+});
+
+Deno.test("Zipf ranks follow 1/(i+1)^s; the op picker follows the shares", () => {
+  const z = new ZipfSampler(100, 1);
+  const n = 100_000;
+  const hits = new Array(100).fill(0);
+  for (let i = 0; i < n; i++) hits[z.rank((i + 0.5) / n)]++;
+  for (const r of [0, 1, 9, 99]) {
+    assert.ok(Math.abs(hits[r] / n - z.probability(r)) < 1e-3, `rank ${r}`);
+  }
+  assert.ok(Math.abs(z.probability(0) / z.probability(1) - 2) < 1e-9);
+  const top20 = hits.slice(0, 20).reduce((a, b) => a + b, 0) / n;
+  assert.ok(top20 > 0.6, `top 20% of collections get ${top20}`);
+  const p = new OperationPicker({ search: 0.7, insert: 0.2, update: 0, delete: 0, metadata: 0.1 });
+  assert.equal(p.pick(0), "search");
+  assert.equal(p.pick(0.69), "search");
+  assert.equal(p.pick(0.71), "insert");
+  assert.equal(p.pick(0.95), "metadata");
+});

@@ -1,0 +1,233 @@
+import assert from "node:assert/strict";
+import { scenarioHash } from "../src/scenario/hash.ts";
+import { loadScenario, parseScenario } from "../src/scenario/load.ts";
+import { ScenarioError } from "../src/scenario/scenario_error.ts";
+import { loadSuite } from "../src/scenario/suite.ts";
+
+const SEED_SCENARIOS = [
+  "baseline",
+  "sustained",
+  "spike",
+  "tiered",
+  "multi_tenant",
+  "large_dataset",
+  "failure_injection",
+  "chaos",
+];
+
+Deno.test("every seed scenario loads at full and smoke scale; smoke keeps the shape, smaller", async () => {
+  for (const id of SEED_SCENARIOS) {
+    const full = await loadScenario(id, "full");
+    const smoke = await loadScenario(id, "smoke");
+    assert.equal(full.id, id);
+    assert.equal(full.profile, "full");
+    assert.equal(smoke.profile, "smoke");
+    assert.ok(smoke.durationS < full.durationS / 10, `${id}: smoke is a fraction of full`);
+    assert.ok(smoke.dataset.size <= full.dataset.size, `${id}: smoke dataset not larger`);
+    assert.deepEqual(smoke.mix, full.mix, `${id}: same mix`);
+    assert.deepEqual(smoke.criteria, full.criteria, `${id}: same criteria`);
+    assert.deepEqual(smoke.requires, full.requires, `${id}: same requirements`);
+    assert.equal(smoke.load?.type, full.load?.type, `${id}: same load profile type`);
+    assert.equal(smoke.tenants.length, full.tenants.length, `${id}: same tenants`);
+  }
+});
+
+Deno.test("the seed's exact parameters", async () => {
+  const s = Object.fromEntries(
+    await Promise.all(SEED_SCENARIOS.map(async (id) => [id, await loadScenario(id, "full")])),
+  );
+  const minutes = SEED_SCENARIOS.map((id) => s[id].durationS / 60);
+  assert.deepEqual(minutes, [30, 60, 15, 45, 30, 60, 20, 30]);
+  assert.deepEqual(s.baseline.load, { type: "constant", qps: 100 });
+  assert.deepEqual(s.baseline.mix, {
+    search: 0.7,
+    insert: 0.2,
+    update: 0,
+    delete: 0,
+    metadata: 0.1,
+  });
+  assert.equal(s.baseline.concurrency, 10);
+  assert.equal(s.baseline.dataset.size, 10_000);
+  assert.equal(s.baseline.dataset.dim, 512);
+  assert.equal(s.baseline.dataset.metric, "cosine");
+  assert.deepEqual(s.sustained.load, { type: "constant", qps: 200 });
+  assert.equal(s.sustained.dataset.size, 50_000);
+  assert.equal(s.sustained.concurrency, 20);
+  assert.deepEqual(s.spike.load, {
+    type: "spike",
+    baseline_qps: 100,
+    spike_qps: 500,
+    baseline_s: 180,
+    ramp_up_s: 120,
+    hold_s: 300,
+    ramp_down_s: 120,
+    recovery_s: 180,
+  });
+  assert.equal(s.spike.concurrency, 50);
+  assert.equal(s.tiered.dataset.collections, 100);
+  assert.deepEqual(s.tiered.dataset.access, { type: "zipf", s: 1 });
+  assert.deepEqual(s.tiered.server.tiering, {
+    hotToWarmIdleS: 300,
+    warmToColdIdleS: 600,
+    warmToHotAccesses: 10,
+    warmToHotWindowS: 60,
+  });
+  const qps = s.multi_tenant.tenants.map((t: { load: { qps: number } }) => t.load.qps);
+  assert.deepEqual(qps, [10, 10, 10, 10, 10, 100, 5, 5, 5, 5]);
+  // The seed states "Total QPS: 175", but its own per-tenant rates add up to 170.
+  assert.equal(qps.reduce((a: number, b: number) => a + b, 0), 170);
+  assert.equal(s.multi_tenant.dataset.size, 5000);
+  assert.equal(s.large_dataset.dataset.size, 100_000);
+  assert.deepEqual(s.large_dataset.mix, {
+    search: 0.8,
+    insert: 0.15,
+    update: 0,
+    delete: 0,
+    metadata: 0.05,
+  });
+  assert.ok(s.large_dataset.criteria.includes("recall@10 > 0.95"));
+  assert.equal(s.failure_injection.server.faults.length, 4);
+  assert.equal(s.failure_injection.dataset.size, 10_000);
+  assert.equal(s.chaos.tenants.length * s.chaos.dataset.size, 50_000);
+  assert.equal(s.chaos.tenants.length * s.chaos.dataset.collections, 20);
+  assert.ok(s.chaos.criteria.includes("error_rate < 2%"));
+});
+
+Deno.test("the smoke suite lists the eight scenarios and fits in about five minutes of load", async () => {
+  const suite = await loadSuite("smoke");
+  assert.equal(suite.profile, "smoke");
+  assert.deepEqual(suite.scenarios, SEED_SCENARIOS);
+  const scenarios = await Promise.all(suite.scenarios.map((id) => loadScenario(id, "smoke")));
+  const loadSeconds = scenarios.reduce((n, s) => n + s.durationS, 0);
+  assert.ok(loadSeconds <= 240, `smoke load ${loadSeconds} s`);
+});
+
+Deno.test("the scenario hash is stable, ignores the file location and changes with content", async () => {
+  const a = await loadScenario("baseline", "smoke");
+  const b = { ...(await loadScenario("baseline", "smoke")), source: "/elsewhere/baseline.yaml" };
+  const full = await loadScenario("baseline", "full");
+  assert.match(await scenarioHash(a), /^[0-9a-f]{64}$/);
+  assert.equal(await scenarioHash(a), await scenarioHash(b));
+  assert.notEqual(await scenarioHash(a), await scenarioHash(full));
+  assert.notEqual(await scenarioHash(a), await scenarioHash({ ...a, seed: a.seed + 1 }));
+});
+
+const BASE = `name: X
+duration: 10s
+load: { type: constant, qps: 10 }
+concurrency: 2
+mix: { search: 100 }
+dataset: { size: 100, dim: 8, metric: cosine, k: 10 }
+criteria: [p95 < 5ms]
+smoke: { duration: 5s }
+`;
+
+function errorOf(text: string, profile: "full" | "smoke" = "full"): string {
+  try {
+    parseScenario(text, "scenarios/x.yaml", profile);
+  } catch (err) {
+    assert.ok(err instanceof ScenarioError);
+    assert.ok(!err.message.includes("\n"), "one line");
+    return err.message;
+  }
+  throw new Error("expected a ScenarioError");
+}
+
+Deno.test("bad values are reported with the file, the YAML path and the value", () => {
+  const cases: [string, string, string][] = [
+    [
+      "qps: 10 }",
+      'qps: "fast" }',
+      'scenarios/x.yaml: load.qps: expected a positive number, got "fast"',
+    ],
+    ["qps: 10 }", "qps: -3 }", "scenarios/x.yaml: load.qps: expected a positive number, got -3"],
+    [
+      "type: constant",
+      "type: wobble",
+      'scenarios/x.yaml: load.type: expected a load profile with type constant, ramp, stages, spike or random, got "wobble"',
+    ],
+    [
+      "duration: 10s",
+      "duration: soon",
+      'scenarios/x.yaml: duration: expected a duration like 30s, 5m or 1h, got "soon"',
+    ],
+    [
+      "metric: cosine",
+      "metric: cos",
+      'scenarios/x.yaml: dataset.metric: expected cosine, l2 or dot, got "cos"',
+    ],
+    [
+      "search: 100",
+      "search: 90",
+      'scenarios/x.yaml: mix: expected percentages summing to 100, got {"search":90}',
+    ],
+    [
+      "concurrency: 2",
+      "concurrency: 2\nconcurency: 3",
+      "scenarios/x.yaml: concurency: unknown field",
+    ],
+    [
+      "[p95 < 5ms]",
+      "[p95 < 5ms, p42 < 3ms]",
+      'scenarios/x.yaml: criteria[1]: "p42 < 3ms": unknown metric "p42"',
+    ],
+    [
+      "[p95 < 5ms]",
+      "[recall@10 > 0.9]",
+      "scenarios/x.yaml: criteria[0]: recall@10 needs recall: {k: 10} in the scenario",
+    ],
+    [
+      "[p95 < 5ms]",
+      '["p95{phase=hold} < 5ms"]',
+      'scenarios/x.yaml: criteria[0]: no phase "hold" in the load profile',
+    ],
+    [
+      "concurrency: 2\n",
+      "",
+      "scenarios/x.yaml: concurrency: expected a positive integer (missing)",
+    ],
+  ];
+  for (const [from, to, expected] of cases) {
+    assert.ok(BASE.includes(from), from);
+    assert.equal(errorOf(BASE.replace(from, to)), expected);
+  }
+});
+
+Deno.test("errors inside the smoke block are reported under smoke.", () => {
+  assert.equal(
+    errorOf(BASE.replace("smoke: { duration: 5s }", "smoke: { duration: -5s }"), "smoke"),
+    'scenarios/x.yaml: smoke.duration: expected a duration like 30s, 5m or 1h, got "-5s"',
+  );
+  assert.equal(
+    errorOf(BASE.replace("smoke: { duration: 5s }", "smoke: { dataset: { size: 0 } }"), "smoke"),
+    "scenarios/x.yaml: smoke.dataset.size: expected a positive integer, got 0",
+  );
+  assert.equal(
+    errorOf(BASE.replace("smoke: { duration: 5s }", ""), "smoke"),
+    "scenarios/x.yaml: smoke: expected a mapping of smoke-scale overrides",
+  );
+});
+
+Deno.test("invalid YAML and missing files name the file", async () => {
+  assert.match(errorOf("name: [unclosed"), /^scenarios\/x\.yaml: invalid YAML: /);
+  await assert.rejects(
+    () => loadScenario("/nonexistent/nope.yaml", "full"),
+    (err: Error) =>
+      err instanceof ScenarioError && err.message === "/nonexistent/nope.yaml: no such file",
+  );
+});
+
+Deno.test("the smoke block merges mappings and replaces profiles and lists", () => {
+  const s = parseScenario(
+    BASE.replace(
+      "smoke: { duration: 5s }",
+      "smoke: { dataset: { size: 50 }, load: { type: ramp, from_qps: 1, to_qps: 5 } }",
+    ),
+    "x.yaml",
+    "smoke",
+  );
+  assert.equal(s.dataset.size, 50);
+  assert.equal(s.dataset.dim, 8, "untouched keys keep their full-scale value");
+  assert.deepEqual(s.load, { type: "ramp", from_qps: 1, to_qps: 5 });
+  assert.equal(s.durationS, 10);
+});

@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { AkidbTarget } from "../src/targets/akidb.ts";
+import { TargetError } from "../src/targets/target.ts";
+
+/** A fake AkiDB that answers like the real one: plain-text errors, 500s for validation. */
+function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
+  const seen: Headers[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    seen.push(req.headers);
+    const path = new URL(req.url).pathname;
+    if (req.method === "POST" && path === "/api/v1/collections") {
+      return Response.json({ collection_id: "c1", name: "n", dimension: 4, metric: "cosine" }, {
+        status: 201,
+      });
+    }
+    if (path === "/api/v1/collections/c1/insert") {
+      return new Response("Internal error: dimension mismatch: expected 4, got 3", { status: 500 });
+    }
+    if (path === "/api/v1/collections/bad/insert") {
+      return new Response("Invalid doc_id", { status: 400 });
+    }
+    if (path === "/api/v1/collections/json/insert") {
+      return Response.json({ error: "duplicate doc_id" }, { status: 409 });
+    }
+    if (path === "/api/v1/collections/c1/query") {
+      return Response.json({
+        matches: [{ doc_id: "d1", external_id: null, distance: 0.9 }],
+        latency_ms: 1,
+      });
+    }
+    if (path === "/api/v1/collections/garbled/query") {
+      return new Response("<html>oops</html>", { status: 200 });
+    }
+    if (path === "/api/v1/collections/slow/query") {
+      await new Promise((r) => setTimeout(r, 1000));
+      return Response.json({ matches: [] });
+    }
+    if (path === "/api/v1/collections/c1/docs/missing") return Response.json({ document: null });
+    if (path === "/api/v1/collections/c1/docs/d1") {
+      return Response.json({
+        document: { doc_id: "d1", external_id: "x", vector: [1, 2, 3, 4], inserted_at: "t" },
+      });
+    }
+    if (path === "/api/v1/collections/gone") {
+      return new Response("Collection not found", { status: 404 });
+    }
+    return new Response("Not Found", { status: 404 });
+  });
+  const addr = server.addr as Deno.NetAddr;
+  return { url: `http://127.0.0.1:${addr.port}`, seen, close: () => server.shutdown() };
+}
+
+async function errorOf(p: Promise<unknown>): Promise<TargetError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof TargetError, String(err));
+    return err;
+  }
+  throw new Error("expected a TargetError");
+}
+
+Deno.test("akidb adapter: successful calls map AkiDB's JSON shapes", async () => {
+  const fake = fakeAkidb();
+  const t = new AkidbTarget(fake.url);
+  try {
+    assert.equal(await t.createCollection({ name: "n", dimension: 4, metric: "cosine" }), "c1");
+    assert.deepEqual(await t.search("c1", new Float32Array(4), 1), [
+      { id: "d1", externalId: null, score: 0.9 },
+    ]);
+    assert.equal(await t.get("c1", "missing"), null);
+    const doc = await t.get("c1", "d1");
+    assert.deepEqual(doc?.vector, Float32Array.from([1, 2, 3, 4]));
+    assert.equal(await t.getCollection("gone"), null, "404 on a collection reads as absent");
+    assert.deepEqual(await t.capabilities(), {
+      tiering: false,
+      tenancy: false,
+      audit: false,
+      faults: false,
+    }, "no /api/v1/capabilities (404) means no extensions");
+    assert.equal((await t.features()).batch_insert, false);
+  } finally {
+    await t.close();
+    await fake.close();
+  }
+});
+
+Deno.test("akidb adapter: plain-text 500s, 4xx, JSON errors and bad bodies become TargetErrors", async () => {
+  const fake = fakeAkidb();
+  const t = new AkidbTarget(fake.url);
+  const doc = { id: "d", vector: new Float32Array(3) };
+  try {
+    const e500 = await errorOf(t.insert("c1", doc));
+    assert.equal(e500.errorClass, "http_5xx");
+    assert.equal(e500.status, 500);
+    assert.match(e500.message, /500 Internal error: dimension mismatch/);
+    const e400 = await errorOf(t.insert("bad", doc));
+    assert.equal(e400.errorClass, "http_4xx");
+    assert.match(e400.message, /400 Invalid doc_id/);
+    const e409 = await errorOf(t.insert("json", doc));
+    assert.equal(e409.errorClass, "http_4xx");
+    assert.match(e409.message, /409 duplicate doc_id$/);
+    const garbled = await errorOf(t.search("garbled", new Float32Array(4), 1));
+    assert.equal(garbled.errorClass, "invalid_response");
+    const e404 = await errorOf(t.delete("c1", "nope"));
+    assert.equal(e404.errorClass, "http_4xx");
+  } finally {
+    await t.close();
+    await fake.close();
+  }
+});
+
+Deno.test("akidb adapter: timeouts and refused connections are classified", async () => {
+  const fake = fakeAkidb();
+  const t = new AkidbTarget(fake.url);
+  try {
+    const slow = await errorOf(
+      t.search("slow", new Float32Array(4), 1, { signal: AbortSignal.timeout(50) }),
+    );
+    assert.equal(slow.errorClass, "timeout");
+  } finally {
+    await t.close();
+    await fake.close();
+  }
+  const dead = new AkidbTarget(fake.url);
+  try {
+    assert.equal(
+      (await errorOf(dead.search("c1", new Float32Array(4), 1))).errorClass,
+      "connection",
+    );
+    assert.equal(await dead.healthy(), false);
+  } finally {
+    await dead.close();
+  }
+});
+
+Deno.test("akidb adapter: a tenant's API key goes in the Authorization header", async () => {
+  const fake = fakeAkidb();
+  const t = new AkidbTarget(fake.url);
+  try {
+    await t.search("c1", new Float32Array(4), 1, { apiKey: "ak_" + "0".repeat(64) });
+    assert.equal(fake.seen.at(-1)?.get("authorization"), `Bearer ak_${"0".repeat(64)}`);
+    await t.search("c1", new Float32Array(4), 1);
+    assert.equal(fake.seen.at(-1)?.get("authorization"), null);
+  } finally {
+    await t.close();
+    await fake.close();
+  }
+});

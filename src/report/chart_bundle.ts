@@ -7,13 +7,13 @@ let cached: string | undefined;
 
 export function chartJsBundle(): string {
   if (cached !== undefined) return cached;
-  const url = new URL("./chart.umd.min.js", import.meta.resolve("chart.js"));
+  const entry = import.meta.resolve("chart.js");
   let text: string;
   try {
-    text = Deno.readTextFileSync(url);
+    text = Deno.readTextFileSync(new URL("./chart.umd.min.js", entry));
   } catch (err) {
     throw new Error(
-      `cannot read the Chart.js bundle at ${url.href} (run 'deno install' first): ${err}`,
+      `cannot read chart.umd.min.js next to ${entry} (needs nodeModulesDir; run 'deno install'): ${err}`,
     );
   }
   cached = text.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n").replaceAll(

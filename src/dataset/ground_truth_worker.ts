@@ -156,17 +156,18 @@ class Scanner {
         at.cand,
         firstId,
       );
+      // ids arrive ascending per query, so a distance equal to the threshold never wins
+      const thr = at.thr / 4;
       for (let r = at.cand / 4; r < end / 4; r += CANDIDATE_BYTES / 4) {
         const q = i32[r];
         if (q >= this.queryCount) continue;
         const id0 = i32[r + 1];
         for (let lane = 0; lane < 4 && id0 + lane < idEnd; lane++) {
-          this.heaps.offer(q, f32[r + 4 + lane], id0 + lane);
+          const dist = f32[r + 4 + lane];
+          if (!(dist >= f32[thr + q]) && this.heaps.offer(q, dist, id0 + lane)) {
+            f32[thr + q] = this.heaps.threshold(q);
+          }
         }
-      }
-      const thr = at.thr / 4;
-      for (let q = qb0 * this.block; q < Math.min(this.queryCount, qb1 * this.block); q++) {
-        f32[thr + q] = this.heaps.threshold(q);
       }
     }
   }

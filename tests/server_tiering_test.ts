@@ -5,7 +5,8 @@ import { startTiering } from "../src/server/tiering/tiering_extension.ts";
 import { S3ObjectStore } from "../src/server/s3/object_store.ts";
 import { EMBEDDED_S3_CREDENTIALS } from "../src/server/s3/embedded_s3.ts";
 import { DEFAULT_S3_BUCKET } from "../src/server/tiering/tiering_extension.ts";
-import { decodeCollectionBackup } from "../src/server/tiering/collection_backup.ts";
+import { decodeSlotBatch } from "../src/server/tiering/slot_batch.ts";
+import { batchKey } from "../src/server/tiering/batch_uploader.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const DIM = 16;
@@ -23,7 +24,7 @@ async function setup(policy: Record<string, number>) {
       warmToHotAccesses: 3,
       accessWindowMs: 10_000,
       checkIntervalMs: 50,
-      backupIntervalMs: 0,
+      uploadIntervalMs: 0,
       ...policy,
     },
   });
@@ -245,23 +246,46 @@ Deno.test(
 );
 
 Deno.test(
-  "tiering: periodic backups upload changed collections as decodable objects",
+  "tiering: the batch uploader ships new and deleted documents to S3; failures are dead-lettered",
   opts,
   async () => {
     const env = await setup({});
     try {
       const { id, docIds } = await collectionWithGraph(env, 120);
-      const policy = await env.call("PUT", "/api/v1/tiering/policy", { backup_interval_s: 0.1 });
-      assert.equal(policy.body.backup_interval_s, 0.1);
-      await until(async () => (await env.raw.head(`backups/${id}.akb`)) !== null, "backup upload");
-      const backup = decodeCollectionBackup(await env.raw.get(`backups/${id}.akb`));
-      assert.deepEqual(backup.docIds, docIds);
+      const policy = await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0.05 });
+      assert.equal(policy.body.upload_interval_s, 0.05);
+      await until(async () => (await env.raw.head(batchKey(id, 0, 120))) !== null, "first batch");
+      const first = decodeSlotBatch(await env.raw.get(batchKey(id, 0, 120)));
+      assert.deepEqual(first.docIds, docIds);
       assert.deepEqual(
-        Array.from(backup.vectors.subarray(DIM * 3, DIM * 4)),
+        Array.from(first.vectors.subarray(DIM * 3, DIM * 4)),
         vectorOf(3).map(Math.fround),
       );
-      assert.ok(backup.index.length > 0);
-      assert.equal(backup.meta.id, id);
+      assert.equal(first.meta.id, id);
+
+      // While S3 fails, new writes are acknowledged and their batch waits in the DLQ.
+      await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0 });
+      await env.call("POST", "/admin/faults", { s3_error_rate: 1 });
+      const extra = { doc_id: uuidV7(), vector: vectorOf(500) };
+      assert.equal((await env.call("POST", `/api/v1/collections/${id}/insert`, extra)).status, 200);
+      const del = await env.call("DELETE", `/api/v1/collections/${id}/docs/${docIds[0]}`);
+      assert.equal(del.status, 200);
+      await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0.05 });
+      await until(
+        async () => (await env.call("GET", "/admin/dlq")).body.size > 0,
+        "dead letter",
+        3000,
+      );
+      assert.equal(await topDoc(env, id, 500), extra.doc_id);
+      await env.call("DELETE", "/admin/faults");
+      await env.call("POST", "/admin/circuit-breaker/reset");
+      const retry = await env.call("POST", `/admin/collections/${id}/dlq/retry`);
+      assert.equal(retry.body.failed_count, 0);
+      const second = decodeSlotBatch(await env.raw.get(batchKey(id, 120, 121)));
+      assert.deepEqual(second.docIds, [extra.doc_id]);
+      assert.deepEqual(second.deletedSlots, [0]);
+      const metrics = (await env.call("GET", "/metrics")).body as string;
+      assert.match(metrics, /^akidb_s3_uploads_total 2$/m);
     } finally {
       await env.close();
     }

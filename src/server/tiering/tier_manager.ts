@@ -31,7 +31,6 @@ interface TierState {
   pendingUpload: boolean;
   indexBytes: number;
   lastError: string | null;
-  backedUpVersion: string | null;
   /** Serializes transitions of this collection. */
   chain: Promise<void>;
   busy: number;
@@ -63,8 +62,6 @@ export class TierManager {
   #transitions = new Map<Transition, number>(TRANSITIONS.map((t) => [t, 0]));
   #host: TierHost | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
-  #backupTimer: ReturnType<typeof setInterval> | null = null;
-  #backingUp = false;
   #inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -92,8 +89,7 @@ export class TierManager {
   /** Stops the timers and waits for transitions and uploads in flight. */
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
-    if (this.#backupTimer !== null) clearInterval(this.#backupTimer);
-    this.#timer = this.#backupTimer = null;
+    this.#timer = null;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -225,39 +221,9 @@ export class TierManager {
     }
   }
 
-  /** Uploads a backup of every collection changed since its last backup, one at a time. */
-  async backupChanged(): Promise<void> {
-    if (this.#backingUp) return;
-    this.#backingUp = true;
-    try {
-      this.#sync();
-      for (const [id, st] of this.#states) {
-        const version = this.#host?.get(id)?.version();
-        if (version === undefined || version === st.backedUpVersion) continue;
-        await this.s3.upload({
-          collectionId: id,
-          key: `backups/${id}.akb`,
-          purpose: "snapshot",
-          bytes: () => {
-            const c = this.#host?.get(id);
-            if (c === undefined) throw new Error(`collection ${id} no longer exists`);
-            return c.backup();
-          },
-          onUploaded: () => Promise.resolve(void (st.backedUpVersion = version)),
-        });
-      }
-    } finally {
-      this.#backingUp = false;
-    }
-  }
-
   #schedule(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
-    if (this.#backupTimer !== null) clearInterval(this.#backupTimer);
     this.#timer = setInterval(() => this.tick(), this.policyValue.checkIntervalMs);
-    this.#backupTimer = this.policyValue.backupIntervalMs > 0
-      ? setInterval(() => this.#background(this.backupChanged()), this.policyValue.backupIntervalMs)
-      : null;
   }
 
   #background(work: Promise<unknown>): void {
@@ -282,7 +248,6 @@ export class TierManager {
   async #removeCopies(id: string): Promise<void> {
     await Deno.remove(this.#localPath(id)).catch(() => {});
     await this.s3.remove(this.#objectKey(id));
-    await this.s3.remove(`backups/${id}.akb`);
   }
 
   #stateOf(id: string): TierState | undefined {
@@ -300,7 +265,6 @@ export class TierManager {
         pendingUpload: false,
         indexBytes: 0,
         lastError: null,
-        backedUpVersion: null,
         chain: Promise.resolve(),
         busy: 0,
       };

@@ -11,8 +11,8 @@ export interface TierPolicy {
   accessWindowMs: number;
   /** How often the policy is evaluated. */
   checkIntervalMs: number;
-  /** How often changed collections are backed up to S3 (0: never). */
-  backupIntervalMs: number;
+  /** How often the batch uploader sends new documents to S3 (0: never). */
+  uploadIntervalMs: number;
 }
 
 /** The seed design's minutes-scale defaults; scenarios and tests pass compressed ones. */
@@ -22,7 +22,7 @@ export const DEFAULT_TIER_POLICY: TierPolicy = {
   warmToHotAccesses: 10,
   accessWindowMs: 60_000,
   checkIntervalMs: 1000,
-  backupIntervalMs: 5 * 60_000,
+  uploadIntervalMs: 250,
 };
 
 /** PUT /api/v1/tiering/policy body, in seconds as the API speaks; omitted fields keep their value. */
@@ -32,7 +32,7 @@ export const TierPolicyUpdateSchema = z.strictObject({
   warm_to_hot_accesses: z.number().int().min(1).optional(),
   access_window_s: z.number().positive().optional(),
   check_interval_s: z.number().positive().optional(),
-  backup_interval_s: z.number().min(0).optional(),
+  upload_interval_s: z.number().min(0).optional(),
 });
 export type TierPolicyUpdate = z.infer<typeof TierPolicyUpdateSchema>;
 
@@ -45,7 +45,7 @@ export function updatedPolicy(policy: TierPolicy, update: TierPolicyUpdate): Tie
     warmToHotAccesses: update.warm_to_hot_accesses ?? policy.warmToHotAccesses,
     accessWindowMs: ms(update.access_window_s, policy.accessWindowMs),
     checkIntervalMs: ms(update.check_interval_s, policy.checkIntervalMs),
-    backupIntervalMs: ms(update.backup_interval_s, policy.backupIntervalMs),
+    uploadIntervalMs: ms(update.upload_interval_s, policy.uploadIntervalMs),
   };
 }
 
@@ -57,6 +57,6 @@ export function policyJson(policy: TierPolicy) {
     warm_to_hot_accesses: policy.warmToHotAccesses,
     access_window_s: policy.accessWindowMs / 1000,
     check_interval_s: policy.checkIntervalMs / 1000,
-    backup_interval_s: policy.backupIntervalMs / 1000,
+    upload_interval_s: policy.uploadIntervalMs / 1000,
   };
 }

@@ -1,6 +1,5 @@
 import type { Collection } from "../collection.ts";
 import type { Store } from "../store.ts";
-import { encodeCollectionBackup } from "./collection_backup.ts";
 
 /** What tiering needs from one collection of the storage engine. */
 export interface TierableCollection {
@@ -13,10 +12,6 @@ export interface TierableCollection {
   dropIndex(): void;
   /** True when an index is in RAM. */
   indexInRam(): boolean;
-  /** Changes whenever documents are inserted or deleted. */
-  version(): string;
-  /** A self-contained copy of the collection (meta, documents, vectors, index). */
-  backup(): Promise<Uint8Array>;
 }
 
 /** The set of collections tiering manages. */
@@ -36,8 +31,6 @@ export function tierableOf(collection: Collection): TierableCollection {
     },
     dropIndex: () => collection.index.dropGraph(collection.liveSlots()),
     indexInRam: () => collection.index.graphSize > 0,
-    version: () => `${collection.vectors.count}:${collection.documentCount}`,
-    backup: () => encodeCollectionBackup(collection),
   };
 }
 

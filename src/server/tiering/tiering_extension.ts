@@ -14,6 +14,7 @@ import { scaledRetryPolicy } from "../faults/retry_policy.ts";
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../s3/embedded_s3.ts";
 import { S3ObjectStore, type S3Settings } from "../s3/object_store.ts";
 import type { ServerExtensions } from "../server_env.ts";
+import { BatchUploader } from "./batch_uploader.ts";
 import { tierHostOf } from "./tierable_collection.ts";
 import { TierManager } from "./tier_manager.ts";
 import { DEFAULT_TIER_POLICY, type TierPolicy } from "./tier_policy.ts";
@@ -36,7 +37,10 @@ export interface TieringOptions {
   dlqCapacity?: number;
 }
 
-/** Tiering (with its S3 path, retries, breaker, DLQ and optional faults) as server extensions. */
+/**
+ * Tiering and the S3 batch uploader (with retries, breaker, DLQ and optional faults) as server
+ * extensions.
+ */
 export interface Tiering {
   extensions: ServerExtensions;
   tiers: TierManager;
@@ -75,6 +79,7 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
   // WAL/snapshot), so warm files of a previous run are stale.
   await Deno.remove(tiersDir, { recursive: true }).catch(() => {});
   const tiers = new TierManager(s3, tiersDir, { ...DEFAULT_TIER_POLICY, ...options.policy });
+  let uploader: BatchUploader | null = null;
   const extensions: ServerExtensions = {
     capabilities: { tiering: true, faults: faults !== null },
     beforeCollectionAccess: (collection) => tiers.access(collection.meta.id),
@@ -82,6 +87,12 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
     prometheus: () => tiers.prometheusText() + s3.counterText(),
     routes: (app, store) => {
       tiers.attach(tierHostOf(store));
+      uploader = new BatchUploader(
+        s3,
+        () => store.collections,
+        () => tiers.policy.uploadIntervalMs,
+      );
+      uploader.start();
       tierRoutes(app, store, tiers);
       app.route("/", deadLetterRoutes(s3));
       if (faults !== null) app.route("/", faultRoutes(faults));
@@ -94,6 +105,7 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
     faults,
     s3Endpoint: settings.endpoint,
     close: async () => {
+      await uploader?.stop();
       await tiers.stop();
       raw.close();
       await embedded?.close();

@@ -1,0 +1,90 @@
+import type { Collection } from "../collection.ts";
+import type { ResilientObjectStore } from "../faults/resilient_object_store.ts";
+import { encodeSlotBatch } from "./slot_batch.ts";
+
+interface Watermark {
+  uploadedTo: number;
+  deletedSeen: Set<number>;
+}
+
+/** Object key of a batch; zero-padded so keys sort by slot. */
+export function batchKey(collectionId: string, fromSlot: number, toSlot: number): string {
+  const pad = (n: number) => String(n).padStart(10, "0");
+  return `batches/${collectionId}/${pad(fromSlot)}-${pad(toSlot)}.akb`;
+}
+
+/**
+ * The background S3 batch uploader: every interval, each collection's documents written since
+ * the last flush (new slots, newly deleted slots) go to S3 as one object. A batch that cannot be
+ * uploaded goes to the dead-letter queue (the data stays in the WAL and in memory) and the
+ * uploader moves on; a DLQ retry re-encodes the same slots.
+ */
+export class BatchUploader {
+  #marks = new Map<string, Watermark>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #flushing: Promise<void> | null = null;
+  #stopped = false;
+
+  constructor(
+    private readonly s3: ResilientObjectStore,
+    private readonly collections: () => Map<string, Collection>,
+    private readonly intervalMs: () => number,
+  ) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.#arm();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#flushing;
+  }
+
+  /** Uploads what changed since the last flush, one collection at a time. */
+  flush(): Promise<void> {
+    this.#flushing ??= this.#flush().finally(() => (this.#flushing = null));
+    return this.#flushing;
+  }
+
+  async #flush(): Promise<void> {
+    const collections = this.collections();
+    for (const id of this.#marks.keys()) if (!collections.has(id)) this.#marks.delete(id);
+    for (const [id, collection] of collections) {
+      let mark = this.#marks.get(id);
+      if (mark === undefined) this.#marks.set(id, mark = { uploadedTo: 0, deletedSeen: new Set() });
+      const to = collection.vectors.count;
+      const flags = collection.deletedFlags(to);
+      const deleted: number[] = [];
+      for (let slot = 0; slot < to; slot++) {
+        if (flags[slot] === 1 && !mark.deletedSeen.has(slot)) deleted.push(slot);
+      }
+      if (to === mark.uploadedTo && deleted.length === 0) continue;
+      const from = mark.uploadedTo;
+      mark.uploadedTo = to;
+      for (const slot of deleted) mark.deletedSeen.add(slot);
+      await this.s3.upload({
+        collectionId: id,
+        key: batchKey(id, from, to),
+        purpose: "batch",
+        bytes: () => {
+          const current = this.collections().get(id);
+          if (current === undefined) throw new Error(`collection ${id} no longer exists`);
+          return Promise.resolve(encodeSlotBatch(current, from, to, deleted));
+        },
+      });
+    }
+  }
+
+  /** Flushes every intervalMs(); while that is 0 (uploads off) it looks again each second. */
+  #arm(): void {
+    if (this.#stopped) return;
+    const ms = this.intervalMs();
+    this.#timer = setTimeout(async () => {
+      if (ms > 0) await this.flush().catch(() => {});
+      this.#arm();
+    }, ms > 0 ? ms : 1000);
+  }
+}

@@ -117,6 +117,8 @@ export interface ShardOptions {
   clock?: Clock;
   /** Send only this shard's arrivals; each stream's in-flight limit is split evenly. */
   shard?: Shard;
+  /** Start of the load on `clock` (ms), so that shards share one time origin; default now. */
+  startAtMs?: number;
   /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
   onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
 }
@@ -165,8 +167,9 @@ export async function runShard<R>(
   let sends = 0;
   let abandoned = false;
 
+  const t0 = options.startAtMs ?? clock.now();
+  while (clock.now() < t0) await clock.sleep(t0 - clock.now());
   const startTime = new Date();
-  const t0 = clock.now();
   const elapsed = () => clock.now() - t0;
 
   const finish = (f: InFlight<R>, error: unknown, timedOut: boolean) => {
@@ -264,7 +267,6 @@ export async function runShard<R>(
   // The scheduling loop: send everything due, then sleep (far) or yield (near) until the next.
   while (!interrupted()) {
     const now = elapsed();
-    series.advance(now);
     sweep(now);
     let next = Infinity;
     for (const state of states) {
@@ -275,6 +277,8 @@ export async function runShard<R>(
       }
       if (state.nextMs !== null && state.nextMs < next) next = state.nextMs;
     }
+    // Only now is every arrival intended before `now` counted, so its second may close.
+    series.advance(now);
     if (next === Infinity) break;
     const wait = next - elapsed();
     if (wait > SPIN_WINDOW_MS) await clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS));

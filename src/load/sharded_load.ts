@@ -1,0 +1,144 @@
+import type { SecondPoint } from "../result/run_result.ts";
+import { initHistograms } from "../metrics/histogram.ts";
+import { SecondMerger } from "../metrics/second_merger.ts";
+import type { Shard, StreamTotals } from "./engine.ts";
+import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
+import type { Execute, LoadOutcome, LoadSpec, ProfileSpec, RequestFactory } from "./load_spec.ts";
+import { makeRateProfile } from "./rate_profile.ts";
+
+/** A LoadSpec as plain data (profiles as ProfileSpec), so it can be sent to workers. */
+export interface PortableLoadSpec extends Omit<LoadSpec, "streams"> {
+  streams: { tenant: string; profile: ProfileSpec; maxInFlight: number }[];
+}
+
+/** The engine's LoadSpec of a portable one: profiles built with the spec's duration and seed. */
+export function toLoadSpec(spec: PortableLoadSpec): LoadSpec {
+  return {
+    ...spec,
+    streams: spec.streams.map((s) => ({
+      tenant: s.tenant,
+      profile: makeRateProfile(s.profile, spec.durationS, spec.seed),
+      maxInFlight: s.maxInFlight,
+    })),
+  };
+}
+
+/** What each worker builds from the caller's module. */
+export interface LoadParts<R> {
+  factory: RequestFactory<R>;
+  execute: Execute<R>;
+  /** Releases what createLoad opened (connections, clients), after the shard's run. */
+  close?: () => Promise<void>;
+}
+
+/**
+ * The module runLoadInWorkers loads in every worker. Constraint: `factory` must be a pure
+ * function of (stream, index) — each worker calls it only for its own arrivals (index % count ==
+ * shard.index), so a factory that keeps state between calls would diverge from a single-threaded
+ * run. Everything `createLoad` needs must come from `context` (structured-cloneable).
+ */
+export interface LoadModule<R> {
+  createLoad(context: unknown, shard: Shard): LoadParts<R> | Promise<LoadParts<R>>;
+}
+
+export type WorkerRequest =
+  | { type: "prepare"; moduleUrl: string; context: unknown; spec: PortableLoadSpec; shard: Shard }
+  | { type: "start"; startAtEpochMs: number }
+  | { type: "stop" };
+
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "second"; point: SecondPoint; latencyUs: string; streams: StreamTotals[] }
+  | { type: "done"; result: ShardResult }
+  | { type: "error"; message: string };
+
+export interface ShardedLoadOptions {
+  /** Number of workers (event loops) to spread the arrivals over. */
+  workers: number;
+  signal?: AbortSignal;
+  onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
+}
+
+/** Lead time between "all workers ready" and the common start, so every worker is waiting. */
+const START_LEAD_MS = 100;
+
+/**
+ * runLoad across `workers` Web Workers (one event loop each, so several cores can send): every
+ * worker walks the full schedule of every stream from one common start time and sends arrival
+ * `index` when index % workers == its shard, with each stream's in-flight limit split evenly.
+ * Histograms (per operation × tenant × phase, schedule lag, per second) come back encoded and are
+ * merged losslessly; the result is the same LoadOutcome as runLoad's.
+ */
+export async function runLoadInWorkers(
+  spec: PortableLoadSpec,
+  load: { moduleUrl: string; context?: unknown },
+  options: ShardedLoadOptions,
+): Promise<LoadOutcome> {
+  await initHistograms();
+  const count = Math.max(1, Math.floor(options.workers));
+  const merger = new SecondMerger<StreamTotals[]>(count, (point, parts) => {
+    options.onSecond?.(point, sumTotals(parts));
+  });
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(new URL("./load_worker.ts", import.meta.url), { type: "module" }),
+  );
+  const stopAll = () => workers.forEach((w) => w.postMessage({ type: "stop" }));
+  options.signal?.addEventListener("abort", stopAll, { once: true });
+  try {
+    let ready = 0;
+    let startAll: () => void = () => {};
+    const allReady = new Promise<void>((resolve) => startAll = resolve);
+    const results = await Promise.all(
+      workers.map((worker, index) =>
+        new Promise<ShardResult>((resolve, reject) => {
+          worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+            const m = e.data;
+            if (m.type === "ready" && ++ready === count) startAll();
+            else if (m.type === "second") merger.add(m.point, m.latencyUs, m.streams);
+            else if (m.type === "done") resolve(m.result);
+            else if (m.type === "error") reject(new Error(`load worker ${index}: ${m.message}`));
+          };
+          worker.onerror = (e) => {
+            e.preventDefault();
+            reject(new Error(`load worker ${index}: ${e.message}`));
+          };
+          const request: WorkerRequest = {
+            type: "prepare",
+            moduleUrl: load.moduleUrl,
+            context: load.context,
+            spec,
+            shard: { index, count },
+          };
+          worker.postMessage(request);
+          allReady.then(() => {
+            if (options.signal?.aborted) worker.postMessage({ type: "stop" });
+            const startAtEpochMs = performance.timeOrigin + performance.now() + START_LEAD_MS;
+            worker.postMessage({ type: "start", startAtEpochMs });
+          });
+        })
+      ),
+    );
+    const perSecond = merger.finish();
+    const phases = toLoadSpec(spec).streams.map((s) => s.profile.phases);
+    return buildOutcome(results, perSecond, mergePhases(phases));
+  } finally {
+    options.signal?.removeEventListener("abort", stopAll);
+    workers.forEach((w) => w.terminate());
+  }
+}
+
+function sumTotals(parts: StreamTotals[][]): StreamTotals[] {
+  return parts[0].map((first, i) => {
+    const sum = { ...first };
+    for (const p of parts.slice(1)) {
+      sum.scheduled += p[i].scheduled;
+      sum.successful += p[i].successful;
+      sum.failed += p[i].failed;
+      sum.dropped += p[i].dropped;
+      sum.inFlight += p[i].inFlight;
+      sum.queued += p[i].queued;
+    }
+    return sum;
+  });
+}

@@ -1,0 +1,81 @@
+import type { SecondPoint } from "../result/run_result.ts";
+import { addEncoded, type Histogram, newHistogram } from "./histogram.ts";
+import { secondPercentiles } from "./second_series.ts";
+
+interface Pending<T> {
+  point: SecondPoint;
+  latency: Histogram;
+  parts: T[];
+}
+
+/**
+ * Merges the per-second series of `partCount` parallel shards: counts are summed and each
+ * second's percentiles come from the shards' latency histograms added together (never averaged).
+ * A second is emitted (onMerged, in order) once every shard has closed it; finish() emits the rest.
+ */
+export class SecondMerger<T> {
+  readonly points: SecondPoint[] = [];
+  readonly #pending = new Map<number, Pending<T>>();
+  readonly #partCount: number;
+  readonly #onMerged?: (point: SecondPoint, parts: T[]) => void;
+
+  constructor(partCount: number, onMerged?: (point: SecondPoint, parts: T[]) => void) {
+    this.#partCount = partCount;
+    this.#onMerged = onMerged;
+  }
+
+  /** One shard's closed second, with its latency histogram (µs, encoded) and any payload. */
+  add(point: SecondPoint, latencyUs: string, part: T): void {
+    let p = this.#pending.get(point.t);
+    if (!p) {
+      p = {
+        point: { ...point, offered: 0, achieved: 0, successful: 0, dropped: 0, errors: {} },
+        latency: newHistogram(),
+        parts: [],
+      };
+      this.#pending.set(point.t, p);
+    }
+    const m = p.point;
+    m.offered += point.offered;
+    m.achieved += point.achieved;
+    m.successful += point.successful;
+    m.dropped += point.dropped;
+    for (const [k, v] of Object.entries(point.errors)) m.errors[k] = (m.errors[k] ?? 0) + v;
+    addEncoded(p.latency, latencyUs);
+    p.parts.push(part);
+    if (p.parts.length === this.#partCount) this.#emitThrough(point.t);
+  }
+
+  /** Emits every second still pending (some shards may have closed fewer seconds). */
+  finish(): SecondPoint[] {
+    const last = Math.max(-1, ...this.#pending.keys());
+    this.#emitThrough(last);
+    return this.points;
+  }
+
+  #emitThrough(t: number): void {
+    while (this.points.length <= t) {
+      const second = this.points.length;
+      const p = this.#pending.get(second);
+      if (!p) {
+        this.points.push({
+          t: second,
+          offered: 0,
+          achieved: 0,
+          successful: 0,
+          dropped: 0,
+          errors: {},
+          p50: null,
+          p95: null,
+          p99: null,
+        });
+        continue;
+      }
+      Object.assign(p.point, secondPercentiles(p.latency));
+      p.latency.destroy();
+      this.#pending.delete(second);
+      this.points.push(p.point);
+      this.#onMerged?.(p.point, p.parts);
+    }
+  }
+}

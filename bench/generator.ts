@@ -1,0 +1,173 @@
+/**
+ * How fast can akibench's load engine send with honest timing? Finds the highest constant rate
+ * the engine sustains against a trivial endpoint (run in a separate process) with schedule-lag
+ * p99 < 1 ms, every request answered and ≥ 99 % of the offered rate achieved; then measures
+ * autocannon and wrk (closed-loop, as fast as they can) against the same endpoint.
+ *
+ *   deno run -A bench/generator.ts [--duration 3] [--connections 64] [--workers 1,2]
+ *     [--tools engine,autocannon,wrk] [--rates 2000,4000,…]
+ *
+ * --workers 1 is runLoad on this event loop; N > 1 is runLoadInWorkers with N Web Workers.
+ */
+import { parseArgs } from "node:util";
+import denoJson from "../deno.json" with { type: "json" };
+import { runLoad } from "../src/load/engine.ts";
+import type { LoadOutcome } from "../src/load/load_spec.ts";
+import { makeRateProfile } from "../src/load/rate_profile.ts";
+import { runLoadInWorkers } from "../src/load/sharded_load.ts";
+
+/** The bench's bar for "valid timing": far stricter than the engine's own saturation check. */
+const LAG_P99_LIMIT_MS = 1;
+const MIN_ACHIEVED_SHARE = 0.99;
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "3" },
+    connections: { type: "string", default: "64" },
+    tools: { type: "string", default: "engine,autocannon,wrk" },
+    workers: { type: "string", default: "1,2" },
+    rates: {
+      type: "string",
+      default: "1000,2000,4000,6000,8000,10000,12000,14000,16000,18000,21000,24000,28000",
+    },
+  },
+  strict: true,
+});
+const durationS = Number(values.duration);
+const connections = Number(values.connections);
+const tools = new Set(values.tools.split(","));
+const rates = values.rates.split(",").map(Number);
+const workerCounts = values.workers.split(",").map(Number);
+
+const SERVER = `
+const s = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: ({ port }) => console.log(port) },
+  () => new Response("ok"));
+setTimeout(() => Deno.exit(0), 15 * 60 * 1000);`;
+
+const server = new Deno.Command(Deno.execPath(), {
+  args: ["eval", SERVER],
+  stdout: "piped",
+  stderr: "inherit",
+}).spawn();
+const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+const port = Number((await reader.read()).value?.trim());
+reader.releaseLock();
+const url = `http://127.0.0.1:${port}/`;
+console.log(
+  `endpoint ${url} (separate process, pid ${server.pid}); ${navigator.hardwareConcurrency} CPUs`,
+);
+
+const results: Record<string, number | null> = {};
+try {
+  if (tools.has("engine")) {
+    for (const workers of workerCounts) {
+      results[`engine ×${workers}`] = await engineSweep(workers);
+    }
+  }
+  if (tools.has("autocannon")) results.autocannon = await autocannon();
+  if (tools.has("wrk")) results.wrk = await wrk();
+} finally {
+  server.kill();
+  await server.status;
+}
+
+console.log("\nmax sustained req/s:");
+for (const [tool, rps] of Object.entries(results)) {
+  console.log(`  ${tool.padEnd(10)} ${rps === null ? "n/a" : Math.round(rps)}`);
+}
+const engineBest = Math.max(
+  0,
+  ...Object.entries(results).filter(([k]) => k.startsWith("engine")).map(([, v]) => v ?? 0),
+);
+if (engineBest > 0 && results.autocannon) {
+  console.log(`  best engine / autocannon = ${(engineBest / results.autocannon).toFixed(2)}`);
+}
+
+async function engineSweep(workers: number): Promise<number | null> {
+  let best: number | null = null;
+  console.log(
+    `\nengine, ${workers} event loop(s): constant rate, ${durationS} s each, ` +
+      `in-flight limit ${connections * 8}`,
+  );
+  for (const qps of rates) {
+    const out = await engineRun(qps, workers);
+    const lag = out.generator.schedule_lag_ms;
+    const achieved = out.totals.successful_requests / durationS;
+    const ok = lag.p99 < LAG_P99_LIMIT_MS && out.totals.failed_requests === 0 &&
+      out.totals.dropped_requests === 0 && achieved >= qps * MIN_ACHIEVED_SHARE;
+    console.log(
+      `  ${String(qps).padStart(6)} offered  ${achieved.toFixed(0).padStart(6)} ok/s  ` +
+        `lag p99 ${lag.p99.toFixed(3)} ms  p999 ${lag.p999.toFixed(3)} ms  ` +
+        `latency p99 ${out.totals.latency_ms.p99} ms  loop lag p99 ` +
+        `${out.generator.event_loop_lag_p99_ms} ms  ${ok ? "ok" : "FAIL"}`,
+    );
+    if (!ok) break;
+    best = achieved;
+  }
+  return best;
+}
+
+function engineRun(qps: number, workers: number): Promise<LoadOutcome> {
+  const base = {
+    durationS,
+    arrivals: "uniform" as const,
+    overflow: "queue" as const,
+    timeoutMs: 5000,
+    seed: 1,
+  };
+  const maxInFlight = connections * 8;
+  if (workers > 1) {
+    return runLoadInWorkers(
+      { ...base, streams: [{ tenant: "", profile: { type: "constant", qps }, maxInFlight }] },
+      { moduleUrl: new URL("./fetch_load_module.ts", import.meta.url).href, context: { url } },
+      { workers },
+    );
+  }
+  return runLoad(
+    {
+      ...base,
+      streams: [{
+        tenant: "",
+        profile: makeRateProfile({ type: "constant", qps }, durationS, 1),
+        maxInFlight,
+      }],
+    },
+    () => ({ label: { operation: "get", tenant: "" }, request: null }),
+    async (_request, signal) => {
+      const res = await fetch(url, { signal });
+      await res.arrayBuffer();
+    },
+  );
+}
+
+async function autocannon(): Promise<number | null> {
+  const spec = (denoJson.imports as Record<string, string>).autocannon;
+  console.log(`\n${spec}: -c ${connections} -d ${durationS}`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", spec, "-c", String(connections), "-d", String(durationS), "-j", url],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!out.success) return null;
+  const json = JSON.parse(new TextDecoder().decode(out.stdout));
+  console.log(`  ${json.requests.average} req/s, latency p99 ${json.latency.p99} ms`);
+  return json.requests.average;
+}
+
+async function wrk(): Promise<number | null> {
+  console.log(`\nwrk -t2 -c${connections} -d${durationS}s`);
+  try {
+    const out = await new Deno.Command("wrk", {
+      args: ["-t2", `-c${connections}`, `-d${durationS}s`, url],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    const m = /Requests\/sec:\s+([\d.]+)/.exec(text);
+    console.log(`  ${m ? m[1] : "?"} req/s`);
+    return m ? Number(m[1]) : null;
+  } catch (error) {
+    console.log(`  wrk not available (${(error as Error).message}); apt-get install -y wrk`);
+    return null;
+  }
+}

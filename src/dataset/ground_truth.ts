@@ -2,6 +2,7 @@ import type { Metric } from "./metric.ts";
 import { LANES } from "./ground_truth_kernel.ts";
 import { mergeTopK } from "./ground_truth_topk.ts";
 import type { GroundTruthWorkerMessage, GroundTruthWorkerReply } from "./ground_truth_worker.ts";
+import { BATCH_SLOTS, type ScanPlan, workerLayout } from "./ground_truth_layout.ts";
 
 /** Exact top-k neighbours of each query: `queries × k` row-major ids and distances. */
 export interface GroundTruth {
@@ -28,7 +29,7 @@ const TILE_BYTES = 128 << 10;
  * SIMD kernel. Distances follow ann-benchmarks (cosine → 1 − cos with zero vectors at distance 1,
  * l2 → Euclidean, dot → −q·x), ascending, ties broken by lower id. Each distance is computed in
  * float32 with one fixed summation order, so results do not depend on the worker count.
- * A base backed by a SharedArrayBuffer is read in place; otherwise it is copied batch by batch.
+ * The base is never copied whole: batches go straight into each worker's shared WASM memory.
  * Throws RangeError when `k` exceeds the number of base rows or a length is not a multiple of
  * `dim`.
  */
@@ -71,36 +72,24 @@ export function computeGroundTruth(
   );
   const workerCount = Math.min(wanted, Math.ceil(n / batchRows));
   const tileRows = Math.max(LANES, Math.floor(TILE_BYTES / (dim * 4 * LANES)) * LANES);
-  return runWorkers(
-    base,
-    queries,
-    { dim, k, metric, n, q, batchRows, tileRows, workerCount },
-    options,
-  );
-}
-
-interface Plan {
-  dim: number;
-  k: number;
-  metric: Metric;
-  n: number;
-  q: number;
-  batchRows: number;
-  tileRows: number;
-  workerCount: number;
+  const plan: ScanPlan = { dim, k, metric, queries: q, batchRows, tileRows };
+  return runWorkers(base, queries, plan, n, workerCount, options);
 }
 
 function runWorkers(
   base: Float32Array,
   queries: Float32Array,
-  plan: Plan,
+  plan: ScanPlan,
+  n: number,
+  workerCount: number,
   options: GroundTruthOptions,
 ): Promise<GroundTruth> {
-  const { dim, k, n, q, batchRows } = plan;
-  const shared = base.buffer instanceof SharedArrayBuffer;
+  const { dim, k, batchRows } = plan;
+  const q = plan.queries;
+  const layout = workerLayout(plan);
   return new Promise<GroundTruth>((resolve, reject) => {
     const workers: Worker[] = [];
-    const heaps: GroundTruthWorkerReply[] = [];
+    const heaps: Extract<GroundTruthWorkerReply, { type: "heaps" }>[] = [];
     let nextRow = 0;
     let rowsDone = 0;
     let failed = false;
@@ -110,23 +99,26 @@ function runWorkers(
       for (const w of workers) w.terminate();
       reject(error);
     };
-    const send = (worker: Worker) => {
+    /** Copies the next batch into `slot` of a worker's memory and hands it over. */
+    const send = (worker: Worker, memory: WebAssembly.Memory, slot: number) => {
       if (nextRow >= n) return;
-      const end = Math.min(n, nextRow + batchRows);
-      const view = base.subarray(nextRow * dim, end * dim);
-      const msg: GroundTruthWorkerMessage = {
-        type: "batch",
-        rows: shared ? view : view.slice(),
-        firstId: nextRow,
-      };
-      worker.postMessage(msg, shared ? [] : [msg.rows.buffer as ArrayBuffer]);
-      nextRow = end;
+      const rows = Math.min(batchRows, n - nextRow);
+      new Float32Array(memory.buffer, layout.slots[slot], rows * dim)
+        .set(base.subarray(nextRow * dim, (nextRow + rows) * dim));
+      const msg: GroundTruthWorkerMessage = { type: "batch", slot, rows, firstId: nextRow };
+      worker.postMessage(msg);
+      nextRow += rows;
     };
-    for (let w = 0; w < plan.workerCount; w++) {
+    for (let w = 0; w < workerCount; w++) {
       const worker = new Worker(new URL("./ground_truth_worker.ts", import.meta.url), {
         type: "module",
       });
       workers.push(worker);
+      const memory = new WebAssembly.Memory({
+        initial: layout.pages,
+        maximum: layout.pages,
+        shared: true,
+      });
       worker.onerror = (event) => {
         event.preventDefault();
         fail(new Error(`ground truth worker failed: ${event.message}`));
@@ -136,7 +128,7 @@ function runWorkers(
         if (reply.type === "done") {
           rowsDone += reply.rows;
           options.onProgress?.(Math.floor((q * rowsDone) / n), q);
-          if (nextRow < n) send(worker);
+          if (nextRow < n) send(worker, memory, reply.slot);
           else if (rowsDone === n) {
             for (const each of workers) each.postMessage({ type: "finish" });
           }
@@ -146,23 +138,14 @@ function runWorkers(
         worker.terminate();
         if (heaps.length < workers.length || failed) return;
         try {
-          const parts = heaps.map((h) => h as Extract<GroundTruthWorkerReply, { type: "heaps" }>);
-          resolve({ k, ...mergeTopK(parts, q, k) });
+          resolve({ k, ...mergeTopK(heaps, q, k) });
         } catch (error) {
           fail(error);
         }
       };
-      const init: GroundTruthWorkerMessage = {
-        type: "init",
-        queries,
-        dim,
-        k,
-        metric: plan.metric,
-        tileRows: plan.tileRows,
-      };
+      const init: GroundTruthWorkerMessage = { type: "init", plan, memory, queries };
       worker.postMessage(init);
+      for (let slot = 0; slot < BATCH_SLOTS; slot++) send(worker, memory, slot);
     }
-    // two batches in flight per worker so none waits for the next one
-    for (let round = 0; round < 2; round++) for (const worker of workers) send(worker);
   });
 }

@@ -10,7 +10,7 @@
  * over d in lane order, whatever the tiling, block position or worker — so results are
  * bit-identical across worker counts (on one machine: relaxed madd may be fused or not per CPU).
  *
- * Exports (memory imported as env.mem):
+ * Exports (shared memory imported as env.mem, up to 4 GiB):
  * - pack(raw, rows, dim, panels, xaux): rows (a multiple of LANES, zero-padded by the caller) of
  *   row-major vectors → panels; xaux[r] = 1/‖x_r‖ (0 for a zero vector).
  * - scan_dot / scan_cosine / scan_l2(qt, qaux, thr, qb0, qb1, panels, npanels, xaux, dim, cand,
@@ -464,7 +464,7 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
     0x00,
     0x00,
     ...section(1, vec([packType, scanType])),
-    ...section(2, vec([[...name("env"), ...name("mem"), 0x02, 0x00, 0x01]])),
+    ...section(2, vec([[...name("env"), ...name("mem"), 0x02, 0x03, 0x01, ...uleb(65536)]])),
     ...section(3, vec([[0], [1], [1], [1]])),
     ...section(7, vec(exports.map((e, i) => [...name(e), 0x00, i]))),
     ...section(10, vec(bodies.map(encodeFunction))),

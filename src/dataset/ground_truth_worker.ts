@@ -1,27 +1,25 @@
 /**
- * Ground-truth worker: holds all queries and one top-k heap per query; receives base rows in
- * batches (ids ascending), scans them with the WASM SIMD kernel tile by tile, and on "finish"
- * sends its heaps back. Messages: see GroundTruthWorkerMessage.
+ * Ground-truth worker: holds all queries and one top-k heap per query. The main thread copies
+ * base batches (ids ascending) into this worker's shared WebAssembly memory; the worker scans each
+ * with the SIMD kernel tile by tile and, on "finish", sends its heaps back.
  */
-import type { Metric } from "./metric.ts";
 import { CANDIDATE_BYTES, kernelBytes, LANES, QUERY_BLOCK } from "./ground_truth_kernel.ts";
+import {
+  CANDIDATE_RECORDS,
+  type ScanPlan,
+  type WorkerLayout,
+  workerLayout,
+} from "./ground_truth_layout.ts";
 import { TopKHeaps } from "./ground_truth_topk.ts";
 
 export type GroundTruthWorkerMessage =
-  | {
-    type: "init";
-    queries: Float32Array;
-    dim: number;
-    k: number;
-    metric: Metric;
-    /** Base rows per kernel tile (a multiple of LANES). */
-    tileRows: number;
-  }
-  | { type: "batch"; rows: Float32Array; firstId: number }
+  | { type: "init"; plan: ScanPlan; memory: WebAssembly.Memory; queries: Float32Array }
+  /** `rows` base rows starting at id `firstId` are in batch slot `slot`. */
+  | { type: "batch"; slot: number; rows: number; firstId: number }
   | { type: "finish" };
 
 export type GroundTruthWorkerReply =
-  | { type: "done"; rows: number }
+  | { type: "done"; slot: number; rows: number }
   | { type: "heaps"; distances: Float32Array; ids: Int32Array; sizes: Int32Array };
 
 type Scan = (
@@ -37,73 +35,35 @@ type Scan = (
   cand: number,
   idBase: number,
 ) => number;
-
-const CANDIDATE_REGION = 4 << 20;
+type Pack = (raw: number, rows: number, dim: number, panels: number, xaux: number) => void;
 
 /** One worker's state once initialised. */
 class Scanner {
   readonly heaps: TopKHeaps;
-  private readonly memory: WebAssembly.Memory;
-  private readonly pack: (
-    raw: number,
-    rows: number,
-    dim: number,
-    panels: number,
-    x: number,
-  ) => void;
+  private readonly plan: ScanPlan;
+  private readonly at: WorkerLayout;
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+  private readonly pack: Pack;
   private readonly scan: Scan;
-  private readonly queryCount: number;
-  private readonly blocks: number;
   private readonly block: number;
-  private readonly dim: number;
-  private readonly tileRows: number;
-  private readonly at: {
-    qt: number;
-    qaux: number;
-    thr: number;
-    raw: number;
-    panels: number;
-    xaux: number;
-    cand: number;
-  };
 
-  constructor(init: Extract<GroundTruthWorkerMessage, { type: "init" }>) {
-    const { queries, dim, k, metric, tileRows } = init;
-    const q = queries.length / dim;
-    const block = QUERY_BLOCK[metric];
-    const blocks = Math.ceil(q / block);
-    const qp = blocks * block;
-    const align = (x: number) => Math.ceil(x / 64) * 64;
-    let end = 0;
-    const take = (bytes: number) => {
-      const start = end;
-      end = align(end + bytes);
-      return start;
-    };
-    this.at = {
-      qt: take(qp * dim * 4),
-      qaux: take(qp * 4),
-      thr: take(qp * 4),
-      raw: take(tileRows * dim * 4),
-      panels: take(tileRows * dim * 4),
-      xaux: take(tileRows * 4),
-      cand: take(CANDIDATE_REGION),
-    };
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+  constructor(plan: ScanPlan, memory: WebAssembly.Memory, queries: Float32Array) {
+    this.plan = plan;
+    this.at = workerLayout(plan);
     const module = new WebAssembly.Module(kernelBytes());
-    const exports = new WebAssembly.Instance(module, { env: { mem: this.memory } }).exports;
-    this.pack = exports.pack as Scanner["pack"];
-    this.scan = exports[`scan_${metric}`] as Scan;
-    this.heaps = new TopKHeaps(q, k);
-    this.queryCount = q;
-    this.blocks = blocks;
-    this.block = block;
-    this.dim = dim;
-    this.tileRows = tileRows;
+    const exports = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+    this.pack = exports.pack as Pack;
+    this.scan = exports[`scan_${plan.metric}`] as Scan;
+    this.heaps = new TopKHeaps(plan.queries, plan.k);
+    this.block = QUERY_BLOCK[plan.metric];
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
 
-    const f32 = new Float32Array(this.memory.buffer);
+    const { dim } = plan;
+    const { f32, block } = this;
     const qt = this.at.qt / 4;
-    for (let i = 0; i < q; i++) {
+    for (let i = 0; i < plan.queries; i++) {
       const b = Math.floor(i / block);
       const m = i % block;
       let sum = 0;
@@ -114,35 +74,36 @@ class Scanner {
       }
       f32[this.at.qaux / 4 + i] = sum > 0 ? 1 / Math.sqrt(sum) : 0;
     }
-    for (let i = 0; i < qp; i++) f32[this.at.thr / 4 + i] = i < q ? NaN : -Infinity;
-  }
-
-  /** Scans base rows `rows` (row-major) whose first id is `firstId`. */
-  scanBatch(rows: Float32Array, firstId: number): number {
-    const dim = this.dim;
-    const count = rows.length / dim;
-    for (let start = 0; start < count; start += this.tileRows) {
-      const tile = rows.subarray(start * dim, Math.min(count, start + this.tileRows) * dim);
-      this.scanTile(tile, firstId + start);
+    for (let i = 0; i < this.at.paddedQueries; i++) {
+      f32[this.at.thr / 4 + i] = i < plan.queries ? NaN : -Infinity;
     }
-    return count;
   }
 
-  private scanTile(tile: Float32Array, firstId: number): void {
-    const { dim, at } = this;
-    const rows = tile.length / dim;
+  /** Scans `rows` base rows in batch slot `slot`, the first with id `firstId`. */
+  scanBatch(slot: number, rows: number, firstId: number): void {
+    const { dim, tileRows } = this.plan;
+    const raw = this.at.slots[slot];
+    // zero rows after the batch so the last tile fills whole panels
+    const end = raw / 4 + rows * dim;
+    this.f32.fill(0, end, end + (Math.ceil(rows / LANES) * LANES - rows) * dim);
+    for (let start = 0; start < rows; start += tileRows) {
+      const count = Math.min(tileRows, rows - start);
+      this.scanTile(raw + start * dim * 4, count, firstId + start);
+    }
+  }
+
+  private scanTile(raw: number, rows: number, firstId: number): void {
+    const { at, f32, i32, block } = this;
+    const { dim, queries } = this.plan;
     const padded = Math.ceil(rows / LANES) * LANES;
-    const f32 = new Float32Array(this.memory.buffer);
-    f32.set(tile, at.raw / 4);
-    f32.fill(0, at.raw / 4 + rows * dim, at.raw / 4 + padded * dim);
-    this.pack(at.raw, padded, dim, at.panels, at.xaux);
+    this.pack(raw, padded, dim, at.panels, at.xaux);
     const npanels = padded / LANES;
-    const perBlock = this.block * padded / 4;
-    const blocksPerCall = Math.max(1, Math.floor(CANDIDATE_REGION / CANDIDATE_BYTES / perBlock));
-    const i32 = new Int32Array(this.memory.buffer);
+    const blocks = at.paddedQueries / block;
+    const blocksPerCall = Math.max(1, Math.floor(CANDIDATE_RECORDS / (block * padded / 4)));
     const idEnd = firstId + rows;
-    for (let qb0 = 0; qb0 < this.blocks; qb0 += blocksPerCall) {
-      const qb1 = Math.min(this.blocks, qb0 + blocksPerCall);
+    const thr = at.thr / 4;
+    for (let qb0 = 0; qb0 < blocks; qb0 += blocksPerCall) {
+      const qb1 = Math.min(blocks, qb0 + blocksPerCall);
       const end = this.scan(
         at.qt,
         at.qaux,
@@ -157,10 +118,9 @@ class Scanner {
         firstId,
       );
       // ids arrive ascending per query, so a distance equal to the threshold never wins
-      const thr = at.thr / 4;
       for (let r = at.cand / 4; r < end / 4; r += CANDIDATE_BYTES / 4) {
         const q = i32[r];
-        if (q >= this.queryCount) continue;
+        if (q >= queries) continue;
         const id0 = i32[r + 1];
         for (let lane = 0; lane < 4 && id0 + lane < idEnd; lane++) {
           const dist = f32[r + 4 + lane];
@@ -183,10 +143,10 @@ let scanner: Scanner | undefined;
 scope.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "init") {
-    scanner = new Scanner(msg);
+    scanner = new Scanner(msg.plan, msg.memory, msg.queries);
   } else if (msg.type === "batch") {
-    const rows = scanner!.scanBatch(msg.rows, msg.firstId);
-    scope.postMessage({ type: "done", rows });
+    scanner!.scanBatch(msg.slot, msg.rows, msg.firstId);
+    scope.postMessage({ type: "done", slot: msg.slot, rows: msg.rows });
   } else {
     const { distances, ids, sizes } = scanner!.heaps;
     scope.postMessage({ type: "heaps", distances, ids, sizes }, [

@@ -1,9 +1,10 @@
 import type { CriterionResult } from "../result/run_result.ts";
-import { formatNumber } from "./number_format.ts";
+import { formatNumber, formatRatioPercent } from "./number_format.ts";
 
 function withUnit(value: number, unit: string): string {
+  if (unit === "ratio") return formatRatioPercent(value);
   const n = formatNumber(value, 3);
-  if (unit === "") return n;
+  if (unit === "" || unit === "count") return n;
   return unit === "%" ? `${n}%` : `${n} ${unit}`;
 }
 

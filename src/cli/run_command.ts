@@ -92,7 +92,16 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       datasetDir: flags.datasetDir,
       openTarget: async (scenario) => {
         try {
-          return await openTarget(flags.target, { url: flags.url, apiKey: flags.apiKey });
+          const needs = new Set(scenario.requires);
+          return await openTarget(flags.target, {
+            url: flags.url,
+            apiKey: flags.apiKey,
+            extensions: {
+              tenancy: needs.has("tenancy") || needs.has("audit"),
+              tiering: needs.has("tiering"),
+              faults: needs.has("faults"),
+            },
+          });
         } catch (err) {
           throw new Error(
             `${scenario.id}: cannot open target ${flags.target}: ${(err as Error).message}`,

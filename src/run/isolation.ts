@@ -26,6 +26,7 @@ export async function probeIsolation(
   withAudit: boolean,
 ): Promise<IsolationChecks> {
   const tenants = [...tenantIds.keys()];
+  const since = new Date(Date.now() - 1000).toISOString();
   const firstCollection = (t: string) => collections.findIndex((c) => c.tenant === t);
   let leaks = 0, accepted = 0, probes = 0;
   const denied = async (call: () => Promise<unknown>): Promise<boolean> => {
@@ -56,7 +57,7 @@ export async function probeIsolation(
   }
   const checks: IsolationChecks = { cross_tenant_leaks: leaks, denied_writes_accepted: accepted };
   if (withAudit && probes > 0) {
-    const entries = await target.auditEntries!();
+    const entries = await target.auditEntries!(since);
     const denials = entries.filter((e) => /den|forbid|reject|unauth|40[34]/i.test(e.result));
     checks.audit_coverage = Math.min(1, denials.length / probes);
   }

@@ -30,7 +30,7 @@ export class AkidbTarget implements ScenarioTarget {
   #features: Promise<Capabilities & { batch_insert: boolean }> | null = null;
 
   constructor(url: string, readonly adminKey?: string) {
-    this.http = new HttpClient(url);
+    this.http = new HttpClient(url, adminKey);
     this.url = this.http.baseUrl;
     this.metricsUrl = `${this.url}/metrics`;
   }
@@ -227,9 +227,10 @@ export class AkidbTarget implements ScenarioTarget {
     return key;
   }
 
-  async auditEntries(apiKey?: string): Promise<AuditEntry[]> {
-    const [, body] = await this.http.call("GET", "/api/v1/audit?limit=100000", undefined, {
-      apiKey: apiKey ?? this.adminKey,
+  async auditEntries(since?: string): Promise<AuditEntry[]> {
+    const query = `limit=100000${since ? `&since=${encodeURIComponent(since)}` : ""}`;
+    const [, body] = await this.http.call("GET", `/api/v1/audit?${query}`, undefined, {
+      apiKey: this.adminKey,
     });
     const b = body as Record<string, unknown>;
     const list = Array.isArray(body) ? body : b?.entries ?? b?.events;

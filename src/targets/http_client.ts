@@ -18,7 +18,8 @@ export class HttpClient {
   readonly #base: string;
   readonly #client: Deno.HttpClient;
 
-  constructor(baseUrl: string) {
+  /** `defaultKey` is sent when a call names no key (e.g. the admin key of a tenancy server). */
+  constructor(baseUrl: string, readonly defaultKey?: string) {
     this.#base = baseUrl.replace(/\/+$/, "");
     this.#client = Deno.createHttpClient({ poolIdleTimeout: 30_000 });
   }
@@ -36,7 +37,8 @@ export class HttpClient {
   ): Promise<[number, unknown]> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
-    if (opts.apiKey) headers["authorization"] = `Bearer ${opts.apiKey}`;
+    const key = opts.apiKey ?? this.defaultKey;
+    if (key) headers["authorization"] = `Bearer ${key}`;
     let res: Response;
     try {
       res = await fetch(`${this.#base}${path}`, {

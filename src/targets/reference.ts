@@ -18,22 +18,33 @@ export class ReferenceTarget extends AkidbTarget {
 
   private constructor(
     url: string,
+    adminKey: string | undefined,
     child: Deno.ChildProcess,
     dataDir: string,
     stderr: Promise<string>,
   ) {
-    super(url);
+    super(url, adminKey);
     this.pid = child.pid;
     this.#child = child;
     this.#dataDir = dataDir;
     this.#stderr = stderr;
   }
 
-  /** Starts the server and resolves once it prints its startup line. */
-  static async start(extraArgs: string[] = []): Promise<ReferenceTarget> {
+  /**
+   * Starts the server with the extensions asked for (tenancy also gives audit; faults imply
+   * tiering) and resolves once it prints its startup line. With tenancy, a fresh admin key is
+   * passed to the server and used for every call that names no tenant key.
+   */
+  static async start(extensions: ReferenceExtensions = {}): Promise<ReferenceTarget> {
     const dataDir = await Deno.makeTempDir({ prefix: "akibench-reference-" });
+    const adminKey = extensions.tenancy ? newApiKey() : undefined;
+    const flags = [
+      ...(adminKey ? ["--tenancy", "--admin-key", adminKey] : []),
+      ...(extensions.tiering ? ["--tiering"] : []),
+      ...(extensions.faults ? ["--faults"] : []),
+    ];
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...extraArgs],
+      args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...flags],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -50,7 +61,7 @@ export class ReferenceTarget extends AkidbTarget {
           (async () => {
             while (!(await reader.read()).done) { /* discard */ }
           })().catch(() => {});
-          return new ReferenceTarget(m[1], child, dataDir, stderr);
+          return new ReferenceTarget(m[1], adminKey, child, dataDir, stderr);
         }
         const { value, done } = await reader.read();
         if (done) break;
@@ -83,4 +94,17 @@ export class ReferenceTarget extends AkidbTarget {
     await this.#stderr.catch(() => "");
     await Deno.remove(this.#dataDir, { recursive: true }).catch(() => {});
   }
+}
+
+/** Which optional server features to switch on. */
+export interface ReferenceExtensions {
+  tenancy?: boolean;
+  tiering?: boolean;
+  faults?: boolean;
+}
+
+/** An AkiDB-style API key: `ak_` + 64 hex characters. */
+function newApiKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return "ak_" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

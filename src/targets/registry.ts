@@ -1,5 +1,5 @@
 import { AkidbTarget } from "./akidb.ts";
-import { ReferenceTarget } from "./reference.ts";
+import { type ReferenceExtensions, ReferenceTarget } from "./reference.ts";
 import type { ScenarioTarget } from "./scenario_target.ts";
 
 /** Names `--target` accepts. */
@@ -11,6 +11,8 @@ export interface TargetOptions {
   url?: string;
   /** Admin API key for extension routes (tenancy, tiering, faults). */
   apiKey?: string;
+  /** Reference server only: which extensions to start it with. */
+  extensions?: ReferenceExtensions;
 }
 
 /** An unknown target name or a missing/extra --url: the user's error. */
@@ -41,6 +43,6 @@ export function checkTargetOptions(name: string, opts: TargetOptions = {}): void
 export async function openTarget(name: string, opts: TargetOptions = {}): Promise<ScenarioTarget> {
   checkTargetOptions(name, opts);
   return name === "reference"
-    ? await ReferenceTarget.start()
+    ? await ReferenceTarget.start(opts.extensions)
     : new AkidbTarget(opts.url!, opts.apiKey);
 }

@@ -46,7 +46,8 @@ export interface ScenarioHooks {
   setFaults?(faults: FaultSetting | null): Promise<void>;
   createTenant?(name: string): Promise<string>;
   createApiKey?(tenantId: string, role: string): Promise<string>;
-  auditEntries?(apiKey?: string): Promise<AuditEntry[]>;
+  /** Audit entries (as the admin), optionally only those at or after an ISO time. */
+  auditEntries?(since?: string): Promise<AuditEntry[]>;
 }
 
 export type ScenarioTarget = Target & ScenarioHooks;

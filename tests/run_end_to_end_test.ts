@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { runScenario } from "../src/run/run_scenario.ts";
+import { parseScenario } from "../src/scenario/load.ts";
+import { AkidbTarget } from "../src/targets/akidb.ts";
+import { ReferenceTarget } from "../src/targets/reference.ts";
+
+const TINY = `name: Tiny
+seed: 5
+duration: 3s
+load: { type: constant, qps: 40 }
+arrivals: poisson
+concurrency: 8
+timeout: 5s
+mix: { search: 50, insert: 20, update: 10, delete: 10, metadata: 10 }
+dataset: { size: 400, dim: 16, metric: cosine, clusters: 4, queries: 20, k: 20, collections: 2 }
+recall: { share: 50%, k: 5 }
+integrity: { sample: 1000 }
+criteria:
+  - error_rate < 1%
+  - recall@5 > 0.8
+  - corruption == 0
+  - crashes == 0
+`;
+
+/** One dataset cache for the file's tests (generated once). */
+const datasetDir = await Deno.makeTempDir({ prefix: "akibench-e2e-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(datasetDir, { recursive: true }));
+
+Deno.test("end to end: a tiny scenario against the real reference server", async () => {
+  const target = await ReferenceTarget.start();
+  try {
+    const scenario = parseScenario(TINY, "tiny.yaml", "full");
+    const r = await runScenario(scenario, target, { datasetDir });
+    assert.ok(["passed", "invalid"].includes(r.status), `${r.status}: ${r.status_reason}`);
+    if (r.status === "invalid") assert.match(r.status_reason ?? "", /generator saturated/);
+    assert.ok(r.total_requests > 60 && r.total_requests < 200, `${r.total_requests} requests`);
+    assert.equal(r.failed_requests, 0, JSON.stringify(r.operations[0].errors_by_class));
+    assert.deepEqual(
+      r.operations.map((o) => o.operation).sort(),
+      ["all", "delete", "insert", "metadata", "search", "update"],
+    );
+    assert.ok(r.recall && r.recall.samples > 10, "recall measured under load");
+    assert.ok((r.recall.overall ?? 0) > 0.8, `recall ${r.recall.overall}`);
+    assert.ok(r.integrity && r.integrity.checked >= 400, "base and run writes read back");
+    assert.equal(r.integrity.corruption, 0);
+    assert.equal(r.checks?.crashes, 0);
+    assert.equal(r.success_criteria.results.length, 4);
+    assert.equal(r.success_criteria.passed, true, r.success_criteria.failures.join("; "));
+    assert.match(r.scenario_hash, /^[0-9a-f]{64}$/);
+    assert.match(r.dataset.hash, /^[0-9a-f]{64}$/);
+    assert.equal(r.target.name, "reference");
+    assert.equal(r.environment.deno_version, Deno.version.deno);
+    assert.ok(r.memory_mb !== null, "target RSS sampled through its pid");
+    assert.deepEqual(await target.listCollections(), [], "teardown removed the collections");
+  } finally {
+    await target.close();
+  }
+});
+
+Deno.test("a scenario needing a missing capability is skipped, not passed", async () => {
+  // A server without extensions: GET /api/v1/capabilities is 404 there (AkiDB as shipped).
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () => new Response("Not Found", { status: 404 }),
+  );
+  const target = new AkidbTarget(`http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`);
+  try {
+    const scenario = parseScenario(
+      TINY.replace("criteria:", "requires: [tiering, faults]\ncriteria:"),
+      "tiny.yaml",
+      "full",
+    );
+    const r = await runScenario(scenario, target);
+    assert.equal(r.status, "skipped");
+    assert.equal(r.status_reason, "target lacks tiering, faults");
+    assert.equal(r.total_requests, 0);
+  } finally {
+    await target.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("end to end: a target that dies mid-run yields errors in the report, not a crash", async () => {
+  const target = await ReferenceTarget.start();
+  try {
+    const scenario = parseScenario(TINY, "tiny.yaml", "full");
+    const kill = setTimeout(() => Deno.kill(target.pid, "SIGKILL"), 1500);
+    let r;
+    try {
+      r = await runScenario(scenario, target, { datasetDir });
+    } finally {
+      clearTimeout(kill);
+    }
+    assert.equal(r.checks?.crashes, 1);
+    assert.ok(r.failed_requests > 0);
+    assert.ok((r.operations[0].errors_by_class.connection ?? 0) > 0);
+    assert.notEqual(r.status, "passed");
+    assert.match(r.status_reason ?? "", /stopped answering/);
+  } finally {
+    await target.close();
+  }
+});

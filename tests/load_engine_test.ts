@@ -70,7 +70,7 @@ for (const qps of [100, 1000]) {
   Deno.test(`engine: achieved rate within 1 % of ${qps} QPS, as seen by the server`, async () => {
     const srv = startServer();
     try {
-      const durationS = 3;
+      const durationS = 2;
       const out = await runLoad(load(qps, durationS), factory, fetcher(srv.url));
       assert.equal(srv.arrivals.length, qps * durationS);
       assert.equal(out.totals.successful_requests, qps * durationS);

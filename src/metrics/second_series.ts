@@ -44,9 +44,13 @@ export class SecondSeries {
     this.#point(secondOf(intendedMs)).dropped++;
   }
 
+  /**
+   * A completion at `atMs`: counted in that second. Its latency goes to the open second's
+   * histogram — the engine closes seconds only after sending what was due, so this is the
+   * completion's own second unless the loop is late by a few ms.
+   */
   completed(atMs: number, errorClass: string | null, latencyMs: number): void {
-    this.advance(atMs);
-    const p = this.#point(this.#open);
+    const p = this.#point(Math.max(this.#open, Math.floor(atMs / 1000)));
     p.achieved++;
     if (errorClass === null) p.successful++;
     else p.errors[errorClass] = (p.errors[errorClass] ?? 0) + 1;

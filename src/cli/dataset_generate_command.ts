@@ -2,11 +2,9 @@ import type { Command } from "./command.ts";
 import { checkOutputPath, intFlag, parseDatasetArgs } from "./dataset_args.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { UsageError } from "./usage_error.ts";
-import { canonicalParams } from "../dataset/cache.ts";
-import type { GenerateParams } from "../dataset/dataset.ts";
-import { generateDataset } from "../dataset/generate.ts";
-import { writeDataset } from "../dataset/hdf5.ts";
 import { parseMetric } from "../dataset/ann_metric.ts";
+import type { GenerateParams } from "../dataset/dataset.ts";
+import { canonicalParams } from "../dataset/generate_params.ts";
 
 const HELP = `akibench dataset generate: make a deterministic dataset with exact ground truth
 
@@ -63,6 +61,9 @@ export const datasetGenerateCommand: Command = {
       seed: intFlag("seed", values.seed, 42),
     });
     await checkOutputPath(values.out);
+    // Loaded on use, so `akibench --help` and other commands skip the HDF5 WASM start-up.
+    const { generateDataset } = await import("../dataset/generate.ts");
+    const { writeDataset } = await import("../dataset/hdf5.ts");
     const started = performance.now();
     const progress = ttyProgress("generate");
     try {

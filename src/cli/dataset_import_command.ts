@@ -3,8 +3,6 @@ import { checkOutputPath, intFlag, onePositional, parseDatasetArgs } from "./dat
 import { ttyProgress } from "./tty_progress.ts";
 import { UsageError } from "./usage_error.ts";
 import { parseMetric } from "../dataset/ann_metric.ts";
-import { writeDataset } from "../dataset/hdf5.ts";
-import { importDataset } from "../dataset/import_dataset.ts";
 
 const HELP = `akibench dataset import: convert a dataset into akibench's HDF5 (with ground truth)
 
@@ -39,6 +37,8 @@ export const datasetImportCommand: Command = {
     const source = onePositional("import", positionals);
     if (!values.out) throw new UsageError("import: --out FILE.hdf5 is required");
     await checkOutputPath(values.out);
+    const { importDataset } = await import("../dataset/import_dataset.ts");
+    const { writeDataset } = await import("../dataset/hdf5.ts");
     const progress = ttyProgress("import");
     try {
       const dataset = await importDataset({

@@ -1,7 +1,6 @@
 import type { Command } from "./command.ts";
 import { onePositional, parseDatasetArgs } from "./dataset_args.ts";
 import { annDistanceName } from "../dataset/ann_metric.ts";
-import { readRecordedDataset } from "../dataset/hdf5.ts";
 
 const HELP = `akibench dataset info: print a dataset file's shape, metric, k and content hash
 
@@ -17,6 +16,7 @@ export const datasetInfoCommand: Command = {
   async run(args: string[]): Promise<number> {
     const { positionals } = parseDatasetArgs("info", args, [], true);
     const path = onePositional("info", positionals);
+    const { readRecordedDataset } = await import("../dataset/hdf5.ts");
     const { dataset, hashRecorded, params } = await readRecordedDataset(path);
     const lines = [
       `file:     ${path}`,

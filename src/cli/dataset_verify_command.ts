@@ -1,8 +1,6 @@
 import type { Command } from "./command.ts";
 import { intFlag, onePositional, parseDatasetArgs } from "./dataset_args.ts";
 import { UsageError } from "./usage_error.ts";
-import { readDataset } from "../dataset/hdf5.ts";
-import { sampleQueries, verifyGroundTruth } from "../dataset/verify.ts";
 
 const HELP = `akibench dataset verify: recompute the ground truth of sampled queries and compare
 
@@ -26,6 +24,8 @@ export const datasetVerifyCommand: Command = {
     const path = onePositional("verify", positionals);
     const sample = intFlag("sample", values.sample, 100);
     if (sample < 1) throw new UsageError(`--sample must be at least 1, got ${sample}`);
+    const { readDataset } = await import("../dataset/hdf5.ts");
+    const { sampleQueries, verifyGroundTruth } = await import("../dataset/verify.ts");
     const dataset = await readDataset(path);
     const report = await verifyGroundTruth(dataset, sampleQueries(dataset.queries, sample));
     const checked = `${report.checked.length} queries × k=${dataset.k}`;

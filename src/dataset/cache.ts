@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Dataset, GenerateParams } from "./dataset.ts";
 import { generateDataset } from "./generate.ts";
-import { validateGenerateParams } from "./generate_params.ts";
+import { canonicalParams, validateGenerateParams } from "./generate_params.ts";
 import { FORMAT_VERSION, readRecordedDataset, writeDataset } from "./hdf5.ts";
 
 /**
@@ -12,13 +12,6 @@ export const GENERATOR_VERSION = 1;
 
 /** Default cache folder (git-ignored). */
 export const DEFAULT_CACHE_DIR = "datasets";
-
-/** GenerateParams in a fixed key order; `clusters` is 0 for uniform data (it is unused). */
-export function canonicalParams(params: GenerateParams): GenerateParams {
-  const { size, dim, queries, k, metric, distribution, clusters, seed } = params;
-  const used = distribution === "clustered" ? clusters : 0;
-  return { size, dim, queries, k, metric, distribution, clusters: used, seed };
-}
 
 /**
  * The cache file name for `params`: generator, every parameter, seed, generator version and

@@ -28,10 +28,19 @@ export function validateGenerateParams(params: GenerateParams): void {
       `unknown distribution '${params.distribution}' (expected clustered, uniform)`,
     );
   }
-  requireInt("clusters", params.clusters, 1, Math.min(MAX_CLUSTERS, params.size));
+  if (params.distribution === "clustered") {
+    requireInt("clusters", params.clusters, 1, Math.min(MAX_CLUSTERS, params.size));
+  }
 }
 
 /** The dataset's short name, e.g. "clustered-10000x512-cosine-s42". */
 export function generatedName(params: GenerateParams): string {
   return `${params.distribution}-${params.size}x${params.dim}-${params.metric}-s${params.seed}`;
+}
+
+/** GenerateParams in a fixed key order; `clusters` is 0 for uniform data (it is unused). */
+export function canonicalParams(params: GenerateParams): GenerateParams {
+  const { size, dim, queries, k, metric, distribution, clusters, seed } = params;
+  const used = distribution === "clustered" ? clusters : 0;
+  return { size, dim, queries, k, metric, distribution, clusters: used, seed };
 }

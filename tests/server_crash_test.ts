@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { call, docId, randomVectors } from "./server_http_client.ts";
 
-const DIM = 64;
+const DIM = 128;
 
 /** Starts `akibench serve` as a child process and waits for its one startup line. */
 async function spawnServer(dataDir: string) {
@@ -45,7 +45,7 @@ Deno.test("server: after SIGKILL mid-load every acknowledged write survives, not
     dimension: DIM,
     metric: "l2",
   })).body.collection_id;
-  const vectors = randomVectors(20_000, DIM, 7);
+  const vectors = randomVectors(8_000, DIM, 7);
   const acked = new Set<number>();
   const ackedDeletes = new Set<number>();
   const attempted = new Set<number>();
@@ -71,7 +71,7 @@ Deno.test("server: after SIGKILL mid-load every acknowledged write survives, not
     }
   };
   const clients = Array.from({ length: 8 }, client);
-  while (acked.size < 3500) await new Promise((r) => setTimeout(r, 20));
+  while (acked.size < 2000) await new Promise((r) => setTimeout(r, 20));
   first.child.kill("SIGKILL");
   stop = true;
   await Promise.all(clients);

@@ -18,7 +18,12 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.use("*", async (c, next) => {
     const started = performance.now();
-    await next();
+    deps.store.activeRequests++;
+    try {
+      await next();
+    } finally {
+      deps.store.activeRequests--;
+    }
     const route = c.res.status === 404 && routePath(c) === "/*" ? "unmatched" : routePath(c);
     deps.requestMetrics.observe(
       c.req.method,

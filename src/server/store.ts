@@ -19,8 +19,15 @@ export interface StoreOptions {
   checkpointWalBytes: number;
   /** Native threads for merging vectors into HNSW graphs. */
   mergeThreads: number;
-  /** Blocking time per merge step, milliseconds (keeps the event loop responsive). */
+  /** Blocking time per merge step while requests are in flight, milliseconds. */
   mergeBudgetMs: number;
+  /** Blocking time per merge step when no request is in flight, milliseconds. */
+  idleMergeBudgetMs: number;
+  /**
+   * While requests are in flight, merging waits until a collection has this many pending
+   * (exactly searched) vectors, so bursts of inserts are absorbed without stalling requests.
+   */
+  busyPendingLimit: number;
   /** Index parameters given to new collections. */
   indexParams: IndexParams;
 }
@@ -29,6 +36,8 @@ export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   checkpointWalBytes: 64 * 1024 * 1024,
   mergeThreads: 2,
   mergeBudgetMs: 4,
+  idleMergeBudgetMs: 40,
+  busyPendingLimit: 2048,
   indexParams: DEFAULT_INDEX_PARAMS,
 };
 
@@ -62,6 +71,8 @@ export class Store {
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
   #checkpointing: Promise<void> | null = null;
   #closed = false;
+  /** Requests in flight (maintained by the HTTP layer); merges take bigger steps at zero. */
+  activeRequests = 0;
 
   private constructor(readonly dataDir: string, readonly options: StoreOptions) {}
 
@@ -274,13 +285,20 @@ export class Store {
     this.#mergeTimer = setTimeout(() => {
       this.#mergeTimer = null;
       let more = false;
+      const busy = this.activeRequests > 0;
+      const budget = busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
       for (const c of this.collections.values()) {
-        c.index.merge(this.options.mergeBudgetMs, c.documentCount, this.options.mergeThreads);
-        if (c.index.pendingCount > 0 && c.documentCount >= c.meta.index.exactThreshold) {
-          more = true;
+        const pending = c.index.pendingCount;
+        if (pending === 0) continue;
+        if (c.documentCount < c.meta.index.exactThreshold) {
+          c.index.merge(budget, c.documentCount, this.options.mergeThreads); // compacts only
+          continue;
         }
+        more = true;
+        if (busy && pending < this.options.busyPendingLimit) continue;
+        c.index.merge(budget, c.documentCount, this.options.mergeThreads);
       }
       if (more) this.#scheduleMerge();
-    }, 1);
+    }, this.activeRequests > 0 ? 5 : 1);
   }
 }

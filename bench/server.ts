@@ -1,0 +1,160 @@
+/**
+ * Benchmark of the reference server (and Chroma 1.0 as a peer) on clustered cosine data:
+ * open-model search latency at fixed rates, recall@10 against exact ground truth, max search
+ * QPS (closed loop), acknowledged single-document inserts/s with 10 clients, RSS, restart time.
+ *
+ *   deno run -A bench/server.ts [--sizes 10000,100000] [--dim 512] [--rates 100,500]
+ *     [--seconds 10] [--clients 8] [--queries 200] [--no-chroma] [--seed 42]
+ */
+import { parseArgs } from "node:util";
+import { generateDataset } from "../src/dataset/generate.ts";
+import type { Dataset } from "../src/dataset/dataset.ts";
+import type { BenchPeer } from "./server/bench_peer.ts";
+import { ChromaPeer } from "./server/chroma_peer.ts";
+import { rssBytes } from "./server/child_server.ts";
+import { closedLoop, fixedRate, type PhaseResult, quantile } from "./server/fixed_rate.ts";
+import { ReferencePeer } from "./server/reference_peer.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  strict: true,
+  options: {
+    sizes: { type: "string", default: "10000,100000" },
+    dim: { type: "string", default: "512" },
+    rates: { type: "string", default: "100,500" },
+    seconds: { type: "string", default: "10" },
+    clients: { type: "string", default: "8" },
+    queries: { type: "string", default: "200" },
+    seed: { type: "string", default: "42" },
+    "no-chroma": { type: "boolean", default: false },
+  },
+});
+const dim = Number(flags.dim);
+const seconds = Number(flags.seconds);
+const clients = Number(flags.clients);
+
+const testRows = new WeakMap<Dataset, Float32Array[]>();
+/** Row `i` of the base set, or query `i` (query views are reused so their JSON is cached). */
+function row(d: Dataset, which: "train" | "test", i: number): Float32Array {
+  if (which === "train") return d.train.subarray(i * dim, (i + 1) * dim);
+  let rows = testRows.get(d);
+  if (!rows) {
+    rows = Array.from({ length: d.queries }, (_, q) => d.test.subarray(q * dim, (q + 1) * dim));
+    testRows.set(d, rows);
+  }
+  return rows[i];
+}
+const ms = (x: number) => x.toFixed(2);
+const latency = (r: PhaseResult) =>
+  `p50 ${ms(quantile(r.latenciesMs, 0.5))} / p95 ${ms(quantile(r.latenciesMs, 0.95))} / p99 ${
+    ms(quantile(r.latenciesMs, 0.99))
+  } ms (achieved ${r.throughput.toFixed(0)}/s, errors ${r.errors}, max send lag ${
+    ms(r.maxLagMs)
+  } ms)`;
+
+async function recallAt10(peer: BenchPeer, d: Dataset): Promise<number> {
+  let hits = 0;
+  for (let q = 0; q < d.queries; q++) {
+    const got = await peer.query("bench", row(d, "test", q), 10);
+    const truth = new Set(d.neighbors.subarray(q * d.k, q * d.k + 10));
+    hits += got.filter((id) => truth.has(id)).length;
+  }
+  return hits / (d.queries * 10);
+}
+
+async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { peer: peer.name, size: d.size, dim };
+  const log = (line: string) => console.log(`[${peer.name} ${d.size}x${dim}] ${line}`);
+  await peer.createCollection("bench", dim);
+  let t = performance.now();
+  for (let from = 0; from < d.size; from += 2000) {
+    await peer.addBatch("bench", d.train, dim, from, Math.min(2000, d.size - from));
+  }
+  out.loadSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  await peer.waitIndexed();
+  out.indexWaitSeconds = (performance.now() - t) / 1000;
+  log(
+    `bulk load ${(out.loadSeconds as number).toFixed(1)} s, index build wait ${
+      (out.indexWaitSeconds as number).toFixed(1)
+    } s`,
+  );
+  const rss = rssBytes(peer.pid());
+  const raw = d.size * dim * 4;
+  out.rssBytes = rss;
+  out.rssOverRaw = rss / raw;
+  log(
+    `RSS ${(rss / 2 ** 20).toFixed(0)} MiB = ${(rss / raw).toFixed(2)} x raw vectors (${
+      (rss / 2 ** 20 / (d.size / 1e5)).toFixed(0)
+    } MiB per 100k)`,
+  );
+  out.recallAt10 = await recallAt10(peer, d);
+  log(`recall@10 ${(out.recallAt10 as number).toFixed(4)} over ${d.queries} queries`);
+  const search = (i: number) =>
+    peer.query("bench", row(d, "test", i % d.queries), 10).then(() => {});
+  for (const rate of flags.rates.split(",").map(Number)) {
+    const r = await fixedRate(rate, seconds, search);
+    out[`search@${rate}qps`] = {
+      p50: quantile(r.latenciesMs, 0.5),
+      p95: quantile(r.latenciesMs, 0.95),
+      p99: quantile(r.latenciesMs, 0.99),
+      errors: r.errors,
+    };
+    log(`search @${rate} QPS open model: ${latency(r)}`);
+  }
+  const max = await closedLoop(clients, seconds, search);
+  out.maxSearchQps = max.throughput;
+  log(
+    `max search QPS (${clients} closed-loop clients): ${max.throughput.toFixed(0)}, ${
+      latency(max)
+    }`,
+  );
+  if (peer instanceof ReferencePeer) {
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      const restart = await peer.restart(signal, "bench", row(d, "test", 0));
+      out[`restartMs_${signal}`] = restart;
+      log(`restart after ${signal}: ${restart.toFixed(0)} ms until the first query is answered`);
+    }
+  }
+  await peer.createCollection("inserts", dim);
+  const ins = await closedLoop(10, seconds, async (i) => {
+    await peer.addOne("inserts", i, row(d, "train", i % d.size));
+  });
+  out.insertsPerSecond = ins.throughput;
+  log(`acknowledged single inserts/s (10 clients): ${ins.throughput.toFixed(0)}, ${latency(ins)}`);
+  return out;
+}
+
+const results: Record<string, unknown>[] = [];
+console.log(`machine: ${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}`);
+for (const size of flags.sizes.split(",").map(Number)) {
+  const t = performance.now();
+  const d = await generateDataset({
+    size,
+    dim,
+    queries: Number(flags.queries),
+    k: 10,
+    metric: "cosine",
+    distribution: "clustered",
+    clusters: 64,
+    seed: Number(flags.seed),
+  });
+  console.log(`dataset ${d.name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const reference = await ReferencePeer.start(
+    await Deno.makeTempDir({ prefix: "akibench-bench-ref-" }),
+  );
+  try {
+    results.push(await benchPeer(reference, d));
+  } finally {
+    await reference.close();
+  }
+  if (!flags["no-chroma"]) {
+    const chroma = await ChromaPeer.start(20_000 + Math.floor(Math.random() * 20_000));
+    try {
+      results.push(await benchPeer(chroma, d));
+    } finally {
+      await chroma.close();
+    }
+  }
+}
+console.log(JSON.stringify(results, null, 2));

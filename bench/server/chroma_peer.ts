@@ -1,0 +1,115 @@
+import { join } from "node:path";
+import { type BenchPeer, postJson, vectorJson } from "./bench_peer.ts";
+import { type ChildServer, spawnServer } from "./child_server.ts";
+
+const CHROMA_VERSION = "3.5.0";
+const BINDINGS_VERSION = "1.0.5";
+const BASE = "/api/v2/tenants/default_tenant/databases/default_database";
+
+/**
+ * Installs chromadb 3.5.0 with its Linux bindings pinned to 1.0.5 (newer bindings need glibc
+ * 2.38) into a cache directory with npm, once.
+ */
+async function installChroma(): Promise<string> {
+  const dir = join(Deno.env.get("TMPDIR") ?? "/tmp", `akibench-chroma-${BINDINGS_VERSION}`);
+  const cli = join(dir, "node_modules/chromadb/dist/cli.mjs");
+  if (await Deno.stat(cli).then(() => true, () => false)) return dir;
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: "akibench-chroma-peer",
+      private: true,
+      dependencies: {
+        chromadb: CHROMA_VERSION,
+        "chromadb-js-bindings-linux-x64-gnu": BINDINGS_VERSION,
+      },
+      overrides: { "chromadb-js-bindings-linux-x64-gnu": BINDINGS_VERSION },
+    }),
+  );
+  const npm = await new Deno.Command("npm", {
+    args: ["install", "--no-audit", "--no-fund"],
+    cwd: dir,
+  }).output();
+  if (!npm.success) throw new Error(`npm install in ${dir} failed`);
+  return dir;
+}
+
+/** Chroma 1.0 (Rust server via chromadb's CLI) over REST v2; adds in batches ≤ 2,000. */
+export class ChromaPeer implements BenchPeer {
+  readonly name = "chroma-1.0";
+  #ids = new Map<string, string>();
+
+  private constructor(readonly server: ChildServer, readonly dataDir: string) {}
+
+  static async start(port: number): Promise<ChromaPeer> {
+    const cwd = await installChroma();
+    const dataDir = await Deno.makeTempDir({ prefix: "akibench-chroma-data-" });
+    const url = `http://127.0.0.1:${port}`;
+    const server = await spawnServer(Deno.execPath(), [
+      "run",
+      "-A",
+      "node_modules/chromadb/dist/cli.mjs",
+      "run",
+      "--path",
+      dataDir,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ], { cwd, fixedUrl: url });
+    return new ChromaPeer(server, dataDir);
+  }
+
+  pid(): number {
+    return this.server.child.pid;
+  }
+
+  async createCollection(name: string, _dim: number): Promise<void> {
+    const r = await postJson(
+      `${this.server.url}${BASE}/collections`,
+      JSON.stringify({ name, configuration: { hnsw: { space: "cosine" } } }),
+    ) as { id: string };
+    this.#ids.set(name, r.id);
+  }
+
+  async addBatch(name: string, vectors: Float32Array, dim: number, from: number, n: number) {
+    for (let start = from; start < from + n; start += 2000) {
+      const end = Math.min(from + n, start + 2000);
+      const ids = [];
+      const embeddings = [];
+      for (let row = start; row < end; row++) {
+        ids.push(`"${row}"`);
+        embeddings.push(vectorJson(vectors.subarray(row * dim, (row + 1) * dim)));
+      }
+      await postJson(this.#url(name) + "/add", `{"ids":[${ids}],"embeddings":[${embeddings}]}`);
+    }
+  }
+
+  async addOne(name: string, row: number, vector: Float32Array): Promise<void> {
+    await postJson(
+      this.#url(name) + "/add",
+      `{"ids":["${row}"],"embeddings":[${vectorJson(vector)}]}`,
+    );
+  }
+
+  async waitIndexed(): Promise<void> {}
+
+  async query(name: string, query: Float32Array, k: number): Promise<number[]> {
+    const r = await postJson(
+      this.#url(name) + "/query",
+      `{"query_embeddings":[${vectorJson(query)}],"n_results":${k},"include":[]}`,
+    ) as { ids: string[][] };
+    return r.ids[0].map(Number);
+  }
+
+  async close(): Promise<void> {
+    this.server.child.kill("SIGTERM");
+    await this.server.child.status;
+    await Deno.remove(this.dataDir, { recursive: true });
+  }
+
+  #url(name: string): string {
+    return `${this.server.url}${BASE}/collections/${this.#ids.get(name)}`;
+  }
+}

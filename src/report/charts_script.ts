@@ -112,6 +112,9 @@ export const CHARTS_SCRIPT = String.raw`
     });
   }
   window.akibenchDraw = draw;
+  window.addEventListener("beforeprint", function () {
+    charts.forEach(function (c) { c.resize(); });
+  });
   var el = document.getElementById("chart-data");
   if (el) draw(JSON.parse(el.textContent));
 })();

@@ -47,7 +47,8 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 24px 16px; }
   .no-print { display: none; }
   .charts { display: block; }
   figure.chart { break-inside: avoid; margin-bottom: 10px; }
-  figure.chart .box { height: 220px; }
+  figure.chart .box { height: auto; }
+  figure.chart canvas { max-width: 100% !important; height: auto !important; }
   h2 { break-after: avoid; }
   table { break-inside: auto; }
   tr { break-inside: avoid; }

@@ -18,3 +18,10 @@ export type { LoadModule, LoadParts, PortableLoadSpec } from "./src/load/sharded
 export { startSampler } from "./src/metrics/sampler.ts";
 export type { SamplerOptions, SamplerResult } from "./src/metrics/sampler.ts";
 export { parsePrometheusText } from "./src/metrics/prometheus_text.ts";
+export type { Dataset, GenerateParams } from "./src/dataset/dataset.ts";
+export { loadOrGenerate } from "./src/dataset/cache.ts";
+export { generateDataset } from "./src/dataset/generate.ts";
+export { importDataset } from "./src/dataset/import_dataset.ts";
+export type { ImportOptions } from "./src/dataset/import_dataset.ts";
+export { readDataset, writeDataset } from "./src/dataset/hdf5.ts";
+export { recallByDistance, recallByIds } from "./src/dataset/recall.ts";

@@ -25,6 +25,7 @@ export function ttyProgress(label: string): TtyProgress {
     },
     done() {
       if (shown) Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
+      shown = false;
     },
   };
 }

@@ -25,11 +25,18 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** Append-only audit log in SQLite (WAL mode: durable once appended). */
+type PendingEntry = [string, string | null, string, string | null, string, string, string, number];
+
+/**
+ * Append-only audit log in SQLite. Appends are buffered and written in one transaction per
+ * event-loop turn batch (at most `flushMs` later); queries and close() flush first.
+ */
 export class AuditLog {
   #insert: StatementSync;
+  #pending: PendingEntry[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(readonly db: DatabaseSync) {
+  constructor(readonly db: DatabaseSync, private readonly flushMs = 20) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, tenant_id TEXT,
@@ -44,7 +51,7 @@ export class AuditLog {
   }
 
   append(entry: Omit<AuditEntry, "id" | "time">): void {
-    this.#insert.run(
+    this.#pending.push([
       new Date().toISOString(),
       entry.tenant_id,
       entry.principal,
@@ -53,11 +60,30 @@ export class AuditLog {
       entry.resource,
       entry.result,
       entry.status,
-    );
+    ]);
+    this.#timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  /** Writes buffered entries (one transaction). */
+  flush(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.db.exec("BEGIN");
+    try {
+      for (const row of batch) this.#insert.run(...row);
+      this.db.exec("COMMIT");
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   /** Matching entries, newest first. */
   query(filter: AuditFilter): AuditEntry[] {
+    this.flush();
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.tenant !== undefined) where.push("tenant_id = ?") && args.push(filter.tenant);

@@ -41,6 +41,9 @@ export function startTenancy(options: TenancyOptions): Tenancy {
     adminKey,
     store,
     audit,
-    close: () => db.close(),
+    close: () => {
+      audit.flush();
+      db.close();
+    },
   };
 }

@@ -35,6 +35,15 @@ Deno.test("reports server: index, run pages, raw JSON, compare and no path escap
     assert.equal(cmp.status, 200);
     assert.match(await cmp.text(), /No regression beyond 10% tolerance/);
 
+    await Deno.mkdir(join(dir, "by-hand"));
+    await Deno.copyFile(
+      join(dir, "2026-11-28T06-00-00Z", "spike.json"),
+      join(dir, "by-hand", "spike.json"),
+    );
+    const byHand = await app.request("/runs/by-hand/index.html");
+    assert.equal(byHand.status, 200);
+    assert.match(await byHand.text(), /href="spike.html"/);
+
     assert.equal((await app.request("/runs/..%2F/secret.txt")).status, 404);
     assert.equal(
       (await app.request("/runs/2026-11-28T06-00-00Z/..%2F..%2Fsecret.txt")).status,
@@ -44,4 +53,18 @@ Deno.test("reports server: index, run pages, raw JSON, compare and no path escap
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("reports command rejects a missing directory and an unknown action", async () => {
+  const { main } = await import("../src/cli/main.ts");
+  const error = console.error;
+  const errors: string[] = [];
+  console.error = (s: string) => errors.push(s);
+  try {
+    assert.equal(await main(["reports", "serve", "/nonexistent/reports"]), 2);
+    assert.equal(await main(["reports", "list"]), 2);
+  } finally {
+    console.error = error;
+  }
+  assert.match(errors[0], /\/nonexistent\/reports: no such directory/);
 });

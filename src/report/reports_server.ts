@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { extname, join } from "node:path";
-import type { RunStatus, SuiteResult } from "../result/run_result.ts";
+import type { RunResult, RunStatus, SuiteResult } from "../result/run_result.ts";
 import { compareRuns } from "./compare.ts";
 import { renderComparisonBody } from "./compare_report.ts";
-import { statusBadge } from "./html.ts";
+import { renderSuiteHtml, statusBadge } from "./html.ts";
 import { htmlPage } from "./html_page.ts";
 import { htmlTable } from "./html_tables.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
@@ -20,6 +20,24 @@ const CONTENT_TYPES: Record<string, string> = {
   ".jsonl": "application/jsonl; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
 };
+
+/** A suite record for runs that came without suite.json. */
+function suiteOf(runs: RunResult[]): SuiteResult {
+  const order: RunStatus[] = ["invalid", "interrupted", "failed", "passed", "skipped"];
+  const status = order.find((s) => runs.some((r) => r.status === s)) ?? "skipped";
+  return {
+    schema_version: 1,
+    start_time: runs.map((r) => r.start_time).sort()[0] ?? "",
+    end_time: runs.map((r) => r.end_time).sort().at(-1) ?? "",
+    profile: runs[0]?.profile ?? "",
+    status,
+    runs: runs.map((r) => ({
+      scenario_id: r.scenario_id,
+      status: r.status,
+      file: `${r.scenario_id}.json`,
+    })),
+  };
+}
 
 interface RunEntry {
   name: string;
@@ -93,6 +111,13 @@ export function reportsApp(dir: string): Hono {
       const bytes = await Deno.readFile(join(dir, run, file));
       const type = CONTENT_TYPES[extname(file)] ?? "application/octet-stream";
       return c.body(bytes, 200, { "content-type": type });
+    } catch {
+      if (file !== "index.html") return c.text("not found", 404);
+    }
+    // A run folder without index.html (e.g. RunResult JSON copied by hand): render one.
+    try {
+      const { suite, runs } = await readRuns(join(dir, run));
+      return c.html(renderSuiteHtml(suite ?? suiteOf(runs), runs));
     } catch {
       return c.text("not found", 404);
     }

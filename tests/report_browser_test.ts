@@ -46,109 +46,105 @@ async function withBrowser(fn: (browser: Browser, dir: string) => Promise<void>)
 }
 
 Deno.test({
-  name: "report opened from disk draws every chart, logs no error and requests nothing",
+  name: "report pages in Chromium",
   ignore: !hasChromium,
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: () =>
+  fn: (t) =>
     withBrowser(async (browser, dir) => {
-      const path = join(dir, "spike.html");
-      await Deno.writeTextFile(path, renderHtml(loadFixture("run_result.json")));
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      page.on("pageerror", (e) => errors.push(String(e)));
-      page.on("request", (r) => requests.push(r.url()));
-      await page.goto(pathToFileURL(path).href);
-      await page.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
-      const drawn = await page.evaluate(() =>
-        [...document.querySelectorAll("canvas")].map((c) => {
-          const ctx = c.getContext("2d")!;
-          const { data } = ctx.getImageData(0, 0, c.width, c.height);
-          let painted = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-          return { id: c.id, width: c.width, painted };
-        })
+      await t.step(
+        "report opened from disk draws every chart, logs no error and requests nothing",
+        async () => {
+          const path = join(dir, "spike.html");
+          await Deno.writeTextFile(path, renderHtml(loadFixture("run_result.json")));
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const errors: string[] = [];
+          const requests: string[] = [];
+          page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+          page.on("pageerror", (e) => errors.push(String(e)));
+          page.on("request", (r) => requests.push(r.url()));
+          await page.goto(pathToFileURL(path).href);
+          await page.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
+          const drawn = await page.evaluate(() =>
+            [...document.querySelectorAll("canvas")].map((c) => {
+              const ctx = c.getContext("2d")!;
+              const { data } = ctx.getImageData(0, 0, c.width, c.height);
+              let painted = 0;
+              for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+              return { id: c.id, width: c.width, painted };
+            })
+          );
+          assert.equal(drawn.length, 11);
+          for (const c of drawn) {
+            assert.ok(c.width > 0 && c.painted > 500, `${c.id} drew ${c.painted} px`);
+          }
+          assert.deepEqual(errors, []);
+          for (const url of requests) {
+            assert.match(url, /^(file|data):/);
+          }
+          assert.equal(await page.locator("#criteria tbody tr").count(), 5);
+          await Deno.mkdir("reports", { recursive: true });
+          await page.screenshot({ path: "reports/browser-test-spike.png", fullPage: true });
+          await page.setViewportSize({ width: 380, height: 800 });
+          const overflow = await page.evaluate(() =>
+            document.documentElement.scrollWidth - innerWidth
+          );
+          assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px in a narrow window`);
+          await page.screenshot({ path: "reports/browser-test-spike-narrow.png" });
+        },
       );
-      assert.equal(drawn.length, 11);
-      for (const c of drawn) {
-        assert.ok(c.width > 0 && c.painted > 500, `${c.id} drew ${c.painted} px`);
-      }
-      assert.deepEqual(errors, []);
-      for (const url of requests) {
-        assert.match(url, /^(file|data):/);
-      }
-      assert.equal(await page.locator("#criteria tbody tr").count(), 5);
-      await Deno.mkdir("reports", { recursive: true });
-      await page.screenshot({ path: "reports/browser-test-spike.png", fullPage: true });
-      await page.setViewportSize({ width: 380, height: 800 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-      assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px in a narrow window`);
-      await page.screenshot({ path: "reports/browser-test-spike-narrow.png" });
-    }),
-});
-
-Deno.test({
-  name: "with JavaScript off the summary tables are still there",
-  ignore: !hasChromium,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: () =>
-    withBrowser(async (browser, dir) => {
-      const { suite, runs } = fixtureSuite();
-      await Deno.writeTextFile(join(dir, "index.html"), renderSuiteHtml(suite, runs));
-      await Deno.writeTextFile(join(dir, "spike.html"), renderHtml(runs[0]));
-      const context = await browser.newContext({ javaScriptEnabled: false });
-      const page = await context.newPage();
-      await page.goto(pathToFileURL(join(dir, "spike.html")).href);
-      assert.equal(await page.locator("#criteria tbody tr").count(), 5);
-      assert.match(await page.locator("#overview").innerText(), /10,320/);
-      await page.goto(pathToFileURL(join(dir, "index.html")).href);
-      assert.equal(await page.locator("#scenarios tbody tr").count(), 3);
-      await context.close();
-    }),
-});
-
-Deno.test({
-  name: "live view redraws in the browser when the runner publishes a new second",
-  ignore: !hasChromium,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  fn: () =>
-    withBrowser(async (browser) => {
-      const live = await startLiveReport({ port: 0 });
-      try {
-        const final = loadFixture("run_result.json");
-        const partial = structuredClone(final);
-        partial.status = "interrupted";
-        partial.series.per_second = partial.series.per_second.slice(0, 5);
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on("pageerror", (e) => errors.push(String(e)));
-        await page.goto(live.url);
-        await page.waitForFunction(() =>
-          document.querySelector("main")!.textContent!.includes("Waiting")
-        );
-        live.update(partial);
-        await page.waitForFunction(() =>
-          document.querySelectorAll("#criteria tbody tr").length === 5
-        );
-        assert.match(await page.locator("h1").innerText(), /INTERRUPTED/);
-        live.update(final);
-        await page.waitForFunction(() => /PASSED/.test(document.querySelector("h1")!.textContent!));
-        const painted = await page.evaluate(() => {
-          const c = document.getElementById("chart-latency") as HTMLCanvasElement;
-          const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
-          let n = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
-          return n;
-        });
-        assert.ok(painted > 500, `latency chart drew ${painted} px after the update`);
-        assert.deepEqual(errors, []);
-        await page.close();
-      } finally {
-        await live.close();
-      }
+      await t.step("with JavaScript off the summary tables are still there", async () => {
+        const { suite, runs } = fixtureSuite();
+        await Deno.writeTextFile(join(dir, "index.html"), renderSuiteHtml(suite, runs));
+        await Deno.writeTextFile(join(dir, "spike.html"), renderHtml(runs[0]));
+        const context = await browser.newContext({ javaScriptEnabled: false });
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(join(dir, "spike.html")).href);
+        assert.equal(await page.locator("#criteria tbody tr").count(), 5);
+        assert.match(await page.locator("#overview").innerText(), /10,320/);
+        await page.goto(pathToFileURL(join(dir, "index.html")).href);
+        assert.equal(await page.locator("#scenarios tbody tr").count(), 3);
+        await context.close();
+      });
+      await t.step(
+        "live view redraws in the browser when the runner publishes a new second",
+        async () => {
+          const live = await startLiveReport({ port: 0 });
+          try {
+            const final = loadFixture("run_result.json");
+            const partial = structuredClone(final);
+            partial.status = "interrupted";
+            partial.series.per_second = partial.series.per_second.slice(0, 5);
+            const page = await browser.newPage();
+            const errors: string[] = [];
+            page.on("pageerror", (e) => errors.push(String(e)));
+            await page.goto(live.url);
+            await page.waitForFunction(() =>
+              document.querySelector("main")!.textContent!.includes("Waiting")
+            );
+            live.update(partial);
+            await page.waitForFunction(() =>
+              document.querySelectorAll("#criteria tbody tr").length === 5
+            );
+            assert.match(await page.locator("h1").innerText(), /INTERRUPTED/);
+            live.update(final);
+            await page.waitForFunction(() =>
+              /PASSED/.test(document.querySelector("h1")!.textContent!)
+            );
+            const painted = await page.evaluate(() => {
+              const c = document.getElementById("chart-latency") as HTMLCanvasElement;
+              const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
+              let n = 0;
+              for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) n++;
+              return n;
+            });
+            assert.ok(painted > 500, `latency chart drew ${painted} px after the update`);
+            assert.deepEqual(errors, []);
+            await page.close();
+          } finally {
+            await live.close();
+          }
+        },
+      );
     }),
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { startEmbeddedS3 } from "../src/server/s3/embedded_s3.ts";
 import { EMBEDDED_S3_CREDENTIALS } from "../src/server/s3/embedded_s3.ts";
 import { S3ObjectStore } from "../src/server/s3/object_store.ts";
@@ -158,5 +159,50 @@ Deno.test(
       assert.equal(faults.settings().active, false);
       assert.equal(faults.decide().delayMs, 0);
     });
+  },
+);
+
+Deno.test(
+  "s3: a permanent error (404 NoSuchBucket) goes to the DLQ without retries",
+  opts,
+  async () => {
+    const embedded = await startEmbeddedS3();
+    const raw = await S3ObjectStore.open({
+      endpoint: embedded.endpoint,
+      bucket: "akidb-gone",
+      ...EMBEDDED_S3_CREDENTIALS,
+    });
+    const admin = new S3Client({
+      endpoint: embedded.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: EMBEDDED_S3_CREDENTIALS,
+    });
+    try {
+      await admin.send(new DeleteBucketCommand({ Bucket: "akidb-gone" }));
+      const s3 = new ResilientObjectStore(
+        raw,
+        scaledRetryPolicy(0.001),
+        new CircuitBreaker(),
+        new DeadLetterQueue(),
+      );
+      const ok = await s3.upload({
+        collectionId: "c",
+        key: "k",
+        purpose: "batch",
+        bytes: () => Promise.resolve(bytes(3)),
+      });
+      assert.equal(ok, false);
+      assert.equal(s3.retries, 0);
+      assert.equal(s3.permanentFailures, 1);
+      const [letter] = s3.dlq.entries();
+      assert.equal(letter.permanent, true);
+      assert.equal(letter.attempts, 1);
+      assert.match(letter.error, /NoSuchBucket \(404\)/);
+    } finally {
+      admin.destroy();
+      raw.close();
+      await embedded.close();
+    }
   },
 );

@@ -85,7 +85,10 @@ export const serveCommand: Command = {
     );
     const checkpointMb = intFlag("checkpoint-wal-mb", values["checkpoint-wal-mb"], 1, 1 << 20);
     const dataDir = values["data-dir"] ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
-    const extensions = await startExtensions(values, dataDir);
+    const extensions = await startExtensions(values, dataDir).catch(async (error) => {
+      if (values["data-dir"] === undefined) await Deno.remove(dataDir, { recursive: true });
+      throw error;
+    });
     const server = await startServer({
       port: intFlag("port", values.port, 0, 65535) ?? 8080,
       host: values.host ?? "127.0.0.1",
@@ -140,19 +143,24 @@ async function startExtensions(
   }
   if (flags.tiering || flags.faults) {
     const endpoint = flags["s3-endpoint"];
-    started.push(
-      await startTiering({
-        dataDir,
-        faults: flags.faults === true,
-        resilienceTimeScale: timeScale,
-        s3: endpoint === undefined ? undefined : {
-          endpoint,
-          bucket: flags["s3-bucket"] ?? "akidb-tiers",
-          accessKeyId: Deno.env.get("AWS_ACCESS_KEY_ID") ?? "",
-          secretAccessKey: Deno.env.get("AWS_SECRET_ACCESS_KEY") ?? "",
-        },
-      }),
-    );
+    try {
+      started.push(
+        await startTiering({
+          dataDir,
+          faults: flags.faults === true,
+          resilienceTimeScale: timeScale,
+          s3: endpoint === undefined ? undefined : {
+            endpoint,
+            bucket: flags["s3-bucket"] ?? "akidb-tiers",
+            accessKeyId: Deno.env.get("AWS_ACCESS_KEY_ID") ?? "",
+            secretAccessKey: Deno.env.get("AWS_SECRET_ACCESS_KEY") ?? "",
+          },
+        }),
+      );
+    } catch (error) {
+      if (endpoint === undefined) throw error;
+      throw new UsageError(`--s3-endpoint ${endpoint}: ${(error as Error).message}`);
+    }
   }
   return started;
 }

@@ -11,7 +11,7 @@ import { generateDataset } from "../src/dataset/generate.ts";
 import type { Dataset } from "../src/dataset/dataset.ts";
 import type { BenchPeer } from "./server/bench_peer.ts";
 import { ChromaPeer } from "./server/chroma_peer.ts";
-import { rssBytes } from "./server/child_server.ts";
+import { cpuSeconds, rssBytes } from "./server/child_server.ts";
 import { closedLoop, fixedRate, type PhaseResult, quantile } from "./server/fixed_rate.ts";
 import { ReferencePeer } from "./server/reference_peer.ts";
 
@@ -102,12 +102,14 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
     };
     log(`search @${rate} QPS open model: ${latency(r)}`);
   }
+  let cpu = cpuSeconds(peer.pid());
   const max = await closedLoop(clients, seconds, search);
   out.maxSearchQps = max.throughput;
+  out.serverCpuMsPerQuery = ((cpuSeconds(peer.pid()) - cpu) * 1000) / max.latenciesMs.length;
   log(
     `max search QPS (${clients} closed-loop clients): ${max.throughput.toFixed(0)}, ${
       latency(max)
-    }`,
+    }; server CPU ${(out.serverCpuMsPerQuery as number).toFixed(2)} ms/query`,
   );
   if (peer instanceof ReferencePeer) {
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
@@ -117,11 +119,27 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
     }
   }
   await peer.createCollection("inserts", dim);
+  cpu = cpuSeconds(peer.pid());
   const ins = await closedLoop(10, seconds, async (i) => {
     await peer.addOne("inserts", i, row(d, "train", i % d.size));
   });
   out.insertsPerSecond = ins.throughput;
-  log(`acknowledged single inserts/s (10 clients): ${ins.throughput.toFixed(0)}, ${latency(ins)}`);
+  out.serverCpuMsPerInsert = ((cpuSeconds(peer.pid()) - cpu) * 1000) / ins.latenciesMs.length;
+  log(
+    `acknowledged single inserts/s (10 clients): ${ins.throughput.toFixed(0)}, ${
+      latency(ins)
+    }; server CPU ${(out.serverCpuMsPerInsert as number).toFixed(2)} ms/insert`,
+  );
+  await peer.createCollection("batches", dim);
+  const batches = await closedLoop(10, seconds, async (i) => {
+    await peer.addBatch("batches", d.train, dim, i * 100, 100);
+  }, Math.floor(d.size / 100));
+  out.batchInsertsPerSecond = batches.throughput * 100;
+  log(
+    `acknowledged inserts/s as 100-document batches (10 clients): ${
+      (batches.throughput * 100).toFixed(0)
+    }`,
+  );
   return out;
 }
 

@@ -70,6 +70,8 @@ Deno.test("collection index: a serialized graph restores to the same results", a
   c.index.dropGraph(c.liveSlots());
   assert.equal(c.index.graphSize, 0);
   assert.equal(c.index.pendingCount, 500);
+  assert.equal(c.index.merge(50, c.documentCount, 1), 0, "a detached graph is not rebuilt");
+  assert.equal(c.index.graphSize, 0);
   await c.index.restoreGraph(bytes);
   c.index.resetPending(c.liveSlots());
   assert.equal(c.index.pendingCount, 0);

@@ -43,11 +43,15 @@ export async function fixedRate(
   return { latenciesMs, errors, throughput: latenciesMs.length / elapsed, maxLagMs };
 }
 
-/** Closed loop: `clients` workers send back-to-back for `seconds`; returns the phase result. */
+/**
+ * Closed loop: `clients` workers send back-to-back for `seconds` (or until `maxOps` requests);
+ * returns the phase result.
+ */
 export async function closedLoop(
   clients: number,
   seconds: number,
   send: (i: number) => Promise<void>,
+  maxOps = Infinity,
 ): Promise<PhaseResult> {
   const latenciesMs: number[] = [];
   let errors = 0;
@@ -55,7 +59,7 @@ export async function closedLoop(
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(Array.from({ length: clients }, async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && next < maxOps) {
       const t = performance.now();
       try {
         await send(next++);

@@ -25,6 +25,7 @@ export class CollectionIndex {
   #live: (slot: number) => boolean;
   /** Measured milliseconds per vector of the last merge (to size the next one). */
   #mergeCostMs = 1;
+  #detached = false;
 
   constructor(
     readonly metric: CollectionMetric,
@@ -38,6 +39,11 @@ export class CollectionIndex {
   /** Slots waiting to be merged into the graph. */
   get pendingCount(): number {
     return this.#pending.length;
+  }
+
+  /** True after dropGraph until the graph is restored: no merging (the tier manager owns it). */
+  get detached(): boolean {
+    return this.#detached;
   }
 
   /** Vectors in the HNSW graph (including removed ones not yet compacted by usearch). */
@@ -60,7 +66,7 @@ export class CollectionIndex {
    * Builds the graph once there are `exactThreshold` live vectors. Returns the slots merged.
    */
   merge(budgetMs: number, liveCount: number, threads: number): number {
-    if (this.#pending.length === 0) return 0;
+    if (this.#pending.length === 0 || this.#detached) return 0;
     if (!this.#hnsw) {
       if (liveCount < this.params.exactThreshold) {
         if (this.#pending.length > 2 * liveCount + 64) {
@@ -151,14 +157,19 @@ export class CollectionIndex {
     }
   }
 
-  /** Drops the graph from memory; every live slot becomes pending (exact) until re-merged. */
+  /**
+   * Drops the graph from memory (tiering): every live slot is searched exactly and no merge
+   * rebuilds the graph until `resetPending` (after `restoreGraph`, or to rebuild from scratch).
+   */
   dropGraph(liveSlots: Iterable<number>): void {
     this.#hnsw = null;
+    this.#detached = true;
     this.#pending = [...liveSlots];
   }
 
-  /** Rebuilds the pending buffer as the live slots missing from the graph. */
+  /** Rebuilds the pending buffer as the live slots missing from the graph; resumes merging. */
   resetPending(liveSlots: Iterable<number>): void {
+    this.#detached = false;
     this.#pending = [];
     for (const slot of liveSlots) if (!this.inGraph(slot)) this.#pending.push(slot);
   }

@@ -289,7 +289,7 @@ export class Store {
       const budget = busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
       for (const c of this.collections.values()) {
         const pending = c.index.pendingCount;
-        if (pending === 0) continue;
+        if (pending === 0 || c.index.detached) continue;
         if (c.documentCount < c.meta.index.exactThreshold) {
           c.index.merge(budget, c.documentCount, this.options.mergeThreads); // compacts only
           continue;

@@ -169,7 +169,7 @@ Deno.test("results are bit-identical for 1, 2 and 3 workers and a shared base", 
   }
 });
 
-Deno.test("progress reaches all queries; bad shapes and k > n are RangeErrors", async () => {
+Deno.test("progress reaches all queries, a throwing callback rejects; bad input is a RangeError", async () => {
   const dim = 4;
   const base = integerVectors(40, dim, 9);
   const queries = integerVectors(5, dim, 10);
@@ -183,6 +183,12 @@ Deno.test("progress reaches all queries; bad shapes and k > n are RangeErrors", 
   });
   assert.equal(seen.at(-1), 5);
   assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+  const stop = () => {
+    throw new Error("stop");
+  };
+  await assert.rejects(computeGroundTruth(base, queries, dim, 4, "l2", { onProgress: stop }), {
+    message: "stop",
+  });
   assert.throws(() => computeGroundTruth(base, queries, dim, 41, "dot"), RangeError);
   assert.throws(() => computeGroundTruth(base, queries, 3, 4, "dot"), RangeError);
   assert.throws(() => computeGroundTruth(base, queries, dim, 4, "dot", { workers: 0 }), RangeError);

@@ -23,6 +23,8 @@ const BATCH_BYTES = 8 << 20;
 const BATCHES_PER_WORKER = 4;
 /** Base bytes per kernel tile (kept in L2 while every query block passes over it). */
 const TILE_BYTES = 128 << 10;
+/** Query bytes per pass over the base (each worker holds them in its WASM memory). */
+const QUERY_BYTES_PER_PASS = 1 << 30;
 
 /**
  * Brute-force exact top-k over `base` for every query, on worker threads running a WebAssembly
@@ -73,7 +75,41 @@ export function computeGroundTruth(
   const workerCount = Math.min(wanted, Math.ceil(n / batchRows));
   const tileRows = Math.max(LANES, Math.floor(TILE_BYTES / (dim * 4 * LANES)) * LANES);
   const plan: ScanPlan = { dim, k, metric, queries: q, batchRows, tileRows };
-  return runWorkers(base, queries, plan, n, workerCount, options);
+  return runInGroups(base, queries, plan, n, workerCount, options);
+}
+
+/**
+ * Runs the scan once per group of queries small enough for a worker's 32-bit WASM memory (one
+ * group unless the queries exceed QUERY_BYTES_PER_PASS), concatenating the results.
+ */
+async function runInGroups(
+  base: Float32Array,
+  queries: Float32Array,
+  plan: ScanPlan,
+  n: number,
+  workerCount: number,
+  options: GroundTruthOptions,
+): Promise<GroundTruth> {
+  const { dim, k } = plan;
+  const q = plan.queries;
+  const groupSize = Math.max(1, Math.floor(QUERY_BYTES_PER_PASS / (dim * 4)));
+  const neighbors = new Int32Array(q * k);
+  const distances = new Float32Array(q * k);
+  for (let first = 0; first < q; first += groupSize) {
+    const count = Math.min(groupSize, q - first);
+    const onProgress = options.onProgress;
+    const part = await runWorkers(
+      base,
+      queries.subarray(first * dim, (first + count) * dim),
+      { ...plan, queries: count },
+      n,
+      workerCount,
+      { onProgress: onProgress && ((done: number) => onProgress(first + done, q)) },
+    );
+    neighbors.set(part.neighbors, first * k);
+    distances.set(part.distances, first * k);
+  }
+  return { k, neighbors, distances };
 }
 
 function runWorkers(
@@ -109,43 +145,48 @@ function runWorkers(
       worker.postMessage(msg);
       nextRow += rows;
     };
-    for (let w = 0; w < workerCount; w++) {
-      const worker = new Worker(new URL("./ground_truth_worker.ts", import.meta.url), {
-        type: "module",
-      });
-      workers.push(worker);
-      const memory = new WebAssembly.Memory({
-        initial: layout.pages,
-        maximum: layout.pages,
-        shared: true,
-      });
-      worker.onerror = (event) => {
-        event.preventDefault();
-        fail(new Error(`ground truth worker failed: ${event.message}`));
-      };
-      worker.onmessage = (event: MessageEvent<GroundTruthWorkerReply>) => {
-        const reply = event.data;
-        if (reply.type === "done") {
-          rowsDone += reply.rows;
-          options.onProgress?.(Math.floor((q * rowsDone) / n), q);
-          if (nextRow < n) send(worker, memory, reply.slot);
-          else if (rowsDone === n) {
-            for (const each of workers) each.postMessage({ type: "finish" });
+    try {
+      for (let w = 0; w < workerCount; w++) {
+        const worker = new Worker(new URL("./ground_truth_worker.ts", import.meta.url), {
+          type: "module",
+        });
+        workers.push(worker);
+        const memory = new WebAssembly.Memory({
+          initial: layout.pages,
+          maximum: layout.pages,
+          shared: true,
+        });
+        worker.onerror = (event) => {
+          event.preventDefault();
+          fail(new Error(`ground truth worker failed: ${event.message}`));
+        };
+        worker.onmessage = (event: MessageEvent<GroundTruthWorkerReply>) => {
+          const reply = event.data;
+          try {
+            if (reply.type === "done") {
+              rowsDone += reply.rows;
+              options.onProgress?.(Math.floor((q * rowsDone) / n), q);
+              if (nextRow < n) send(worker, memory, reply.slot);
+              else if (rowsDone === n) {
+                for (const each of workers) each.postMessage({ type: "finish" });
+              }
+              return;
+            }
+            heaps.push(reply);
+            worker.terminate();
+            if (heaps.length === workers.length && !failed) {
+              resolve({ k, ...mergeTopK(heaps, q, k) });
+            }
+          } catch (error) {
+            fail(error); // a throwing onProgress callback included
           }
-          return;
-        }
-        heaps.push(reply);
-        worker.terminate();
-        if (heaps.length < workers.length || failed) return;
-        try {
-          resolve({ k, ...mergeTopK(heaps, q, k) });
-        } catch (error) {
-          fail(error);
-        }
-      };
-      const init: GroundTruthWorkerMessage = { type: "init", plan, memory, queries };
-      worker.postMessage(init);
-      for (let slot = 0; slot < BATCH_SLOTS; slot++) send(worker, memory, slot);
+        };
+        const init: GroundTruthWorkerMessage = { type: "init", plan, memory, queries };
+        worker.postMessage(init);
+        for (let slot = 0; slot < BATCH_SLOTS; slot++) send(worker, memory, slot);
+      }
+    } catch (error) {
+      fail(error); // e.g. the shared memory could not be allocated
     }
   });
 }

@@ -57,8 +57,8 @@ export async function startLiveReport(
   options: { port?: number; hostname?: string },
 ): Promise<LiveReport> {
   let latest: RunResult | null = null;
-  let latestPayload = "";
-  const listeners = new Set<() => void>();
+  let publishScheduled = false;
+  const listeners = new Set<(data: string) => void>();
   let closed = false;
   const closers = new Set<() => void>();
   const app = new Hono();
@@ -75,11 +75,10 @@ export async function startLiveReport(
   app.get("/events", (c) =>
     streamSSE(c, async (stream) => {
       let pending = Promise.resolve();
-      const send = () => {
-        const data = latestPayload;
+      const send = (data: string) => {
         pending = pending.then(() => stream.writeSSE({ event: "update", data })).catch(() => {});
       };
-      if (latest) send();
+      if (latest) send(payload(latest));
       await new Promise<void>((resolve) => {
         if (closed) return resolve();
         const done = () => {
@@ -105,8 +104,16 @@ export async function startLiveReport(
     url: `http://${host}:${addr.port}/`,
     update(result: RunResult) {
       latest = result;
-      latestPayload = payload(result);
-      for (const send of listeners) send();
+      // Rendering costs milliseconds on long runs: only when someone watches, outside the
+      // caller's tick, and once for a burst of updates.
+      if (listeners.size === 0 || publishScheduled) return;
+      publishScheduled = true;
+      setTimeout(() => {
+        publishScheduled = false;
+        if (closed || !latest || listeners.size === 0) return;
+        const data = payload(latest);
+        for (const send of listeners) send(data);
+      }, 0);
     },
     async close() {
       closed = true;

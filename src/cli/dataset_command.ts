@@ -5,7 +5,8 @@ import { datasetInfoCommand } from "./dataset_info_command.ts";
 import { datasetVerifyCommand } from "./dataset_verify_command.ts";
 import { UsageError } from "./usage_error.ts";
 
-const SUBCOMMANDS: Command[] = [
+/** The `dataset` subcommands, in help order. */
+export const SUBCOMMANDS: Command[] = [
   datasetGenerateCommand,
   datasetImportCommand,
   datasetInfoCommand,

@@ -100,6 +100,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
               tenancy: needs.has("tenancy") || needs.has("audit"),
               tiering: needs.has("tiering"),
               faults: needs.has("faults"),
+              resilienceTimeScale: scenario.server.resilienceTimeScale ?? undefined,
             },
           });
         } catch (err) {

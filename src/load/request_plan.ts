@@ -81,6 +81,8 @@ export class RequestPlan {
     readonly collections: PlanCollection[],
     readonly vectors: PlanVectors,
     readonly now: NowS = () => performance.now() / 1000,
+    /** Label searches `search@<tier>` (when criteria judge latency per tier). */
+    labelTiers = false,
   ) {
     this.#picker = new OperationPicker(scenario.mix);
     this.#untouched = collections.map((c) =>
@@ -88,7 +90,9 @@ export class RequestPlan {
     );
     this.#untouchedCount = collections.map((c) => c.end - c.start);
     const tiering = scenario.server.tiering;
-    this.#tiers = tiering ? new TierPredictor(collections.length, tiering, now()) : null;
+    this.#tiers = tiering && labelTiers
+      ? new TierPredictor(collections.length, tiering, now())
+      : null;
   }
 
   /** The RequestFactory for runLoad. */

@@ -99,6 +99,8 @@ export async function runScenario(
         warmToColdIdleS: t.warmToColdIdleS,
         warmToHotAccesses: t.warmToHotAccesses,
         accessWindowS: t.warmToHotWindowS,
+        checkIntervalS: t.checkIntervalS,
+        uploadIntervalS: t.uploadIntervalS,
       });
     }
     progress("creating collections");
@@ -171,12 +173,18 @@ async function measure(
     seed: scenario.seed,
     streams,
   };
-  const plan = new RequestPlan(scenario, collections, {
-    dim: dataset.dim,
-    train: dataset.train,
-    test: dataset.test,
-    queries: dataset.queries,
-  });
+  const plan = new RequestPlan(
+    scenario,
+    collections,
+    {
+      dim: dataset.dim,
+      train: dataset.train,
+      test: dataset.test,
+      queries: dataset.queries,
+    },
+    undefined,
+    criteria.some((c) => c.traffic?.tier !== undefined),
+  );
   let loadStart = performance.now();
   const executor = makeExecutor({
     target,

@@ -186,9 +186,12 @@ function resolve(
           warmToColdIdleS: t.warm_to_cold_idle,
           warmToHotAccesses: t.warm_to_hot_accesses,
           warmToHotWindowS: t.warm_to_hot_window,
+          ...(t.check_interval !== undefined ? { checkIntervalS: t.check_interval } : {}),
+          ...(t.upload_interval !== undefined ? { uploadIntervalS: t.upload_interval } : {}),
         }
         : null,
       faults,
+      resilienceTimeScale: doc.server.resilience_time_scale ?? null,
     },
     metrics: doc.metrics,
     criteria: doc.criteria,

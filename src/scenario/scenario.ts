@@ -53,6 +53,10 @@ export interface TieringPolicy {
   warmToColdIdleS: number;
   warmToHotAccesses: number;
   warmToHotWindowS: number;
+  /** How often the target evaluates the policy, when the scenario sets it. */
+  checkIntervalS?: number;
+  /** How often the target ships written documents to object storage, when set. */
+  uploadIntervalS?: number;
 }
 
 /** A scenario after validation and scaling: everything the run needs, in base units. */
@@ -78,7 +82,15 @@ export interface Scenario {
   recall: { share: number; k: number } | null;
   integrity: { sample: number } | null;
   requires: (keyof Capabilities)[];
-  server: { tiering: TieringPolicy | null; faults: FaultStep[] };
+  server: {
+    tiering: TieringPolicy | null;
+    faults: FaultStep[];
+    /**
+     * Factor on the target's retry backoff, breaker window and cooldown (AkiDB's 1 s..64 s and
+     * 60 s), for a server akibench starts itself; null keeps the target's own timings.
+     */
+    resilienceTimeScale: number | null;
+  };
   /** Target /metrics gauges sampled during the run. */
   metrics: string[];
   criteria: string[];

@@ -154,8 +154,11 @@ export const scenarioDocument = z.strictObject({
       warm_to_cold_idle: duration,
       warm_to_hot_accesses: count,
       warm_to_hot_window: duration,
+      check_interval: duration.optional(),
+      upload_interval: duration.optional(),
     }).optional(),
     faults: z.array(fault).default([]),
+    resilience_time_scale: positive.optional(),
   }).default({ faults: [] }),
   metrics: z.array(name).default([]),
   criteria: z.array(z.string({ error: "expected a string" })).min(1, {

@@ -184,6 +184,8 @@ export class AkidbTarget implements ScenarioTarget {
       warm_to_cold_idle_s: p.warmToColdIdleS,
       warm_to_hot_accesses: p.warmToHotAccesses,
       access_window_s: p.accessWindowS,
+      ...(p.checkIntervalS !== undefined ? { check_interval_s: p.checkIntervalS } : {}),
+      ...(p.uploadIntervalS !== undefined ? { upload_interval_s: p.uploadIntervalS } : {}),
     }, { apiKey: this.adminKey });
   }
 
@@ -244,6 +246,7 @@ export class AkidbTarget implements ScenarioTarget {
       action: String(e.action ?? ""),
       resource: String(e.resource ?? ""),
       result: String(e.result ?? e.outcome ?? ""),
+      status: typeof e.status === "number" ? e.status : null,
     }));
   }
 

@@ -42,6 +42,9 @@ export class ReferenceTarget extends AkidbTarget {
       ...(adminKey ? ["--tenancy", "--admin-key", adminKey] : []),
       ...(extensions.tiering ? ["--tiering"] : []),
       ...(extensions.faults ? ["--faults"] : []),
+      ...(extensions.resilienceTimeScale
+        ? ["--resilience-time-scale", String(extensions.resilienceTimeScale)]
+        : []),
     ];
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...flags],
@@ -101,6 +104,8 @@ export interface ReferenceExtensions {
   tenancy?: boolean;
   tiering?: boolean;
   faults?: boolean;
+  /** Factor on retry backoff, breaker window and cooldown. */
+  resilienceTimeScale?: number;
 }
 
 /** An AkiDB-style API key: `ak_` + 64 hex characters. */

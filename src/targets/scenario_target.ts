@@ -13,6 +13,8 @@ export interface TieringSetting {
   warmToColdIdleS: number;
   warmToHotAccesses: number;
   accessWindowS: number;
+  checkIntervalS?: number;
+  uploadIntervalS?: number;
 }
 
 export interface TierCounts {
@@ -27,6 +29,8 @@ export interface AuditEntry {
   action: string;
   resource: string;
   result: string;
+  /** HTTP status the request ended with, when the log records it. */
+  status: number | null;
 }
 
 /**

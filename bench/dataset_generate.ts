@@ -1,7 +1,8 @@
 /**
  * Generation speed of the dataset generator without ground truth: base + query vectors,
  * content hash, and the chunked HDF5 write. Goal: 1,000,000 × 512 in under 60 s, with memory
- * near 1× the vector bytes (the file is written in slices, never copied whole).
+ * near 1× the vector bytes (the file is written in slices, never copied whole). Afterwards it
+ * reads the train matrix back and checks it is identical (timed, but not part of the goal).
  *
  *   deno run -A bench/dataset_generate.ts [--size 1000000] [--dim 512] [--queries 1000]
  */
@@ -9,8 +10,8 @@ import { parseArgs } from "node:util";
 import { contentHash } from "../src/dataset/content_hash.ts";
 import type { GenerateParams } from "../src/dataset/dataset.ts";
 import { generateCentres, generateVectors } from "../src/dataset/generate_vectors.ts";
-import { createHdf5 } from "../src/dataset/hdf5_file.ts";
-import { writeMatrix } from "../src/dataset/hdf5_matrix.ts";
+import { createHdf5, openHdf5ForReading } from "../src/dataset/hdf5_file.ts";
+import { readMatrix, writeMatrix } from "../src/dataset/hdf5_matrix.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -79,6 +80,16 @@ peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
 
 const vectorBytes = (size + queries) * dim * 4;
 const fileBytes = (await Deno.stat(path)).size;
+
+// Not part of the goal: read the train matrix back (as readDataset does) and compare.
+const t3 = performance.now();
+const c3 = cpuSeconds();
+const reader = await openHdf5ForReading(path);
+const back = readMatrix(reader, path, "train", (n) => new Float32Array(n));
+reader.close();
+const tRead = seconds(t3);
+const cRead = cpuSeconds() - c3;
+const identical = back.data.length === train.length && back.data.every((x, i) => x === train[i]);
 await Deno.remove(path);
 const total = tGenerate + tHash + tWrite;
 console.log(`dataset generate ${size} × ${dim} (+${queries} queries), clustered cosine, seed 42`);
@@ -93,3 +104,6 @@ console.log(
     `${(peakRss / vectorBytes).toFixed(2)} × vector bytes (goal ≤ ~3×)`,
 );
 console.log(`  hash              ${hash}`);
+console.log(
+  `  read train back   ${phase(tRead, cRead)}, ${identical ? "identical" : "DIFFERENT"}`,
+);

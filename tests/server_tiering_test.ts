@@ -265,6 +265,7 @@ Deno.test(
 
       // While S3 fails, new writes are acknowledged and their batch waits in the DLQ.
       await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0 });
+      await new Promise((r) => setTimeout(r, 150)); // the last 50 ms timer has fired
       await env.call("POST", "/admin/faults", { s3_error_rate: 1 });
       const extra = { doc_id: uuidV7(), vector: vectorOf(500) };
       assert.equal((await env.call("POST", `/api/v1/collections/${id}/insert`, extra)).status, 200);

@@ -13,16 +13,21 @@ export function batchKey(collectionId: string, fromSlot: number, toSlot: number)
   return `batches/${collectionId}/${pad(fromSlot)}-${pad(toSlot)}.akb`;
 }
 
+/** Batch uploads in flight at once (over all collections). */
+export const MAX_UPLOADS_IN_FLIGHT = 4;
+
 /**
  * The background S3 batch uploader: every interval, each collection's documents written since
- * the last flush (new slots, newly deleted slots) go to S3 as one object. A batch that cannot be
- * uploaded goes to the dead-letter queue (the data stays in the WAL and in memory) and the
- * uploader moves on; a DLQ retry re-encodes the same slots.
+ * its last batch (new slots, newly deleted slots) go to S3 as one object, up to
+ * MAX_UPLOADS_IN_FLIGHT uploads (each with its retries) at once; when that many are in flight
+ * the flush stops and the next batches cover everything since. A batch that cannot be uploaded
+ * goes to the dead-letter queue (the data stays in the WAL and in memory); a DLQ retry
+ * re-encodes the same slots.
  */
 export class BatchUploader {
   #marks = new Map<string, Watermark>();
+  #uploading = new Set<Promise<void>>();
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #flushing: Promise<void> | null = null;
   #stopped = false;
 
   constructor(
@@ -36,23 +41,20 @@ export class BatchUploader {
     this.#arm();
   }
 
+  /** Stops flushing and waits for the uploads in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    await this.#flushing;
+    await Promise.allSettled([...this.#uploading]);
   }
 
-  /** Uploads what changed since the last flush, one collection at a time. */
-  flush(): Promise<void> {
-    this.#flushing ??= this.#flush().finally(() => (this.#flushing = null));
-    return this.#flushing;
-  }
-
-  async #flush(): Promise<void> {
+  /** Starts an upload for each changed collection (up to the in-flight limit). */
+  flush(): void {
     const collections = this.collections();
     for (const id of this.#marks.keys()) if (!collections.has(id)) this.#marks.delete(id);
     for (const [id, collection] of collections) {
+      if (this.#uploading.size >= MAX_UPLOADS_IN_FLIGHT) return;
       let mark = this.#marks.get(id);
       if (mark === undefined) this.#marks.set(id, mark = { uploadedTo: 0, deletedSeen: new Set() });
       const to = collection.vectors.count;
@@ -65,7 +67,7 @@ export class BatchUploader {
       const from = mark.uploadedTo;
       mark.uploadedTo = to;
       for (const slot of deleted) mark.deletedSeen.add(slot);
-      await this.s3.upload({
+      const upload = this.s3.upload({
         collectionId: id,
         key: batchKey(id, from, to),
         purpose: "batch",
@@ -74,7 +76,8 @@ export class BatchUploader {
           if (current === undefined) throw new Error(`collection ${id} no longer exists`);
           return Promise.resolve(encodeSlotBatch(current, from, to, deleted));
         },
-      });
+      }).then(() => {}, () => {}).finally(() => this.#uploading.delete(upload));
+      this.#uploading.add(upload);
     }
   }
 
@@ -82,8 +85,8 @@ export class BatchUploader {
   #arm(): void {
     if (this.#stopped) return;
     const ms = this.intervalMs();
-    this.#timer = setTimeout(async () => {
-      if (ms > 0) await this.flush().catch(() => {});
+    this.#timer = setTimeout(() => {
+      if (ms > 0) this.flush();
       this.#arm();
     }, ms > 0 ? ms : 1000);
   }

@@ -104,3 +104,18 @@ Deno.test("JSON lines export has one object per scenario and second with all ser
   assert.equal(lines[5].akidb_tier_hot, run.series.target_metrics.akidb_tier_hot[1].value);
   assert.equal(lines[5].recall, run.recall!.series[1].recall);
 });
+
+Deno.test('target series keys with labels (name{k="v"}) export as one family with labels', () => {
+  const run = loadFixture("run_result.json");
+  run.series.target_metrics = {
+    'akidb_tier_collections{tier="cold"}': [{ t: 0, value: 3 }],
+    'akidb_tier_collections{tier="hot"}': [{ t: 0, value: 5 }, { t: 1, value: 6 }],
+  };
+  const text = renderOpenMetrics([run]);
+  assert.equal(
+    text.split("\n").filter((l) => l === "# TYPE akidb_tier_collections gauge").length,
+    1,
+  );
+  assert.ok(text.includes('akidb_tier_collections{scenario="spike",tier="hot"} 6 1795845601'));
+  assert.ok(text.includes('akidb_tier_collections{scenario="spike",tier="cold"} 3 1795845600'));
+});

@@ -98,3 +98,18 @@ Deno.test("a 60-minute run's report stays under 2 MB with series downsampled to 
   assert.ok(data.latency.p95.length <= MAX_CHART_POINTS);
   assert.equal(data.bucketSeconds, 6);
 });
+
+Deno.test("chart data reads tiers from labelled gauges and keeps other target gauges apart", async () => {
+  const { chartData } = await import("../src/report/chart_data.ts");
+  const run = loadFixture("run_result.json");
+  run.series.target_metrics = {
+    'akidb_tier_collections{tier="warm"}': [{ t: 0, value: 2 }],
+    'akidb_tier_collections{tier="hot"}': [{ t: 0, value: 5 }],
+    akidb_circuit_breaker_state: [{ t: 0, value: 1 }],
+    akidb_circuit_breaker_error_rate: [{ t: 0, value: 0.5 }],
+  };
+  const data = chartData(run);
+  assert.deepEqual(Object.keys(data.tiers), ["hot", "warm"]);
+  assert.deepEqual(data.breaker, [[0, 1]]);
+  assert.deepEqual(Object.keys(data.otherTargetMetrics), ["akidb_circuit_breaker_error_rate"]);
+});

@@ -78,8 +78,9 @@ function spectra(run: RunResult): ChartData["spectrum"] {
   return out;
 }
 
-const TIER = /tier_(hot|warm|cold)/;
-const BREAKER = /circuit_breaker/;
+/** Tier gauges: akidb_tier_hot… or one gauge labelled tier="hot"… (the sampler's series keys). */
+const TIER = /tier(?:_|=")(hot|warm|cold)\b/;
+const BREAKER = /circuit_breaker_state/;
 
 /** Builds the chart data of one run. */
 export function chartData(run: RunResult): ChartData {

@@ -47,6 +47,19 @@ export function metricName(name: string): string {
   return /^[a-zA-Z_:]/.test(s) ? s : `_${s}`;
 }
 
+/** Splits a target series key as the sampler writes it (`name{k="v",…}`) into name and labels. */
+export function parseSeriesKey(key: string): { name: string; labels: Record<string, string> } {
+  const brace = key.indexOf("{");
+  if (brace < 0 || !key.endsWith("}")) return { name: metricName(key), labels: {} };
+  const labels: Record<string, string> = {};
+  for (
+    const m of key.slice(brace + 1, -1).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)=("(?:[^"\\]|\\.)*")/g)
+  ) {
+    labels[m[1]] = JSON.parse(m[2]);
+  }
+  return { name: metricName(key.slice(0, brace)), labels };
+}
+
 function collect(runs: RunResult[]): Map<string, { type: string; samples: Sample[] }> {
   const families = new Map<string, { type: string; samples: Sample[] }>();
   const add = (family: string, s: Sample) => {
@@ -132,10 +145,10 @@ function collect(runs: RunResult[]): Map<string, { type: string; samples: Sample
         value: r.recall,
       });
     }
-    for (const [name, points] of Object.entries(run.series.target_metrics).sort()) {
-      for (const p of points) {
-        add(metricName(name), { labels: { scenario }, ts: at(p.t), value: p.value });
-      }
+    for (const [key, points] of Object.entries(run.series.target_metrics).sort()) {
+      const series = parseSeriesKey(key);
+      const labels = { scenario, ...series.labels };
+      for (const p of points) add(series.name, { labels, ts: at(p.t), value: p.value });
     }
   }
   return families;

@@ -106,13 +106,8 @@ Deno.test("cosine matches the naive reference; zero vectors are at distance 1", 
   const k = 150;
   const got = await computeGroundTruth(base, queries, dim, k, "cosine");
   const want = naiveGroundTruth(base, queries, dim, k, "cosine");
-  for (let i = 0; i < got.distances.length; i++) {
-    assert.ok(!Number.isNaN(got.distances[i]), `NaN at ${i}`);
-    assert.ok(Math.abs(got.distances[i] - want.distances[i]) < 1e-6, `distance ${i}`);
-    const qi = Math.floor(i / k);
-    const own = naiveDistance(base, queries, dim, qi, got.neighbors[i], "cosine");
-    assert.ok(Math.abs(own - want.distances[i]) < 1e-6, `neighbour ${i}`);
-  }
+  assert.deepEqual(got, want);
+  assert.ok(!got.distances.some(Number.isNaN));
   assert.deepEqual([...got.neighbors.subarray(0, 3)], [9, 60, 120]);
   const zeroRow = got.neighbors.subarray(k, 2 * k).indexOf(30);
   assert.equal(got.distances[k + zeroRow], 1);
@@ -139,7 +134,7 @@ Deno.test("k = n returns every row in order, for sizes that do not fill a SIMD p
   }
 });
 
-Deno.test("results are bit-identical for 1, 2 and 3 workers and a shared base", async () => {
+Deno.test("1, 2, 3 workers and a shared base all give the naive result", async () => {
   const dim = 64;
   const n = 5000; // several batches per worker and two kernel tiles per batch
   const base = floatVectors(n, dim, 7);
@@ -154,22 +149,15 @@ Deno.test("results are bit-identical for 1, 2 and 3 workers and a shared base", 
       assert.deepEqual(await computeGroundTruth(base, queries, dim, 50, metric, { workers }), one);
     }
     assert.deepEqual(await computeGroundTruth(shared, queries, dim, 50, metric), one);
-    const want = naiveGroundTruth(base, queries, dim, 50, metric);
-    let same = 0;
-    for (let i = 0; i < want.neighbors.length; i++) {
-      if (want.neighbors[i] === one.neighbors[i]) same++;
-      assert.ok(
-        Math.abs(want.distances[i] - one.distances[i]) < 1e-4 * (1 + Math.abs(want.distances[i])),
-      );
-    }
-    assert.ok(same >= want.neighbors.length - 4, `${metric}: ${same} ids agree`);
+    // float32 ranking plus float64 refinement reproduces the float64 reference exactly
+    assert.deepEqual(one, naiveGroundTruth(base, queries, dim, 50, metric));
     if (metric !== "dot") {
       assert.deepEqual([...one.neighbors.subarray(3 * 50, 3 * 50 + 3)], [17, 2600, 4000]);
     }
   }
 });
 
-Deno.test("progress reaches all queries, a throwing callback rejects; bad input is a RangeError", async () => {
+Deno.test("progress, a throwing callback, and bad input (RangeError)", async () => {
   const dim = 4;
   const base = integerVectors(40, dim, 9);
   const queries = integerVectors(5, dim, 10);

@@ -1,6 +1,7 @@
 import type { Metric } from "./metric.ts";
 import { LANES } from "./ground_truth_kernel.ts";
 import { mergeTopK } from "./ground_truth_topk.ts";
+import { candidateCount, refineTopK } from "./ground_truth_refine.ts";
 import type { GroundTruthWorkerMessage, GroundTruthWorkerReply } from "./ground_truth_worker.ts";
 import { BATCH_SLOTS, type ScanPlan, workerLayout } from "./ground_truth_layout.ts";
 
@@ -29,8 +30,10 @@ const QUERY_BYTES_PER_PASS = 1 << 30;
 /**
  * Brute-force exact top-k over `base` for every query, on worker threads running a WebAssembly
  * SIMD kernel. Distances follow ann-benchmarks (cosine → 1 − cos with zero vectors at distance 1,
- * l2 → Euclidean, dot → −q·x), ascending, ties broken by lower id. Each distance is computed in
- * float32 with one fixed summation order, so results do not depend on the worker count.
+ * l2 → Euclidean, dot → −q·x), ascending, ties broken by lower id. The scan ranks in float32 (one
+ * fixed summation order per distance, so the same on any worker) and keeps a margin of extra
+ * candidates, whose distances are then recomputed in float64: reported distances are the float64
+ * values rounded to float32, and results do not depend on the worker count.
  * The base is never copied whole: batches go straight into each worker's shared WASM memory.
  * Throws RangeError when `k` exceeds the number of base rows or a length is not a multiple of
  * `dim`.
@@ -74,23 +77,25 @@ export function computeGroundTruth(
   );
   const workerCount = Math.min(wanted, Math.ceil(n / batchRows));
   const tileRows = Math.max(LANES, Math.floor(TILE_BYTES / (dim * 4 * LANES)) * LANES);
-  const plan: ScanPlan = { dim, k, metric, queries: q, batchRows, tileRows };
-  return runInGroups(base, queries, plan, n, workerCount, options);
+  const plan: ScanPlan = { dim, k: candidateCount(k, n), metric, queries: q, batchRows, tileRows };
+  return runInGroups(base, queries, plan, k, n, workerCount, options);
 }
 
 /**
  * Runs the scan once per group of queries small enough for a worker's 32-bit WASM memory (one
- * group unless the queries exceed QUERY_BYTES_PER_PASS), concatenating the results.
+ * group unless the queries exceed QUERY_BYTES_PER_PASS), refines each group's candidates to the
+ * final top-k, and concatenates the results.
  */
 async function runInGroups(
   base: Float32Array,
   queries: Float32Array,
   plan: ScanPlan,
+  k: number,
   n: number,
   workerCount: number,
   options: GroundTruthOptions,
 ): Promise<GroundTruth> {
-  const { dim, k } = plan;
+  const { dim, metric } = plan;
   const q = plan.queries;
   const groupSize = Math.max(1, Math.floor(QUERY_BYTES_PER_PASS / (dim * 4)));
   const neighbors = new Int32Array(q * k);
@@ -98,14 +103,11 @@ async function runInGroups(
   for (let first = 0; first < q; first += groupSize) {
     const count = Math.min(groupSize, q - first);
     const onProgress = options.onProgress;
-    const part = await runWorkers(
-      base,
-      queries.subarray(first * dim, (first + count) * dim),
-      { ...plan, queries: count },
-      n,
-      workerCount,
-      { onProgress: onProgress && ((done: number) => onProgress(first + done, q)) },
-    );
+    const group = queries.subarray(first * dim, (first + count) * dim);
+    const scanned = await runWorkers(base, group, { ...plan, queries: count }, n, workerCount, {
+      onProgress: onProgress && ((done: number) => onProgress(first + done, q)),
+    });
+    const part = refineTopK(base, group, dim, metric, scanned.neighbors, plan.k, k);
     neighbors.set(part.neighbors, first * k);
     distances.set(part.distances, first * k);
   }

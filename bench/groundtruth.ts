@@ -1,7 +1,8 @@
 /**
  * Exact ground-truth throughput: top-k for `--queries` random queries over random bases of each
  * `--sizes` rows, printing seconds and GFLOP/s (2·n·q·d / time). When /usr/bin/python3 has faiss,
- * the same vectors go through faiss IndexFlatIP (dot metric) in the same run, and the report adds
+ * the same vectors go through faiss in the same run (IndexFlatIP for dot, IndexFlatL2 for l2,
+ * IndexFlatIP on normalised copies for cosine), and the report adds
  * our/faiss throughput ratio and how many neighbour ids differ. CPU seconds (all threads) are
  * printed too: on a shared machine they show efficiency when wall time is inflated by other load.
  *
@@ -48,10 +49,13 @@ function randomVectors(count: number, seed: number): Float32Array {
 const FAISS_SCRIPT = `
 import json, sys, time
 import numpy as np, faiss
-d, k, base_path, query_path, out_path = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:6]
+d, k, metric, base_path, query_path, out_path = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:7]
 xb = np.fromfile(base_path, dtype=np.float32).reshape(-1, d)
 xq = np.fromfile(query_path, dtype=np.float32).reshape(-1, d)
-index = faiss.IndexFlatIP(d)
+if metric == "cosine":
+    faiss.normalize_L2(xb)
+    faiss.normalize_L2(xq)
+index = faiss.IndexFlatL2(d) if metric == "l2" else faiss.IndexFlatIP(d)
 index.add(xb)
 t0, c0 = time.perf_counter(), time.process_time()
 _, ids = index.search(xq, k)
@@ -61,7 +65,7 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "threads": faiss.omp_get_max_t
 `;
 
 async function hasFaiss(): Promise<boolean> {
-  if (values["no-faiss"] || metric !== "dot") return false;
+  if (values["no-faiss"]) return false;
   try {
     const out = await new Deno.Command("/usr/bin/python3", {
       args: ["-c", "import faiss"],
@@ -89,7 +93,7 @@ async function runFaiss(
       new Uint8Array(queries.buffer, queries.byteOffset, queries.byteLength),
     );
     const out = await new Deno.Command("/usr/bin/python3", {
-      args: ["-c", FAISS_SCRIPT, String(dim), String(k), basePath, queryPath, outPath],
+      args: ["-c", FAISS_SCRIPT, String(dim), String(k), metric, basePath, queryPath, outPath],
       stderr: "inherit",
     }).output();
     if (!out.success) throw new Error("faiss run failed");
@@ -106,18 +110,56 @@ async function runFaiss(
   }
 }
 
-/** Positions whose id differs, and ids missing from the other's top-k set. */
-function compareIds(ours: Int32Array, theirs: Int32Array): { positions: number; sets: number } {
-  let positions = 0;
-  let sets = 0;
-  for (let q = 0; q < queryCount; q++) {
-    const row = new Set(theirs.subarray(q * k, (q + 1) * k));
-    for (let j = 0; j < k; j++) {
-      if (ours[q * k + j] !== theirs[q * k + j]) positions++;
-      if (!row.has(ours[q * k + j])) sets++;
-    }
+/** Float64 distance between query row `qi` and base row `xi`. */
+function exactDistance(base: Float32Array, queries: Float32Array, qi: number, xi: number): number {
+  let dot = 0, l2 = 0, qq = 0, xx = 0;
+  for (let d = 0; d < dim; d++) {
+    const a = queries[qi * dim + d];
+    const b = base[xi * dim + d];
+    dot += a * b;
+    l2 += (a - b) * (a - b);
+    qq += a * a;
+    xx += b * b;
   }
-  return { positions, sets };
+  if (metric === "dot") return -dot;
+  if (metric === "l2") return Math.sqrt(l2);
+  return qq > 0 && xx > 0 ? 1 - dot / Math.sqrt(qq * xx) : 1;
+}
+
+/**
+ * Positions whose id differs, ids missing from the other's top-k set, and, for every query whose
+ * sets differ, which side float64 distances prove right (its worst kept id is no farther than the
+ * best id only the other side kept).
+ */
+function compareIds(
+  base: Float32Array,
+  queries: Float32Array,
+  ours: Int32Array,
+  theirs: Int32Array,
+): { positions: number; sets: number; oursRight: number; theirsRight: number } {
+  let positions = 0, sets = 0, oursRight = 0, theirsRight = 0;
+  for (let q = 0; q < queryCount; q++) {
+    const mine = ours.subarray(q * k, (q + 1) * k);
+    const other = theirs.subarray(q * k, (q + 1) * k);
+    const otherSet = new Set(other);
+    const mineSet = new Set(mine);
+    let missing = 0;
+    for (let j = 0; j < k; j++) {
+      if (mine[j] !== other[j]) positions++;
+      if (!otherSet.has(mine[j])) missing++;
+    }
+    sets += missing;
+    if (missing === 0) continue;
+    const worst = (ids: Int32Array) =>
+      Math.max(...[...ids].map((x) => exactDistance(base, queries, q, x)));
+    const bestOnly = (ids: Int32Array, not: Set<number>) =>
+      Math.min(
+        ...[...ids].filter((x) => !not.has(x)).map((x) => exactDistance(base, queries, q, x)),
+      );
+    if (worst(mine) <= bestOnly(other, mineSet)) oursRight++;
+    if (worst(other) <= bestOnly(mine, otherSet)) theirsRight++;
+  }
+  return { positions, sets, oursRight, theirsRight };
 }
 
 /** CPU seconds used so far by this process, all threads (workers included). */
@@ -146,13 +188,15 @@ for (const size of sizes) {
   if (faiss) {
     const f = await runFaiss(base, queries);
     const fGflops = flops / f.seconds / 1e9;
-    const diff = compareIds(gt.neighbors, f.ids);
-    line += `\n  faiss IndexFlatIP (${f.threads} threads): ${f.seconds.toFixed(2)} s, ` +
+    const diff = compareIds(base, queries, gt.neighbors, f.ids);
+    const index = metric === "l2" ? "IndexFlatL2" : "IndexFlatIP";
+    line += `\n  faiss ${index} (${f.threads} threads): ${f.seconds.toFixed(2)} s, ` +
       `${fGflops.toFixed(1)} GFLOP/s (cpu ${f.cpu.toFixed(2)} s, ` +
       `${(flops / f.cpu / 1e9).toFixed(1)} GFLOP per cpu-second)\n` +
       `  ours/faiss: ${(gflops / fGflops).toFixed(2)} wall, ${(f.cpu / cpu).toFixed(2)} cpu | ` +
       `ids differing: ${diff.positions} positions, ${diff.sets} not in faiss top-${k} ` +
-      `(of ${queryCount * k})`;
+      `(of ${queryCount * k}); queries whose sets differ, right by float64: ` +
+      `ours ${diff.oursRight}, faiss ${diff.theirsRight}`;
   }
   console.log(line);
 }

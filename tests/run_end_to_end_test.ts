@@ -100,3 +100,27 @@ Deno.test("end to end: a target that dies mid-run yields errors in the report, n
     await target.close();
   }
 });
+
+Deno.test("end to end: an interrupted run stops scheduling and is marked interrupted", async () => {
+  const target = await ReferenceTarget.start();
+  try {
+    const scenario = parseScenario(TINY.replace("duration: 3s", "duration: 30s"), "t.yaml", "full");
+    const controller = new AbortController();
+    const started = performance.now();
+    const r = await runScenario(scenario, target, {
+      datasetDir,
+      signal: controller.signal,
+      onProgress: (m) => {
+        if (m.startsWith("load 2/")) controller.abort();
+      },
+    });
+    assert.equal(r.status, "interrupted");
+    assert.match(r.status_reason ?? "", /interrupted/);
+    assert.ok(r.duration_seconds < 10, `stopped after ${r.duration_seconds} s`);
+    assert.ok(r.total_requests > 0 && r.total_requests < 600);
+    assert.ok(performance.now() - started < 60_000);
+    assert.deepEqual(await target.listCollections(), [], "teardown still ran");
+  } finally {
+    await target.close();
+  }
+});

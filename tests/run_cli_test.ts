@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { main } from "../src/cli/main.ts";
+import { defaultReportDir, parseRunFlags } from "../src/cli/run_command.ts";
+import { UsageError } from "../src/cli/usage_error.ts";
+import { exitCodeFor, suiteStatus } from "../src/run/run_suite.ts";
+import type { RunResult, RunStatus } from "../src/result/run_result.ts";
+
+/** Runs the CLI in-process with console.error captured. */
+async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    return { code: await main(args), stderr: lines.join("\n") };
+  } finally {
+    console.error = original;
+  }
+}
+
+Deno.test("akibench run: config errors exit 2 with one line naming the problem", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bad = `${dir}/bad.yaml`;
+    await Deno.writeTextFile(bad, "name: X\nload: { type: constant, qps: fast }\n");
+    const cases: [string[], RegExp][] = [
+      [["run", bad], /bad\.yaml: load\.qps: expected a positive number, got "fast"$/],
+      [["run", "no_such_scenario"], /no_such_scenario\.yaml: no such file$/],
+      [["run", "baseline", "--target", "milvus"], /--target: unknown target "milvus"/],
+      [["run", "baseline", "--target", "akidb"], /--target akidb needs --url/],
+      [["run", "baseline", "--url", "http://x:1"], /reference target starts its own server/],
+      [["run", "baseline", "--seed", "abc"], /--seed: expected an integer, got "abc"/],
+      [["run", "baseline", "--smoke", "--full"], /exclude each other/],
+      [["run", "baseline", "--bogus"], /bogus/],
+      [["run"], /name at least one scenario/],
+      [["bench", "extra"], /extra/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await cli(args);
+      assert.equal(code, 2, args.join(" "));
+      assert.match(stderr, message, args.join(" "));
+      assert.equal(stderr.split("\n").length, 1, "one line");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("run flags: defaults and values", () => {
+  const { flags, positionals } = parseRunFlags(
+    ["a", "b", "--smoke", "--seed", "7", "--keep", "--out", "o"],
+    true,
+  );
+  assert.deepEqual(positionals, ["a", "b"]);
+  assert.equal(flags.profile, "smoke");
+  assert.equal(flags.seed, 7);
+  assert.equal(flags.keep, true);
+  assert.equal(flags.out, "o");
+  assert.equal(flags.target, "reference");
+  assert.equal(parseRunFlags([], false).flags.profile, "full");
+  assert.throws(() => parseRunFlags(["x"], false), UsageError);
+  assert.equal(
+    defaultReportDir(new Date("2026-11-28T07:55:01.123Z")),
+    "reports/2026-11-28T07-55-01Z",
+  );
+});
+
+Deno.test("suite status and exit codes: skipped never fails, invalid beats failed", () => {
+  const runs = (...s: RunStatus[]) => s.map((status) => ({ status }) as RunResult);
+  assert.equal(suiteStatus(runs("passed", "skipped"), false), "passed");
+  assert.equal(suiteStatus(runs("skipped", "skipped"), false), "skipped");
+  assert.equal(suiteStatus(runs("passed", "failed", "skipped"), false), "failed");
+  assert.equal(suiteStatus(runs("failed", "invalid"), false), "invalid");
+  assert.equal(suiteStatus(runs("passed"), true), "interrupted");
+  assert.equal(exitCodeFor("passed"), 0);
+  assert.equal(exitCodeFor("skipped"), 0);
+  assert.equal(exitCodeFor("failed"), 1);
+  assert.equal(exitCodeFor("invalid"), 3);
+  assert.equal(exitCodeFor("interrupted"), 130);
+});

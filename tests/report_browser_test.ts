@@ -86,6 +86,12 @@ Deno.test({
           await Deno.mkdir("reports", { recursive: true });
           await page.screenshot({ path: "reports/browser-test-spike.png", fullPage: true });
           await page.setViewportSize({ width: 380, height: 800 });
+          // Chart.js resizes its canvases from a ResizeObserver: let the layout settle first.
+          await page.waitForFunction(
+            () => document.documentElement.scrollWidth <= innerWidth + 1,
+            null,
+            { timeout: 10_000 },
+          ).catch(() => {});
           const overflow = await page.evaluate(() =>
             document.documentElement.scrollWidth - innerWidth
           );

@@ -81,6 +81,17 @@ Deno.test("serve --tenancy --faults: capabilities, admin-only fault injection", 
       devKey,
     );
     assert.equal(tier.body.tier, "hot");
+    const other = await call("POST", "/admin/tenants", adminKey, { name: "other" });
+    const otherKey = (await call("POST", `/admin/tenants/${other.body.tenant_id}/keys`, adminKey, {
+      role: "admin",
+      name: "other-admin",
+    })).body.api_key;
+    const hidden = await call(
+      "GET",
+      `/api/v1/collections/${created.body.collection_id}/tier`,
+      otherKey,
+    );
+    assert.equal(hidden.status, 404, "another tenant's collection tier is not found");
   } finally {
     child.kill("SIGTERM");
     await child.status;

@@ -103,6 +103,9 @@ async function topDoc(env: Env, id: string, i: number): Promise<string> {
   return res.body.matches[0].doc_id;
 }
 
+/** Size of an S3 object, null when absent, "busy" when s3rver answers 500 mid-write. */
+const objectSize = (env: Env, key: string) => env.raw.head(key).catch(() => "busy" as const);
+
 const fileExists = (p: string) => Deno.stat(p).then(() => true, () => false);
 
 Deno.test(
@@ -169,11 +172,16 @@ Deno.test(
   "tiering: idle policy demotes automatically; pinned collections stay hot",
   opts,
   async () => {
-    const env = await setup({ hotToWarmIdleMs: 200, warmToColdIdleMs: 400 });
+    const env = await setup({});
     try {
       const a = await collectionWithGraph(env, 100);
       const b = await collectionWithGraph(env, 100);
       await env.call("POST", `/api/v1/collections/${b.id}/tier`, { action: "pin" });
+      const policy = await env.call("PUT", "/api/v1/tiering/policy", {
+        hot_to_warm_idle_s: 0.2,
+        warm_to_cold_idle_s: 0.4,
+      });
+      assert.equal(policy.body.hot_to_warm_idle_s, 0.2);
       const tierOf = async (id: string) =>
         (await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier;
       await until(async () => (await tierOf(a.id)) === "warm", "a warm");
@@ -190,7 +198,7 @@ Deno.test(
       // Deleting a collection removes its tier copies.
       assert.ok(await env.raw.head(`tiers/${b.id}.index`));
       assert.equal((await env.call("DELETE", `/api/v1/collections/${b.id}`)).status, 204);
-      await until(async () => (await env.raw.head(`tiers/${b.id}.index`)) === null, "b removed");
+      await until(async () => (await objectSize(env, `tiers/${b.id}.index`)) === null, "b removed");
     } finally {
       await env.close();
     }
@@ -238,7 +246,20 @@ Deno.test(
       assert.equal(st.body.pending_upload, false);
       assert.equal(await fileExists(local), false);
       assert.equal(await env.raw.head(`tiers/${id}.index`), st.body.index_bytes);
+
+      // A cold collection whose object cannot be fetched answers 503 and stays cold.
+      await env.call("POST", "/admin/faults", { s3_error_rate: 1 });
+      const refused = await env.call("POST", `/api/v1/collections/${id}/query`, {
+        query_vector: vectorOf(77),
+        top_k: 1,
+      });
+      assert.equal(refused.status, 503);
+      assert.match(refused.body.error, /cold/);
+      assert.equal((await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier, "cold");
+      await env.call("DELETE", "/admin/faults");
+      await env.call("POST", "/admin/circuit-breaker/reset");
       assert.equal(await topDoc(env, id, 77), docIds[77]);
+      assert.equal((await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier, "warm");
     } finally {
       await env.close();
     }
@@ -254,7 +275,10 @@ Deno.test(
       const { id, docIds } = await collectionWithGraph(env, 120);
       const policy = await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0.05 });
       assert.equal(policy.body.upload_interval_s, 0.05);
-      await until(async () => (await env.raw.head(batchKey(id, 0, 120))) !== null, "first batch");
+      await until(
+        async () => typeof (await objectSize(env, batchKey(id, 0, 120))) === "number",
+        "first batch",
+      );
       const first = decodeSlotBatch(await env.raw.get(batchKey(id, 0, 120)));
       assert.deepEqual(first.docIds, docIds);
       assert.deepEqual(

@@ -115,7 +115,13 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       const restart = await peer.restart(signal, "bench", row(d, "test", 0));
       out[`restartMs_${signal}`] = restart;
-      log(`restart after ${signal}: ${restart.toFixed(0)} ms until the first query is answered`);
+      const restartedRss = rssBytes(peer.pid());
+      out[`rssAfterRestart_${signal}`] = restartedRss;
+      log(
+        `restart after ${signal}: ${restart.toFixed(0)} ms until the first query is answered; RSS ${
+          (restartedRss / 2 ** 20).toFixed(0)
+        } MiB = ${(restartedRss / raw).toFixed(2)} x raw`,
+      );
     }
   }
   await peer.createCollection("inserts", dim);

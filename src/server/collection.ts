@@ -84,8 +84,32 @@ export class Collection {
     this.index.add(slot);
   }
 
-  /** Marks slot `slot` deleted without touching the index (snapshot restore). */
-  markDeleted(slot: number): void {
+  /**
+   * Fills an empty collection from a snapshot: `vectors` holds every slot in order (adopted,
+   * not copied); slots in `deletedSlots` are tombstones. Live slots become pending in the index.
+   */
+  restoreSlots(
+    vectors: Float32Array,
+    docs: { docIds: string[]; externalIds: (string | null)[]; insertedAt: number[] },
+    deletedSlots: Set<number>,
+  ): void {
+    this.vectors.adopt(vectors);
+    const count = this.vectors.count;
+    this.#deleted = new Uint8Array(Math.max(1024, count * 2));
+    for (let slot = 0; slot < count; slot++) {
+      this.docIds.push(docs.docIds[slot]);
+      this.externalIds.push(docs.externalIds[slot]);
+      this.insertedAt.push(docs.insertedAt[slot]);
+      if (deletedSlots.has(slot)) {
+        this.#deleted[slot] = 1;
+      } else {
+        this.#live.set(docs.docIds[slot], slot);
+        this.index.add(slot);
+      }
+    }
+  }
+
+  #markDeleted(slot: number): void {
     this.#deleted[slot] = 1;
     if (this.#live.get(this.docIds[slot]) === slot) this.#live.delete(this.docIds[slot]);
   }
@@ -94,7 +118,7 @@ export class Collection {
   applyDelete(docId: string): boolean {
     const slot = this.#live.get(docId);
     if (slot === undefined) return false;
-    this.markDeleted(slot);
+    this.#markDeleted(slot);
     this.index.remove(slot);
     return true;
   }

@@ -98,17 +98,7 @@ export async function readSnapshot(
     const raw = await Deno.readFile(join(dir, `${meta.id}.vectors`));
     const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
     const docs = JSON.parse(await Deno.readTextFile(join(dir, `${meta.id}.docs.json`))) as DocsFile;
-    const deleted = new Set(docs.deletedSlots);
-    for (let slot = 0; slot < docs.docIds.length; slot++) {
-      const vector = vectors.subarray(slot * meta.dimension, (slot + 1) * meta.dimension);
-      collection.applyInsert(
-        docs.docIds[slot],
-        docs.externalIds[slot],
-        docs.insertedAt[slot],
-        vector,
-      );
-      if (deleted.has(slot)) collection.markDeleted(slot);
-    }
+    collection.restoreSlots(vectors, docs, new Set(docs.deletedSlots));
     const graphPath = join(dir, `${meta.id}.usearch`);
     if (await Deno.stat(graphPath).then(() => true, () => false)) {
       collection.index.loadGraph(graphPath);

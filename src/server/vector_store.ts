@@ -19,9 +19,25 @@ export class VectorStore {
     return this.#count * this.dimension * 4;
   }
 
+  /** Takes `data` (whole vectors, e.g. read from a snapshot) as the contents of an empty store. */
+  adopt(data: Float32Array): void {
+    if (this.#count !== 0) throw new Error("adopt() needs an empty vector store");
+    const count = data.length / this.dimension;
+    this.#data = data;
+    this.#norms = new Float32Array(Math.max(count, 1));
+    for (let slot = 0; slot < count; slot++) {
+      let sum = 0;
+      for (let i = slot * this.dimension; i < (slot + 1) * this.dimension; i++) {
+        sum += data[i] * data[i];
+      }
+      this.#norms[slot] = Math.sqrt(sum);
+    }
+    this.#count = count;
+  }
+
   /** Appends a vector and returns its slot. */
   append(vector: Float32Array): number {
-    if (this.#count === this.#norms.length) this.#grow(this.#count * 2);
+    if (this.#count === this.#norms.length) this.#grow(Math.max(1024, this.#count * 2));
     const slot = this.#count++;
     this.#data.set(vector, slot * this.dimension);
     let sum = 0;

@@ -316,3 +316,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "tiering: queries on a warm collection never wait behind a slow demotion upload",
+  opts,
+  async () => {
+    const env = await setup({});
+    try {
+      const { id, docIds } = await collectionWithGraph(env, 100);
+      await env.call("POST", `/api/v1/collections/${id}/tier`, { action: "demote_to_warm" });
+      await env.call("POST", "/admin/faults", { s3_latency_ms: 1500 });
+      let demoted = false;
+      const demotion = env.call("POST", `/api/v1/collections/${id}/tier`, {
+        action: "demote_to_cold",
+      }).then((r) => (demoted = true, r));
+      await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 4; i++) assert.equal(await topDoc(env, id, i), docIds[i]);
+      assert.equal(demoted, false, "all four queries were answered while the upload was slow");
+      assert.equal((await demotion).body.tier, "cold");
+    } finally {
+      await env.close();
+    }
+  },
+);

@@ -113,7 +113,12 @@ export class TierManager {
         throw new HttpError(503, `collection ${id} is cold and could not be fetched: ${error}`);
       }
     }
-    if (st.tier === "warm" && st.recent.length >= this.policyValue.warmToHotAccesses) {
+    // A warm collection answers at once; its promotion never waits behind a transition in
+    // flight (e.g. a demotion upload retrying against a failing S3): a later access retries.
+    if (
+      st.tier === "warm" && st.busy === 0 &&
+      st.recent.length >= this.policyValue.warmToHotAccesses
+    ) {
       await this.#exclusive(st, (c) => st.tier === "warm" ? this.#warmToHot(c, st) : undefined);
     }
   }

@@ -81,6 +81,16 @@ export class AkidbTarget implements ScenarioTarget {
     }
   }
 
+  async pendingIndexVectors(): Promise<number | null> {
+    const [status, body] = await this.http.call("GET", "/admin/health", undefined, {
+      accept: [401, 403, 404],
+    });
+    const components = (body as { components?: { index?: { pending_vectors?: unknown } } })
+      ?.components;
+    const pending = components?.index?.pending_vectors;
+    return status === 200 && typeof pending === "number" ? pending : null;
+  }
+
   async createCollection(spec: CollectionSpec, ctx?: RequestContext): Promise<string> {
     const [, body] = await this.http.call("POST", "/api/v1/collections", {
       name: spec.name,

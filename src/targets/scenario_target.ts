@@ -44,6 +44,8 @@ export interface ScenarioHooks {
   features(): Promise<Capabilities & { batch_insert: boolean }>;
   /** True when the target still answers its health check. */
   healthy(): Promise<boolean>;
+  /** Vectors still waiting to enter the index, when the target reports it (else null). */
+  pendingIndexVectors?(): Promise<number | null>;
   insertBatch?(collectionId: string, docs: Document[], ctx?: RequestContext): Promise<void>;
   setTieringPolicy?(policy: TieringSetting): Promise<void>;
   tierCounts?(): Promise<TierCounts>;

@@ -214,8 +214,15 @@ async function measure(
         p.p95 === null ? "–" : p.p95.toFixed(1)
       } ms, ${failed} errors`,
     );
-    ctx.onUpdate?.({
+    if (!ctx.onUpdate) return;
+    const sum = (f: (q: SecondPoint) => number) => seconds.reduce((n, q) => n + f(q), 0);
+    const errors = sum((q) => Object.values(q.errors).reduce((a, b) => a + b, 0));
+    ctx.onUpdate({
       ...ctx.shell,
+      total_requests: sum((q) => q.offered),
+      successful_requests: sum((q) => q.successful),
+      failed_requests: errors,
+      dropped_requests: sum((q) => q.dropped),
       // RunStatus has no "running": a partial result reads as interrupted until it is final.
       status: "interrupted",
       status_reason: `in progress (${p.t + 1}/${Math.ceil(scenario.durationS)} s)`,
@@ -290,7 +297,7 @@ async function measure(
   if (!alive) problems.unshift("the target stopped answering its health check");
   if (outcome.interrupted) {
     result.status = "interrupted";
-    problems.unshift("interrupted (Ctrl-C)");
+    problems.unshift("stopped by Ctrl-C");
   } else if (!outcome.generator.valid) {
     result.status = "invalid";
     problems.unshift(`load generator saturated: ${outcome.generator.reason ?? "unknown"}`);

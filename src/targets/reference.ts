@@ -51,6 +51,9 @@ export class ReferenceTarget extends AkidbTarget {
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
+      // Its own session: a terminal Ctrl-C reaches akibench only, which then finishes the run
+      // (partial report, teardown) and stops the server itself.
+      detached: true,
     }).spawn();
     const stderr = new Response(child.stderr).text();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();

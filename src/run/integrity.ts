@@ -12,6 +12,8 @@ interface Entry {
   collection: number;
   docId: string;
   expect: Expectation;
+  /** Written during the load (checked first), not by the bulk load. */
+  duringRun: boolean;
 }
 
 /**
@@ -24,14 +26,16 @@ export class IntegrityLedger {
   readonly #entries = new Map<string, Entry>();
   readonly #uncertain = new Set<string>();
 
-  present(collection: number, docId: string, vector: Float32Array): void {
+  /** An acknowledged insert; `duringRun` false for the bulk load. */
+  present(collection: number, docId: string, vector: Float32Array, duringRun = true): void {
     if (this.#uncertain.has(docId)) return;
-    this.#entries.set(docId, { collection, docId, expect: { present: true, vector } });
+    this.#entries.set(docId, { collection, docId, expect: { present: true, vector }, duringRun });
   }
 
+  /** An acknowledged delete. */
   absent(collection: number, docId: string): void {
     if (this.#uncertain.has(docId)) return;
-    this.#entries.set(docId, { collection, docId, expect: { present: false } });
+    this.#entries.set(docId, { collection, docId, expect: { present: false }, duringRun: true });
   }
 
   uncertain(docId: string): void {
@@ -43,11 +47,11 @@ export class IntegrityLedger {
     return this.#entries.size;
   }
 
-  /** Up to `limit` entries: every run-time write first (in order), then base documents. */
-  sample(limit: number, isRunWrite: (docId: string) => boolean): Entry[] {
+  /** Up to `limit` entries: every write of the run first, then bulk-loaded documents. */
+  sample(limit: number): Entry[] {
     const all = [...this.#entries.values()];
-    const writes = all.filter((e) => isRunWrite(e.docId));
-    const base = all.filter((e) => !isRunWrite(e.docId));
+    const writes = all.filter((e) => e.duringRun);
+    const base = all.filter((e) => !e.duringRun);
     return [...writes, ...base].slice(0, limit);
   }
 }

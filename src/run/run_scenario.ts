@@ -243,8 +243,7 @@ async function measure(
   const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
   let integrity: RunResult["integrity"] = null;
   if (scenario.integrity && alive && !outcome.interrupted) {
-    const runWrites = new Set(logs.flatMap((l) => l.inserted.map((x) => x.docId)));
-    const sample = ledger.sample(scenario.integrity.sample, (id) => runWrites.has(id));
+    const sample = ledger.sample(scenario.integrity.sample);
     progress(`verifying ${sample.length} documents`);
     integrity = await verifyIntegrity(sample, {
       target,

@@ -80,7 +80,7 @@ export async function deploy(
       const docs = Array.from({ length: job.end - job.start }, (_, i) => doc(job.start + i));
       if (batched) await target.insertBatch!(id, docs, ctx);
       else await target.insert(id, docs[0], ctx);
-      for (const d of docs) ledger.present(job.collection, d.id, d.vector);
+      for (const d of docs) ledger.present(job.collection, d.id, d.vector, false);
       loaded += docs.length;
       onProgress?.(`loading ${loaded}/${total} vectors`);
     }

@@ -19,6 +19,7 @@ import { runLoadInWorkers } from "../src/load/sharded_load.ts";
 /** The bench's bar for "valid timing": far stricter than the engine's own saturation check. */
 const LAG_P99_LIMIT_MS = 1;
 const MIN_ACHIEVED_SHARE = 0.99;
+const WARMUP_S = 2;
 
 const { values } = parseArgs({
   options: {
@@ -60,9 +61,7 @@ console.log(
 const results: Record<string, number | null> = {};
 try {
   if (tools.has("engine")) {
-    for (const workers of workerCounts) {
-      results[`engine ×${workers}`] = await engineSweep(workers);
-    }
+    for (const workers of workerCounts) await engineSweep(workers);
   }
   if (tools.has("autocannon")) results.autocannon = await autocannon();
   if (tools.has("wrk")) results.wrk = await wrk();
@@ -77,39 +76,56 @@ for (const [tool, rps] of Object.entries(results)) {
 }
 const engineBest = Math.max(
   0,
-  ...Object.entries(results).filter(([k]) => k.startsWith("engine")).map(([, v]) => v ?? 0),
+  ...Object.entries(results).filter(([k]) => k.includes("lag p99")).map(([, v]) => v ?? 0),
 );
 if (engineBest > 0 && results.autocannon) {
-  console.log(`  best engine / autocannon = ${(engineBest / results.autocannon).toFixed(2)}`);
+  const ratio = (engineBest / results.autocannon).toFixed(2);
+  console.log(`  best engine (strict timing) / autocannon = ${ratio}`);
 }
 
-async function engineSweep(workers: number): Promise<number | null> {
-  let best: number | null = null;
+/**
+ * Steps the rate up; records the best rate with strict timing (lag p99 < 1 ms) and the best the
+ * engine itself calls valid (its saturation check); stops after two rates in a row fail both.
+ */
+async function engineSweep(workers: number): Promise<void> {
+  const strict = `engine ×${workers}, lag p99 < ${LAG_P99_LIMIT_MS} ms`;
+  const valid = `engine ×${workers}, engine-valid`;
+  results[strict] = null;
+  results[valid] = null;
   console.log(
     `\nengine, ${workers} event loop(s): constant rate, ${durationS} s each, ` +
       `in-flight limit ${connections * 8}`,
   );
+  // Warm-up (not recorded): JIT, WebAssembly, first connections, worker start-up.
+  await engineRun(rates[0], workers, WARMUP_S);
+  let failures = 0;
   for (const qps of rates) {
     const out = await engineRun(qps, workers);
     const lag = out.generator.schedule_lag_ms;
-    const achieved = out.totals.successful_requests / durationS;
-    const ok = lag.p99 < LAG_P99_LIMIT_MS && out.totals.failed_requests === 0 &&
-      out.totals.dropped_requests === 0 && achieved >= qps * MIN_ACHIEVED_SHARE;
+    // Completions inside the load window only: a late generator finishes its backlog after it.
+    const inWindow = out.perSecond.slice(0, durationS).reduce((n, p) => n + p.successful, 0);
+    const achieved = inWindow / durationS;
+    const served = out.totals.failed_requests === 0 && out.totals.dropped_requests === 0 &&
+      achieved >= qps * MIN_ACHIEVED_SHARE;
+    const strictOk = served && lag.p99 < LAG_P99_LIMIT_MS;
+    const validOk = served && out.generator.valid;
     console.log(
       `  ${String(qps).padStart(6)} offered  ${achieved.toFixed(0).padStart(6)} ok/s  ` +
         `lag p99 ${lag.p99.toFixed(3)} ms  p999 ${lag.p999.toFixed(3)} ms  ` +
         `latency p99 ${out.totals.latency_ms.p99} ms  loop lag p99 ` +
-        `${out.generator.event_loop_lag_p99_ms} ms  ${ok ? "ok" : "FAIL"}`,
+        `${out.generator.event_loop_lag_p99_ms} ms  ` +
+        `${strictOk ? "strict-ok" : validOk ? "valid" : "FAIL"}`,
     );
-    if (!ok) break;
-    best = achieved;
+    if (strictOk) results[strict] = Math.max(results[strict] ?? 0, achieved);
+    if (validOk) results[valid] = Math.max(results[valid] ?? 0, achieved);
+    failures = validOk ? 0 : failures + 1;
+    if (failures >= 2) break;
   }
-  return best;
 }
 
-function engineRun(qps: number, workers: number): Promise<LoadOutcome> {
+function engineRun(qps: number, workers: number, seconds = durationS): Promise<LoadOutcome> {
   const base = {
-    durationS,
+    durationS: seconds,
     arrivals: "uniform" as const,
     overflow: "queue" as const,
     timeoutMs: 5000,
@@ -128,7 +144,7 @@ function engineRun(qps: number, workers: number): Promise<LoadOutcome> {
       ...base,
       streams: [{
         tenant: "",
-        profile: makeRateProfile({ type: "constant", qps }, durationS, 1),
+        profile: makeRateProfile({ type: "constant", qps }, seconds, 1),
         maxInFlight,
       }],
     },

@@ -15,7 +15,11 @@ export interface NewDocument {
 
 /** Tunables of the storage engine. */
 export interface StoreOptions {
-  /** Start a checkpoint (snapshot + WAL truncation) once the WAL exceeds this many bytes. */
+  /**
+   * Start a checkpoint (snapshot + WAL truncation) once the WAL exceeds this many bytes, or half
+   * the vector bytes of the last snapshot if larger (so snapshot I/O stays proportional to
+   * the write volume as collections grow, and replay stays bounded).
+   */
   checkpointWalBytes: number;
   /** Native threads for merging vectors into HNSW graphs. */
   mergeThreads: number;
@@ -71,6 +75,7 @@ export class Store {
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
   #checkpointing: Promise<void> | null = null;
   #closed = false;
+  #snapshotVectorBytes = 0;
   /** Requests in flight (maintained by the HTTP layer); merges take bigger steps at zero. */
   activeRequests = 0;
 
@@ -210,7 +215,8 @@ export class Store {
   #log<T>(record: WalRecord, apply: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new HttpError(503, "server is shutting down"));
     const result = this.#wal.append(record, apply);
-    if (this.#wal.sizeBytes > this.options.checkpointWalBytes) {
+    const limit = Math.max(this.options.checkpointWalBytes, this.#snapshotVectorBytes / 2);
+    if (this.#wal.sizeBytes > limit) {
       void this.checkpoint();
     }
     return result;
@@ -222,6 +228,10 @@ export class Store {
       captures: captureCollections(this.collections.values()),
     }));
     await writeSnapshot(this.dataDir, seq, captures);
+    this.#snapshotVectorBytes = captures.reduce(
+      (sum, c) => sum + c.count * c.collection.meta.dimension * 4,
+      0,
+    );
     for (const old of await listWalSegments(this.dataDir)) {
       if (old < seq) await Deno.remove(join(this.dataDir, walSegmentName(old)));
     }
@@ -262,6 +272,7 @@ export class Store {
     const snapshot = await readSnapshot(this.dataDir);
     for (const collection of snapshot?.collections ?? []) {
       this.collections.set(collection.meta.id, collection);
+      this.#snapshotVectorBytes += collection.vectors.bytes;
     }
     const fromSeq = snapshot?.seq ?? 0;
     const segments = (await listWalSegments(this.dataDir)).filter((s) => s >= fromSeq);

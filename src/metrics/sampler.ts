@@ -73,7 +73,10 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
     const target = fromProc ?? fromMetrics;
     const wallS = (now - last.wall) / 1000;
     const cpuUs = totalCpuUs();
-    const targetCpu = target && last.targetCpuS !== null && wallS > 0
+    // CPU is a rate: the first sample (t ≈ 0) only sets baselines, and a final sample taken just
+    // after a periodic one has too short an interval behind it to say anything.
+    const rated = resources.length > 0 && wallS * 1000 >= intervalMs / 10;
+    const targetCpu = target && last.targetCpuS !== null && rated
       ? (target.cpuSeconds - last.targetCpuS) / wallS * 100
       : null;
     resources.push({
@@ -81,7 +84,7 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
       target_rss_mb: target ? round3(target.rssMb) : null,
       target_cpu_percent: targetCpu === null ? null : round3(targetCpu),
       generator_rss_mb: round3(Deno.memoryUsage().rss / (1024 * 1024)),
-      generator_cpu_percent: wallS > 0 ? round3((cpuUs - last.generatorCpuUs) / 1e4 / wallS) : 0,
+      generator_cpu_percent: !rated ? null : round3((cpuUs - last.generatorCpuUs) / 1e4 / wallS),
       event_loop_lag_ms: round3(lag.takeWindowMaxMs()),
     });
     last = { wall: now, generatorCpuUs: cpuUs, targetCpuS: target?.cpuSeconds ?? null };

@@ -127,11 +127,9 @@ function collect(runs: RunResult[]): Map<string, { type: string; samples: Sample
         ts,
         value: Math.round(r.generator_rss_mb * MB),
       });
-      add("akibench_generator_cpu_percent", {
-        labels: l,
-        ts,
-        value: r.generator_cpu_percent,
-      });
+      if (r.generator_cpu_percent !== null) {
+        add("akibench_generator_cpu_percent", { labels: l, ts, value: r.generator_cpu_percent });
+      }
       add("akibench_event_loop_lag_seconds", {
         labels: l,
         ts,

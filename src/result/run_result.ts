@@ -56,7 +56,8 @@ export interface ResourcePoint {
   target_rss_mb: number | null;
   target_cpu_percent: number | null;
   generator_rss_mb: number;
-  generator_cpu_percent: number;
+  /** Null for the first sample, which has no interval behind it. */
+  generator_cpu_percent: number | null;
   event_loop_lag_ms: number;
 }
 

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
-import { writeTextFileAtomic } from "../report/atomic_write.ts";
+import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { compareRuns } from "../report/compare.ts";
 import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_report.ts";
 import { readRuns } from "../report/read_runs.ts";

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import type { Command } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
 import type { RunResult, SuiteResult } from "../result/run_result.ts";
-import { writeTextFileAtomic } from "../report/atomic_write.ts";
+import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { renderHtml, renderSuiteHtml } from "../report/html.ts";
 import { renderJsonLines } from "../report/jsonl.ts";
 import { renderJUnit } from "../report/junit.ts";

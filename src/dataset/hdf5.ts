@@ -6,7 +6,7 @@ import type { Dataset, GenerateParams } from "./dataset.ts";
 import { createHdf5, type H5File, openHdf5ForReading } from "./hdf5_file.ts";
 import { matrixShape, readMatrix, writeMatrix } from "./hdf5_matrix.ts";
 import type { Metric } from "./metric.ts";
-import { writeAtomically } from "./write_atomically.ts";
+import { writeAtomically } from "../io/atomic_write.ts";
 
 /**
  * The ann-benchmarks HDF5 layout: datasets `train` (base, n × d float32), `test` (queries),

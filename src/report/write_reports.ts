@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { RunResult, SuiteResult } from "../result/run_result.ts";
-import { writeTextFileAtomic } from "./atomic_write.ts";
+import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { renderHtml, renderSuiteHtml } from "./html.ts";
 import { renderJUnit } from "./junit.ts";
 import { renderMarkdown, renderSuiteMarkdown } from "./markdown.ts";

@@ -15,3 +15,8 @@ export async function writeAtomically(
     throw err;
   }
 }
+
+/** Writes `text` to `path` atomically (see {@link writeAtomically}). */
+export function writeTextFileAtomic(path: string, text: string): Promise<void> {
+  return writeAtomically(path, (tmp) => Deno.writeTextFile(tmp, text));
+}

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
+import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { compareRuns } from "../report/compare.ts";
@@ -37,22 +37,11 @@ export const compareCommand: Command = {
   summary: "compare two runs or suites; exit 1 on a regression beyond tolerance",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: true,
-        options: {
-          tolerance: { type: "string" },
-          format: { type: "string" },
-          out: { type: "string" },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags(args, {
+      tolerance: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+    }, true);
     if (positionals.length !== 2) throw new UsageError("expected two inputs: BASE NEW");
     const format = values.format ?? "md";
     if (format !== "md" && format !== "html") {

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
@@ -12,12 +12,8 @@ export function parseDatasetArgs(
   allowPositionals: boolean,
 ): { values: Record<string, string | undefined>; positionals: string[] } {
   const options = Object.fromEntries(flags.map((f) => [f, { type: "string" as const }]));
-  try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals });
-    return { values: values as Record<string, string | undefined>, positionals };
-  } catch (err) {
-    throw new UsageError(`${subcommand}: ${(err as Error).message}`);
-  }
+  const { values, positionals } = parseFlags(args, options, allowPositionals, `${subcommand}: `);
+  return { values: values as Record<string, string | undefined>, positionals };
 }
 
 /** An integer flag value (underscores allowed, e.g. 1_000_000), or `fallback` when absent. */

@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
 import type { Command } from "./command.ts";
+import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import type { RunResult, SuiteResult } from "../result/run_result.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";
@@ -71,18 +71,10 @@ export const reportCommand: Command = {
   summary: "re-render reports (HTML, Markdown, JUnit, OpenMetrics, JSONL) from RunResults",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: true,
-        options: { format: { type: "string" }, out: { type: "string" } },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags(args, {
+      format: { type: "string" },
+      out: { type: "string" },
+    }, true);
     if (positionals.length !== 1) {
       throw new UsageError("expected one input: RUN.json, RUN.html, suite.json or a directory");
     }

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
+import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import { reportsApp } from "../report/reports_server.ts";
 
@@ -16,28 +16,17 @@ export const reportsCommand: Command = {
   summary: "serve the saved reports in reports/ (index, runs, raw JSON, compare)",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: true,
-        options: { port: { type: "string" }, host: { type: "string" } },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseFlags(args, {
+      port: { type: "string" },
+      host: { type: "string" },
+    }, true);
     if (positionals[0] !== "serve" || positionals.length > 2) {
       throw new UsageError("usage: akibench reports serve [--port 8088] [DIR]");
     }
     const dir = positionals[1] ?? "reports";
     const isDir = await Deno.stat(dir).then((s) => s.isDirectory, () => false);
     if (!isDir) throw new UsageError(`${dir}: no such directory`);
-    const port = Number(values.port ?? "8088");
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new UsageError(`--port must be an integer in 0..65535, got '${values.port}'`);
-    }
+    const port = intFlagInRange("port", values.port, 0, 65535) ?? 8088;
     const stop = new AbortController();
     const server = Deno.serve({
       port,

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { renderTerminalSummary } from "../report/terminal.ts";
 import { startLiveReport } from "../report/live.ts";
 import { writeReports } from "../report/write_reports.ts";
@@ -14,6 +13,7 @@ import {
 } from "../targets/registry.ts";
 import type { Command } from "./command.ts";
 import { ttyProgress } from "./tty_progress.ts";
+import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 const HELP = `akibench run: run scenarios against a target and write reports
@@ -131,28 +131,18 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
 }
 
 export function parseRunFlags(args: string[], allowPositionals: boolean) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals,
-      options: {
-        target: { type: "string" },
-        url: { type: "string" },
-        "api-key": { type: "string" },
-        smoke: { type: "boolean" },
-        full: { type: "boolean" },
-        seed: { type: "string" },
-        out: { type: "string" },
-        "dataset-dir": { type: "string" },
-        keep: { type: "boolean" },
-        serve: { type: "boolean" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseFlags(args, {
+    target: { type: "string" },
+    url: { type: "string" },
+    "api-key": { type: "string" },
+    smoke: { type: "boolean" },
+    full: { type: "boolean" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    "dataset-dir": { type: "string" },
+    keep: { type: "boolean" },
+    serve: { type: "boolean" },
+  }, allowPositionals);
   const v = parsed.values;
   if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
   let seed: number | undefined;

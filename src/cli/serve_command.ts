@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import type { Command } from "./command.ts";
+import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import { startServer } from "../server/start.ts";
 import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
@@ -36,61 +36,47 @@ Options:
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
 SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.`;
 
-function intFlag(name: string, value: string | undefined, min: number, max: number) {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got '${value}'`);
-  }
-  return n;
-}
-
 export const serveCommand: Command = {
   name: "serve",
   summary: "run the AkiDB-compatible reference server",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          port: { type: "string" },
-          host: { type: "string" },
-          "data-dir": { type: "string" },
-          "hnsw-m": { type: "string" },
-          "ef-construction": { type: "string" },
-          "ef-search": { type: "string" },
-          "checkpoint-wal-mb": { type: "string" },
-          tenancy: { type: "boolean" },
-          "admin-key": { type: "string" },
-          tiering: { type: "boolean" },
-          faults: { type: "boolean" },
-          "s3-endpoint": { type: "string" },
-          "s3-bucket": { type: "string" },
-          "resilience-time-scale": { type: "string" },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const { values } = parseFlags(args, {
+      port: { type: "string" },
+      host: { type: "string" },
+      "data-dir": { type: "string" },
+      "hnsw-m": { type: "string" },
+      "ef-construction": { type: "string" },
+      "ef-search": { type: "string" },
+      "checkpoint-wal-mb": { type: "string" },
+      tenancy: { type: "boolean" },
+      "admin-key": { type: "string" },
+      tiering: { type: "boolean" },
+      faults: { type: "boolean" },
+      "s3-endpoint": { type: "string" },
+      "s3-bucket": { type: "string" },
+      "resilience-time-scale": { type: "string" },
+    }, false);
     const index = Object.fromEntries(
       Object.entries({
-        m: intFlag("hnsw-m", values["hnsw-m"], 2, 256),
-        efConstruction: intFlag("ef-construction", values["ef-construction"], 1, 4096),
-        efSearch: intFlag("ef-search", values["ef-search"], 1, 4096),
+        m: intFlagInRange("hnsw-m", values["hnsw-m"], 2, 256),
+        efConstruction: intFlagInRange("ef-construction", values["ef-construction"], 1, 4096),
+        efSearch: intFlagInRange("ef-search", values["ef-search"], 1, 4096),
       }).filter(([, v]) => v !== undefined),
     );
-    const checkpointMb = intFlag("checkpoint-wal-mb", values["checkpoint-wal-mb"], 1, 1 << 20);
+    const checkpointMb = intFlagInRange(
+      "checkpoint-wal-mb",
+      values["checkpoint-wal-mb"],
+      1,
+      1 << 20,
+    );
     const dataDir = values["data-dir"] ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
     const extensions = await startExtensions(values, dataDir).catch(async (error) => {
       if (values["data-dir"] === undefined) await Deno.remove(dataDir, { recursive: true });
       throw error;
     });
     const server = await startServer({
-      port: intFlag("port", values.port, 0, 65535) ?? 8080,
+      port: intFlagInRange("port", values.port, 0, 65535) ?? 8080,
       host: values.host ?? "127.0.0.1",
       dataDir,
       index,

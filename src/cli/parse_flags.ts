@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { UsageError } from "./usage_error.ts";
+
+/**
+ * node:util parseArgs with strict: true (unknown flags are errors); a parse error becomes a
+ * UsageError, its message after `prefix`.
+ */
+export function parseFlags<T extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: T,
+  allowPositionals: boolean,
+  prefix = "",
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (err) {
+    throw new UsageError(prefix + (err as Error).message);
+  }
+}
+
+/** An integer flag value in min..max, or undefined when the flag is absent. */
+export function intFlagInRange(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got '${value}'`);
+  }
+  return n;
+}

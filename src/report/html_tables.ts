@@ -1,13 +1,8 @@
 import type { RunResult, TrafficStats } from "../result/run_result.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
-import {
-  formatCount,
-  formatDuration,
-  formatMs,
-  formatNumber,
-  formatRatioPercent,
-} from "./number_format.ts";
+import { overviewCells, PERCENTILE_HEADERS, percentileCells } from "./run_cells.ts";
+import { formatCount, formatDuration, formatMs, formatNumber } from "./number_format.ts";
 
 /** A table cell: text (escaped) or { num } for a right-aligned number, or { html } pre-escaped. */
 export type Cell = string | { num: string } | { html: string; className?: string };
@@ -56,7 +51,6 @@ export function criteriaTable(run: RunResult): string {
 }
 
 export function overviewTable(run: RunResult): string {
-  const t = run.throughput;
   return htmlTable(
     [
       "Requests",
@@ -69,16 +63,7 @@ export function overviewTable(run: RunResult): string {
       "Offered QPS",
     ]
       .map(n),
-    [[
-      formatCount(run.total_requests),
-      formatCount(run.successful_requests),
-      formatCount(run.failed_requests),
-      formatCount(run.dropped_requests),
-      formatRatioPercent(run.error_rate),
-      formatNumber(t.average_qps, 1),
-      formatNumber(t.peak_qps, 1),
-      formatNumber(t.offered_qps, 1),
-    ].map(n)],
+    [overviewCells(run).map(n)],
     { id: "overview" },
   );
 }
@@ -92,7 +77,7 @@ export function trafficTable(
   return htmlTable(
     [
       ...label,
-      ...["Requests", "Errors", "Dropped", "p50", "p90", "p95", "p99", "p99.9", "max"].map(n),
+      ...["Requests", "Errors", "Dropped", ...PERCENTILE_HEADERS].map(n),
     ],
     stats.map((s) => [
       ...key(s),
@@ -100,12 +85,7 @@ export function trafficTable(
         formatCount(s.requests),
         formatCount(s.failed),
         formatCount(s.dropped),
-        formatMs(s.latency_ms.p50),
-        formatMs(s.latency_ms.p90),
-        formatMs(s.latency_ms.p95),
-        formatMs(s.latency_ms.p99),
-        formatMs(s.latency_ms.p999),
-        formatMs(s.latency_ms.max),
+        ...percentileCells(s),
       ].map(n),
     ]),
   );

@@ -1,6 +1,7 @@
 import type { RunResult, SuiteResult, TrafficStats } from "../result/run_result.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { markdownTable } from "./markdown_table.ts";
+import { overviewCells, PERCENTILE_HEADERS, percentileCells } from "./run_cells.ts";
 import {
   formatCount,
   formatDuration,
@@ -38,19 +39,13 @@ function latencyTable(label: string[], stats: TrafficStats[], key: (s: TrafficSt
     ...key(s),
     formatCount(s.requests),
     errorCount(s),
-    formatMs(s.latency_ms.p50),
-    formatMs(s.latency_ms.p90),
-    formatMs(s.latency_ms.p95),
-    formatMs(s.latency_ms.p99),
-    formatMs(s.latency_ms.p999),
-    formatMs(s.latency_ms.max),
+    ...percentileCells(s),
   ]);
-  const headers = [...label, "Requests", "Errors", "p50", "p90", "p95", "p99", "p99.9", "max"];
+  const headers = [...label, "Requests", "Errors", ...PERCENTILE_HEADERS];
   return markdownTable(headers, rows, [...label.map(() => "l" as const), ...headers.map(() => R)]);
 }
 
 function overviewSection(run: RunResult): string[] {
-  const t = run.throughput;
   return [
     "## Summary",
     "",
@@ -65,16 +60,7 @@ function overviewSection(run: RunResult): string[] {
         "Peak QPS",
         "Offered",
       ],
-      [[
-        formatCount(run.total_requests),
-        formatCount(run.successful_requests),
-        formatCount(run.failed_requests),
-        formatCount(run.dropped_requests),
-        formatRatioPercent(run.error_rate),
-        formatNumber(t.average_qps, 1),
-        formatNumber(t.peak_qps, 1),
-        formatNumber(t.offered_qps, 1),
-      ]],
+      [overviewCells(run)],
       Array(8).fill(R),
     ),
     "",

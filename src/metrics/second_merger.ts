@@ -1,6 +1,6 @@
 import type { SecondPoint } from "../result/run_result.ts";
 import { addEncoded, type Histogram, newHistogram } from "./histogram.ts";
-import { secondPercentiles } from "./second_series.ts";
+import { emptySecond, secondPercentiles } from "./second_series.ts";
 
 interface Pending<T> {
   point: SecondPoint;
@@ -28,11 +28,7 @@ export class SecondMerger<T> {
   add(point: SecondPoint, latencyUs: string, part: T): void {
     let p = this.#pending.get(point.t);
     if (!p) {
-      p = {
-        point: { ...point, offered: 0, achieved: 0, successful: 0, dropped: 0, errors: {} },
-        latency: newHistogram(),
-        parts: [],
-      };
+      p = { point: emptySecond(point.t), latency: newHistogram(), parts: [] };
       this.#pending.set(point.t, p);
     }
     const m = p.point;
@@ -58,17 +54,7 @@ export class SecondMerger<T> {
       const second = this.points.length;
       const p = this.#pending.get(second);
       if (!p) {
-        this.points.push({
-          t: second,
-          offered: 0,
-          achieved: 0,
-          successful: 0,
-          dropped: 0,
-          errors: {},
-          p50: null,
-          p95: null,
-          p99: null,
-        });
+        this.points.push(emptySecond(second));
         continue;
       }
       Object.assign(p.point, secondPercentiles(p.latency));

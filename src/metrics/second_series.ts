@@ -20,19 +20,7 @@ export class SecondSeries {
   }
 
   #point(second: number): SecondPoint {
-    while (this.points.length <= second) {
-      this.points.push({
-        t: this.points.length,
-        offered: 0,
-        achieved: 0,
-        successful: 0,
-        dropped: 0,
-        errors: {},
-        p50: null,
-        p95: null,
-        p99: null,
-      });
-    }
+    while (this.points.length <= second) this.points.push(emptySecond(this.points.length));
     return this.points[second];
   }
 
@@ -84,6 +72,21 @@ const SECOND_EPSILON_MS = 1e-6;
 
 function secondOf(ms: number): number {
   return Math.floor((ms + SECOND_EPSILON_MS) / 1000);
+}
+
+/** Second `t` with nothing offered, completed or dropped. */
+export function emptySecond(t: number): SecondPoint {
+  return {
+    t,
+    offered: 0,
+    achieved: 0,
+    successful: 0,
+    dropped: 0,
+    errors: {},
+    p50: null,
+    p95: null,
+    p99: null,
+  };
 }
 
 /** p50/p95/p99 (ms) of one second's latency histogram; null when nothing completed. */

@@ -30,23 +30,7 @@ export function resultShell(
     scenario_hash: hash,
     start_time: now,
     end_time: now,
-    duration_seconds: 0,
-    total_requests: 0,
-    successful_requests: 0,
-    failed_requests: 0,
-    dropped_requests: 0,
-    error_rate: 0,
-    latency_ms: { p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
-    throughput: { average_qps: 0, peak_qps: 0, offered_qps: 0 },
-    memory_mb: null,
-    cpu_percent: null,
-    success_criteria: { passed: false, failures: [], results: [] },
-    operations: [],
-    tenants: [],
-    phases: [],
-    phase_windows: [],
-    recall: null,
-    integrity: null,
+    ...noTraffic(),
     generator: {
       valid: true,
       schedule_lag_ms: { ...EMPTY_SUMMARY },
@@ -65,6 +49,29 @@ export function resultShell(
     target,
     environment: env,
   };
+}
+
+/** The counts, latencies, criteria and checks of a RunResult that carried no traffic. */
+export function noTraffic() {
+  return {
+    duration_seconds: 0,
+    total_requests: 0,
+    successful_requests: 0,
+    failed_requests: 0,
+    dropped_requests: 0,
+    error_rate: 0,
+    latency_ms: { p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
+    throughput: { average_qps: 0, peak_qps: 0, offered_qps: 0 },
+    memory_mb: null,
+    cpu_percent: null,
+    success_criteria: { passed: false, failures: [], results: [] },
+    operations: [],
+    tenants: [],
+    phases: [],
+    phase_windows: [],
+    recall: null,
+    integrity: null,
+  } satisfies Partial<RunResult>;
 }
 
 /** The RunResult.dataset block of a loaded dataset. */

@@ -12,6 +12,7 @@
 import { parseArgs } from "node:util";
 import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
 import type { Metric } from "../src/dataset/metric.ts";
+import { mulberry32 } from "../src/load/seeded_random.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -36,13 +37,8 @@ const workers = values.workers === undefined ? undefined : Number(values.workers
 /** Seeded uniform vectors in [-1, 1) (mulberry32). */
 function randomVectors(count: number, seed: number): Float32Array {
   const out = new Float32Array(count * dim);
-  let a = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
-  }
+  const next = mulberry32(seed);
+  for (let i = 0; i < out.length; i++) out[i] = 2 * next() - 1;
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from "../src/load/seeded_random.ts";
 /** Tiny JSON client for the reference server tests. */
 export interface JsonResponse {
   status: number;
@@ -31,14 +32,7 @@ export async function call(
 
 /** A seeded PRNG (mulberry32) for reproducible test vectors. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** `n` random vectors of `dim` components in [-1, 1). */

@@ -49,6 +49,15 @@ export function makeExecutor(
       ctx.recall.series.add(p.t, hits / Math.max(1, truth.length));
     }
   };
+  /** Runs a write; if it fails, the document's state on the target is unknown. */
+  const write = async (docId: string, call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (err) {
+      ctx.ledger.uncertain(docId);
+      throw err;
+    }
+  };
   const execute: Execute<PlannedRequest> = async (req, signal) => {
     const id = ctx.collectionIds[req.collection];
     const opts = { signal, apiKey: ctx.apiKeys.get(req.tenant) };
@@ -72,34 +81,24 @@ export function makeExecutor(
         return;
       }
       case "insert":
-        try {
-          await ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts);
-        } catch (err) {
-          ctx.ledger.uncertain(req.docId);
-          throw err;
-        }
+        await write(
+          req.docId,
+          () => ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts),
+        );
         log.insert(req.docId, req.vector);
         ctx.ledger.present(req.collection, req.docId, req.vector);
         return;
       case "delete":
-        try {
-          await ctx.target.delete(id, req.docId, opts);
-        } catch (err) {
-          ctx.ledger.uncertain(req.docId);
-          throw err;
-        }
+        await write(req.docId, () => ctx.target.delete(id, req.docId, opts));
         log.remove(req.row);
         ctx.ledger.absent(req.collection, req.docId);
         return;
       case "update":
-        try {
+        await write(req.docId, async () => {
           await ctx.target.delete(id, req.docId, opts);
           log.remove(req.row);
           await ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts);
-        } catch (err) {
-          ctx.ledger.uncertain(req.docId);
-          throw err;
-        }
+        });
         log.insert(req.docId, req.vector);
         ctx.ledger.present(req.collection, req.docId, req.vector);
         return;

@@ -25,14 +25,19 @@ function extras(c: Comparison): string[] {
   return out;
 }
 
+/** The comparison's rows, regressed ones first (otherwise in their order). */
+function regressionsFirst(c: Comparison): Comparison["rows"] {
+  return [...c.rows].sort((a, b) =>
+    Number(b.verdict === "regressed") - Number(a.verdict === "regressed")
+  );
+}
+
 /** The comparison as Markdown (regressions first). */
 export function renderComparisonMarkdown(
   c: Comparison,
   labels: { base: string; next: string },
 ): string {
-  const rows = [...c.rows].sort((a, b) =>
-    Number(b.verdict === "regressed") - Number(a.verdict === "regressed")
-  );
+  const rows = regressionsFirst(c);
   return [
     `# akibench compare: ${c.regressions === 0 ? "✅" : "❌"} ${headline(c)}`,
     "",
@@ -59,9 +64,7 @@ export function renderComparisonBody(
   c: Comparison,
   labels: { base: string; next: string },
 ): string {
-  const rows = [...c.rows].sort((a, b) =>
-    Number(b.verdict === "regressed") - Number(a.verdict === "regressed")
-  );
+  const rows = regressionsFirst(c);
   return [
     `<header><h1>akibench compare <span class="status ${
       c.regressions === 0 ? "passed" : "failed"

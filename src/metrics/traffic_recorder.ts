@@ -9,19 +9,6 @@ import {
   summarize,
 } from "./histogram.ts";
 
-/** Counters and histograms of one operation × tenant × phase. */
-interface Cell {
-  operation: string;
-  tenant: string;
-  phase: string;
-  successful: number;
-  failed: number;
-  dropped: number;
-  errors: Record<string, number>;
-  latency: Histogram;
-  service: Histogram;
-}
-
 /** A cell as plain data (histograms encoded), e.g. to merge results of several workers. */
 export interface CellSnapshot {
   operation: string;
@@ -33,6 +20,12 @@ export interface CellSnapshot {
   errors: Record<string, number>;
   latency_us: string;
   service_time_us: string;
+}
+
+/** Counters and histograms of one operation × tenant × phase. */
+interface Cell extends Omit<CellSnapshot, "latency_us" | "service_time_us"> {
+  latency: Histogram;
+  service: Histogram;
 }
 
 /** The recorder's view of a whole run, in RunResult terms. */

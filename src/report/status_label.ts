@@ -13,8 +13,3 @@ export function statusLabel(status: RunStatus): string {
   const l = LABELS[status];
   return `${l.icon} ${l.word}`;
 }
-
-/** The status word alone ("PASSED"), for places without emoji (JUnit, colourless terminals). */
-export function statusWord(status: RunStatus): string {
-  return LABELS[status].word;
-}

@@ -50,19 +50,3 @@ export function intrinsicDurationS(spec: ProfileSpec): number | null {
   }
   return null;
 }
-
-/** Highest rate the profile can offer (for sizing and sanity checks). */
-export function peakQps(spec: ProfileSpec): number {
-  switch (spec.type) {
-    case "constant":
-      return spec.qps;
-    case "ramp":
-      return Math.max(spec.from_qps, spec.to_qps);
-    case "stages":
-      return Math.max(spec.start_qps, ...spec.stages.map((s) => s.target_qps));
-    case "spike":
-      return Math.max(spec.baseline_qps, spec.spike_qps);
-    case "random":
-      return Math.max(spec.max_qps, spec.spike_qps);
-  }
-}

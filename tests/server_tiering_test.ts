@@ -115,7 +115,7 @@ Deno.test(
     const env = await setup({});
     try {
       const { id, docIds } = await collectionWithGraph(env, 300);
-      const local = `${env.dataDir}/tiers/${id}.index`;
+      const local = `${env.dataDir}/tiers/${id}.image`;
       const caps = await env.call("GET", "/api/v1/capabilities");
       assert.equal(caps.body.tiering, true);
       assert.equal(caps.body.faults, true);
@@ -124,15 +124,16 @@ Deno.test(
         action: "demote_to_warm",
       });
       assert.equal(st.body.tier, "warm");
-      assert.ok(st.body.index_bytes > 0);
-      assert.equal((await Deno.stat(local)).size, st.body.index_bytes);
-      assert.equal(env.server.store.collections.get(id)!.index.graphSize, 0, "index left RAM");
+      assert.ok(st.body.image_bytes > 0);
+      assert.equal((await Deno.stat(local)).size, st.body.image_bytes);
+      assert.equal(st.body.resident, false, "data left RAM");
+      assert.equal(st.body.ram_bytes, 0);
       assert.equal(await topDoc(env, id, 42), docIds[42], "warm collection still answers");
 
       st = await env.call("POST", `/api/v1/collections/${id}/tier`, { action: "demote_to_cold" });
       assert.equal(st.body.tier, "cold");
       assert.equal(await fileExists(local), false, "local copy removed once uploaded");
-      assert.equal(await env.raw.head(`tiers/${id}.index`), st.body.index_bytes);
+      assert.equal(await env.raw.head(`tiers/${id}.image`), st.body.image_bytes);
 
       // First access downloads (cold → warm); the 3rd access in the window promotes to hot.
       assert.equal(await topDoc(env, id, 7), docIds[7]);
@@ -196,9 +197,9 @@ Deno.test(
       assert.equal(await topDoc(env, a.id, 5), a.docIds[5]);
 
       // Deleting a collection removes its tier copies.
-      assert.ok(await env.raw.head(`tiers/${b.id}.index`));
+      assert.ok(await env.raw.head(`tiers/${b.id}.image`));
       assert.equal((await env.call("DELETE", `/api/v1/collections/${b.id}`)).status, 204);
-      await until(async () => (await objectSize(env, `tiers/${b.id}.index`)) === null, "b removed");
+      await until(async () => (await objectSize(env, `tiers/${b.id}.image`)) === null, "b removed");
     } finally {
       await env.close();
     }
@@ -212,7 +213,7 @@ Deno.test(
     const env = await setup({});
     try {
       const { id, docIds } = await collectionWithGraph(env, 200);
-      const local = `${env.dataDir}/tiers/${id}.index`;
+      const local = `${env.dataDir}/tiers/${id}.image`;
       assert.equal((await env.call("POST", "/admin/faults", { s3_error_rate: 1 })).status, 200);
       let st = await env.call("POST", `/api/v1/collections/${id}/tier`, {
         action: "demote_to_cold",
@@ -245,7 +246,7 @@ Deno.test(
       assert.equal(st.body.tier, "cold");
       assert.equal(st.body.pending_upload, false);
       assert.equal(await fileExists(local), false);
-      assert.equal(await env.raw.head(`tiers/${id}.index`), st.body.index_bytes);
+      assert.equal(await env.raw.head(`tiers/${id}.image`), st.body.image_bytes);
 
       // A cold collection whose object cannot be fetched answers 503 and stays cold.
       await env.call("POST", "/admin/faults", { s3_error_rate: 1 });

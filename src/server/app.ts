@@ -23,6 +23,7 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
       await next();
     } finally {
       deps.store.activeRequests--;
+      for (const release of c.get("onRequestEnd") ?? []) release();
     }
     const route = c.res.status === 404 && routePath(c) === "/*" ? "unmatched" : routePath(c);
     deps.requestMetrics.observe(

@@ -1,3 +1,4 @@
+import { decodeCollectionImage, encodeCollectionImage } from "./collection_image.ts";
 import { CollectionIndex, type ScoredSlot } from "./collection_index.ts";
 import type { CollectionMeta } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
@@ -19,28 +20,155 @@ export interface DocumentHit {
 }
 
 /**
- * One collection in memory: vectors by slot, per-slot document data, the live doc→slot map and
- * the search index. Slots are never reused; a deleted slot is a tombstone.
+ * Where an evicted collection's bytes are (an encoded CollectionImage): a local file (warm)
+ * and/or an object (cold: `file` is null). Those bytes are immutable while it stays evicted.
+ */
+export interface EvictedLocation {
+  file: string | null;
+  objectKey: string;
+}
+
+/**
+ * One collection: vectors by slot, per-slot document data, the live doc→slot map and the search
+ * index. Slots are never reused; a deleted slot is a tombstone. A collection is either resident
+ * (all of that in RAM) or evicted (tiering): then only its meta, document count and the
+ * location of its image stay in RAM, and it must be `load`ed before any data is read or written.
  */
 export class Collection {
-  readonly vectors: VectorStore;
-  readonly index: CollectionIndex;
-  readonly docIds: string[] = [];
-  readonly externalIds: (string | null)[] = [];
-  readonly insertedAt: number[] = [];
+  #vectors!: VectorStore;
+  #index!: CollectionIndex;
+  #docIds: string[] = [];
+  #externalIds: (string | null)[] = [];
+  #insertedAt: number[] = [];
   #deleted = new Uint8Array(1024);
   #live = new Map<string, number>();
   #reserved = new Set<string>();
+  #evicted: EvictedLocation | null = null;
+  #evictedCount = 0;
   /** Set when the collection is deleted; in-flight writes then fail with 404. */
   dropped = false;
+  /** Counts applied inserts and deletes (tiering checks nothing changed while it evicts). */
+  version = 0;
+  /** Requests currently using the data (tiering never evicts a collection in use). */
+  users = 0;
 
   constructor(readonly meta: CollectionMeta) {
-    this.vectors = new VectorStore(meta.dimension);
-    this.index = new CollectionIndex(meta.metric, meta.index, this.vectors, (s) => this.isLive(s));
+    this.#reset(1024);
+  }
+
+  /** A collection known only by its image at `location` (e.g. from a snapshot). */
+  static evicted(meta: CollectionMeta, location: EvictedLocation, documentCount: number) {
+    const collection = new Collection(meta);
+    collection.#reset(1);
+    collection.#evicted = location;
+    collection.#evictedCount = documentCount;
+    return collection;
+  }
+
+  #reset(capacity: number): void {
+    this.#vectors = new VectorStore(this.meta.dimension, capacity);
+    this.#index = new CollectionIndex(
+      this.meta.metric,
+      this.meta.index,
+      this.#vectors,
+      (s) => this.isLive(s),
+    );
+    this.#docIds = [];
+    this.#externalIds = [];
+    this.#insertedAt = [];
+    this.#deleted = new Uint8Array(capacity);
+    this.#live = new Map();
+  }
+
+  get vectors(): VectorStore {
+    return this.#vectors;
+  }
+
+  get index(): CollectionIndex {
+    return this.#index;
+  }
+
+  get docIds(): readonly string[] {
+    return this.#docIds;
+  }
+
+  get externalIds(): readonly (string | null)[] {
+    return this.#externalIds;
+  }
+
+  get insertedAt(): readonly number[] {
+    return this.#insertedAt;
+  }
+
+  /** True when the data is in RAM. */
+  get resident(): boolean {
+    return this.#evicted === null;
+  }
+
+  /** Where the image of an evicted collection is; null when resident. */
+  get evictedLocation(): EvictedLocation | null {
+    return this.#evicted;
   }
 
   get documentCount(): number {
-    return this.#live.size;
+    return this.#evicted === null ? this.#live.size : this.#evictedCount;
+  }
+
+  /** Approximate RAM held by the data: vectors, norms, deleted flags, documents and graph. */
+  get ramBytes(): number {
+    if (this.#evicted !== null) return 0;
+    const docs = this.#docIds.length * 120;
+    return this.#vectors.capacityBytes + this.#deleted.length + docs + this.#index.graphBytes;
+  }
+
+  /** The whole collection encoded as a CollectionImage (resident only). */
+  async encodeImage(): Promise<Uint8Array> {
+    if (this.#evicted !== null) throw new Error(`collection ${this.meta.id} is not resident`);
+    const count = this.#vectors.count;
+    const deleted = this.deletedFlags(count);
+    const image = {
+      meta: this.meta,
+      docIds: this.#docIds.slice(0, count),
+      externalIds: this.#externalIds.slice(0, count),
+      insertedAt: this.#insertedAt.slice(0, count),
+      deletedSlots: [...deleted.keys()].filter((slot) => deleted[slot] === 1),
+      vectors: this.#vectors.prefix(count),
+      graph: await this.#index.serializeGraph() ?? new Uint8Array(),
+    };
+    return encodeCollectionImage(image);
+  }
+
+  /**
+   * Releases the data from RAM; its image (same state) is at `location`. The caller makes sure
+   * no request uses the collection (`users` is 0) and nothing changed since the image was made.
+   */
+  evict(location: EvictedLocation): void {
+    this.#evictedCount = this.#live.size;
+    this.#reset(1);
+    this.#evicted = location;
+  }
+
+  /** Records that an evicted collection's image moved (e.g. its local file was removed). */
+  relocate(location: EvictedLocation): void {
+    if (this.#evicted === null) throw new Error(`collection ${this.meta.id} is resident`);
+    this.#evicted = location;
+  }
+
+  /**
+   * Makes an evicted collection resident again from its image bytes. The caller runs one load
+   * at a time per collection; the collection stays evicted (unreadable) until it returns.
+   */
+  async load(bytes: Uint8Array): Promise<void> {
+    if (this.#evicted === null) return;
+    const image = decodeCollectionImage(bytes);
+    if (image.meta.id !== this.meta.id) {
+      throw new Error(`image of collection ${image.meta.id} given to ${this.meta.id}`);
+    }
+    this.#reset(1);
+    this.restoreSlots(image.vectors, image, new Set(image.deletedSlots));
+    if (image.graph.length > 0) await this.#index.restoreGraph(image.graph);
+    this.#index.resetPending(this.liveSlots());
+    this.#evicted = null;
   }
 
   isLive(slot: number): boolean {
@@ -54,6 +182,7 @@ export class Collection {
 
   /** Claims `docId` for an insert in flight; 409 when it exists or is being inserted. */
   reserve(docId: string): void {
+    this.#mustBeResident();
     if (this.#live.has(docId) || this.#reserved.has(docId)) {
       throw new HttpError(409, `doc_id ${docId} already exists in collection ${this.meta.id}`);
     }
@@ -70,15 +199,17 @@ export class Collection {
 
   /** Adds a document (already durable); it is searchable on return. */
   applyInsert(docId: string, externalId: string | null, insertedAt: number, vector: Float32Array) {
+    this.#mustBeResident();
+    this.version++;
     const slot = this.vectors.append(vector);
     if (slot >= this.#deleted.length) {
       const grown = new Uint8Array(this.#deleted.length * 2);
       grown.set(this.#deleted);
       this.#deleted = grown;
     }
-    this.docIds.push(docId);
-    this.externalIds.push(externalId);
-    this.insertedAt.push(insertedAt);
+    this.#docIds.push(docId);
+    this.#externalIds.push(externalId);
+    this.#insertedAt.push(insertedAt);
     this.#live.set(docId, slot);
     this.#reserved.delete(docId);
     this.index.add(slot);
@@ -97,9 +228,9 @@ export class Collection {
     const count = this.vectors.count;
     this.#deleted = new Uint8Array(Math.max(1024, count * 2));
     for (let slot = 0; slot < count; slot++) {
-      this.docIds.push(docs.docIds[slot]);
-      this.externalIds.push(docs.externalIds[slot]);
-      this.insertedAt.push(docs.insertedAt[slot]);
+      this.#docIds.push(docs.docIds[slot]);
+      this.#externalIds.push(docs.externalIds[slot]);
+      this.#insertedAt.push(docs.insertedAt[slot]);
       if (deletedSlots.has(slot)) {
         this.#deleted[slot] = 1;
       } else {
@@ -116,14 +247,23 @@ export class Collection {
 
   /** Deletes a document (already durable); false when it was not live. */
   applyDelete(docId: string): boolean {
+    this.#mustBeResident();
     const slot = this.#live.get(docId);
     if (slot === undefined) return false;
+    this.version++;
     this.#markDeleted(slot);
     this.index.remove(slot);
     return true;
   }
 
+  #mustBeResident(): void {
+    if (this.#evicted !== null) {
+      throw new Error(`collection ${this.meta.id} is evicted; load it before writing`);
+    }
+  }
+
   getDocument(docId: string): StoredDocument | null {
+    this.#mustBeResident();
     const slot = this.#live.get(docId);
     if (slot === undefined) return null;
     return {
@@ -136,6 +276,7 @@ export class Collection {
 
   /** Top `k` documents for `query`, best first. */
   query(query: Float32Array, k: number): DocumentHit[] {
+    this.#mustBeResident();
     return this.index.search(query, k).map(({ slot, score }: ScoredSlot) => ({
       docId: this.docIds[slot],
       externalId: this.externalIds[slot],

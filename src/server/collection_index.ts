@@ -51,6 +51,12 @@ export class CollectionIndex {
     return this.#hnsw ? this.#hnsw.size() : 0;
   }
 
+  /** Estimated RAM of the graph: stored vectors plus level-0 links (2·m u32 ids) per node. */
+  get graphBytes(): number {
+    const element = this.params.quantization === "f16" ? 2 : 4;
+    return this.graphSize * (this.vectors.dimension * element + 2 * this.params.m * 4 + 16);
+  }
+
   /** Makes `slot` searchable immediately (exact buffer). */
   add(slot: number): void {
     this.#pending.push(slot);

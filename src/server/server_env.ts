@@ -6,7 +6,12 @@ import type { Store } from "./store.ts";
 export interface ServerVariables {
   tenantId: string;
   principal: string;
+  /** Run when the request ends (e.g. tiering's lease on a collection it loaded). */
+  onRequestEnd: (() => void)[];
 }
+
+/** What a request does to a collection's data (tiering promotes a collection before writes). */
+export type CollectionAccess = "read" | "write";
 
 /** Hono environment of the reference server. */
 export interface ServerEnv {
@@ -39,13 +44,19 @@ export interface Resilience {
  * metrics and body-size checks and before every route, in array order (e.g. auth → audit →
  * faults). `routes` mounts extra routes (admin tenants/keys, audit, tier, faults).
  * `beforeCollectionAccess` runs before any route touches a collection's data, so a tier manager
- * can load a cold/warm collection back into RAM. `prometheus` appends metric lines.
+ * can load a cold/warm collection back into RAM; the function it may return runs when the
+ * request ends (releasing the collection). `fetchImage` reads an evicted collection's image from
+ * the object store (recovery). `prometheus` appends metric lines.
  */
 export interface ServerExtensions {
   middleware?: MiddlewareHandler<ServerEnv>[];
   routes?: (app: Hono<ServerEnv>, store: Store) => void;
   capabilities?: Partial<Capabilities>;
-  beforeCollectionAccess?: (collection: Collection) => Promise<void>;
+  beforeCollectionAccess?: (
+    collection: Collection,
+    access: CollectionAccess,
+  ) => Promise<(() => void) | void>;
+  fetchImage?: (objectKey: string) => Promise<Uint8Array>;
   resilience?: Resilience;
   prometheus?: () => string;
 }
@@ -57,10 +68,10 @@ export function tenantOf(c: { get(key: "tenantId"): string | undefined }): strin
 
 /**
  * Several extension sets as one: middleware in order, routes in order, capabilities merged;
- * at most one part may provide each of beforeCollectionAccess and resilience.
+ * at most one part may provide each of beforeCollectionAccess, resilience and fetchImage.
  */
 export function combineExtensions(...parts: ServerExtensions[]): ServerExtensions {
-  const one = <K extends "beforeCollectionAccess" | "resilience">(key: K) => {
+  const one = <K extends "beforeCollectionAccess" | "resilience" | "fetchImage">(key: K) => {
     const given = parts.filter((p) => p[key] !== undefined);
     if (given.length > 1) throw new Error(`two extensions provide ${key}`);
     return given[0]?.[key];
@@ -72,6 +83,7 @@ export function combineExtensions(...parts: ServerExtensions[]): ServerExtension
     capabilities: Object.assign({}, ...parts.map((p) => p.capabilities ?? {})),
     beforeCollectionAccess: one("beforeCollectionAccess"),
     resilience: one("resilience"),
+    fetchImage: one("fetchImage"),
     prometheus: prometheus.length === 0 ? undefined : () => prometheus.map((f) => f()).join(""),
   };
 }

@@ -3,11 +3,23 @@ import { Collection } from "./collection.ts";
 import type { CollectionMeta } from "./collection_meta.ts";
 import { syncDir, syncFile, writeDurable } from "./durable_file.ts";
 
-/** A collection's state at a WAL boundary: its first `count` slots and their deleted flags. */
+/**
+ * A collection's state at a WAL boundary: its first `count` slots and their deleted flags; or,
+ * for an evicted collection, where its image is (already hard-linked into the staging dir when
+ * it had a local file, so a later removal of that file cannot take it from the snapshot).
+ */
 export interface CollectionCapture {
   collection: Collection;
   count: number;
   deleted: Uint8Array;
+  evicted?: EvictedEntry;
+}
+
+/** An evicted collection in the manifest: `<id>.image` in the snapshot dir when `file`. */
+interface EvictedEntry {
+  objectKey: string;
+  file: boolean;
+  documentCount: number;
 }
 
 interface DocsFile {
@@ -17,19 +29,54 @@ interface DocsFile {
   deletedSlots: number[];
 }
 
-const CURRENT = "CURRENT";
+interface Manifest {
+  seq: number;
+  collections: CollectionMeta[];
+  /** Evicted collections by id (absent in snapshots written before tiering moved data). */
+  evicted?: Record<string, EvictedEntry>;
+}
 
-/** Captures every collection synchronously (call at a WAL boundary). */
-export function captureCollections(collections: Iterable<Collection>): CollectionCapture[] {
+const CURRENT = "CURRENT";
+const STAGING = "next.tmp";
+
+/** Creates the (empty) staging dir of the next snapshot and returns its path. */
+export async function prepareSnapshotDir(dataDir: string): Promise<string> {
+  const tmp = join(dataDir, "snapshots", STAGING);
+  await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  await Deno.mkdir(tmp, { recursive: true });
+  return tmp;
+}
+
+/**
+ * Captures every collection synchronously (call at a WAL boundary). An evicted collection's
+ * local image is hard-linked into `stagingDir` right here (no copy, no RAM).
+ */
+export function captureCollections(
+  collections: Iterable<Collection>,
+  stagingDir: string,
+): CollectionCapture[] {
   return [...collections].map((collection) => {
+    const location = collection.evictedLocation;
+    if (location !== null) {
+      if (location.file !== null) {
+        Deno.linkSync(location.file, join(stagingDir, `${collection.meta.id}.image`));
+      }
+      const evicted = {
+        objectKey: location.objectKey,
+        file: location.file !== null,
+        documentCount: collection.documentCount,
+      };
+      return { collection, count: 0, deleted: new Uint8Array(), evicted };
+    }
     const count = collection.vectors.count;
     return { collection, count, deleted: collection.deletedFlags(count) };
   });
 }
 
 /**
- * Writes snapshot `seq` (state before WAL segment `seq`) under dataDir/snapshots/seq, then
- * points dataDir/CURRENT at it. Vectors are raw float32, documents JSON, graphs usearch files.
+ * Writes snapshot `seq` (state before WAL segment `seq`) from the staging dir into
+ * dataDir/snapshots/seq, then points dataDir/CURRENT at it. Vectors are raw float32, documents
+ * JSON, graphs usearch files; evicted collections are their image file or only an object key.
  */
 export async function writeSnapshot(
   dataDir: string,
@@ -37,12 +84,13 @@ export async function writeSnapshot(
   captures: CollectionCapture[],
 ): Promise<void> {
   const root = join(dataDir, "snapshots");
-  await Deno.mkdir(root, { recursive: true });
-  const tmp = join(root, `${seq}.tmp`);
-  await Deno.remove(tmp, { recursive: true }).catch(() => {});
-  await Deno.mkdir(tmp);
-  for (const { collection, count, deleted } of captures) {
+  const tmp = join(root, STAGING);
+  for (const { collection, count, deleted, evicted } of captures) {
     const id = collection.meta.id;
+    if (evicted !== undefined) {
+      if (evicted.file) await syncFile(join(tmp, `${id}.image`));
+      continue;
+    }
     const vectors = collection.vectors.prefix(count);
     const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
     await writeDurable(join(tmp, `${id}.vectors`), vectorBytes);
@@ -59,7 +107,13 @@ export async function writeSnapshot(
     const graphPath = join(tmp, `${id}.usearch`);
     if (collection.index.saveGraph(graphPath)) await syncFile(graphPath);
   }
-  const manifest = { seq, collections: captures.map((c) => c.collection.meta) };
+  const manifest: Manifest = {
+    seq,
+    collections: captures.map((c) => c.collection.meta),
+    evicted: Object.fromEntries(
+      captures.flatMap((c) => c.evicted ? [[c.collection.meta.id, c.evicted]] : []),
+    ),
+  };
   await writeDurable(
     join(tmp, "manifest.json"),
     new TextEncoder().encode(JSON.stringify(manifest)),
@@ -89,11 +143,16 @@ export async function readSnapshot(
     throw error;
   }
   const dir = join(dataDir, "snapshots", String(seq));
-  const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json"))) as {
-    collections: CollectionMeta[];
-  };
+  const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json"))) as Manifest;
   const collections: Collection[] = [];
   for (const meta of manifest.collections) {
+    const evicted = manifest.evicted?.[meta.id];
+    if (evicted !== undefined) {
+      const file = evicted.file ? join(dir, `${meta.id}.image`) : null;
+      const location = { file, objectKey: evicted.objectKey };
+      collections.push(Collection.evicted(meta, location, evicted.documentCount));
+      continue;
+    }
     const collection = new Collection(meta);
     const raw = await Deno.readFile(join(dir, `${meta.id}.vectors`));
     const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);

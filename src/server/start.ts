@@ -47,6 +47,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
   const store = await Store.open(dataDir, {
     ...options.storage,
+    fetchImage: options.extensions?.fetchImage,
     indexParams: { ...DEFAULT_INDEX_PARAMS, ...options.index },
   });
   let ready = true;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Collection, type DocumentHit } from "./collection.ts";
 import { type CollectionMeta, DEFAULT_INDEX_PARAMS, type IndexParams } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
-import { captureCollections, readSnapshot, writeSnapshot } from "./snapshot.ts";
+import { captureCollections, prepareSnapshotDir, readSnapshot, writeSnapshot } from "./snapshot.ts";
 import { listWalSegments, readWalSegment, Wal, walSegmentName } from "./wal.ts";
 import type { WalRecord } from "./wal_record.ts";
 
@@ -34,6 +34,11 @@ export interface StoreOptions {
   busyPendingLimit: number;
   /** Index parameters given to new collections. */
   indexParams: IndexParams;
+  /**
+   * Fetches an object holding an evicted collection's image (tiering's object store). Recovery
+   * needs it only when WAL records follow a snapshot that holds that collection as cold.
+   */
+  fetchImage?: (objectKey: string) => Promise<Uint8Array>;
 }
 
 export const DEFAULT_STORE_OPTIONS: StoreOptions = {
@@ -225,9 +230,10 @@ export class Store {
   }
 
   async #checkpoint(): Promise<void> {
+    const staging = await prepareSnapshotDir(this.dataDir);
     const { seq, captures } = await this.#wal.rotate(() => ({
       seq: this.#wal.seq + 1,
-      captures: captureCollections(this.collections.values()),
+      captures: captureCollections(this.collections.values(), staging),
     }));
     await writeSnapshot(this.dataDir, seq, captures);
     this.#snapshotVectorBytes = captures.reduce(
@@ -253,7 +259,7 @@ export class Store {
     this.collections.delete(id);
   }
 
-  #replay(record: WalRecord): void {
+  async #replay(record: WalRecord): Promise<void> {
     if (record.type === "create_collection") {
       this.#applyCreate(record.meta);
     } else if (record.type === "delete_collection") {
@@ -261,6 +267,7 @@ export class Store {
     } else {
       const collection = this.collections.get(record.collectionId);
       if (!collection) return;
+      if (!collection.resident) await this.#loadEvicted(collection);
       if (record.type === "insert") {
         if (collection.hasDocument(record.docId)) return;
         collection.applyInsert(record.docId, record.externalId, record.insertedAt, record.vector);
@@ -284,13 +291,27 @@ export class Store {
       );
       this.counters.truncatedWalBytes += truncatedBytes;
       this.counters.recoveredRecords += records.length;
-      for (const record of records) this.#replay(record);
+      for (const record of records) await this.#replay(record);
     }
     for (const collection of this.collections.values()) {
       collection.index.resetPending(collection.liveSlots());
     }
     this.#wal = await Wal.open(this.dataDir, segments.at(-1) ?? fromSeq);
     this.#scheduleMerge();
+  }
+
+  /** Loads a collection the snapshot holds as evicted, to replay later writes onto it. */
+  async #loadEvicted(collection: Collection): Promise<void> {
+    const { file, objectKey } = collection.evictedLocation!;
+    if (file === null && this.options.fetchImage === undefined) {
+      throw new Error(
+        `collection ${collection.meta.id} is in object ${objectKey} and no object store is set`,
+      );
+    }
+    const bytes = file !== null
+      ? await Deno.readFile(file)
+      : await this.options.fetchImage!(objectKey);
+    await collection.load(bytes);
   }
 
   #scheduleMerge(): void {

@@ -19,6 +19,11 @@ export class VectorStore {
     return this.#count * this.dimension * 4;
   }
 
+  /** Bytes allocated for vectors and norms (capacity, not just used slots). */
+  get capacityBytes(): number {
+    return this.#data.byteLength + this.#norms.byteLength;
+  }
+
   /** Takes `data` (whole vectors, e.g. read from a snapshot) as the contents of an empty store. */
   adopt(data: Float32Array): void {
     if (this.#count !== 0) throw new Error("adopt() needs an empty vector store");

@@ -11,7 +11,7 @@ const BREAKER_STATES = ["closed", "open", "half_open"];
  */
 export function adminRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.post("/admin/collections/:id/dlq/retry", async (c) => {
-    const collection = await collectionOf(c, deps);
+    const collection = await collectionOf(c, deps, "read");
     const result = await deps.extensions.resilience?.retryDlq(collection.meta.id) ??
       { retried: 0, succeeded: 0, failed: 0 };
     return c.json({

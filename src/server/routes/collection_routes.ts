@@ -3,7 +3,7 @@ import type { Collection } from "../collection.ts";
 import { readJsonBody } from "../json_body.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import { createCollectionBody } from "../schemas.ts";
-import { type ServerEnv, tenantOf } from "../server_env.ts";
+import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
 import { uuidV7 } from "../uuid_v7.ts";
 
 function summary(collection: Collection) {
@@ -20,11 +20,20 @@ function summary(collection: Collection) {
 
 /**
  * Looks up `:id` for the request's tenant (404 otherwise) and gives extensions (tiering) the
- * chance to bring it into memory first.
+ * chance to bring it into memory first (and keep it there until the request ends).
  */
-export async function collectionOf(c: Context<ServerEnv>, deps: RouteDeps): Promise<Collection> {
+export async function collectionOf(
+  c: Context<ServerEnv>,
+  deps: RouteDeps,
+  access: CollectionAccess,
+): Promise<Collection> {
   const collection = deps.store.get(c.req.param("id") ?? "", tenantOf(c));
-  await deps.extensions.beforeCollectionAccess?.(collection);
+  const release = await deps.extensions.beforeCollectionAccess?.(collection, access);
+  if (release) {
+    const onEnd = c.get("onRequestEnd") ?? [];
+    onEnd.push(release);
+    c.set("onRequestEnd", onEnd);
+  }
   return collection;
 }
 

@@ -28,7 +28,7 @@ function docIdParam(value: string): string {
 export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.post("/api/v1/collections/:id/insert", async (c) => {
     const started = performance.now();
-    const collection = await collectionOf(c, deps);
+    const collection = await collectionOf(c, deps, "write");
     const body = await readJsonBody(c, insertBody, deps.maxBodyBytes);
     const doc = newDocument(body, collection.meta, "vector");
     await deps.store.insert(collection, [doc]);
@@ -36,7 +36,7 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   });
   app.post("/api/v1/collections/:id/insert_batch", async (c) => {
     const started = performance.now();
-    const collection = await collectionOf(c, deps);
+    const collection = await collectionOf(c, deps, "write");
     const body = await readJsonBody(c, insertBatchBody, deps.maxBodyBytes);
     const docs = body.docs.map((d, i) => newDocument(d, collection.meta, `docs.${i}.vector`));
     if (new Set(docs.map((d) => d.docId)).size !== docs.length) {
@@ -47,7 +47,7 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   });
   app.post("/api/v1/collections/:id/query", async (c) => {
     const started = performance.now();
-    const collection = await collectionOf(c, deps);
+    const collection = await collectionOf(c, deps, "read");
     const body = await readJsonBody(c, queryBody, deps.maxBodyBytes);
     const query = toFloat32Vector(body.query_vector, collection.meta, "query_vector");
     const metric = collection.meta.metric;
@@ -59,13 +59,13 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     return c.json({ matches, latency_ms: performance.now() - started });
   });
   app.get("/api/v1/collections/:id/docs/:doc_id", async (c) => {
-    const collection = await collectionOf(c, deps);
+    const collection = await collectionOf(c, deps, "read");
     const docId = docIdParam(c.req.param("doc_id"));
     return c.json({ document: collection.getDocument(docId) });
   });
   app.delete("/api/v1/collections/:id/docs/:doc_id", async (c) => {
     const started = performance.now();
-    const collection = await collectionOf(c, deps);
+    const collection = await collectionOf(c, deps, "write");
     await deps.store.deleteDocument(collection, docIdParam(c.req.param("doc_id")));
     return c.json({ latency_ms: performance.now() - started });
   });

@@ -55,6 +55,8 @@ export class BatchUploader {
     for (const id of this.#marks.keys()) if (!collections.has(id)) this.#marks.delete(id);
     for (const [id, collection] of collections) {
       if (this.#uploading.size >= MAX_UPLOADS_IN_FLIGHT) return;
+      // An evicted collection has no new writes (writes make it hot first).
+      if (!collection.resident) continue;
       let mark = this.#marks.get(id);
       if (mark === undefined) this.#marks.set(id, mark = { uploadedTo: 0, deletedSeen: new Set() });
       const to = collection.vectors.count;
@@ -74,6 +76,7 @@ export class BatchUploader {
         bytes: () => {
           const current = this.collections().get(id);
           if (current === undefined) throw new Error(`collection ${id} no longer exists`);
+          if (!current.resident) throw new Error(`collection ${id} was evicted; retry later`);
           return Promise.resolve(encodeSlotBatch(current, from, to, deleted));
         },
       }).then(() => {}, () => {}).finally(() => this.#uploading.delete(upload));

@@ -1,8 +1,12 @@
 import { join } from "node:path";
+import type { Collection, EvictedLocation } from "../collection.ts";
+import { syncDir, writeDurable } from "../durable_file.ts";
 import { HttpError } from "../http_error.ts";
 import type { ResilientObjectStore } from "../faults/resilient_object_store.ts";
-import type { TierableCollection, TierHost } from "./tierable_collection.ts";
+import type { CollectionAccess } from "../server_env.ts";
+import type { TierHost } from "./tierable_collection.ts";
 import type { TierPolicy } from "./tier_policy.ts";
+import { readTierStates, type SavedTier, writeTierStates } from "./tier_state_file.ts";
 
 export type Tier = "hot" | "warm" | "cold";
 
@@ -29,11 +33,14 @@ interface TierState {
   tierSince: number;
   /** A demotion to cold whose upload is in the dead-letter queue (the local copy stays). */
   pendingUpload: boolean;
-  indexBytes: number;
+  /** Size of the collection's image (file and object) as last written. */
+  imageBytes: number;
   lastError: string | null;
   /** Serializes transitions of this collection. */
   chain: Promise<void>;
   busy: number;
+  /** A load of the evicted collection into RAM in progress (shared by concurrent requests). */
+  loading: Promise<void> | null;
 }
 
 /** GET /api/v1/collections/:id/tier. */
@@ -45,17 +52,39 @@ export interface TierStatus {
   access_count: number;
   recent_access_count: number;
   tier_since: string;
+  /** The warm → cold upload failed and waits in the dead-letter queue; the local file stays. */
   pending_upload: boolean;
-  index_bytes: number;
+  /**
+   * True while the collection's data is in RAM: always when hot; a warm or cold collection is
+   * resident only while requests read it (loaded from its file/object for them, released again
+   * once idle for one policy check interval).
+   */
+  resident: boolean;
+  /** Estimated RAM held by the collection's vectors, documents and graph (0 when evicted). */
+  ram_bytes: number;
+  /** Bytes of the collection image (vectors + documents + graph) in the file / object. */
+  image_bytes: number;
+  /** True when the image is in the local tier file (warm). */
+  local_file: boolean;
   object_key: string;
   last_error: string | null;
 }
 
 /**
- * Owns every collection's tier. hot: index in RAM; warm: index in a local file, not in RAM
- * (queries are answered exactly from the stored vectors); cold: index only as an S3 object,
- * local file removed. The local copy is removed only after its upload succeeded; a failed
- * upload is dead-lettered and the collection stays warm until a DLQ retry succeeds.
+ * Owns every collection's tier, moving its whole data (vectors, documents, graph) as one image:
+ * hot: in RAM; warm: in a local file, released from RAM; cold: an S3 object, local file
+ * removed (only after the upload succeeded; a failed upload is dead-lettered and the collection
+ * stays warm until a DLQ retry succeeds).
+ *
+ * Serving: a read of a warm collection loads its file into RAM for the requests in flight (the
+ * collection stays warm, `resident` is true) and the copy is released again when it has been
+ * idle for one check interval; `warmToHotAccesses` reads within the window promote it to hot
+ * (file removed). A read of a cold collection first downloads it (cold → warm). A write to a
+ * warm or cold collection promotes it to hot first, and that is persisted before the write is
+ * logged, so a restart never evicts a collection with its older image.
+ *
+ * Tier state is persisted in `localDir/state.json`, so a restarted server puts warm and cold
+ * collections back where their bytes are instead of holding them in RAM.
  */
 export class TierManager {
   #states = new Map<string, TierState>();
@@ -63,6 +92,7 @@ export class TierManager {
   #host: TierHost | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
   #inFlight = new Set<Promise<unknown>>();
+  #persisting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly s3: ResilientObjectStore,
@@ -74,10 +104,17 @@ export class TierManager {
     return this.policyValue;
   }
 
-  /** Starts managing `host`'s collections (each starts hot) and the policy timers. */
+  /**
+   * Starts managing `host`'s collections and the policy timers. Collections the saved state
+   * lists as warm or cold are evicted again (or, evicted by the snapshot, get their image back
+   * into the tier dir); the rest are hot.
+   */
   attach(host: TierHost): void {
     Deno.mkdirSync(this.localDir, { recursive: true });
     this.#host = host;
+    const saved = readTierStates(this.localDir);
+    for (const id of host.ids()) this.#restore(host.get(id)!, this.#stateOf(id)!, saved[id]);
+    this.#persist().catch((error) => console.error(`akibench server: tier state: ${error}`));
     this.#schedule();
   }
 
@@ -86,26 +123,28 @@ export class TierManager {
     this.#schedule();
   }
 
-  /** Stops the timers and waits for transitions and uploads in flight. */
+  /** Stops the timers and waits for transitions, uploads and state writes in flight. */
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    await this.#persisting;
   }
 
   /**
-   * Call before a request touches a collection: counts the access, downloads a cold
-   * collection (→ warm) and promotes a warm one that reached the access threshold (→ hot).
+   * Call before a request touches a collection: counts the access, downloads a cold collection
+   * (→ warm), promotes a warm one that reached the access threshold or is written to (→ hot),
+   * and makes the data resident. Returns the release to call when the request ends.
    */
-  async access(id: string): Promise<void> {
+  async access(id: string, access: CollectionAccess): Promise<() => void> {
     const st = this.#stateOf(id);
-    if (st === undefined) return;
+    const c = this.#host?.get(id);
+    if (st === undefined || c === undefined) return () => {};
     const now = Date.now();
     st.lastAccessedAt = now;
     st.accessCount++;
     st.recent.push(now);
     this.#pruneRecent(st, now);
-    if (st.tier === "hot") return;
     if (st.tier === "cold") {
       try {
         await this.#exclusive(st, (c) => st.tier === "cold" ? this.#coldToWarm(c, st) : undefined);
@@ -113,22 +152,39 @@ export class TierManager {
         throw new HttpError(503, `collection ${id} is cold and could not be fetched: ${error}`);
       }
     }
-    // A warm collection answers at once; its promotion never waits behind a transition in
-    // flight (e.g. a demotion upload retrying against a failing S3): a later access retries.
-    if (
+    if (access === "write" && st.tier !== "hot") {
+      await this.#exclusive(st, (c) => st.tier !== "hot" ? this.#toHot(c, st) : undefined);
+    } else if (
+      // A warm collection answers at once; its promotion never waits behind a transition in
+      // flight (e.g. a demotion upload retrying against a failing S3): a later access retries.
       st.tier === "warm" && st.busy === 0 &&
       st.recent.length >= this.policyValue.warmToHotAccesses
     ) {
-      await this.#exclusive(st, (c) => st.tier === "warm" ? this.#warmToHot(c, st) : undefined);
+      await this.#exclusive(st, (c) => st.tier === "warm" ? this.#toHot(c, st) : undefined);
     }
+    while (!c.resident) {
+      st.loading ??= this.#loadEvicted(c).finally(() => (st.loading = null));
+      try {
+        await st.loading;
+      } catch (error) {
+        throw new HttpError(503, `collection ${id} could not be loaded from its tier: ${error}`);
+      }
+    }
+    c.users++;
+    let released = false;
+    return () => {
+      if (!released) c.users--;
+      released = true;
+    };
   }
 
-  /** Applies a manual action; 409 when demoting a pinned collection. */
+  /** Applies a manual action; 409 when demoting a pinned collection or one in use. */
   async act(id: string, action: TierAction): Promise<TierStatus> {
     const st = this.#stateOf(id);
     if (st === undefined) throw new HttpError(404, `collection ${id} not found`);
     if (action === "pin" || action === "unpin") {
       st.pinned = action === "pin";
+      await this.#persist();
       return this.status(id);
     }
     if (action !== "promote_to_hot" && st.pinned) {
@@ -141,7 +197,7 @@ export class TierManager {
         return;
       }
       if (st.tier === "cold") await this.#coldToWarm(c, st);
-      if (action === "promote_to_hot" && st.tier === "warm") await this.#warmToHot(c, st);
+      if (action === "promote_to_hot" && st.tier === "warm") await this.#toHot(c, st);
       if (action === "demote_to_warm" && st.tier === "hot") await this.#hotToWarm(c, st);
     });
     return this.status(id);
@@ -149,7 +205,8 @@ export class TierManager {
 
   status(id: string): TierStatus {
     const st = this.#stateOf(id);
-    if (st === undefined) throw new HttpError(404, `collection ${id} not found`);
+    const c = this.#host?.get(id);
+    if (st === undefined || c === undefined) throw new HttpError(404, `collection ${id} not found`);
     this.#pruneRecent(st, Date.now());
     return {
       collection_id: id,
@@ -160,7 +217,10 @@ export class TierManager {
       recent_access_count: st.recent.length,
       tier_since: new Date(st.tierSince).toISOString(),
       pending_upload: st.pendingUpload,
-      index_bytes: st.indexBytes,
+      resident: c.resident,
+      ram_bytes: c.ramBytes,
+      image_bytes: st.imageBytes,
+      local_file: st.tier === "warm",
       object_key: this.#objectKey(id),
       last_error: st.lastError,
     };
@@ -183,13 +243,25 @@ export class TierManager {
     };
   }
 
+  /** Estimated RAM held by collection data, by tier (warm/cold: copies loaded for requests). */
+  residentBytes(): Record<Tier, number> {
+    const bytes = { hot: 0, warm: 0, cold: 0 };
+    for (const st of this.#states.values()) bytes[st.tier] += this.#host?.get(st.id)?.ramBytes ?? 0;
+    return bytes;
+  }
+
   prometheusText(): string {
     const c = this.counts();
+    const ram = this.residentBytes();
     const lines = [
       "# TYPE akidb_tier_collections gauge",
       `akidb_tier_collections{tier="hot"} ${c.hot_count}`,
       `akidb_tier_collections{tier="warm"} ${c.warm_count}`,
       `akidb_tier_collections{tier="cold"} ${c.cold_count}`,
+      "# TYPE akidb_tier_resident_bytes gauge",
+      ...(["hot", "warm", "cold"] as const).map((t) =>
+        `akidb_tier_resident_bytes{tier="${t}"} ${ram[t]}`
+      ),
       "# TYPE akidb_tier_transitions_total counter",
     ];
     for (const [t, n] of this.#transitions) {
@@ -204,13 +276,13 @@ export class TierManager {
     this.#sync();
     const now = Date.now();
     for (const [id, st] of this.#states) {
-      if (st.busy > 0) continue;
+      if (st.busy > 0 || st.loading !== null) continue;
       const c = this.#host?.get(id);
       if (c === undefined) continue;
       const idle = now - st.lastAccessedAt;
-      if ((st.tier === "warm" || st.tier === "cold") && c.indexInRam()) {
-        // A background merge rebuilt the index of a demoted collection: move it out again.
-        this.#background(this.#exclusive(st, (c) => this.#resaveIndex(c, st)));
+      if (st.tier !== "hot" && c.resident) {
+        // A copy loaded for reads of a warm/cold collection: released once idle.
+        if (c.users === 0 && idle >= this.policyValue.checkIntervalMs) this.#release(c, st);
       } else if (!st.pinned && st.tier === "hot" && idle >= this.policyValue.hotToWarmIdleMs) {
         this.#background(
           this.#exclusive(st, (c) => st.tier === "hot" ? this.#hotToWarm(c, st) : undefined),
@@ -241,13 +313,16 @@ export class TierManager {
     if (this.#host === null) return;
     const ids = new Set(this.#host.ids());
     for (const id of ids) this.#stateOf(id);
+    let removed = false;
     for (const id of [...this.#states.keys()]) {
       if (!ids.has(id)) {
         this.#states.delete(id);
         this.s3.dlq.discardCollection(id);
         this.#background(this.#removeCopies(id));
+        removed = true;
       }
     }
+    if (removed) this.#background(this.#persist());
   }
 
   async #removeCopies(id: string): Promise<void> {
@@ -268,17 +343,44 @@ export class TierManager {
         recent: [],
         tierSince: now,
         pendingUpload: false,
-        indexBytes: 0,
+        imageBytes: 0,
         lastError: null,
         chain: Promise.resolve(),
         busy: 0,
+        loading: null,
       };
       this.#states.set(id, st);
     }
     return st;
   }
 
-  #exclusive(st: TierState, fn: (c: TierableCollection) => Promise<void> | void): Promise<void> {
+  /** Puts a collection back in its saved tier after a restart (see attach). */
+  #restore(c: Collection, st: TierState, saved: SavedTier | undefined): void {
+    const path = this.#localPath(c.meta.id);
+    const objectKey = this.#objectKey(c.meta.id);
+    let local = exists(path);
+    st.pinned = saved?.pinned ?? false;
+    st.imageBytes = saved?.image_bytes ?? 0;
+    const location = c.evictedLocation;
+    if (location !== null) {
+      // Evicted in the snapshot: its image is linked there (warm) or only in S3 (cold).
+      if (!local && location.file !== null && exists(location.file)) {
+        Deno.linkSync(location.file, path);
+        local = true;
+      }
+      st.tier = local ? "warm" : "cold";
+      c.relocate({ file: local ? path : null, objectKey });
+    } else if (saved?.tier === "warm" && local) {
+      c.evict({ file: path, objectKey });
+      st.tier = "warm";
+    } else if (saved?.tier === "cold") {
+      c.evict({ file: null, objectKey });
+      st.tier = "cold";
+      if (local) Deno.removeSync(path);
+    }
+  }
+
+  #exclusive(st: TierState, fn: (c: Collection) => Promise<void> | void): Promise<void> {
     st.busy++;
     const run = st.chain.then(async () => {
       const c = this.#host?.get(st.id);
@@ -302,40 +404,81 @@ export class TierManager {
     this.#transitions.set(transition, (this.#transitions.get(transition) ?? 0) + 1);
   }
 
+  /** Writes the tier state file (serialized; each write saves the state at its start). */
+  #persist(): Promise<void> {
+    const run = this.#persisting.then(() => {
+      const saved: Record<string, SavedTier> = {};
+      for (const [id, st] of this.#states) {
+        saved[id] = { tier: st.tier, pinned: st.pinned, image_bytes: st.imageBytes };
+      }
+      return writeTierStates(this.localDir, saved);
+    });
+    this.#persisting = run.catch(() => {});
+    return run;
+  }
+
   async #writeLocal(id: string, bytes: Uint8Array): Promise<void> {
     const path = this.#localPath(id);
-    await Deno.writeFile(`${path}.tmp`, bytes);
+    await writeDurable(`${path}.tmp`, bytes);
     await Deno.rename(`${path}.tmp`, path);
+    await syncDir(this.localDir);
   }
 
-  async #hotToWarm(c: TierableCollection, st: TierState): Promise<void> {
-    await this.#indexToFile(c, st);
+  /** Writes the collection's image to the local file, then releases its RAM. */
+  async #hotToWarm(c: Collection, st: TierState): Promise<void> {
+    const version = c.version;
+    const bytes = await c.encodeImage();
+    await this.#writeLocal(c.meta.id, bytes);
+    if (c.users > 0 || c.version !== version) {
+      await Deno.remove(this.#localPath(c.meta.id)).catch(() => {});
+      throw new HttpError(409, `collection ${c.meta.id} is in use; it stays hot`);
+    }
+    c.evict({ file: this.#localPath(c.meta.id), objectKey: this.#objectKey(c.meta.id) });
+    st.imageBytes = bytes.length;
     this.#moved(st, "hot>warm");
+    await this.#persist();
   }
 
-  async #resaveIndex(c: TierableCollection, st: TierState): Promise<void> {
-    if (st.tier === "hot" || !c.indexInRam()) return;
-    if (st.tier === "warm") await this.#indexToFile(c, st);
-    else c.dropIndex();
+  /** Drops the RAM copy of a warm or cold collection that was loaded for reads. */
+  #release(c: Collection, st: TierState): void {
+    c.evict({
+      file: st.tier === "warm" ? this.#localPath(c.meta.id) : null,
+      objectKey: this.#objectKey(c.meta.id),
+    });
   }
 
-  /** Moves the RAM index into the local file. */
-  async #indexToFile(c: TierableCollection, st: TierState): Promise<void> {
-    const bytes = await c.serializeIndex();
-    await this.#writeLocal(c.id, bytes);
-    c.dropIndex();
-    st.indexBytes = bytes.length;
+  /** Reads an evicted collection's image from where it is and makes it resident. */
+  async #loadEvicted(c: Collection): Promise<void> {
+    const location = c.evictedLocation as EvictedLocation | null;
+    if (location === null) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = location.file !== null
+        ? await Deno.readFile(location.file)
+        : await this.s3.download(location.objectKey);
+    } catch (error) {
+      // The file was removed meanwhile (the collection went cold): the caller tries again.
+      if (error instanceof Deno.errors.NotFound && c.evictedLocation !== location) return;
+      throw error;
+    }
+    if (c.evictedLocation === location) await c.load(bytes);
   }
 
-  async #warmToHot(c: TierableCollection, st: TierState): Promise<void> {
-    if (!c.indexInRam()) await c.restoreIndex(await Deno.readFile(this.#localPath(c.id)));
-    await Deno.remove(this.#localPath(c.id));
+  /** Makes a warm (or cold) collection hot: data into RAM, state saved, local file removed. */
+  async #toHot(c: Collection, st: TierState): Promise<void> {
+    if (st.tier === "cold") await this.#coldToWarm(c, st);
+    while (!c.resident) {
+      st.loading ??= this.#loadEvicted(c).finally(() => (st.loading = null));
+      await st.loading;
+    }
     st.pendingUpload = false;
     this.#moved(st, "warm>hot");
+    await this.#persist();
+    await Deno.remove(this.#localPath(c.meta.id)).catch(() => {});
   }
 
-  async #warmToCold(c: TierableCollection, st: TierState): Promise<void> {
-    const id = c.id;
+  async #warmToCold(c: Collection, st: TierState): Promise<void> {
+    const id = c.meta.id;
     const uploaded = await this.s3.upload({
       collectionId: id,
       key: this.#objectKey(id),
@@ -346,10 +489,12 @@ export class TierManager {
       stillNeeded: () => st.tier === "warm" && st.pendingUpload && this.#states.get(id) === st,
       onUploaded: async () => {
         if (st.tier !== "warm") return;
-        await Deno.remove(this.#localPath(id));
+        if (!c.resident) c.relocate({ file: null, objectKey: this.#objectKey(id) });
         st.pendingUpload = false;
         st.lastError = null;
         this.#moved(st, "warm>cold");
+        await this.#persist();
+        await Deno.remove(this.#localPath(id));
       },
     });
     if (!uploaded) {
@@ -358,18 +503,31 @@ export class TierManager {
     }
   }
 
-  async #coldToWarm(c: TierableCollection, st: TierState): Promise<void> {
-    const bytes = await this.s3.download(this.#objectKey(c.id));
-    await this.#writeLocal(c.id, bytes);
-    st.indexBytes = bytes.length;
+  async #coldToWarm(c: Collection, st: TierState): Promise<void> {
+    const bytes = await this.s3.download(this.#objectKey(c.meta.id));
+    await this.#writeLocal(c.meta.id, bytes);
+    if (!c.resident) {
+      c.relocate({ file: this.#localPath(c.meta.id), objectKey: this.#objectKey(c.meta.id) });
+    }
+    st.imageBytes = bytes.length;
     this.#moved(st, "cold>warm");
+    await this.#persist();
   }
 
   #localPath(id: string): string {
-    return join(this.localDir, `${id}.index`);
+    return join(this.localDir, `${id}.image`);
   }
 
   #objectKey(id: string): string {
-    return `tiers/${id}.index`;
+    return `tiers/${id}.image`;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

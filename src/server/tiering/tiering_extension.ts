@@ -21,7 +21,7 @@ import { DEFAULT_TIER_POLICY, type TierPolicy } from "./tier_policy.ts";
 import { tierRoutes } from "./tier_routes.ts";
 
 export interface TieringOptions {
-  /** Local (warm) index files go to dataDir/tiers. */
+  /** Local (warm) collection images and the tier state file go to dataDir/tiers. */
   dataDir: string;
   policy?: Partial<TierPolicy>;
   /** An S3-compatible endpoint; default: s3rver embedded on 127.0.0.1 storing in dataDir/s3. */
@@ -74,15 +74,14 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
     }),
     new DeadLetterQueue(options.dlqCapacity ?? AKIDB_DLQ_CAPACITY),
   );
+  // Tier files and the tier state file persist: a restart keeps warm and cold collections there.
   const tiersDir = join(options.dataDir, "tiers");
-  // Tier state lives in memory: after a restart every collection starts hot (rebuilt from the
-  // WAL/snapshot), so warm files of a previous run are stale.
-  await Deno.remove(tiersDir, { recursive: true }).catch(() => {});
   const tiers = new TierManager(s3, tiersDir, { ...DEFAULT_TIER_POLICY, ...options.policy });
   let uploader: BatchUploader | null = null;
   const extensions: ServerExtensions = {
     capabilities: { tiering: true, faults: faults !== null },
-    beforeCollectionAccess: (collection) => tiers.access(collection.meta.id),
+    beforeCollectionAccess: (collection, access) => tiers.access(collection.meta.id, access),
+    fetchImage: (objectKey) => s3.download(objectKey),
     resilience: resilienceOf(s3),
     prometheus: () => tiers.prometheusText() + s3.counterText(),
     routes: (app, store) => {

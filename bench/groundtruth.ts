@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
+import { exactDistance } from "../src/dataset/ground_truth_refine.ts";
 import type { Metric } from "../src/dataset/metric.ts";
 import { mulberry32 } from "../src/load/seeded_random.ts";
 
@@ -106,22 +107,6 @@ async function runFaiss(
   }
 }
 
-/** Float64 distance between query row `qi` and base row `xi`. */
-function exactDistance(base: Float32Array, queries: Float32Array, qi: number, xi: number): number {
-  let dot = 0, l2 = 0, qq = 0, xx = 0;
-  for (let d = 0; d < dim; d++) {
-    const a = queries[qi * dim + d];
-    const b = base[xi * dim + d];
-    dot += a * b;
-    l2 += (a - b) * (a - b);
-    qq += a * a;
-    xx += b * b;
-  }
-  if (metric === "dot") return -dot;
-  if (metric === "l2") return Math.sqrt(l2);
-  return qq > 0 && xx > 0 ? 1 - dot / Math.sqrt(qq * xx) : 1;
-}
-
 /**
  * Positions whose id differs, ids missing from the other's top-k set, and, for every query whose
  * sets differ, which side float64 distances prove right (its worst kept id is no farther than the
@@ -147,10 +132,12 @@ function compareIds(
     sets += missing;
     if (missing === 0) continue;
     const worst = (ids: Int32Array) =>
-      Math.max(...[...ids].map((x) => exactDistance(base, queries, q, x)));
+      Math.max(...[...ids].map((x) => exactDistance(base, queries, dim, metric, q, x)));
     const bestOnly = (ids: Int32Array, not: Set<number>) =>
       Math.min(
-        ...[...ids].filter((x) => !not.has(x)).map((x) => exactDistance(base, queries, q, x)),
+        ...[...ids].filter((x) => !not.has(x)).map((x) =>
+          exactDistance(base, queries, dim, metric, q, x)
+        ),
       );
     if (worst(mine) <= bestOnly(other, mineSet)) oursRight++;
     if (worst(other) <= bestOnly(mine, otherSet)) theirsRight++;

@@ -1,4 +1,4 @@
-import type { LatencySummary, TrafficStats } from "../result/run_result.ts";
+import type { TrafficStats } from "../result/run_result.ts";
 import type { TrafficLabel } from "../load/load_spec.ts";
 import {
   addEncoded,
@@ -169,15 +169,26 @@ function merge(
     latency.add(c.latency);
     service.add(c.service);
   }
-  const latencySummary: LatencySummary = summarize(latency);
+  const counts = { requests: successful + failed + dropped, successful, failed, dropped };
+  return trafficStats(id, counts, errors, latency, service);
+}
+
+/**
+ * A TrafficStats row from summed counts and merged latency/service-time histograms (µs), which
+ * it summarises, encodes and then frees.
+ */
+export function trafficStats(
+  id: { operation: string; tenant?: string; phase?: string },
+  counts: { requests: number; successful: number; failed: number; dropped: number },
+  errors: Record<string, number>,
+  latency: Histogram,
+  service: Histogram,
+): TrafficStats {
   const stats: TrafficStats = {
     ...id,
-    requests: successful + failed + dropped,
-    successful,
-    failed,
-    dropped,
+    ...counts,
     errors_by_class: errors,
-    latency_ms: latencySummary,
+    latency_ms: summarize(latency),
     service_time_ms: summarize(service),
     histograms: { latency_us: encodeHistogram(latency), service_time_us: encodeHistogram(service) },
   };

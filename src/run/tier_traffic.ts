@@ -1,4 +1,5 @@
-import { addEncoded, encodeHistogram, newHistogram, summarize } from "../metrics/histogram.ts";
+import { addEncoded, newHistogram } from "../metrics/histogram.ts";
+import { trafficStats } from "../metrics/traffic_recorder.ts";
 import type { TrafficStats } from "../result/run_result.ts";
 
 /**
@@ -18,19 +19,13 @@ export function withMergedTiers(operations: TrafficStats[]): TrafficStats[] {
     for (const [k, v] of Object.entries(p.errors_by_class)) errors[k] = (errors[k] ?? 0) + v;
   }
   const sum = (f: (s: TrafficStats) => number) => parts.reduce((n, s) => n + f(s), 0);
-  const merged: TrafficStats = {
-    operation: "search",
+  const counts = {
     requests: sum((s) => s.requests),
     successful: sum((s) => s.successful),
     failed: sum((s) => s.failed),
     dropped: sum((s) => s.dropped),
-    errors_by_class: errors,
-    latency_ms: summarize(latency),
-    service_time_ms: summarize(service),
-    histograms: { latency_us: encodeHistogram(latency), service_time_us: encodeHistogram(service) },
   };
-  latency.destroy();
-  service.destroy();
+  const merged = trafficStats({ operation: "search" }, counts, errors, latency, service);
   const at = operations.findIndex((s) => s.operation.startsWith("search@"));
   return [...operations.slice(0, at), merged, ...operations.slice(at)];
 }

@@ -1,41 +1,8 @@
 import assert from "node:assert/strict";
 import { call, docId, randomVectors } from "./server_http_client.ts";
+import { spawnServer } from "./server_child.ts";
 
 const DIM = 128;
-
-/** Starts `akibench serve` as a child process and waits for its one startup line. */
-async function spawnServer(dataDir: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../src/cli/main.ts", import.meta.url).pathname,
-      "serve",
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-      "--checkpoint-wal-mb",
-      "1",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited before listening: ${text}`);
-    text += value;
-  }
-  const match = /^akibench reference server listening on (http:\/\/\S+) \(pid (\d+)\)\n$/.exec(
-    text,
-  );
-  assert.ok(match, `unexpected startup line: ${text}`);
-  assert.equal(Number(match[2]), child.pid);
-  reader.releaseLock();
-  return { child, url: match[1] };
-}
 
 Deno.test("server: after SIGKILL mid-load every acknowledged write survives, nothing is torn", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "akibench-crash-" });

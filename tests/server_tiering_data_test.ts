@@ -265,3 +265,30 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "tiering data: an empty collection goes cold and back, then takes writes",
+  opts,
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "akidb-tier-data-" });
+    const env = await open(dataDir);
+    try {
+      const created = await env.api("POST", "/api/v1/collections", {
+        name: "empty",
+        dimension: DIM,
+        metric: "l2",
+      });
+      const id = created.body.collection_id as string;
+      assert.equal((await env.tier(id, "demote_to_cold")).tier, "cold");
+      const vector = randomVectors(1, DIM, 7)[0];
+      const doc = { doc_id: docId(1), vector };
+      assert.equal((await env.api("POST", `/api/v1/collections/${id}/insert`, doc)).status, 200);
+      assert.equal((await env.tier(id)).tier, "hot");
+      const got = await env.api("GET", `/api/v1/collections/${id}/docs/${docId(1)}`);
+      assert.deepEqual(got.body.document.vector, vector.map(Math.fround));
+    } finally {
+      await env.close();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+);

@@ -29,7 +29,7 @@ export class VectorStore {
     if (this.#count !== 0) throw new Error("adopt() needs an empty vector store");
     const count = data.length / this.dimension;
     this.#data = data;
-    this.#norms = new Float32Array(Math.max(count, 1));
+    this.#norms = new Float32Array(count);
     for (let slot = 0; slot < count; slot++) {
       let sum = 0;
       for (let i = slot * this.dimension; i < (slot + 1) * this.dimension; i++) {

@@ -292,3 +292,36 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "tiering data: a server without tiering serves warm collections from their snapshot image",
+  opts,
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "akidb-tier-data-" });
+    const env = await open(dataDir);
+    const a = await filled(env, 300, 8);
+    const b = await filled(env, 300, 9);
+    const expected = [await contents(env, a), await contents(env, b)];
+    await env.tier(a.id, "demote_to_warm");
+    await env.tier(b.id, "demote_to_warm");
+    await env.close();
+    const plain = await startServer({ dataDir, quiet: true });
+    try {
+      const store = plain.store;
+      assert.equal(store.collections.get(a.id)!.resident, false);
+      const view = {
+        ...env,
+        api: (m: string, p: string, body?: unknown) => call(plain.url, m, p, body),
+      };
+      assert.deepEqual(await contents(view, a), expected[0]);
+      // Two checkpoints while B stays evicted: its image moves from snapshot to snapshot.
+      await store.checkpoint();
+      await store.checkpoint();
+      assert.equal(store.collections.get(b.id)!.resident, false);
+      assert.deepEqual(await contents(view, b), expected[1]);
+    } finally {
+      await plain.close();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+);

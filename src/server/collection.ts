@@ -45,6 +45,7 @@ export class Collection {
   #reserved = new Set<string>();
   #evicted: EvictedLocation | null = null;
   #evictedCount = 0;
+  #loading: Promise<void> | null = null;
   /** Set when the collection is deleted; in-flight writes then fail with 404. */
   dropped = false;
   /** Counts applied inserts and deletes (tiering checks nothing changed while it evicts). */
@@ -155,11 +156,16 @@ export class Collection {
   }
 
   /**
-   * Makes an evicted collection resident again from its image bytes. The caller runs one load
-   * at a time per collection; the collection stays evicted (unreadable) until it returns.
+   * Makes an evicted collection resident again from its image bytes; the collection stays
+   * evicted (unreadable) until it returns. A load while another is running waits for that one.
    */
-  async load(bytes: Uint8Array): Promise<void> {
-    if (this.#evicted === null) return;
+  load(bytes: Uint8Array): Promise<void> {
+    if (this.#evicted === null) return Promise.resolve();
+    this.#loading ??= this.#load(bytes).finally(() => (this.#loading = null));
+    return this.#loading;
+  }
+
+  async #load(bytes: Uint8Array): Promise<void> {
     const image = decodeCollectionImage(bytes);
     if (image.meta.id !== this.meta.id) {
       throw new Error(`image of collection ${image.meta.id} given to ${this.meta.id}`);

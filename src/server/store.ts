@@ -236,6 +236,15 @@ export class Store {
       captures: captureCollections(this.collections.values(), staging),
     }));
     await writeSnapshot(this.dataDir, seq, captures);
+    // An image recovered from the old snapshot dir (removed now) is in the new one.
+    const oldSnapshots = join(this.dataDir, "snapshots");
+    for (const { collection, evicted } of captures) {
+      const location = collection.evictedLocation;
+      if (evicted?.file && location?.file?.startsWith(oldSnapshots)) {
+        const file = join(oldSnapshots, String(seq), `${collection.meta.id}.image`);
+        collection.relocate({ ...location, file });
+      }
+    }
     this.#snapshotVectorBytes = captures.reduce(
       (sum, c) => sum + c.count * c.collection.meta.dimension * 4,
       0,
@@ -298,6 +307,14 @@ export class Store {
     }
     this.#wal = await Wal.open(this.dataDir, segments.at(-1) ?? fromSeq);
     this.#scheduleMerge();
+  }
+
+  /**
+   * Makes an evicted collection resident from its image (tiering does this itself; this is
+   * for a server started without tiering on a data dir that has evicted collections).
+   */
+  async loadEvicted(collection: Collection): Promise<void> {
+    if (!collection.resident) await this.#loadEvicted(collection);
   }
 
   /** Loads a collection the snapshot holds as evicted, to replay later writes onto it. */

@@ -29,6 +29,9 @@ export async function collectionOf(
 ): Promise<Collection> {
   const collection = deps.store.get(c.req.param("id") ?? "", tenantOf(c));
   const release = await deps.extensions.beforeCollectionAccess?.(collection, access);
+  if (deps.extensions.beforeCollectionAccess === undefined) {
+    await deps.store.loadEvicted(collection);
+  }
   if (release) {
     const onEnd = c.get("onRequestEnd") ?? [];
     onEnd.push(release);

@@ -1,8 +1,9 @@
 /**
  * Cost of the reference server's extensions, with the server as a child process (`serve`):
  * closed-loop query throughput and latency without and with --tenancy (API-key auth + a durable
- * audit row per request), and the time of each tier transition (RAM ↔ file ↔ S3) for one
- * collection. Prints numbers; asserts nothing.
+ * audit row per request), and for one collection the time of each tier transition (its vectors,
+ * documents and graph RAM ↔ file ↔ S3), its RAM estimate and the server's RSS in each tier.
+ * Prints numbers; asserts nothing.
  *
  *   deno run -A bench/server_extensions.ts [--docs 20000] [--dim 128] [--seconds 5] [--clients 8]
  */
@@ -33,7 +34,18 @@ async function withServer<T>(extra: string[], fn: (url: string) => Promise<T>): 
   const dataDir = await Deno.makeTempDir({ prefix: "akibench-ext-bench-" });
   const server = await spawnServer(
     Deno.execPath(),
-    ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...extra],
+    [
+      "run",
+      "-A",
+      "--v8-flags=--expose-gc",
+      MAIN,
+      "serve",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      ...extra,
+    ],
     { urlPattern: /listening on (\S+) / },
   );
   try {
@@ -43,6 +55,14 @@ async function withServer<T>(extra: string[], fn: (url: string) => Promise<T>): 
     await server.child.status;
     await Deno.remove(dataDir, { recursive: true });
   }
+}
+
+/** The server's RSS from /metrics, after `waitMs` (tiering frees buffers; V8 collects later). */
+async function rssMiB(url: string, waitMs = 3000): Promise<string> {
+  await new Promise((r) => setTimeout(r, waitMs));
+  const text = await (await fetch(url + "/metrics")).text();
+  const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)![1]);
+  return `${(rss / 2 ** 20).toFixed(0)} MiB`;
 }
 
 async function call(url: string, method: string, path: string, key?: string, body?: unknown) {
@@ -116,15 +136,17 @@ await withServer(["--tenancy", "--admin-key", admin, "--tiering"], async (url) =
   };
   // Keep the collection warm during the warm phase (no access-count promotion).
   await call(url, "PUT", "/api/v1/tiering/policy", admin, { warm_to_hot_accesses: 1e9 });
-  console.log(
-    await tier("demote_to_warm"),
-    `(index ${
-      (await call(url, "GET", `/api/v1/collections/${id}/tier`, admin)).index_bytes
-    } bytes)`,
-  );
-  console.log(`warm (exact scan): ${await queryLoop(url, id, admin)}`);
-  const st = await call(url, "GET", `/api/v1/collections/${id}/tier`, admin);
+  const status = () => call(url, "GET", `/api/v1/collections/${id}/tier`, admin);
+  const ram = async () => `${((await status()).ram_bytes / 2 ** 20).toFixed(1)} MiB`;
+  // RSS first: it waits 3 s, so a copy loaded by the warm query loop has been released.
+  console.log(`hot: server RSS ${await rssMiB(url)}, collection RAM ${await ram()}`);
+  console.log(await tier("demote_to_warm"), `(image ${(await status()).image_bytes} bytes)`);
+  console.log(`warm: server RSS ${await rssMiB(url)} (after 3 s), collection RAM ${await ram()}`);
+  console.log(`warm (loaded per request): ${await queryLoop(url, id, admin)}`);
+  const st = await status();
   if (st.tier !== "warm") throw new Error(`collection left warm during the warm phase: ${st.tier}`);
   console.log(await tier("demote_to_cold"));
+  console.log(`cold: server RSS ${await rssMiB(url)} (after 3 s), collection RAM ${await ram()}`);
   console.log(await tier("promote_to_hot"));
+  console.log(`hot again: server RSS ${await rssMiB(url)}, collection RAM ${await ram()}`);
 });

@@ -434,6 +434,7 @@ export class TierManager {
       throw new HttpError(409, `collection ${c.meta.id} is in use; it stays hot`);
     }
     c.evict({ file: this.#localPath(c.meta.id), objectKey: this.#objectKey(c.meta.id) });
+    collectGarbage();
     st.imageBytes = bytes.length;
     this.#moved(st, "hot>warm");
     await this.#persist();
@@ -445,6 +446,7 @@ export class TierManager {
       file: st.tier === "warm" ? this.#localPath(c.meta.id) : null,
       objectKey: this.#objectKey(c.meta.id),
     });
+    collectGarbage();
   }
 
   /** Reads an evicted collection's image from where it is and makes it resident. */
@@ -530,4 +532,12 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Evicted buffers go back to the OS when V8 collects them (its next major GC). A server started
+ * with --v8-flags=--expose-gc (bench/server_extensions.ts) collects at once, so RSS shows it.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }

@@ -427,15 +427,18 @@ export class TierManager {
   /** Writes the collection's image to the local file, then releases its RAM. */
   async #hotToWarm(c: Collection, st: TierState): Promise<void> {
     const version = c.version;
-    const bytes = await c.encodeImage();
-    await this.#writeLocal(c.meta.id, bytes);
+    // The encoded bytes are not kept (no reference survives this call) so they are freed too.
+    const imageBytes = await c.encodeImage().then(async (bytes) => {
+      await this.#writeLocal(c.meta.id, bytes);
+      return bytes.length;
+    });
     if (c.users > 0 || c.version !== version) {
       await Deno.remove(this.#localPath(c.meta.id)).catch(() => {});
       throw new HttpError(409, `collection ${c.meta.id} is in use; it stays hot`);
     }
     c.evict({ file: this.#localPath(c.meta.id), objectKey: this.#objectKey(c.meta.id) });
     collectGarbage();
-    st.imageBytes = bytes.length;
+    st.imageBytes = imageBytes;
     this.#moved(st, "hot>warm");
     await this.#persist();
   }

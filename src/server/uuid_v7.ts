@@ -1,12 +1,31 @@
-/** A new UUID v7 (RFC 9562): 48-bit Unix milliseconds, then random bits; lowercase, hyphenated. */
-export function uuidV7(now: number = Date.now()): string {
+let lastMs = -1;
+let counter = 0;
+
+/**
+ * A new UUID v7 (RFC 9562): 48-bit Unix milliseconds, a 12-bit counter in rand_a (method 1 of
+ * RFC 9562 §6.2, so ids made by one process sort in creation order even within a millisecond),
+ * then random bits; lowercase, hyphenated.
+ */
+export function uuidV7(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let ms = now;
+  let ms = Date.now();
+  if (ms <= lastMs) {
+    ms = lastMs;
+    counter++;
+    if (counter > 0xfff) {
+      ms = ++lastMs;
+      counter = 0;
+    }
+  } else {
+    lastMs = ms;
+    counter = 0;
+  }
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
     ms = Math.floor(ms / 256);
   }
-  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[6] = 0x70 | (counter >> 8);
+  bytes[7] = counter & 0xff;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${

@@ -26,7 +26,7 @@ Options:
   --tenancy            API keys, roles and the audit log (collections belong to tenants)
   --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
                        new key, printed to stderr)
-  --tiering            hot/warm/cold tiering: index in RAM, in a local file, in S3
+  --tiering            hot/warm/cold tiering: whole collections in RAM, a local file, S3
   --faults             POST/DELETE /admin/faults inject S3 latency/errors (implies --tiering)
   --s3-endpoint URL    S3-compatible endpoint for tiering (default: s3rver embedded on
                        127.0.0.1); credentials from $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY

@@ -25,7 +25,12 @@ Deno.test("every seed scenario loads at full and smoke scale; smoke keeps the sh
     assert.ok(smoke.durationS < full.durationS / 10, `${id}: smoke is a fraction of full`);
     assert.ok(smoke.dataset.size <= full.dataset.size, `${id}: smoke dataset not larger`);
     assert.deepEqual(smoke.mix, full.mix, `${id}: same mix`);
-    assert.deepEqual(smoke.criteria, full.criteria, `${id}: same criteria`);
+    // Smoke judges every full criterion except memory growth per minute, which 20–30 s cannot show.
+    assert.deepEqual(
+      smoke.criteria,
+      full.criteria.filter((c) => smoke.criteria.includes(c) || !c.startsWith("memory_growth <")),
+      `${id}: same criteria, at most without memory_growth`,
+    );
     assert.deepEqual(smoke.requires, full.requires, `${id}: same requirements`);
     assert.equal(smoke.load?.type, full.load?.type, `${id}: same load profile type`);
     assert.equal(smoke.tenants.length, full.tenants.length, `${id}: same tenants`);

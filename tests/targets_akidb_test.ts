@@ -147,3 +147,32 @@ Deno.test("akidb adapter: a tenant's API key goes in the Authorization header", 
     await fake.close();
   }
 });
+
+Deno.test("akidb adapter: the fetch transport classifies like the default HTTP/1.1 pool", async () => {
+  const fake = fakeAkidb();
+  const t = new AkidbTarget(fake.url, undefined, "fetch");
+  const http1 = new AkidbTarget(fake.url);
+  try {
+    assert.equal(t.http.transportKind, "fetch");
+    assert.equal(http1.http.transportKind, "http1");
+    const https = new AkidbTarget("https://example.invalid");
+    assert.equal(https.http.transportKind, "fetch", "https:// always goes through fetch");
+    await https.close();
+    const doc = { id: "d", vector: new Float32Array(3) };
+    for (const target of [t, http1]) {
+      assert.equal((await errorOf(target.insert("c1", doc))).errorClass, "http_5xx");
+      assert.equal((await errorOf(target.insert("bad", doc))).errorClass, "http_4xx");
+      assert.equal(
+        (await errorOf(target.search("garbled", new Float32Array(4), 1))).errorClass,
+        "invalid_response",
+      );
+      assert.deepEqual(await target.search("c1", new Float32Array(4), 1), [
+        { id: "d1", externalId: null, score: 0.9 },
+      ]);
+    }
+  } finally {
+    await t.close();
+    await http1.close();
+    await fake.close();
+  }
+});

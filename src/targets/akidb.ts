@@ -1,4 +1,5 @@
 import { HttpClient } from "./http_client.ts";
+import type { TransportKind } from "./http_transport.ts";
 import type {
   AuditEntry,
   FaultSetting,
@@ -29,8 +30,9 @@ export class AkidbTarget implements ScenarioTarget {
   readonly http: HttpClient;
   #features: Promise<Capabilities & { batch_insert: boolean }> | null = null;
 
-  constructor(url: string, readonly adminKey?: string) {
-    this.http = new HttpClient(url, adminKey);
+  /** `transport`: akibench's HTTP/1.1 pool (default, http:// only) or Deno's fetch. */
+  constructor(url: string, readonly adminKey?: string, transport?: TransportKind) {
+    this.http = new HttpClient(url, adminKey, transport);
     this.url = this.http.baseUrl;
     this.metricsUrl = `${this.url}/metrics`;
   }

@@ -1,3 +1,6 @@
+import { FetchTransport } from "./fetch_transport.ts";
+import { Http1Pool } from "./http1_pool.ts";
+import type { HttpTransport, TransportKind, TransportResponse } from "./http_transport.ts";
 import { type ErrorClass, TargetError } from "./target.ts";
 
 /** Headers and signal of one request. */
@@ -9,19 +12,24 @@ export interface CallOptions {
 }
 
 /**
- * JSON over HTTP with a kept-alive connection pool (Deno's fetch reuses connections), mapping
- * every failure to a TargetError: 4xx/5xx with the server's message (JSON {"error"} or AkiDB's
- * plain text), network failures as "connection", aborts as "timeout", unreadable bodies as
- * "invalid_response".
+ * JSON over HTTP with kept-alive connections, mapping every failure to a TargetError: 4xx/5xx
+ * with the server's message (JSON {"error"} or AkiDB's plain text), network failures as
+ * "connection", aborts as "timeout", unreadable bodies as "invalid_response". The transport is
+ * akibench's own HTTP/1.1 pool for http:// URLs (several times fetch's request rate) unless
+ * `transport` is "fetch"; https:// URLs always use fetch.
  */
 export class HttpClient {
   readonly #base: string;
-  readonly #client: Deno.HttpClient;
+  readonly #transport: HttpTransport;
+  readonly transportKind: TransportKind;
 
   /** `defaultKey` is sent when a call names no key (e.g. the admin key of a tenancy server). */
-  constructor(baseUrl: string, readonly defaultKey?: string) {
+  constructor(baseUrl: string, readonly defaultKey?: string, transport: TransportKind = "http1") {
     this.#base = baseUrl.replace(/\/+$/, "");
-    this.#client = Deno.createHttpClient({ poolIdleTimeout: 30_000 });
+    this.transportKind = transport === "http1" && /^http:/i.test(this.#base) ? "http1" : "fetch";
+    this.#transport = this.transportKind === "http1"
+      ? new Http1Pool(this.#base)
+      : new FetchTransport(this.#base);
   }
 
   get baseUrl(): string {
@@ -39,45 +47,40 @@ export class HttpClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     const key = opts.apiKey ?? this.defaultKey;
     if (key) headers["authorization"] = `Bearer ${key}`;
-    let res: Response;
+    let res: TransportResponse;
     try {
-      res = await fetch(`${this.#base}${path}`, {
+      res = await this.#transport.send(
         method,
+        path,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: opts.signal,
-        client: this.#client,
-      });
+        body === undefined ? undefined : JSON.stringify(body),
+        opts.signal,
+      );
     } catch (err) {
-      if (opts.signal?.aborted) throw new TargetError("timeout", `${method} ${path}: timed out`);
-      throw new TargetError("connection", `${method} ${path}: ${(err as Error).message}`);
+      if (!(err instanceof TargetError)) throw err;
+      throw new TargetError(err.errorClass, `${method} ${path}: ${err.message}`);
     }
-    let text: string;
+    const { status, text } = res;
+    const ok = status >= 200 && status < 300;
+    if (!ok && !opts.accept?.includes(status)) {
+      const cls: ErrorClass = status >= 500 ? "http_5xx" : "http_4xx";
+      throw new TargetError(cls, `${method} ${path}: ${status} ${errorText(text)}`, status);
+    }
+    if (text === "") return [status, null];
     try {
-      text = await res.text();
-    } catch (err) {
-      if (opts.signal?.aborted) throw new TargetError("timeout", `${method} ${path}: timed out`);
-      throw new TargetError("connection", `${method} ${path}: ${(err as Error).message}`);
-    }
-    if (!res.ok && !opts.accept?.includes(res.status)) {
-      const cls: ErrorClass = res.status >= 500 ? "http_5xx" : "http_4xx";
-      throw new TargetError(cls, `${method} ${path}: ${res.status} ${errorText(text)}`, res.status);
-    }
-    if (text === "") return [res.status, null];
-    try {
-      return [res.status, JSON.parse(text)];
+      return [status, JSON.parse(text)];
     } catch {
-      if (!res.ok) return [res.status, null];
+      if (!ok) return [status, null];
       throw new TargetError(
         "invalid_response",
         `${method} ${path}: expected JSON, got ${JSON.stringify(text.slice(0, 80))}`,
-        res.status,
+        status,
       );
     }
   }
 
   close(): void {
-    this.#client.close();
+    this.#transport.close();
   }
 }
 

@@ -1,0 +1,157 @@
+import { Http1Connection } from "./http1_connection.ts";
+import type { HttpTransport, TransportResponse } from "./http_transport.ts";
+import { TargetError } from "./target.ts";
+
+/** Idle connections older than this are closed rather than reused (Node servers close at 5 s). */
+export const IDLE_TIMEOUT_MS = 4000;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * HttpTransport for http:// URLs: HTTP/1.1 over Deno.connect, one request per connection at a
+ * time, connections opened on demand (so the pool grows to the peak number of requests in
+ * flight) and reused most-recently-idle first. The request is encoded once into a single buffer
+ * and written with one write. A request's signal closes its socket. A kept-alive connection that
+ * fails before any byte of the response arrives (the server closed it while idle) is retried
+ * once on a fresh connection.
+ */
+export class Http1Pool implements HttpTransport {
+  readonly #hostname: string;
+  readonly #port: number;
+  readonly #prefix: string;
+  readonly #hostLine: string;
+  readonly #idle: Http1Connection[] = [];
+  readonly #open = new Set<Http1Connection>();
+  #closed = false;
+
+  constructor(baseUrl: string) {
+    const url = new URL(baseUrl);
+    if (url.protocol !== "http:") throw new TypeError(`Http1Pool: not an http:// URL: ${baseUrl}`);
+    this.#hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    this.#port = url.port === "" ? 80 : Number(url.port);
+    this.#prefix = url.pathname.replace(/\/+$/, "");
+    this.#hostLine = `host: ${url.host}\r\n`;
+  }
+
+  /** Connections open now (idle or busy). */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  async send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<TransportResponse> {
+    if (signal?.aborted) throw timedOut();
+    const request = this.#encode(method, path, headers, body);
+    for (let attempt = 0;; attempt++) {
+      const conn = await this.#acquire(signal);
+      const onAbort = () => conn.close();
+      signal?.addEventListener("abort", onAbort);
+      try {
+        const res = await conn.exchange(request, method === "HEAD");
+        signal?.removeEventListener("abort", onAbort);
+        this.#release(conn);
+        return { status: res.status, text: decoder.decode(res.body) };
+      } catch (err) {
+        signal?.removeEventListener("abort", onAbort);
+        this.#open.delete(conn);
+        if (signal?.aborted) throw timedOut();
+        if (this.#closed) throw new TargetError("connection", "client closed");
+        const stale = conn.uses > 0 && !conn.received;
+        if (!stale || attempt > 0) throw err;
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const conn of this.#open) conn.close();
+    this.#open.clear();
+    this.#idle.length = 0;
+  }
+
+  #encode(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Uint8Array {
+    if (/[^\x21-\x7e]/.test(path)) {
+      throw new TargetError("connection", `invalid request path ${JSON.stringify(path)}`);
+    }
+    let head = `${method} ${this.#prefix}${path} HTTP/1.1\r\n${this.#hostLine}`;
+    for (const name in headers) {
+      const value = headers[name];
+      if (/[\r\n]/.test(value)) throw new TargetError("connection", `invalid ${name} header`);
+      head += `${name}: ${value}\r\n`;
+    }
+    if (body === undefined) return encoder.encode(`${head}\r\n`);
+    const bytes = encoder.encode(body);
+    const headBytes = encoder.encode(`${head}content-length: ${bytes.length}\r\n\r\n`);
+    const out = new Uint8Array(headBytes.length + bytes.length);
+    out.set(headBytes);
+    out.set(bytes, headBytes.length);
+    return out;
+  }
+
+  async #acquire(signal?: AbortSignal): Promise<Http1Connection> {
+    const now = performance.now();
+    for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
+      if (!conn.closed && now - conn.idleSince < IDLE_TIMEOUT_MS) return conn;
+      conn.close();
+      this.#open.delete(conn);
+    }
+    if (this.#closed) throw new TargetError("connection", "client closed");
+    const connecting = Http1Connection.open(this.#hostname, this.#port);
+    const conn = signal ? await untilAborted(connecting, signal) : await connecting;
+    if (this.#closed) {
+      conn.close();
+      throw new TargetError("connection", "client closed");
+    }
+    this.#open.add(conn);
+    return conn;
+  }
+
+  #release(conn: Http1Connection): void {
+    if (!conn.reusable || this.#closed) {
+      conn.close();
+      this.#open.delete(conn);
+      return;
+    }
+    conn.idleSince = performance.now();
+    this.#idle.push(conn);
+  }
+}
+
+function timedOut(): TargetError {
+  return new TargetError("timeout", "timed out");
+}
+
+/** The connection, or a timeout as soon as the signal fires (a late connection is closed). */
+function untilAborted(
+  connecting: Promise<Http1Connection>,
+  signal: AbortSignal,
+): Promise<Http1Connection> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(timedOut());
+      connecting.then((c) => c.close(), () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    connecting.then(
+      (c) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(c);
+      },
+      (err) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}

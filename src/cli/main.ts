@@ -46,7 +46,8 @@ export async function main(args: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`akibench ${name}: ${err.message}`);
+      const hint = err.pointToHelp ? ` (see 'akibench ${name} --help')` : "";
+      console.error(`akibench ${name}: ${err.message}${hint}`);
       return 2;
     }
     throw err;

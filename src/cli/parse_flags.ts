@@ -14,7 +14,9 @@ export function parseFlags<T extends ParseArgsOptionsConfig>(
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (err) {
-    throw new UsageError(prefix + (err as Error).message);
+    // node's messages carry a paragraph of advice after the first sentence; keep the first.
+    const message = (err as Error).message.split(". ")[0];
+    throw new UsageError(prefix + message.charAt(0).toLowerCase() + message.slice(1), true);
   }
 }
 
@@ -28,7 +30,7 @@ export function intFlagInRange(
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got '${value}'`);
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got '${value}'`, true);
   }
   return n;
 }

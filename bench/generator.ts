@@ -5,9 +5,10 @@
  * autocannon and wrk (closed-loop, as fast as they can) against the same endpoint.
  *
  *   deno run -A bench/generator.ts [--duration 3] [--connections 64] [--workers 1,2]
- *     [--tools engine,autocannon,wrk] [--rates 2000,4000,…]
+ *     [--transports http1,fetch] [--tools engine,autocannon,wrk] [--rates 2000,4000,…]
  *
  * --workers 1 is runLoad on this event loop; N > 1 is runLoadInWorkers with N Web Workers.
+ * --transports: akibench's HTTP/1.1 pool (the AkiDB adapter's default) and/or Deno's fetch.
  * --tools noop adds a sweep whose requests resolve at once: the engine's own scheduling capacity.
  */
 import { parseArgs } from "node:util";
@@ -16,6 +17,10 @@ import { runLoad } from "../src/load/engine.ts";
 import type { LoadOutcome } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { runLoadInWorkers } from "../src/load/sharded_load.ts";
+import { FetchTransport } from "../src/targets/fetch_transport.ts";
+import { Http1Pool } from "../src/targets/http1_pool.ts";
+import type { TransportKind } from "../src/targets/http_transport.ts";
+import { startTrivialServer } from "./trivial_server.ts";
 
 /** The bench's bar for "valid timing": far stricter than the engine's own saturation check. */
 const LAG_P99_LIMIT_MS = 1;
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "64" },
     tools: { type: "string", default: "engine,autocannon,wrk" },
     workers: { type: "string", default: "1,2" },
+    transports: { type: "string", default: "http1,fetch" },
     rates: {
       type: "string",
       default: "1000,2000,4000,6000,8000,10000,12000,14000,16000,18000,21000,24000,28000",
@@ -40,21 +46,10 @@ const connections = Number(values.connections);
 const tools = new Set(values.tools.split(","));
 const rates = values.rates.split(",").map(Number);
 const workerCounts = values.workers.split(",").map(Number);
+const transports = values.transports.split(",") as TransportKind[];
 
-const SERVER = `
-const s = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: ({ port }) => console.log(port) },
-  () => new Response("ok"));
-setTimeout(() => Deno.exit(0), 15 * 60 * 1000);`;
-
-const server = new Deno.Command(Deno.execPath(), {
-  args: ["eval", SERVER],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-const port = Number((await reader.read()).value?.trim());
-reader.releaseLock();
-const url = `http://127.0.0.1:${port}/`;
+const server = await startTrivialServer();
+const url = server.url;
 console.log(
   `endpoint ${url} (separate process, pid ${server.pid}); ${navigator.hardwareConcurrency} CPUs`,
 );
@@ -62,19 +57,20 @@ console.log(
 const results: Record<string, number | null> = {};
 try {
   if (tools.has("engine")) {
-    for (const workers of workerCounts) await engineSweep(workers);
+    for (const transport of transports) {
+      for (const workers of workerCounts) await engineSweep(workers, transport);
+    }
   }
-  if (tools.has("noop")) await engineSweep(1, true);
+  if (tools.has("noop")) await engineSweep(1, "http1", true);
   if (tools.has("autocannon")) results.autocannon = await autocannon();
   if (tools.has("wrk")) results.wrk = await wrk();
 } finally {
-  server.kill();
-  await server.status;
+  await server.stop();
 }
 
 console.log("\nmax sustained req/s:");
 for (const [tool, rps] of Object.entries(results)) {
-  console.log(`  ${tool.padEnd(10)} ${rps === null ? "n/a" : Math.round(rps)}`);
+  console.log(`  ${tool.padEnd(44)} ${rps === null ? "n/a" : Math.round(rps)}`);
 }
 const engineBest = Math.max(
   0,
@@ -91,8 +87,12 @@ if (engineBest > 0 && results.autocannon) {
  * Steps the rate up; records the best rate with strict timing (lag p99 < 1 ms) and the best the
  * engine itself calls valid (its saturation check); stops after two rates in a row fail both.
  */
-async function engineSweep(workers: number, noop = false): Promise<void> {
-  const name = noop ? "engine, no-op execute" : `engine ×${workers}`;
+async function engineSweep(
+  workers: number,
+  transport: TransportKind,
+  noop = false,
+): Promise<void> {
+  const name = noop ? "engine, no-op execute" : `engine ×${workers} ${transport}`;
   const strict = `${name}, lag p99 < ${LAG_P99_LIMIT_MS} ms`;
   const valid = `${name}, engine-valid`;
   results[strict] = null;
@@ -102,10 +102,10 @@ async function engineSweep(workers: number, noop = false): Promise<void> {
       `in-flight limit ${connections * 8}`,
   );
   // Warm-up (not recorded): JIT, WebAssembly, first connections, worker start-up.
-  await engineRun(rates[0], workers, WARMUP_S, noop);
+  await engineRun(rates[0], workers, transport, WARMUP_S, noop);
   let failures = 0;
   for (const qps of rates) {
-    const out = await engineRun(qps, workers, durationS, noop);
+    const out = await engineRun(qps, workers, transport, durationS, noop);
     const lag = out.generator.schedule_lag_ms;
     // Completions inside the load window only: a late generator finishes its backlog after it.
     const inWindow = out.perSecond.slice(0, durationS).reduce((n, p) => n + p.successful, 0);
@@ -129,9 +129,10 @@ async function engineSweep(workers: number, noop = false): Promise<void> {
 }
 
 /** One constant-rate run; `noop` resolves each request at once (the engine's own cost only). */
-function engineRun(
+async function engineRun(
   qps: number,
   workers: number,
+  transport: TransportKind,
   seconds: number,
   noop = false,
 ): Promise<LoadOutcome> {
@@ -146,25 +147,32 @@ function engineRun(
   if (workers > 1) {
     return runLoadInWorkers(
       { ...base, streams: [{ tenant: "", profile: { type: "constant", qps }, maxInFlight }] },
-      { moduleUrl: new URL("./fetch_load_module.ts", import.meta.url).href, context: { url } },
+      {
+        moduleUrl: new URL("./get_load_module.ts", import.meta.url).href,
+        context: { url, transport },
+      },
       { workers },
     );
   }
-  return runLoad(
-    {
-      ...base,
-      streams: [{
-        tenant: "",
-        profile: makeRateProfile({ type: "constant", qps }, seconds, 1),
-        maxInFlight,
-      }],
-    },
-    () => ({ label: { operation: "get", tenant: "" }, request: null }),
-    noop ? () => Promise.resolve() : async (_request, signal) => {
-      const res = await fetch(url, { signal });
-      await res.arrayBuffer();
-    },
-  );
+  const client = transport === "http1" ? new Http1Pool(url) : new FetchTransport(url);
+  try {
+    return await runLoad(
+      {
+        ...base,
+        streams: [{
+          tenant: "",
+          profile: makeRateProfile({ type: "constant", qps }, seconds, 1),
+          maxInFlight,
+        }],
+      },
+      () => ({ label: { operation: "get", tenant: "" }, request: null }),
+      noop ? () => Promise.resolve() : async (_request, signal) => {
+        await client.send("GET", "/", {}, undefined, signal);
+      },
+    );
+  } finally {
+    client.close();
+  }
 }
 
 async function autocannon(): Promise<number | null> {

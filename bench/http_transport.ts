@@ -1,7 +1,8 @@
 /**
  * Raw request rate of each HTTP transport on one event loop, closed loop (each of --concurrency
  * callers sends its next GET as soon as the previous answer is read), against a trivial
- * Deno.serve endpoint in a separate process. Prints req/s and this process's CPU per request.
+ * Deno.serve endpoint in a separate process. Prints req/s and CPU per request of this process and
+ * of the server (from /proc, Linux only).
  *
  *   deno run -A bench/http_transport.ts [--duration 3] [--concurrency 64]
  *     [--transports http1,fetch,node-http]
@@ -58,11 +59,14 @@ try {
       ? new FetchTransport(server.url)
       : new NodeHttpTransport(server.url);
     await measure(transport, 500); // warm-up: JIT, connections
-    const { rps, cpuUsPerReq, errors } = await measure(transport, durationMs);
+    const server0 = await serverCpuUs();
+    const { rps, cpuUsPerReq, done, errors } = await measure(transport, durationMs);
+    const serverUsPerReq = (await serverCpuUs() - server0) / done;
     transport.close();
     console.log(
-      `  ${name.padEnd(10)} ${rps.toFixed(0).padStart(7)} req/s  ` +
-        `${cpuUsPerReq.toFixed(1)} µs CPU/req (this process)  errors ${errors}`,
+      `  ${name.padEnd(10)} ${rps.toFixed(0).padStart(7)} req/s  CPU/req: ` +
+        `${cpuUsPerReq.toFixed(1)} µs client, ${serverUsPerReq.toFixed(1)} µs server  ` +
+        `errors ${errors}`,
     );
   }
 } finally {
@@ -88,5 +92,12 @@ async function measure(transport: HttpTransport, ms: number) {
   }));
   const elapsedS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { rps: done / elapsedS, cpuUsPerReq: (cpu.user + cpu.system) / done, errors };
+  return { rps: done / elapsedS, cpuUsPerReq: (cpu.user + cpu.system) / done, done, errors };
+}
+
+/** The server process's user + system CPU so far, µs (clock ticks of 10 ms). */
+async function serverCpuUs(): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${server.pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }

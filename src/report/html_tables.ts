@@ -1,8 +1,8 @@
 import type { RunResult, TrafficStats } from "../result/run_result.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
-import { overviewCells, PERCENTILE_HEADERS, percentileCells } from "./run_cells.ts";
-import { formatCount, formatDuration, formatMs, formatNumber } from "./number_format.ts";
+import { overviewCells, PERCENTILE_HEADERS, percentileCells, resourceRows } from "./run_cells.ts";
+import { formatCount, formatDuration } from "./number_format.ts";
 
 /** A table cell: text (escaped) or { num } for a right-aligned number, or { html } pre-escaped. */
 export type Cell = string | { num: string } | { html: string; className?: string };
@@ -92,52 +92,7 @@ export function trafficTable(
 }
 
 export function resourcesTable(run: RunResult): string {
-  const rows: Cell[][] = [];
-  const m = run.memory_mb;
-  if (m) {
-    rows.push([
-      "Target memory (MB)",
-      `start ${formatNumber(m.start, 1)}, end ${formatNumber(m.end, 1)}, peak ${
-        formatNumber(m.peak, 1)
-      }, growth ${formatNumber(m.growth_per_min, 2)} MB/min`,
-    ]);
-  }
-  if (run.cpu_percent) {
-    rows.push([
-      "Target CPU",
-      `average ${formatNumber(run.cpu_percent.average, 1)}%, peak ${
-        formatNumber(run.cpu_percent.peak, 1)
-      }%`,
-    ]);
-  }
-  if (run.recall) {
-    rows.push([
-      `Recall@${run.recall.k}`,
-      `${formatNumber(run.recall.overall, 4)} over ${
-        formatCount(run.recall.samples)
-      } sampled queries`,
-    ]);
-  }
-  if (run.integrity) {
-    const i = run.integrity;
-    rows.push([
-      "Integrity",
-      `${
-        formatCount(i.checked)
-      } checked: ${i.missing} missing, ${i.corrupted} corrupted, ${i.resurrected} resurrected`,
-    ]);
-  }
-  for (const [name, value] of Object.entries(run.checks ?? {})) {
-    rows.push([`Check ${name}`, String(value)]);
-  }
-  const g = run.generator;
-  rows.push([
-    "Generator",
-    `${g.valid ? "valid" : `INVALID: ${g.reason ?? "saturated"}`}; schedule lag p99 ${
-      formatMs(g.schedule_lag_ms.p99)
-    } ms; event-loop lag p99 ${formatMs(g.event_loop_lag_p99_ms)} ms`,
-  ]);
-  return htmlTable(["", ""], rows);
+  return htmlTable(["", ""], resourceRows(run));
 }
 
 export function environmentList(run: RunResult): string {

@@ -1,7 +1,7 @@
 import type { RunResult, SuiteResult, TrafficStats } from "../result/run_result.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { markdownTable } from "./markdown_table.ts";
-import { overviewCells, PERCENTILE_HEADERS, percentileCells } from "./run_cells.ts";
+import { overviewCells, PERCENTILE_HEADERS, percentileCells, resourceRows } from "./run_cells.ts";
 import {
   formatCount,
   formatDuration,
@@ -91,50 +91,7 @@ function trafficSections(run: RunResult): string[] {
 }
 
 function resourceSection(run: RunResult): string[] {
-  const rows: string[][] = [];
-  const m = run.memory_mb;
-  if (m) {
-    rows.push([
-      "Target memory",
-      `start ${formatNumber(m.start, 1)} MB, end ${formatNumber(m.end, 1)} MB, peak ${
-        formatNumber(m.peak, 1)
-      } MB, growth ${formatNumber(m.growth_per_min, 2)} MB/min`,
-    ]);
-  }
-  if (run.cpu_percent) {
-    const c = run.cpu_percent;
-    rows.push([
-      "Target CPU",
-      `average ${formatNumber(c.average, 1)}%, peak ${formatNumber(c.peak, 1)}%`,
-    ]);
-  }
-  if (run.recall) {
-    const r = run.recall;
-    rows.push([
-      `Recall@${r.k}`,
-      `${formatNumber(r.overall, 4)} over ${formatCount(r.samples)} sampled queries`,
-    ]);
-  }
-  if (run.integrity) {
-    const i = run.integrity;
-    rows.push([
-      "Integrity",
-      `${
-        formatCount(i.checked)
-      } checked, ${i.missing} missing, ${i.corrupted} corrupted, ${i.resurrected} resurrected`,
-    ]);
-  }
-  for (const [name, value] of Object.entries(run.checks ?? {})) {
-    rows.push([`Check ${name}`, String(value)]);
-  }
-  const g = run.generator;
-  rows.push([
-    "Generator",
-    `${g.valid ? "valid" : `INVALID: ${g.reason ?? "saturated"}`}; schedule lag p99 ${
-      formatMs(g.schedule_lag_ms.p99)
-    } ms, event-loop lag p99 ${formatMs(g.event_loop_lag_p99_ms)} ms`,
-  ]);
-  return ["## Resources and correctness", "", markdownTable(["", ""], rows), ""];
+  return ["## Resources and correctness", "", markdownTable(["", ""], resourceRows(run)), ""];
 }
 
 function environmentSection(run: RunResult): string[] {

@@ -25,3 +25,51 @@ export function percentileCells(s: TrafficStats): string[] {
   const l = s.latency_ms;
   return [l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map(formatMs);
 }
+
+/** The resources-and-correctness rows: target memory and CPU, recall, integrity, checks, generator. */
+export function resourceRows(run: RunResult): [string, string][] {
+  const rows: [string, string][] = [];
+  const m = run.memory_mb;
+  if (m) {
+    rows.push([
+      "Target memory",
+      `start ${formatNumber(m.start, 1)} MB, end ${formatNumber(m.end, 1)} MB, peak ${
+        formatNumber(m.peak, 1)
+      } MB, growth ${formatNumber(m.growth_per_min, 2)} MB/min`,
+    ]);
+  }
+  if (run.cpu_percent) {
+    const c = run.cpu_percent;
+    rows.push([
+      "Target CPU",
+      `average ${formatNumber(c.average, 1)}%, peak ${formatNumber(c.peak, 1)}%`,
+    ]);
+  }
+  if (run.recall) {
+    const r = run.recall;
+    rows.push([
+      `Recall@${r.k}`,
+      `${formatNumber(r.overall, 4)} over ${formatCount(r.samples)} sampled queries`,
+    ]);
+  }
+  if (run.integrity) {
+    const i = run.integrity;
+    rows.push([
+      "Integrity",
+      `${
+        formatCount(i.checked)
+      } checked, ${i.missing} missing, ${i.corrupted} corrupted, ${i.resurrected} resurrected`,
+    ]);
+  }
+  for (const [name, value] of Object.entries(run.checks ?? {})) {
+    rows.push([`Check ${name}`, String(value)]);
+  }
+  const g = run.generator;
+  rows.push([
+    "Generator",
+    `${g.valid ? "valid" : `INVALID: ${g.reason ?? "saturated"}`}; schedule lag p99 ${
+      formatMs(g.schedule_lag_ms.p99)
+    } ms, event-loop lag p99 ${formatMs(g.event_loop_lag_p99_ms)} ms`,
+  ]);
+  return rows;
+}

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { main } from "../src/cli/main.ts";
 import { defaultReportDir, parseRunFlags } from "../src/cli/run_command.ts";
 import { UsageError } from "../src/cli/usage_error.ts";
-import { exitCodeFor, suiteStatus } from "../src/run/run_suite.ts";
+import { exitCodeFor } from "../src/run/run_suite.ts";
+import { suiteStatus } from "../src/result/suite_status.ts";
 import type { RunResult, RunStatus } from "../src/result/run_result.ts";
 
 /** Runs the CLI in-process with console.error captured. */

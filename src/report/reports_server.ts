@@ -1,3 +1,4 @@
+import { suiteStatus } from "../result/suite_status.ts";
 import { Hono } from "hono";
 import { extname, join } from "node:path";
 import type { RunResult, RunStatus, SuiteResult } from "../result/run_result.ts";
@@ -23,14 +24,12 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** A suite record for runs that came without suite.json. */
 function suiteOf(runs: RunResult[]): SuiteResult {
-  const order: RunStatus[] = ["invalid", "interrupted", "failed", "passed", "skipped"];
-  const status = order.find((s) => runs.some((r) => r.status === s)) ?? "skipped";
   return {
     schema_version: 1,
     start_time: runs.map((r) => r.start_time).sort()[0] ?? "",
     end_time: runs.map((r) => r.end_time).sort().at(-1) ?? "",
     profile: runs[0]?.profile ?? "",
-    status,
+    status: suiteStatus(runs),
     runs: runs.map((r) => ({
       scenario_id: r.scenario_id,
       status: r.status,

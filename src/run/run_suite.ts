@@ -1,3 +1,4 @@
+import { suiteStatus } from "../result/suite_status.ts";
 import {
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
@@ -66,16 +67,6 @@ export async function runSuite(
     })),
   };
   return { suite, runs };
-}
-
-/** interrupted > invalid > failed > passed; skipped runs do not fail a suite. */
-export function suiteStatus(runs: RunResult[], interrupted: boolean): RunStatus {
-  const has = (s: RunStatus) => runs.some((r) => r.status === s);
-  if (interrupted || has("interrupted")) return "interrupted";
-  if (has("invalid")) return "invalid";
-  if (has("failed")) return "failed";
-  if (runs.length > 0 && runs.every((r) => r.status === "skipped")) return "skipped";
-  return "passed";
 }
 
 /** The CLI's exit code for a suite status: 0 passed/skipped, 1 failed, 3 invalid, 130 interrupted. */

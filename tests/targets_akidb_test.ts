@@ -1,6 +1,6 @@
+import { errorOf } from "./target_error_of.ts";
 import assert from "node:assert/strict";
 import { AkidbTarget } from "../src/targets/akidb.ts";
-import { TargetError } from "../src/targets/target.ts";
 
 /** A fake AkiDB that answers like the real one: plain-text errors, 500s for validation. */
 function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
@@ -48,16 +48,6 @@ function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
   });
   const addr = server.addr as Deno.NetAddr;
   return { url: `http://127.0.0.1:${addr.port}`, seen, close: () => server.shutdown() };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<TargetError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof TargetError, String(err));
-    return err;
-  }
-  throw new Error("expected a TargetError");
 }
 
 Deno.test("akidb adapter: successful calls map AkiDB's JSON shapes", async () => {

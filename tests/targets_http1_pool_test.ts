@@ -1,6 +1,6 @@
+import { errorOf } from "./target_error_of.ts";
 import assert from "node:assert/strict";
 import { Http1Pool } from "../src/targets/http1_pool.ts";
-import { TargetError } from "../src/targets/target.ts";
 
 const text = new TextEncoder();
 
@@ -54,16 +54,6 @@ function rawServer(
       await done;
     },
   };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<TargetError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof TargetError, String(err));
-    return err;
-  }
-  throw new Error("expected a TargetError");
 }
 
 Deno.test("http1 pool: method, path, headers and body reach the server; connections are reused", async () => {

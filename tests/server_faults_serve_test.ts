@@ -1,40 +1,19 @@
 import assert from "node:assert/strict";
 import { generateApiKey } from "../src/server/tenancy/api_key.ts";
-
-const MAIN = new URL("../src/cli/main.ts", import.meta.url).pathname;
+import { spawnServer } from "./server_child.ts";
 
 Deno.test("serve --tenancy --faults: capabilities, admin-only fault injection", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "akidb-serve-ext-" });
   const adminKey = generateApiKey();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      "serve",
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-      "--tenancy",
-      "--admin-key",
-      adminKey,
-      "--faults",
-      "--resilience-time-scale",
-      "0.001",
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { child, url } = await spawnServer(dataDir, [
+    "--tenancy",
+    "--admin-key",
+    adminKey,
+    "--faults",
+    "--resilience-time-scale",
+    "0.001",
+  ]);
   try {
-    let seen = "";
-    while (!/listening on (\S+) /.test(seen)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`server exited: ${seen}`);
-      seen += value;
-    }
-    const url = /listening on (\S+) /.exec(seen)![1];
     const call = async (method: string, path: string, key?: string, body?: unknown) => {
       const res = await fetch(url + path, {
         method,
@@ -95,7 +74,7 @@ Deno.test("serve --tenancy --faults: capabilities, admin-only fault injection", 
   } finally {
     child.kill("SIGTERM");
     await child.status;
-    await reader.cancel().catch(() => {});
+    await child.stdout.cancel().catch(() => {});
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -236,3 +236,38 @@ Deno.test("http1 pool: Connection: close from the server is honoured", async () 
     await s.close();
   }
 });
+
+Deno.test("http1 pool: a response read whole parses as when it arrives in pieces", async () => {
+  // Whole, the buffered fast path parses it; in pieces, the general parser does (its head is
+  // incomplete after the first read). Both must agree on status, body and connection reuse.
+  const responses = [
+    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 2\r\n\r\nok",
+    "HTTP/1.1 200\r\nCONTENT-LENGTH:  5 \r\nX-Empty:\r\n\r\nhello",
+    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
+    "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nsp",
+    "HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Close\r\nContent-Length: 3\r\n\r\nbye",
+    "HTTP/1.0 200 OK\r\nconnection: keep-alive\r\nContent-Length: 4\r\n\r\nkept",
+    "HTTP/1.1 204 No Content\r\n\r\n",
+    "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found",
+  ];
+  const whole = rawServer((i) => responses[i], () => true);
+  const pieces = rawServer((i) => {
+    const r = text.encode(responses[i]);
+    return [r.subarray(0, 20), r.subarray(20, r.length - 1), r.subarray(r.length - 1)];
+  }, () => true);
+  try {
+    for (let i = 0; i < responses.length; i++) {
+      const outcomes = [];
+      for (const server of [whole, pieces]) {
+        const pool = new Http1Pool(server.url);
+        const res = await pool.send("GET", "/", {}, undefined);
+        outcomes.push({ ...res, reused: pool.size === 1 });
+        pool.close();
+      }
+      assert.deepEqual(outcomes[0], outcomes[1], responses[i]);
+    }
+  } finally {
+    await whole.close();
+    await pieces.close();
+  }
+});

@@ -1,6 +1,9 @@
 import { TargetError } from "./target.ts";
 
-/** A response read off an HTTP/1.1 connection: status and the whole (de-chunked) body. */
+/**
+ * A response read off an HTTP/1.1 connection: status and the whole (de-chunked) body. The body
+ * may be a view of the connection's read buffer: read it before the connection's next exchange.
+ */
 export interface Http1Response {
   status: number;
   body: Uint8Array;
@@ -10,7 +13,15 @@ export interface Http1Response {
 const MAX_HEAD_BYTES = 64 * 1024;
 const CR = 13;
 const LF = 10;
+const SP = 32;
+const HT = 9;
+const COLON = 58;
+const HTTP_1_ = bytesOf("HTTP/1.");
 const latin1 = new TextDecoder("latin1");
+const EMPTY = new Uint8Array(0);
+const CONTENT_LENGTH = bytesOf("content-length");
+const TRANSFER_ENCODING = bytesOf("transfer-encoding");
+const CONNECTION = bytesOf("connection");
 
 /**
  * One keep-alive TCP connection carrying one request at a time. `exchange` writes a complete
@@ -70,7 +81,19 @@ export class Http1Connection {
     try {
       for (let off = 0; off < request.length;) off += await this.conn.write(request.subarray(off));
       let res: Http1Response;
-      do res = await this.#readResponse(noBody); while (res.status < 200);
+      do {
+        if (this.#start === this.#end) {
+          // Nothing buffered (the usual case): read straight into the start of the buffer.
+          this.#start = this.#end = 0;
+          const got = await this.conn.read(this.#buf);
+          if (got === null) {
+            throw new TargetError("connection", "connection closed before the response");
+          }
+          this.received = true;
+          this.#end = got;
+        }
+        res = this.#takeBuffered(noBody) ?? await this.#readResponse(noBody);
+      } while (res.status < 200);
       if (this.#end > this.#start) this.reusable = false; // bytes nobody asked for
       this.uses++;
       if (!this.reusable) this.close();
@@ -80,6 +103,55 @@ export class Http1Connection {
       if (err instanceof TargetError) throw err;
       throw new TargetError("connection", (err as Error).message);
     }
+  }
+
+  /**
+   * The common case without strings or regular expressions: a response whose head and
+   * Content-Length body (or no body) are already buffered, with only well-formed headers. Returns
+   * null, consuming nothing, for anything else (incomplete, chunked, close-delimited, malformed)
+   * so that #readResponse handles or rejects it.
+   */
+  #takeBuffered(noBody: boolean): Http1Response | null {
+    const buf = this.#buf;
+    const start = this.#start;
+    const end = this.#end;
+    let lineEnd = indexOfCrlf(buf, start, end);
+    // "HTTP/1.x SSS" then a space or the end of the line.
+    if (lineEnd < start + 12 || !isStatusLine(buf, start, lineEnd)) return null;
+    const status = (buf[start + 9] - 48) * 100 + (buf[start + 10] - 48) * 10 + buf[start + 11] - 48;
+    let keepAlive = buf[start + 7] === 49;
+    let contentLength = -1;
+    for (;;) {
+      const line = lineEnd + 2;
+      lineEnd = indexOfCrlf(buf, line, end);
+      if (lineEnd < 0) return null;
+      if (lineEnd === line) break;
+      const colon = indexOfColon(buf, line, lineEnd);
+      // No colon, or whitespace around the name: left to the general parser.
+      if (colon <= line || isSpace(buf[line]) || isSpace(buf[colon - 1])) return null;
+      const name = colon - line;
+      if (name === 14 && equalsLower(buf, line, CONTENT_LENGTH)) {
+        const n = parseDigits(buf, colon + 1, lineEnd);
+        if (n < 0 || (contentLength !== -1 && contentLength !== n)) return null;
+        contentLength = n;
+      } else if (name === 17 && equalsLower(buf, line, TRANSFER_ENCODING)) {
+        return null;
+      } else if (name === 10 && equalsLower(buf, line, CONNECTION)) {
+        const tokens = latin1.decode(buf.subarray(colon + 1, lineEnd)).toLowerCase().split(",")
+          .map((t) => t.trim());
+        if (tokens.includes("close")) keepAlive = false;
+        else if (tokens.includes("keep-alive")) keepAlive = true;
+      }
+    }
+    const bodyStart = lineEnd + 2;
+    let body = EMPTY;
+    if (!(status < 200 || status === 204 || status === 304 || noBody)) {
+      if (contentLength < 0 || end - bodyStart < contentLength) return null;
+      body = buf.subarray(bodyStart, bodyStart + contentLength);
+    }
+    this.#start = bodyStart + body.length;
+    if (!keepAlive) this.reusable = false;
+    return { status, body };
   }
 
   async #readResponse(noBody: boolean): Promise<Http1Response> {
@@ -241,4 +313,58 @@ function concat(parts: Uint8Array[]): Uint8Array {
     off += p.length;
   }
   return out;
+}
+
+function bytesOf(ascii: string): Uint8Array {
+  return Uint8Array.from(ascii, (c) => c.charCodeAt(0));
+}
+
+/** Index of the first CRLF in buf[from, end), or -1. */
+function indexOfCrlf(buf: Uint8Array, from: number, end: number): number {
+  for (let i = from; i + 1 < end; i++) if (buf[i] === CR && buf[i + 1] === LF) return i;
+  return -1;
+}
+
+function indexOfColon(buf: Uint8Array, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === COLON) return i;
+  return -1;
+}
+
+/** "HTTP/1.0 " or "HTTP/1.1 ", three digits, then a space or the end of the line. */
+function isStatusLine(buf: Uint8Array, at: number, lineEnd: number): boolean {
+  for (let i = 0; i < HTTP_1_.length; i++) if (buf[at + i] !== HTTP_1_[i]) return false;
+  const minor = buf[at + 7];
+  return (minor === 48 || minor === 49) && buf[at + 8] === SP && isDigit(buf[at + 9]) &&
+    isDigit(buf[at + 10]) && isDigit(buf[at + 11]) && (lineEnd === at + 12 || buf[at + 12] === SP);
+}
+
+/** Whether buf at `at` holds `lower` (lower-case ASCII) in any letter case. */
+function equalsLower(buf: Uint8Array, at: number, lower: Uint8Array): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const b = buf[at + i];
+    const l = lower[i];
+    if (b !== l && !(l >= 97 && l <= 122 && b === l - 32)) return false;
+  }
+  return true;
+}
+
+/** The decimal number in buf[from, end) between optional spaces/tabs; -1 if not only digits. */
+function parseDigits(buf: Uint8Array, from: number, end: number): number {
+  while (from < end && isSpace(buf[from])) from++;
+  while (end > from && isSpace(buf[end - 1])) end--;
+  if (from === end || end - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    if (!isDigit(buf[i])) return -1;
+    n = n * 10 + buf[i] - 48;
+  }
+  return n;
+}
+
+function isDigit(b: number): boolean {
+  return b >= 48 && b <= 57;
+}
+
+function isSpace(b: number): boolean {
+  return b === SP || b === HT;
 }

@@ -24,6 +24,10 @@ export class Http1Pool implements HttpTransport {
   readonly #idle: Http1Connection[] = [];
   readonly #open = new Set<Http1Connection>();
   #closed = false;
+  /** The last request without headers or body, encoded (a load repeats the same GET). */
+  #lastMethod = "";
+  #lastPath = "";
+  #lastRequest = new Uint8Array(0);
 
   constructor(baseUrl: string) {
     const url = new URL(baseUrl);
@@ -49,14 +53,16 @@ export class Http1Pool implements HttpTransport {
     if (signal?.aborted) throw timedOut();
     const request = this.#encode(method, path, headers, body);
     for (let attempt = 0;; attempt++) {
-      const conn = await this.#acquire(signal);
+      const conn = this.#takeIdle() ?? await this.#connect(signal);
       const onAbort = () => conn.close();
       signal?.addEventListener("abort", onAbort);
       try {
         const res = await conn.exchange(request, method === "HEAD");
         signal?.removeEventListener("abort", onAbort);
+        // Before the connection is reused: the body may be a view of its read buffer.
+        const text = res.body.length === 0 ? "" : decoder.decode(res.body);
         this.#release(conn);
-        return { status: res.status, text: decoder.decode(res.body) };
+        return { status: res.status, text };
       } catch (err) {
         signal?.removeEventListener("abort", onAbort);
         this.#open.delete(conn);
@@ -81,6 +87,8 @@ export class Http1Pool implements HttpTransport {
     headers: Record<string, string>,
     body: string | undefined,
   ): Uint8Array {
+    const plain = body === undefined && isEmpty(headers);
+    if (plain && method === this.#lastMethod && path === this.#lastPath) return this.#lastRequest;
     if (/[^\x21-\x7e]/.test(path)) {
       throw new TargetError("connection", `invalid request path ${JSON.stringify(path)}`);
     }
@@ -90,7 +98,15 @@ export class Http1Pool implements HttpTransport {
       if (/[\r\n]/.test(value)) throw new TargetError("connection", `invalid ${name} header`);
       head += `${name}: ${value}\r\n`;
     }
-    if (body === undefined) return encoder.encode(`${head}\r\n`);
+    if (body === undefined) {
+      const request = encoder.encode(`${head}\r\n`);
+      if (plain) {
+        this.#lastMethod = method;
+        this.#lastPath = path;
+        this.#lastRequest = request;
+      }
+      return request;
+    }
     const bytes = encoder.encode(body);
     const headBytes = encoder.encode(`${head}content-length: ${bytes.length}\r\n\r\n`);
     const out = new Uint8Array(headBytes.length + bytes.length);
@@ -99,13 +115,18 @@ export class Http1Pool implements HttpTransport {
     return out;
   }
 
-  async #acquire(signal?: AbortSignal): Promise<Http1Connection> {
+  /** The most recently idle connection still fresh enough to reuse; stale ones are closed. */
+  #takeIdle(): Http1Connection | null {
     const now = performance.now();
     for (let conn = this.#idle.pop(); conn; conn = this.#idle.pop()) {
       if (!conn.closed && now - conn.idleSince < IDLE_TIMEOUT_MS) return conn;
       conn.close();
       this.#open.delete(conn);
     }
+    return null;
+  }
+
+  async #connect(signal?: AbortSignal): Promise<Http1Connection> {
     if (this.#closed) throw new TargetError("connection", "client closed");
     const connecting = Http1Connection.open(this.#hostname, this.#port);
     const conn = signal ? await untilAborted(connecting, signal) : await connecting;
@@ -126,6 +147,11 @@ export class Http1Pool implements HttpTransport {
     conn.idleSince = performance.now();
     this.#idle.push(conn);
   }
+}
+
+function isEmpty(headers: Record<string, string>): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
 
 function timedOut(): TargetError {

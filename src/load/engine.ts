@@ -204,13 +204,14 @@ export async function runShard<R>(
     else state.totals.failed++;
   };
 
-  const send = (state: StreamState<R>, arrival: Arrival<R>) => {
+  /** Sends `arrival` now; `nowMs` is elapsed() taken just before. */
+  const send = (state: StreamState<R>, arrival: Arrival<R>, nowMs: number) => {
     state.totals.inFlight++;
     const f: InFlight<R> = {
       arrival,
       state,
       controller: new AbortController(),
-      sentMs: elapsed(),
+      sentMs: nowMs,
       settled: false,
     };
     inFlight.push(f);
@@ -231,7 +232,7 @@ export async function runShard<R>(
       state.totals.queued--;
       const now = elapsed();
       if (now - arrival.intendedMs >= spec.timeoutMs) settle(state, arrival, "timeout", now, null);
-      else send(state, arrival);
+      else send(state, arrival, now);
     }
   };
 
@@ -242,12 +243,13 @@ export async function runShard<R>(
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;
     series.offered(intendedMs);
-    const lagMs = elapsed() - intendedMs;
+    const now = elapsed();
+    const lagMs = now - intendedMs;
     recordMs(scheduleLag, lagMs);
     sends++;
     if (lagMs > LATE_SEND_MS) lateSends++;
     if (state.totals.inFlight < state.maxInFlight && state.queue.length === 0) {
-      send(state, arrival);
+      send(state, arrival, now);
     } else if (spec.overflow === "drop") {
       recorder.drop(label, arrival.phase);
       series.dropped(intendedMs);

@@ -42,11 +42,17 @@ export interface TrafficSummary {
  * end. Memory depends on the number of cells, never on the number of requests.
  */
 export class TrafficRecorder {
-  readonly #cells = new Map<string, Cell>();
+  /** Cells by operation, then tenant, then phase: found per request without building a key. */
+  readonly #index = new Map<string, Map<string, Map<string, Cell>>>();
+  /** Every cell, in creation order. */
+  readonly #cells: Cell[] = [];
 
   #cell(label: TrafficLabel, phase: string): Cell {
-    const key = `${label.operation}\u0000${label.tenant}\u0000${phase}`;
-    let cell = this.#cells.get(key);
+    let byTenant = this.#index.get(label.operation);
+    if (!byTenant) this.#index.set(label.operation, byTenant = new Map());
+    let byPhase = byTenant.get(label.tenant);
+    if (!byPhase) byTenant.set(label.tenant, byPhase = new Map());
+    let cell = byPhase.get(phase);
     if (!cell) {
       cell = {
         operation: label.operation,
@@ -59,7 +65,8 @@ export class TrafficRecorder {
         latency: newHistogram(),
         service: newHistogram(),
       };
-      this.#cells.set(key, cell);
+      byPhase.set(phase, cell);
+      this.#cells.push(cell);
     }
     return cell;
   }
@@ -91,7 +98,7 @@ export class TrafficRecorder {
   }
 
   snapshot(): CellSnapshot[] {
-    return [...this.#cells.values()].map((c) => ({
+    return this.#cells.map((c) => ({
       operation: c.operation,
       tenant: c.tenant,
       phase: c.phase,
@@ -118,7 +125,7 @@ export class TrafficRecorder {
   }
 
   summary(): TrafficSummary {
-    const cells = [...this.#cells.values()];
+    const cells = this.#cells;
     const operations = [...new Set(cells.map((c) => c.operation))].sort();
     const tenants = [...new Set(cells.map((c) => c.tenant))].filter((t) => t !== "").sort();
     const phases = [...new Set(cells.map((c) => c.phase))].filter((p) => p !== "");
@@ -143,11 +150,12 @@ export class TrafficRecorder {
 
   /** Frees the WebAssembly memory of all histograms. */
   destroy(): void {
-    for (const c of this.#cells.values()) {
+    for (const c of this.#cells) {
       c.latency.destroy();
       c.service.destroy();
     }
-    this.#cells.clear();
+    this.#cells.length = 0;
+    this.#index.clear();
   }
 }
 

@@ -60,7 +60,7 @@ export class Http1Pool implements HttpTransport {
         const res = await conn.exchange(request, method === "HEAD");
         signal?.removeEventListener("abort", onAbort);
         // Before the connection is reused: the body may be a view of its read buffer.
-        const text = res.body.length === 0 ? "" : decoder.decode(res.body);
+        const text = decodeBody(res.body);
         this.#release(conn);
         return { status: res.status, text };
       } catch (err) {
@@ -147,6 +147,18 @@ export class Http1Pool implements HttpTransport {
     conn.idleSince = performance.now();
     this.#idle.push(conn);
   }
+}
+
+/** Longest body decoded in JavaScript when it is plain ASCII (cheaper than a decoder call). */
+const SHORT_BODY = 64;
+
+function decodeBody(body: Uint8Array): string {
+  if (body.length <= SHORT_BODY) {
+    let ascii = true;
+    for (let i = 0; i < body.length && ascii; i++) ascii = body[i] < 0x80;
+    if (ascii) return String.fromCharCode.apply(null, body as unknown as number[]);
+  }
+  return decoder.decode(body);
 }
 
 function isEmpty(headers: Record<string, string>): boolean {

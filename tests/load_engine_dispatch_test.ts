@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ArrivalSchedule } from "../src/load/arrival_schedule.ts";
 import type { Clock } from "../src/load/clock.ts";
-import { runLoad } from "../src/load/engine.ts";
+import { runLoad, TIMEOUT_GROUP_MS } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 
@@ -92,4 +92,52 @@ Deno.test("engine dispatch (fake clock): same seed, same request sequence", asyn
     return seen;
   };
   assert.deepEqual(await run(), await run());
+});
+
+Deno.test("engine dispatch (fake clock): a hung request's signal fires once it has timed out, never before", async () => {
+  const clock = new FakeClock();
+  const timeoutMs = 100;
+  const sent: { at: number; signal: AbortSignal }[] = [];
+  const aborted: { sentAt: number; at: number; reason: string }[] = [];
+  const out = await runLoad(
+    {
+      durationS: 1,
+      arrivals: "uniform",
+      overflow: "queue",
+      timeoutMs,
+      seed: 1,
+      streams: [{
+        tenant: "",
+        profile: makeRateProfile({ type: "constant", qps: 2000 }, 1, 1),
+        maxInFlight: 10_000,
+      }],
+    },
+    () => ({ label: { operation: "get", tenant: "" }, request: null }),
+    (_request, signal) => {
+      const sentAt = clock.now();
+      sent.push({ at: sentAt, signal });
+      return new Promise((_resolve, reject) => {
+        signal.addEventListener("abort", () => {
+          aborted.push({ sentAt, at: clock.now(), reason: (signal.reason as DOMException).name });
+          reject(signal.reason);
+        });
+      });
+    },
+    { clock },
+  );
+  assert.ok(sent.length >= 1999);
+  assert.equal(aborted.length, sent.length, "every hung request was aborted");
+  for (const a of aborted) {
+    assert.equal(a.reason, "TimeoutError");
+    const age = a.at - a.sentAt;
+    assert.ok(age >= timeoutMs && age <= timeoutMs + TIMEOUT_GROUP_MS + 2, `aborted at age ${age}`);
+  }
+  assert.ok(new Set(sent.map((s) => s.signal)).size < sent.length, "close sends share a signal");
+  assert.equal(out.totals.failed_requests, sent.length);
+  assert.deepEqual(out.operations[0].errors_by_class, { timeout: sent.length });
+  // Counted at timeoutMs (HDR histograms keep 3 significant digits).
+  assert.ok(
+    out.operations[0].latency_ms.min >= timeoutMs * 0.999,
+    `${out.operations[0].latency_ms.min}`,
+  );
 });

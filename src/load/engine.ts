@@ -45,6 +45,14 @@ export const BLOCK_MARGIN_MS = 0.25;
 /** Longest single sleep, so an interrupt or a timeout is noticed promptly at low rates. */
 const MAX_SLEEP_MS = 20;
 
+/**
+ * Requests sent within this many ms of each other share one AbortSignal (an AbortController and
+ * its listeners per request cost more than the rest of the engine's bookkeeping). It fires once
+ * the last of them has been in flight timeoutMs, so a request's signal fires at most this much
+ * after its own timeout; the request counts as a timeout at exactly timeoutMs all the same.
+ */
+export const TIMEOUT_GROUP_MS = 1;
+
 /** One stream's running counts, passed to onSecond for progress and the live view. */
 export interface StreamTotals {
   tenant: string;
@@ -81,9 +89,18 @@ interface Arrival<R> {
 interface InFlight<R> {
   arrival: Arrival<R>;
   state: StreamState<R>;
-  controller: AbortController;
+  group: TimeoutGroup;
   sentMs: number;
   settled: boolean;
+}
+
+/** Requests sent within TIMEOUT_GROUP_MS, sharing one AbortController. */
+interface TimeoutGroup {
+  controller: AbortController;
+  firstSentMs: number;
+  lastSentMs: number;
+  /** Members whose execute() has not settled yet (timed-out ones included). */
+  running: number;
 }
 
 interface StreamState<R> {
@@ -103,7 +120,8 @@ interface StreamState<R> {
  * lag is dispatch − intended time. When a stream's in-flight limit is reached, `overflow` queues
  * the arrival (latency still from its intended time; it times out unsent once it has waited
  * timeoutMs) or drops it (counted, never sent). Every request gets an AbortSignal that fires after
- * timeoutMs, and counts as class "timeout" then even if `execute` ignores the signal.
+ * timeoutMs (≤ TIMEOUT_GROUP_MS later), and counts as class "timeout" at timeoutMs even if
+ * `execute` ignores the signal.
  */
 export async function runLoad<R>(
   spec: LoadSpec,
@@ -171,6 +189,9 @@ export async function runShard<R>(
   );
   // In-flight requests in send order; they share one timeout, so they expire in this order too.
   const inFlight = new FifoQueue<InFlight<R>>();
+  // Timeout groups in send order; `group` is the newest (new sends join it while it is young).
+  const groups = new FifoQueue<TimeoutGroup>();
+  let group: TimeoutGroup | null = null;
   let lateSends = 0;
   let sends = 0;
   let abandoned = false;
@@ -207,21 +228,31 @@ export async function runShard<R>(
   /** Sends `arrival` now; `nowMs` is elapsed() taken just before. */
   const send = (state: StreamState<R>, arrival: Arrival<R>, nowMs: number) => {
     state.totals.inFlight++;
-    const f: InFlight<R> = {
-      arrival,
-      state,
-      controller: new AbortController(),
-      sentMs: nowMs,
-      settled: false,
-    };
+    if (group === null || nowMs - group.firstSentMs >= TIMEOUT_GROUP_MS) {
+      group = {
+        controller: new AbortController(),
+        firstSentMs: nowMs,
+        lastSentMs: nowMs,
+        running: 0,
+      };
+      groups.push(group);
+    }
+    group.lastSentMs = nowMs;
+    group.running++;
+    const f: InFlight<R> = { arrival, state, group, sentMs: nowMs, settled: false };
     inFlight.push(f);
     let promise: Promise<void>;
     try {
-      promise = execute(arrival.request, f.controller.signal);
+      promise = execute(arrival.request, group.controller.signal);
     } catch (error) {
       promise = Promise.reject(error);
     }
-    promise.then(() => finish(f, null, false), (error) => finish(f, error, false));
+    promise.then(() => executed(f, null), (error) => executed(f, error));
+  };
+
+  const executed = (f: InFlight<R>, error: unknown) => {
+    f.group.running--;
+    finish(f, error, false);
   };
 
   /** Starts queued arrivals while the stream has room; expired ones time out unsent. */
@@ -265,10 +296,13 @@ export async function runShard<R>(
     for (let f = inFlight.peek(); f; f = inFlight.peek()) {
       if (!f.settled && now - f.sentMs < spec.timeoutMs) break;
       inFlight.shift();
-      if (!f.settled) {
-        f.controller.abort(new DOMException("request timed out", "TimeoutError"));
-        finish(f, null, true);
-      }
+      if (!f.settled) finish(f, null, true);
+    }
+    // A group's signal fires once its last member has timed out too, if any is still running.
+    for (let g = groups.peek(); g && now - g.lastSentMs >= spec.timeoutMs; g = groups.peek()) {
+      groups.shift();
+      if (g === group) group = null;
+      if (g.running > 0) g.controller.abort(new DOMException("request timed out", "TimeoutError"));
     }
   };
 
@@ -314,11 +348,15 @@ export async function runShard<R>(
     sweep(now);
     await clock.sleep(1);
   }
-  if (states.some((s) => s.totals.inFlight > 0)) {
-    abandoned = true;
-    for (let f = inFlight.shift(); f; f = inFlight.shift()) {
-      if (!f.settled) f.controller.abort(new DOMException("run interrupted", "AbortError"));
-    }
+  abandoned = states.some((s) => s.totals.inFlight > 0);
+  // What still runs was abandoned, or timed out in a group whose last member has not yet.
+  for (let g = groups.shift(); g; g = groups.shift()) {
+    if (g.running === 0) continue;
+    g.controller.abort(
+      abandoned
+        ? new DOMException("run interrupted", "AbortError")
+        : new DOMException("request timed out", "TimeoutError"),
+    );
   }
   series.advance(elapsed());
   series.finish();

@@ -23,6 +23,8 @@ export class Http1Pool implements HttpTransport {
   readonly #hostLine: string;
   readonly #idle: Http1Connection[] = [];
   readonly #open = new Set<Http1Connection>();
+  /** Connections busy with a request, by the request's signal. */
+  readonly #watched = new WeakMap<AbortSignal, Set<Http1Connection>>();
   #closed = false;
   /** The last request without headers or body, encoded (a load repeats the same GET). */
   #lastMethod = "";
@@ -54,17 +56,16 @@ export class Http1Pool implements HttpTransport {
     const request = this.#encode(method, path, headers, body);
     for (let attempt = 0;; attempt++) {
       const conn = this.#takeIdle() ?? await this.#connect(signal);
-      const onAbort = () => conn.close();
-      signal?.addEventListener("abort", onAbort);
+      if (signal) this.#watch(signal, conn);
       try {
         const res = await conn.exchange(request, method === "HEAD");
-        signal?.removeEventListener("abort", onAbort);
+        if (signal) this.#watched.get(signal)!.delete(conn);
         // Before the connection is reused: the body may be a view of its read buffer.
         const text = decodeBody(res.body);
         this.#release(conn);
         return { status: res.status, text };
       } catch (err) {
-        signal?.removeEventListener("abort", onAbort);
+        if (signal) this.#watched.get(signal)!.delete(conn);
         this.#open.delete(conn);
         if (signal?.aborted) throw timedOut();
         if (this.#closed) throw new TargetError("connection", "client closed");
@@ -113,6 +114,24 @@ export class Http1Pool implements HttpTransport {
     out.set(headBytes);
     out.set(bytes, headBytes.length);
     return out;
+  }
+
+  /**
+   * Closes `conn` when `signal` fires. One listener per signal, however many requests share it
+   * (the load engine gives requests sent close together one signal).
+   */
+  #watch(signal: AbortSignal, conn: Http1Connection): void {
+    let conns = this.#watched.get(signal);
+    if (!conns) {
+      const watched = conns = new Set();
+      this.#watched.set(signal, watched);
+      signal.addEventListener("abort", () => {
+        for (const c of watched) c.close();
+        watched.clear();
+      }, { once: true });
+    }
+    conns.add(conn);
+    if (signal.aborted) conn.close();
   }
 
   /** The most recently idle connection still fresh enough to reuse; stale ones are closed. */

@@ -309,27 +309,28 @@ export async function runShard<R>(
   const interrupted = () => options.signal?.aborted === true;
 
   // The scheduling loop: send everything due, then sleep (far) or yield (near) until the next.
+  // One clock read per pass, and one more after each send (a send takes µs).
   while (!interrupted()) {
-    const now = elapsed();
+    let now = elapsed();
     sweep(now);
     let next = Infinity;
+    let idle = true;
     for (const state of states) {
-      while (state.nextMs !== null && state.nextMs <= elapsed()) {
+      while (state.nextMs !== null && state.nextMs <= now) {
         dispatch(state, state.nextMs);
         const t = state.schedule.next();
         state.nextMs = t === null ? null : t * 1000;
+        now = elapsed();
       }
       if (state.nextMs !== null && state.nextMs < next) next = state.nextMs;
+      if (state.totals.inFlight > 0) idle = false;
     }
     // Only now is every arrival intended before `now` counted, so its second may close.
     series.advance(now);
     if (next === Infinity) break;
-    const wait = next - elapsed();
+    const wait = next - now;
     if (wait > SPIN_WINDOW_MS) await clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS));
-    else {
-      const idle = states.every((s) => s.totals.inFlight === 0);
-      await clock.yield(idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
-    }
+    else await clock.yield(idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
   }
   const loadEndMs = interrupted() ? elapsed() : spec.durationS * 1000;
 

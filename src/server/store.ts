@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import { Collection, type DocumentHit } from "./collection.ts";
-import { type CollectionMeta, DEFAULT_INDEX_PARAMS, type IndexParams } from "./collection_meta.ts";
+import {
+  type CollectionMeta,
+  DEFAULT_INDEX_PARAMS,
+  type IndexParams,
+  indexParamsFor,
+} from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
+import { releaseMemory } from "./memory_release.ts";
 import { captureCollections, prepareSnapshotDir, readSnapshot, writeSnapshot } from "./snapshot.ts";
 import { listWalSegments, readWalSegment, Wal, walSegmentName } from "./wal.ts";
 import type { WalRecord } from "./wal_record.ts";
@@ -78,6 +84,9 @@ export class Store {
   #wal!: Wal;
   #reservedNames = new Set<string>();
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
+  #trimTimer: ReturnType<typeof setTimeout> | null = null;
+  #lastTrim = 0;
+  #mergedSinceTrim = false;
   #checkpointing: Promise<void> | null = null;
   #closed = false;
   #snapshotVectorBytes = 0;
@@ -91,6 +100,7 @@ export class Store {
     await Deno.mkdir(dataDir, { recursive: true });
     const store = new Store(dataDir, { ...DEFAULT_STORE_OPTIONS, ...options });
     await store.#recover();
+    store.#scheduleTrim(); // recovery leaves parsed snapshot and WAL buffers behind
     return store;
   }
 
@@ -120,7 +130,9 @@ export class Store {
     return collection;
   }
 
-  async createCollection(meta: CollectionMeta): Promise<Collection> {
+  /** Creates a collection; index quantization `auto` is resolved for its metric here. */
+  async createCollection(requested: CollectionMeta): Promise<Collection> {
+    const meta = { ...requested, index: indexParamsFor(requested.index, requested.metric) };
     const key = `${meta.owner}\u0000${meta.name}`;
     if (
       this.#reservedNames.has(key) || this.list(meta.owner).some((c) => c.meta.name === meta.name)
@@ -212,6 +224,7 @@ export class Store {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
+    if (this.#trimTimer !== null) clearTimeout(this.#trimTimer);
     await this.#wal.drain();
     await this.checkpoint();
     await this.#wal.close();
@@ -253,6 +266,7 @@ export class Store {
       if (old < seq) await Deno.remove(join(this.dataDir, walSegmentName(old)));
     }
     this.counters.compactions++;
+    this.#scheduleTrim();
   }
 
   #applyCreate(meta: CollectionMeta): Collection {
@@ -266,6 +280,7 @@ export class Store {
     if (!collection) return;
     collection.dropped = true;
     this.collections.delete(id);
+    this.#scheduleTrim();
   }
 
   async #replay(record: WalRecord): Promise<void> {
@@ -347,9 +362,36 @@ export class Store {
         }
         more = true;
         if (busy && pending < this.options.busyPendingLimit) continue;
-        c.index.merge(budget, c.documentCount, this.options.mergeThreads);
+        if (c.index.merge(budget, c.documentCount, this.options.mergeThreads) > 0) {
+          this.#mergedSinceTrim = true;
+        }
       }
-      if (more) this.#scheduleMerge();
+      if (more) {
+        this.#scheduleMerge();
+      } else if (this.#mergedSinceTrim) {
+        this.#mergedSinceTrim = false;
+        this.#scheduleTrim();
+      }
     }, this.activeRequests > 0 ? 5 : 1);
+  }
+
+  /**
+   * Once indexing has caught up, or a checkpoint or collection delete freed much, gives the
+   * freed memory back to the OS (releaseMemory): at most once a second, only while no request
+   * is in flight (its pause would land on that request), retried until it runs.
+   */
+  #scheduleTrim(): void {
+    if (this.#trimTimer !== null || this.#closed) return;
+    const delay = Math.max(0, this.#lastTrim + 1000 - performance.now());
+    this.#trimTimer = setTimeout(() => {
+      this.#trimTimer = null;
+      if (this.activeRequests > 0) {
+        this.#lastTrim = performance.now() - 900;
+        this.#scheduleTrim();
+        return;
+      }
+      this.#lastTrim = performance.now();
+      releaseMemory();
+    }, delay);
   }
 }

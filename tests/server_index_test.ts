@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Collection } from "../src/server/collection.ts";
-import { DEFAULT_INDEX_PARAMS } from "../src/server/collection_meta.ts";
+import { DEFAULT_INDEX_PARAMS, type IndexParams } from "../src/server/collection_meta.ts";
 import { prng } from "./server_http_client.ts";
 
 const DIM = 32;
@@ -10,7 +10,11 @@ function filled(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n * DIM }, () => next() * 2 - 1);
 }
 
-function collection(metric: "cosine" | "l2" | "dot", exactThreshold: number) {
+function collection(
+  metric: "cosine" | "l2" | "dot",
+  exactThreshold: number,
+  quantization: IndexParams["quantization"] = "auto",
+) {
   return new Collection({
     id: "c",
     name: "c",
@@ -19,7 +23,7 @@ function collection(metric: "cosine" | "l2" | "dot", exactThreshold: number) {
     owner: "default",
     embeddingModel: null,
     createdAt: 0,
-    index: { ...DEFAULT_INDEX_PARAMS, exactThreshold },
+    index: { ...DEFAULT_INDEX_PARAMS, exactThreshold, quantization },
   });
 }
 
@@ -34,8 +38,9 @@ function exactTop(c: Collection, data: Float32Array, q: Float32Array, k: number)
 }
 
 Deno.test("collection index: HNSW after merging matches exact search (recall@10 ≥ 0.95)", () => {
-  for (const metric of ["cosine", "l2", "dot"] as const) {
-    const c = collection(metric, 100);
+  const cases = [["cosine", "i8"], ["cosine", "f16"], ["l2", "f16"], ["dot", "f16"]] as const;
+  for (const [metric, quantization] of cases) {
+    const c = collection(metric, 100, quantization);
     const data = filled(3000, 5);
     for (let i = 0; i < 3000; i++) {
       c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
@@ -43,6 +48,7 @@ Deno.test("collection index: HNSW after merging matches exact search (recall@10 
     for (let i = 0; i < 3000; i += 7) c.applyDelete(`d${i}`);
     while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 2);
     assert.ok(c.index.graphSize > 2000, `${metric}: graph built`);
+    assert.equal(c.index.params.quantization, quantization);
     const queries = filled(30, 9);
     let hits = 0;
     for (let q = 0; q < 30; q++) {
@@ -52,8 +58,15 @@ Deno.test("collection index: HNSW after merging matches exact search (recall@10 
       const truth = new Set(exactTop(c, data, query, 10));
       hits += got.filter((id) => truth.has(id)).length;
     }
-    assert.ok(hits / 300 >= 0.95, `${metric}: recall ${hits / 300}`);
+    assert.ok(hits / 300 >= 0.95, `${metric} ${quantization}: recall ${hits / 300}`);
   }
+});
+
+Deno.test("collection index: quantization auto is i8 for cosine and f16 for l2 and dot", () => {
+  assert.equal(collection("cosine", 100).index.params.quantization, "i8");
+  assert.equal(collection("l2", 100).index.params.quantization, "f16");
+  assert.equal(collection("dot", 100).index.params.quantization, "f16");
+  assert.equal(collection("cosine", 100, "f32").index.params.quantization, "f32");
 });
 
 Deno.test("collection index: a serialized graph restores to the same results", async () => {

@@ -9,8 +9,12 @@ export interface IndexParams {
   efSearch: number;
   /** Below this many live vectors a collection is searched exactly (no HNSW). */
   exactThreshold: number;
-  /** Element type the HNSW graph stores vectors as; results are re-ranked with exact f32. */
-  quantization: "f32" | "f16";
+  /**
+   * Element type the HNSW graph stores vectors as; results are re-ranked with exact f32.
+   * `auto` (a server default only; a collection records what it resolved to) is i8 for cosine,
+   * whose unit vectors quantize well, and f16 for l2 and dot, whose ranges are unknown.
+   */
+  quantization: "f32" | "f16" | "i8" | "auto";
 }
 
 export const DEFAULT_INDEX_PARAMS: IndexParams = {
@@ -18,8 +22,14 @@ export const DEFAULT_INDEX_PARAMS: IndexParams = {
   efConstruction: 128,
   efSearch: 96,
   exactThreshold: 2048,
-  quantization: "f16",
+  quantization: "auto",
 };
+
+/** The server's index defaults for a new collection of `metric`, with `auto` resolved. */
+export function indexParamsFor(defaults: IndexParams, metric: CollectionMetric): IndexParams {
+  if (defaults.quantization !== "auto") return defaults;
+  return { ...defaults, quantization: metric === "cosine" ? "i8" : "f16" };
+}
 
 /** What identifies a collection; persisted in the WAL and in snapshots. */
 export interface CollectionMeta {

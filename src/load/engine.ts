@@ -298,8 +298,11 @@ export async function runShard<R>(
       inFlight.shift();
       if (!f.settled) finish(f, null, true);
     }
-    // A group's signal fires once its last member has timed out too, if any is still running.
-    for (let g = groups.peek(); g && now - g.lastSentMs >= spec.timeoutMs; g = groups.peek()) {
+    // A group is done once all its members finished (unless new sends may still join it), or
+    // when its last member has timed out too: then its signal fires if any is still running.
+    for (let g = groups.peek(); g; g = groups.peek()) {
+      const expired = now - g.lastSentMs >= spec.timeoutMs;
+      if (!expired && (g.running > 0 || g === group)) break;
       groups.shift();
       if (g === group) group = null;
       if (g.running > 0) g.controller.abort(new DOMException("request timed out", "TimeoutError"));

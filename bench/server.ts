@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { generateDataset } from "../src/dataset/generate.ts";
 import type { Dataset } from "../src/dataset/dataset.ts";
-import type { BenchPeer } from "./server/bench_peer.ts";
+import { type BenchPeer, closeConnections } from "./server/bench_peer.ts";
 import { ChromaPeer } from "./server/chroma_peer.ts";
 import { cpuSeconds, rssBytes } from "./server/child_server.ts";
 import { closedLoop, fixedRate, type PhaseResult, quantile } from "./server/fixed_rate.ts";
@@ -131,10 +131,18 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
   });
   out.insertsPerSecond = ins.throughput;
   out.serverCpuMsPerInsert = ((cpuSeconds(peer.pid()) - cpu) * 1000) / ins.latenciesMs.length;
+  let caughtUp = "";
+  if (peer instanceof ReferencePeer) { // Chroma does not expose its indexing backlog
+    const started = performance.now();
+    await peer.waitIndexed();
+    const catchUpMs = performance.now() - started;
+    out.indexCatchUpMs = catchUpMs;
+    caughtUp = `; index caught up ${(catchUpMs / 1000).toFixed(1)} s after the last ack`;
+  }
   log(
     `acknowledged single inserts/s (10 clients): ${ins.throughput.toFixed(0)}, ${
       latency(ins)
-    }; server CPU ${(out.serverCpuMsPerInsert as number).toFixed(2)} ms/insert`,
+    }; server CPU ${(out.serverCpuMsPerInsert as number).toFixed(2)} ms/insert${caughtUp}`,
   );
   await peer.createCollection("batches", dim);
   const batches = await closedLoop(10, seconds, async (i) => {
@@ -181,4 +189,5 @@ for (const size of flags.sizes.split(",").map(Number)) {
     }
   }
 }
+closeConnections();
 console.log(JSON.stringify(results, null, 2));

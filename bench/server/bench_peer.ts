@@ -1,3 +1,5 @@
+import { Http1Pool } from "../../src/targets/http1_pool.ts";
+
 /** A vector database under benchmark, driven over its own REST API. */
 export interface BenchPeer {
   name: string;
@@ -35,14 +37,29 @@ export function vectorJson(v: Float32Array): string {
   return json;
 }
 
-/** POSTs a JSON string and returns the parsed response; throws on a non-2xx status. */
+const pools = new Map<string, Http1Pool>();
+
+/**
+ * POSTs a JSON string and returns the parsed response; throws on a non-2xx status. Goes through
+ * akibench's keep-alive HTTP/1.1 pool (the AkiDB adapter's transport), which costs the client a
+ * third of fetch's CPU: client and server share the two cores, so the client's CPU shows up in
+ * the server's latency. Both peers are driven the same way.
+ */
 export async function postJson(url: string, body: string): Promise<unknown> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${url} → ${res.status}: ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
+  const { origin, pathname, search } = new URL(url);
+  let pool = pools.get(origin);
+  if (!pool) pools.set(origin, pool = new Http1Pool(origin));
+  const res = await pool.send("POST", pathname + search, JSON_HEADERS, body);
+  if (res.status < 200 || res.status > 299) {
+    throw new Error(`POST ${url} → ${res.status}: ${res.text.slice(0, 300)}`);
+  }
+  return res.text ? JSON.parse(res.text) : null;
 }
+
+/** Closes the connections postJson keeps open (so the process can exit). */
+export function closeConnections(): void {
+  for (const pool of pools.values()) pool.close();
+  pools.clear();
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };

@@ -208,6 +208,8 @@ export async function runShard<R>(
     const errorClass = timedOut ? "timeout" : error === null ? null : classifyError(error);
     settle(f.state, f.arrival, errorClass, now, now - f.sentMs);
     pump(f.state);
+    // Completions can keep the loop from its next pass for a while; send what fell due meanwhile.
+    if (now >= nextDueMs && !interrupted()) sendDue(now);
   };
 
   const settle = (
@@ -311,13 +313,12 @@ export async function runShard<R>(
 
   const interrupted = () => options.signal?.aborted === true;
 
-  // The scheduling loop: send everything due, then sleep (far) or yield (near) until the next.
-  // One clock read per pass, and one more after each send (a send takes µs).
-  while (!interrupted()) {
-    let now = elapsed();
-    sweep(now);
+  /** The earliest intended time not yet sent over all streams (Infinity once none is left). */
+  let nextDueMs = -Infinity;
+
+  /** Sends every arrival due by `now`; returns the clock after the last send. */
+  const sendDue = (now: number): number => {
     let next = Infinity;
-    let idle = true;
     for (const state of states) {
       while (state.nextMs !== null && state.nextMs <= now) {
         dispatch(state, state.nextMs);
@@ -326,15 +327,27 @@ export async function runShard<R>(
         now = elapsed();
       }
       if (state.nextMs !== null && state.nextMs < next) next = state.nextMs;
-      if (state.totals.inFlight > 0) idle = false;
     }
+    nextDueMs = next;
+    return now;
+  };
+
+  // The scheduling loop: send everything due, then sleep (far) or yield (near) until the next.
+  // One clock read per pass, and one more after each send (a send takes µs).
+  while (!interrupted()) {
+    let now = elapsed();
+    sweep(now);
+    now = sendDue(now);
     // Only now is every arrival intended before `now` counted, so its second may close.
     series.advance(now);
-    if (next === Infinity) break;
-    const wait = next - now;
+    if (nextDueMs === Infinity) break;
+    let idle = true;
+    for (const state of states) if (state.totals.inFlight > 0) idle = false;
+    const wait = nextDueMs - now;
     if (wait > SPIN_WINDOW_MS) await clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS));
     else await clock.yield(idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
   }
+  nextDueMs = Infinity;
   const loadEndMs = interrupted() ? elapsed() : spec.durationS * 1000;
 
   // Drain: every request either completes or times out; queued ones are sent or expire.

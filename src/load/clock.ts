@@ -12,8 +12,6 @@ export interface Clock {
    * unlike a run of bare yields, but I/O that completes meanwhile waits).
    */
   yield(blockMs?: number): Promise<void>;
-  /** Reads the clock until now() ≥ `ms` without yielding (only for waits of µs; fakes omit it). */
-  spinUntil?(ms: number): void;
 }
 
 const futex = new Int32Array(new SharedArrayBuffer(4));
@@ -24,8 +22,5 @@ export const realClock: Clock = {
   yield: (blockMs = 0) => {
     if (blockMs > 0) Atomics.wait(futex, 0, 0, blockMs);
     return new Promise((resolve) => setImmediate(resolve));
-  },
-  spinUntil: (ms) => {
-    while (performance.now() < ms);
   },
 };

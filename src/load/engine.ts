@@ -42,14 +42,6 @@ export const BLOCK_SLICE_MS = 0.5;
 /** Closer than this to the next arrival the loop never blocks, it only yields. */
 export const BLOCK_MARGIN_MS = 0.25;
 
-/**
- * Closer than this to the next arrival the loop reads the clock until it is due instead of
- * yielding: a yield is a whole event-loop turn (µs of CPU and ~0.8 KB of garbage); at high rates
- * most of them only found that the next arrival was not due yet. I/O completing meanwhile waits
- * at most this long.
- */
-export const BUSY_WAIT_MS = 0.02;
-
 /** Longest single sleep, so an interrupt or a timeout is noticed promptly at low rates. */
 const MAX_SLEEP_MS = 20;
 
@@ -352,10 +344,6 @@ export async function runShard<R>(
     let idle = true;
     for (const state of states) if (state.totals.inFlight > 0) idle = false;
     const wait = nextDueMs - now;
-    if (wait <= BUSY_WAIT_MS && clock.spinUntil) {
-      clock.spinUntil(t0 + nextDueMs);
-      continue;
-    }
     if (wait > SPIN_WINDOW_MS) await clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS));
     else await clock.yield(idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
   }

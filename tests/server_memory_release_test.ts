@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { releaseMemory } from "../src/server/memory_release.ts";
+import { startServer } from "../src/server/start.ts";
+import { uuidV7 } from "../src/server/uuid_v7.ts";
+import { prng } from "./server_http_client.ts";
 
 function rssBytes(): number {
   return Number(Deno.readTextFileSync("/proc/self/statm").split(" ")[1]) * 4096;
@@ -21,4 +24,59 @@ Deno.test({
     assert.ok(released > 150 * 2 ** 20, `released ${(released / 2 ** 20).toFixed(0)} MiB`);
     assert.equal(kept.every((chunk, i) => chunk[0] === ((i * 16) & 255)), true);
   },
+});
+
+Deno.test("the server releases memory after a bulk load only once no request has come for a while", async () => {
+  const server = await startServer({ port: 0, quiet: true, index: { exactThreshold: 64 } });
+  const dim = 16;
+  const next = prng(3);
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(server.url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${path}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const { collection_id: id } = await post("/api/v1/collections", {
+    name: "bulk",
+    dimension: dim,
+    metric: "cosine",
+  });
+  const vector = () => Array.from({ length: dim }, () => next() * 2 - 1);
+  const bulkLoad = async () => {
+    for (let batch = 0; batch < 9; batch++) {
+      const docs = Array.from({ length: 500 }, () => ({ doc_id: uuidV7(), vector: vector() }));
+      await post(`/api/v1/collections/${id}/insert_batch`, { docs });
+    }
+    while (server.store.pendingVectors() > 0) await new Promise((r) => setTimeout(r, 20));
+  };
+  await new Promise((r) => setTimeout(r, 400)); // the release after (empty) recovery
+  const initial = server.store.counters.memoryReleases;
+  const releases = () => server.store.counters.memoryReleases - initial;
+  const waitFor = async (count: number) => {
+    const deadline = performance.now() + 10_000;
+    while (releases() < count && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    await bulkLoad();
+    await waitFor(1);
+    assert.equal(releases(), 1, "released once the bulk load was indexed and nothing came");
+    await bulkLoad();
+    const busyUntil = performance.now() + 800; // queries every 5 ms: never quiet for 250 ms
+    while (performance.now() < busyUntil) {
+      await post(`/api/v1/collections/${id}/query`, { query_vector: vector(), top_k: 5 });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(releases(), 1, "no release (and its GC pause) while queries keep coming");
+    await waitFor(2);
+    assert.equal(releases(), 2, "released once the queries stopped");
+  } finally {
+    await server.close();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
 });

@@ -49,6 +49,12 @@ export function storeMetricLines(
     ...metric("akidb_compactions_total", "counter", "Snapshots that truncated the WAL.", [
       ["", c.compactions],
     ]),
+    ...metric(
+      "akidb_memory_releases_total",
+      "counter",
+      "Times freed memory was returned to the OS after bulk work, once the server was quiet.",
+      [["", c.memoryReleases]],
+    ),
     ...metric("akidb_uptime_seconds", "gauge", "Seconds since start.", [["", uptimeSeconds]]),
     ...metric("akidb_build_info", "gauge", "Build information.", [
       [`{version="${VERSION}",server="akibench-reference"}`, 1],

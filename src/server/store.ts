@@ -47,6 +47,11 @@ export interface StoreOptions {
   fetchImage?: (objectKey: string) => Promise<Uint8Array>;
 }
 
+/** Vectors merged into graphs after which the memory the load left behind is released. */
+const RELEASE_AFTER_MERGED = 4096;
+/** How long the server must see no data operation before releasing memory. */
+const QUIET_MS = 250;
+
 export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   checkpointWalBytes: 64 * 1024 * 1024,
   mergeThreads: 2,
@@ -62,6 +67,8 @@ export interface StoreCounters {
   deletes: number;
   queries: number;
   compactions: number;
+  /** Times freed memory was given back to the OS (releaseMemory). */
+  memoryReleases: number;
   recoveredRecords: number;
   truncatedWalBytes: number;
 }
@@ -78,15 +85,15 @@ export class Store {
     deletes: 0,
     queries: 0,
     compactions: 0,
+    memoryReleases: 0,
     recoveredRecords: 0,
     truncatedWalBytes: 0,
   };
   #wal!: Wal;
   #reservedNames = new Set<string>();
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
-  #trimTimer: ReturnType<typeof setTimeout> | null = null;
-  #lastTrim = 0;
-  #mergedSinceTrim = false;
+  #releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  #mergedSinceRelease = 0;
   #checkpointing: Promise<void> | null = null;
   #closed = false;
   #snapshotVectorBytes = 0;
@@ -100,7 +107,7 @@ export class Store {
     await Deno.mkdir(dataDir, { recursive: true });
     const store = new Store(dataDir, { ...DEFAULT_STORE_OPTIONS, ...options });
     await store.#recover();
-    store.#scheduleTrim(); // recovery leaves parsed snapshot and WAL buffers behind
+    store.#scheduleRelease(); // recovery leaves parsed snapshot and WAL buffers behind
     return store;
   }
 
@@ -224,7 +231,7 @@ export class Store {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
-    if (this.#trimTimer !== null) clearTimeout(this.#trimTimer);
+    if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
     await this.#wal.drain();
     await this.checkpoint();
     await this.#wal.close();
@@ -266,7 +273,7 @@ export class Store {
       if (old < seq) await Deno.remove(join(this.dataDir, walSegmentName(old)));
     }
     this.counters.compactions++;
-    this.#scheduleTrim();
+    this.#scheduleRelease();
   }
 
   #applyCreate(meta: CollectionMeta): Collection {
@@ -280,7 +287,7 @@ export class Store {
     if (!collection) return;
     collection.dropped = true;
     this.collections.delete(id);
-    this.#scheduleTrim();
+    this.#scheduleRelease();
   }
 
   async #replay(record: WalRecord): Promise<void> {
@@ -362,36 +369,42 @@ export class Store {
         }
         more = true;
         if (busy && pending < this.options.busyPendingLimit) continue;
-        if (c.index.merge(budget, c.documentCount, this.options.mergeThreads) > 0) {
-          this.#mergedSinceTrim = true;
-        }
+        this.#mergedSinceRelease += c.index.merge(
+          budget,
+          c.documentCount,
+          this.options.mergeThreads,
+        );
       }
       if (more) {
         this.#scheduleMerge();
-      } else if (this.#mergedSinceTrim) {
-        this.#mergedSinceTrim = false;
-        this.#scheduleTrim();
+      } else if (this.#mergedSinceRelease >= RELEASE_AFTER_MERGED) {
+        this.#mergedSinceRelease = 0;
+        this.#scheduleRelease();
       }
     }, this.activeRequests > 0 ? 5 : 1);
   }
 
   /**
-   * Once indexing has caught up, or a checkpoint or collection delete freed much, gives the
-   * freed memory back to the OS (releaseMemory): at most once a second, only while no request
-   * is in flight (its pause would land on that request), retried until it runs.
+   * After a bulk of work (indexing caught up after many vectors, a checkpoint, a collection
+   * delete, recovery), gives the freed memory back to the OS with releaseMemory, whose full
+   * garbage collection pauses the server for milliseconds: so only once the server is quiet,
+   * no request in flight and no insert, query or delete for QUIET_MS.
    */
-  #scheduleTrim(): void {
-    if (this.#trimTimer !== null || this.#closed) return;
-    const delay = Math.max(0, this.#lastTrim + 1000 - performance.now());
-    this.#trimTimer = setTimeout(() => {
-      this.#trimTimer = null;
-      if (this.activeRequests > 0) {
-        this.#lastTrim = performance.now() - 900;
-        this.#scheduleTrim();
+  #scheduleRelease(): void {
+    if (this.#releaseTimer !== null || this.#closed) return;
+    const operations = () => this.counters.inserts + this.counters.queries + this.counters.deletes;
+    let seen = operations();
+    const check = () => {
+      const now = operations();
+      if (this.activeRequests > 0 || now !== seen) {
+        seen = now;
+        this.#releaseTimer = setTimeout(check, QUIET_MS);
         return;
       }
-      this.#lastTrim = performance.now();
+      this.#releaseTimer = null;
       releaseMemory();
-    }, delay);
+      this.counters.memoryReleases++;
+    };
+    this.#releaseTimer = setTimeout(check, QUIET_MS);
   }
 }

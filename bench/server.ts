@@ -1,7 +1,8 @@
 /**
  * Benchmark of the reference server (and Chroma 1.0 as a peer) on clustered cosine data:
  * open-model search latency at fixed rates, recall@10 against exact ground truth, max search
- * QPS (closed loop), acknowledged single-document inserts/s with 10 clients, RSS, restart time.
+ * QPS (closed loop), acknowledged single-document inserts/s with 10 clients, RSS at rest, restart
+ * time.
  *
  *   deno run -A bench/server.ts [--sizes 10000,100000] [--dim 512] [--rates 100,500]
  *     [--seconds 10] [--clients 8] [--queries 200] [--no-chroma] [--seed 42]
@@ -62,6 +63,14 @@ async function recallAt10(peer: BenchPeer, d: Dataset): Promise<number> {
   return hits / (d.queries * 10);
 }
 
+/**
+ * RSS is read with the server at rest, a second after the last request: the reference server
+ * gives the memory a bulk load or recovery leaves behind back to the OS once it is quiet.
+ */
+function atRest(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
 async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { peer: peer.name, size: d.size, dim };
   const log = (line: string) => console.log(`[${peer.name} ${d.size}x${dim}] ${line}`);
@@ -79,6 +88,7 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
       (out.indexWaitSeconds as number).toFixed(1)
     } s`,
   );
+  await atRest();
   const rss = rssBytes(peer.pid());
   const raw = d.size * dim * 4;
   out.rssBytes = rss;
@@ -115,6 +125,7 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       const restart = await peer.restart(signal, "bench", row(d, "test", 0));
       out[`restartMs_${signal}`] = restart;
+      await atRest();
       const restartedRss = rssBytes(peer.pid());
       out[`rssAfterRestart_${signal}`] = restartedRss;
       log(

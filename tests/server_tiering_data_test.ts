@@ -132,7 +132,7 @@ Deno.test(
       assert.equal(st.tier, "warm");
       assert.equal(st.resident, false);
       assert.equal(st.ram_bytes, 0);
-      assert.equal(collection.vectors.capacityBytes, DIM * 4 + 4, "vector buffers released");
+      assert.ok(collection.vectors.capacityBytes <= DIM * 4 + 4, "vector buffers released");
       const vectorBytes = 1000 * DIM * 4;
       assert.ok(
         st.image_bytes > vectorBytes && st.image_bytes < vectorBytes + 1000 * 150,

@@ -133,7 +133,7 @@ export class Collection {
       externalIds: this.#externalIds.slice(0, count),
       insertedAt: this.#insertedAt.slice(0, count),
       deletedSlots: [...deleted.keys()].filter((slot) => deleted[slot] === 1),
-      vectors: this.#vectors.prefix(count),
+      vectors: this.#vectors.ranges(0, count),
       graph: await this.#index.serializeGraph() ?? new Uint8Array(),
     };
     return encodeCollectionImage(image);

@@ -1,4 +1,5 @@
 import type { CollectionMeta } from "./collection_meta.ts";
+import { float32Bytes } from "./durable_file.ts";
 
 const MAGIC = "AKIDB-IMAGE-1\n";
 
@@ -29,23 +30,29 @@ interface ImageHeader {
   graphBytes: number;
 }
 
-/** Encodes `image` (vectors and graph are copied once into the result). */
-export function encodeCollectionImage(image: CollectionImage): Uint8Array {
+/**
+ * Encodes `image`, whose vectors are given as ranges in slot order (vectors and graph are copied
+ * once into the result).
+ */
+export function encodeCollectionImage(
+  image: Omit<CollectionImage, "vectors"> & { vectors: readonly Float32Array[] },
+): Uint8Array {
   const { vectors, graph, ...docs } = image;
-  const header: ImageHeader = {
-    ...docs,
-    vectorBytes: vectors.byteLength,
-    graphBytes: graph.length,
-  };
+  const vectorBytes = vectors.reduce((sum, range) => sum + range.byteLength, 0);
+  const header: ImageHeader = { ...docs, vectorBytes, graphBytes: graph.length };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const magic = new TextEncoder().encode(MAGIC);
   const at = magic.length + 4 + json.length;
-  const out = new Uint8Array(at + vectors.byteLength + graph.length);
+  const out = new Uint8Array(at + vectorBytes + graph.length);
   out.set(magic, 0);
   new DataView(out.buffer).setUint32(magic.length, json.length, true);
   out.set(json, magic.length + 4);
-  out.set(new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength), at);
-  out.set(graph, at + vectors.byteLength);
+  let offset = at;
+  for (const range of vectors) {
+    out.set(float32Bytes(range), offset);
+    offset += range.byteLength;
+  }
+  out.set(graph, offset);
   return out;
 }
 

@@ -1,12 +1,21 @@
-/** Append-only float32 vectors addressed by slot, with their L2 norms. */
+/** Vectors per block: 2 MiB at 512 dimensions. */
+const BLOCK_SHIFT = 10;
+const BLOCK = 1 << BLOCK_SHIFT;
+
+/**
+ * Append-only float32 vectors addressed by slot, with their L2 norms. Vectors live in fixed
+ * blocks of BLOCK slots (after an optional adopted base, e.g. read from a snapshot), so growing
+ * never copies the data, never holds two copies at once, and wastes at most one block.
+ */
 export class VectorStore {
-  #data: Float32Array;
+  #base: Float32Array = new Float32Array(0);
+  #baseCount = 0;
+  #blocks: Float32Array[] = [];
   #norms: Float32Array;
   #count = 0;
 
-  constructor(readonly dimension: number, capacity = 1024) {
-    this.#data = new Float32Array(capacity * dimension);
-    this.#norms = new Float32Array(capacity);
+  constructor(readonly dimension: number, capacity = BLOCK) {
+    this.#norms = new Float32Array(Math.max(1, capacity));
   }
 
   /** Number of slots used. */
@@ -21,39 +30,47 @@ export class VectorStore {
 
   /** Bytes allocated for vectors and norms (capacity, not just used slots). */
   get capacityBytes(): number {
-    return this.#data.byteLength + this.#norms.byteLength;
+    const blockBytes = BLOCK * this.dimension * 4;
+    return this.#base.byteLength + this.#blocks.length * blockBytes + this.#norms.byteLength;
   }
 
   /** Takes `data` (whole vectors, e.g. read from a snapshot) as the contents of an empty store. */
   adopt(data: Float32Array): void {
     if (this.#count !== 0) throw new Error("adopt() needs an empty vector store");
     const count = data.length / this.dimension;
-    this.#data = data;
-    this.#norms = new Float32Array(count);
-    for (let slot = 0; slot < count; slot++) {
-      let sum = 0;
-      for (let i = slot * this.dimension; i < (slot + 1) * this.dimension; i++) {
-        sum += data[i] * data[i];
-      }
-      this.#norms[slot] = Math.sqrt(sum);
-    }
+    this.#base = data;
+    this.#baseCount = count;
+    this.#norms = new Float32Array(Math.max(1, count));
+    for (let slot = 0; slot < count; slot++) this.#norms[slot] = l2Norm(this.get(slot));
     this.#count = count;
   }
 
   /** Appends a vector and returns its slot. */
   append(vector: Float32Array): number {
-    if (this.#count === this.#norms.length) this.#grow(Math.max(1024, this.#count * 2));
-    const slot = this.#count++;
-    this.#data.set(vector, slot * this.dimension);
-    let sum = 0;
-    for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
-    this.#norms[slot] = Math.sqrt(sum);
+    const slot = this.#count;
+    const offset = slot - this.#baseCount;
+    if (offset >> BLOCK_SHIFT === this.#blocks.length) {
+      this.#blocks.push(new Float32Array(BLOCK * this.dimension));
+    }
+    if (slot === this.#norms.length) {
+      const norms = new Float32Array(this.#norms.length * 2);
+      norms.set(this.#norms);
+      this.#norms = norms;
+    }
+    this.#count++;
+    const block = this.#blocks[offset >> BLOCK_SHIFT];
+    block.set(vector, (offset & (BLOCK - 1)) * this.dimension);
+    this.#norms[slot] = l2Norm(vector);
     return slot;
   }
 
   /** The vector in `slot` (a view; do not modify). */
   get(slot: number): Float32Array {
-    return this.#data.subarray(slot * this.dimension, (slot + 1) * this.dimension);
+    const dim = this.dimension;
+    if (slot < this.#baseCount) return this.#base.subarray(slot * dim, (slot + 1) * dim);
+    const offset = slot - this.#baseCount;
+    const at = (offset & (BLOCK - 1)) * dim;
+    return this.#blocks[offset >> BLOCK_SHIFT].subarray(at, at + dim);
   }
 
   /** L2 norm of the vector in `slot`. */
@@ -61,17 +78,31 @@ export class VectorStore {
     return this.#norms[slot];
   }
 
-  /** Vectors of slots [0, count) as one contiguous view (stays valid after later appends). */
-  prefix(count: number): Float32Array {
-    return this.#data.subarray(0, count * this.dimension);
+  /**
+   * Vectors of slots [from, to) as contiguous views, in slot order (valid after later appends;
+   * concatenated they are the range).
+   */
+  ranges(from: number, to: number): Float32Array[] {
+    const dim = this.dimension;
+    const out: Float32Array[] = [];
+    let slot = from;
+    if (slot < Math.min(to, this.#baseCount)) {
+      out.push(this.#base.subarray(slot * dim, Math.min(to, this.#baseCount) * dim));
+      slot = this.#baseCount;
+    }
+    while (slot < to) {
+      const offset = slot - this.#baseCount;
+      const inBlock = offset & (BLOCK - 1);
+      const n = Math.min(BLOCK - inBlock, to - slot);
+      out.push(this.#blocks[offset >> BLOCK_SHIFT].subarray(inBlock * dim, (inBlock + n) * dim));
+      slot += n;
+    }
+    return out;
   }
+}
 
-  #grow(capacity: number): void {
-    const data = new Float32Array(capacity * this.dimension);
-    data.set(this.#data.subarray(0, this.#count * this.dimension));
-    const norms = new Float32Array(capacity);
-    norms.set(this.#norms.subarray(0, this.#count));
-    this.#data = data;
-    this.#norms = norms;
-  }
+function l2Norm(vector: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
+  return Math.sqrt(sum);
 }

@@ -1,5 +1,6 @@
 import type { Collection } from "../collection.ts";
 import type { CollectionMeta } from "../collection_meta.ts";
+import { float32Bytes } from "../durable_file.ts";
 
 const MAGIC = "AKIDB-BATCH-1\n";
 
@@ -25,7 +26,8 @@ export function encodeSlotBatch(
   deletedSlots: number[],
 ): Uint8Array {
   const dim = collection.meta.dimension;
-  const vectors = collection.vectors.prefix(toSlot).subarray(fromSlot * dim);
+  const vectors = collection.vectors.ranges(fromSlot, toSlot);
+  const vectorBytes = (toSlot - fromSlot) * dim * 4;
   const header = new TextEncoder().encode(JSON.stringify({
     meta: collection.meta,
     fromSlot,
@@ -36,14 +38,15 @@ export function encodeSlotBatch(
     deletedSlots,
   }));
   const magic = new TextEncoder().encode(MAGIC);
-  const out = new Uint8Array(magic.length + 4 + header.length + vectors.byteLength);
+  const out = new Uint8Array(magic.length + 4 + header.length + vectorBytes);
   out.set(magic, 0);
   new DataView(out.buffer).setUint32(magic.length, header.length, true);
   out.set(header, magic.length + 4);
-  out.set(
-    new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength),
-    magic.length + 4 + header.length,
-  );
+  let offset = magic.length + 4 + header.length;
+  for (const range of vectors) {
+    out.set(float32Bytes(range), offset);
+    offset += range.byteLength;
+  }
   return out;
 }
 

@@ -18,11 +18,11 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.use("*", async (c, next) => {
     const started = performance.now();
-    deps.store.activeRequests++;
+    deps.store.requestStarted();
     try {
       await next();
     } finally {
-      deps.store.activeRequests--;
+      deps.store.requestFinished();
       for (const release of c.get("onRequestEnd") ?? []) release();
     }
     const route = c.res.status === 404 && routePath(c) === "/*" ? "unmatched" : routePath(c);

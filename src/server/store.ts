@@ -29,15 +29,15 @@ export interface StoreOptions {
   checkpointWalBytes: number;
   /** Native threads for merging vectors into HNSW graphs. */
   mergeThreads: number;
-  /** Blocking time per merge step while requests are in flight, milliseconds. */
-  mergeBudgetMs: number;
-  /** Blocking time per merge step when no request is in flight, milliseconds. */
-  idleMergeBudgetMs: number;
   /**
-   * While requests are in flight, merging waits until a collection has this many pending
-   * (exactly searched) vectors, so bursts of inserts are absorbed without stalling requests.
+   * Blocking time per merge step while the server is busy (a request in flight or seen within
+   * BUSY_WINDOW_MS), milliseconds; steps are busyMergeIntervalMs apart, so merging takes at most
+   * budget/interval of the event loop and an insert burst waits in the exact buffer instead.
    */
-  busyPendingLimit: number;
+  mergeBudgetMs: number;
+  busyMergeIntervalMs: number;
+  /** Blocking time per merge step when the server is idle, milliseconds. */
+  idleMergeBudgetMs: number;
   /** Index parameters given to new collections. */
   indexParams: IndexParams;
   /**
@@ -51,13 +51,18 @@ export interface StoreOptions {
 const RELEASE_AFTER_MERGED = 4096;
 /** How long the server must see no data operation before releasing memory. */
 const QUIET_MS = 250;
+/**
+ * A request seen this recently makes the server busy: under a closed loop of clients there are
+ * instants with no request in flight, and an idle-sized merge step there stalls the next ones.
+ */
+const BUSY_WINDOW_MS = 50;
 
 export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   checkpointWalBytes: 64 * 1024 * 1024,
   mergeThreads: 2,
-  mergeBudgetMs: 4,
+  mergeBudgetMs: 3,
+  busyMergeIntervalMs: 12,
   idleMergeBudgetMs: 40,
-  busyPendingLimit: 2048,
   indexParams: DEFAULT_INDEX_PARAMS,
 };
 
@@ -97,8 +102,8 @@ export class Store {
   #checkpointing: Promise<void> | null = null;
   #closed = false;
   #snapshotVectorBytes = 0;
-  /** Requests in flight (maintained by the HTTP layer); merges take bigger steps at zero. */
-  activeRequests = 0;
+  #activeRequests = 0;
+  #lastRequestAt = -Infinity;
 
   private constructor(readonly dataDir: string, readonly options: StoreOptions) {}
 
@@ -109,6 +114,23 @@ export class Store {
     await store.#recover();
     store.#scheduleRelease(); // recovery leaves parsed snapshot and WAL buffers behind
     return store;
+  }
+
+  /** Called by the HTTP layer as each request starts. */
+  requestStarted(): void {
+    this.#activeRequests++;
+    this.#lastRequestAt = performance.now();
+  }
+
+  /** Called by the HTTP layer as each request ends. */
+  requestFinished(): void {
+    this.#activeRequests--;
+    this.#lastRequestAt = performance.now();
+  }
+
+  /** A request is in flight or ended less than BUSY_WINDOW_MS ago: merges take small steps. */
+  get busy(): boolean {
+    return this.#activeRequests > 0 || performance.now() - this.#lastRequestAt < BUSY_WINDOW_MS;
   }
 
   get indexParams(): IndexParams {
@@ -358,8 +380,8 @@ export class Store {
     this.#mergeTimer = setTimeout(() => {
       this.#mergeTimer = null;
       let more = false;
-      const busy = this.activeRequests > 0;
-      const budget = busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
+      const started = performance.now();
+      const budget = this.busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
       for (const c of this.collections.values()) {
         const pending = c.index.pendingCount;
         if (pending === 0 || c.index.detached) continue;
@@ -368,12 +390,9 @@ export class Store {
           continue;
         }
         more = true;
-        if (busy && pending < this.options.busyPendingLimit) continue;
-        this.#mergedSinceRelease += c.index.merge(
-          budget,
-          c.documentCount,
-          this.options.mergeThreads,
-        );
+        const left = budget - (performance.now() - started); // one budget for the whole step
+        if (left <= 0) break;
+        this.#mergedSinceRelease += c.index.merge(left, c.documentCount, this.options.mergeThreads);
       }
       if (more) {
         this.#scheduleMerge();
@@ -381,7 +400,7 @@ export class Store {
         this.#mergedSinceRelease = 0;
         this.#scheduleRelease();
       }
-    }, this.activeRequests > 0 ? 5 : 1);
+    }, this.busy ? this.options.busyMergeIntervalMs : 1);
   }
 
   /**
@@ -396,7 +415,7 @@ export class Store {
     let seen = operations();
     const check = () => {
       const now = operations();
-      if (this.activeRequests > 0 || now !== seen) {
+      if (this.#activeRequests > 0 || now !== seen) {
         seen = now;
         this.#releaseTimer = setTimeout(check, QUIET_MS);
         return;

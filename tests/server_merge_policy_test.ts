@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { startServer } from "../src/server/start.ts";
+import { uuidV7 } from "../src/server/uuid_v7.ts";
+import { prng } from "./server_http_client.ts";
+
+Deno.test("store: busy while a request is in flight and for a moment after it", async () => {
+  const server = await startServer({ port: 0, quiet: true });
+  try {
+    const { store } = server;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(store.busy, false);
+    store.requestStarted();
+    assert.equal(store.busy, true);
+    store.requestFinished();
+    assert.equal(store.busy, true, "a request just ended");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(store.busy, false);
+  } finally {
+    await server.close();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
+});
+
+Deno.test("store: inserted vectors reach the graph while queries keep the server busy", async () => {
+  const server = await startServer({ port: 0, quiet: true, index: { exactThreshold: 64 } });
+  const dim = 16;
+  const next = prng(11);
+  const vector = () => Array.from({ length: dim }, () => next() * 2 - 1);
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(server.url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${path}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  try {
+    const { collection_id: id } = await post("/api/v1/collections", {
+      name: "busy",
+      dimension: dim,
+      metric: "l2",
+    });
+    let inserted = 0;
+    const deadline = performance.now() + 15_000;
+    // Inserts and queries never stop, so the server is never idle; merging must still progress.
+    while (performance.now() < deadline) {
+      if (inserted < 1500) {
+        const docs = Array.from({ length: 100 }, () => ({ doc_id: uuidV7(), vector: vector() }));
+        await post(`/api/v1/collections/${id}/insert_batch`, { docs });
+        inserted += 100;
+      }
+      await post(`/api/v1/collections/${id}/query`, { query_vector: vector(), top_k: 3 });
+      assert.equal(server.store.busy, true);
+      if (inserted >= 1500 && server.store.pendingVectors() === 0) break;
+    }
+    assert.equal(server.store.pendingVectors(), 0, "every vector merged while busy");
+    assert.equal(server.store.collections.get(id)!.index.graphSize, 1500);
+  } finally {
+    await server.close();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
+});

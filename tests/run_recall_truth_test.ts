@@ -90,3 +90,35 @@ Deno.test("truth = base − acknowledged removals + acknowledged inserts, at the
     assert.equal(truth.truth(c, 0, log, after)[0], "inserted-0", "an exact copy of the query wins");
   }
 });
+
+Deno.test("truth with many inserts: incremental per query, exact for searches completing out of order", async () => {
+  const d = await dataset();
+  const collections = [{ tenant: "", start: 0, end: 300 }];
+  const truth = new RecallTruth(d, collections, 1, 5);
+  const log = new WriteLog();
+  const inserted: { docId: string; vector: Float32Array }[] = [];
+  let x = 7;
+  const rand = () => (x = (x * 48271) % 2147483647) / 2147483647;
+  const snaps: { snap: ReturnType<WriteLog["snapshot"]>; count: number }[] = [];
+  for (let i = 0; i < 600; i++) {
+    // Near-query inserts (some exact copies, so ties and newcomers beating old ones happen).
+    const q = Math.floor(rand() * d.queries);
+    const vector = d.test.slice(q * d.dim, (q + 1) * d.dim);
+    if (i % 3 !== 0) { for (let j = 0; j < d.dim; j++) vector[j] += (rand() - 0.5) * 0.3; }
+    inserted.push({ docId: `ins-${i}`, vector });
+    log.insert(`ins-${i}`, vector);
+    if (i % 10 === 0) snaps.push({ snap: log.snapshot(), count: inserted.length });
+  }
+  // In send order, then older snapshots again (searches that completed late), interleaved.
+  const order = [...snaps.keys(), ...[...snaps.keys()].reverse()];
+  for (const s of order) {
+    const { snap, count } = snaps[s];
+    for (let q = 0; q < d.queries; q++) {
+      assert.deepEqual(
+        truth.truth(0, q, log, snap),
+        bruteForce(d, [0, 300], q, new Set(), inserted.slice(0, count), 5),
+        `snapshot of ${count} inserts, q=${q}`,
+      );
+    }
+  }
+});

@@ -30,6 +30,16 @@ export async function call(
   return { status: res.status, body: parsed };
 }
 
+/** POSTs a JSON body and returns the parsed answer; throws unless the status is 2xx. */
+// deno-lint-ignore no-explicit-any
+export async function postOk(base: string, path: string, body: unknown): Promise<any> {
+  const res = await call(base, "POST", path, body);
+  if (res.status < 200 || res.status > 299) {
+    throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
+}
+
 /** A seeded PRNG (mulberry32) for reproducible test vectors. */
 export function prng(seed: number): () => number {
   return mulberry32(seed);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { releaseMemory } from "../src/server/memory_release.ts";
 import { startServer } from "../src/server/start.ts";
 import { uuidV7 } from "../src/server/uuid_v7.ts";
-import { prng } from "./server_http_client.ts";
+import { postOk, prng } from "./server_http_client.ts";
 
 function rssBytes(): number {
   return Number(Deno.readTextFileSync("/proc/self/statm").split(" ")[1]) * 4096;
@@ -30,16 +30,7 @@ Deno.test("the server releases memory after a bulk load only once no request has
   const server = await startServer({ port: 0, quiet: true, index: { exactThreshold: 64 } });
   const dim = 16;
   const next = prng(3);
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(server.url + path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const post = (path: string, body: unknown) => postOk(server.url, path, body);
   const { collection_id: id } = await post("/api/v1/collections", {
     name: "bulk",
     dimension: dim,

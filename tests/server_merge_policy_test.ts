@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../src/server/start.ts";
 import { uuidV7 } from "../src/server/uuid_v7.ts";
-import { prng } from "./server_http_client.ts";
+import { postOk, prng } from "./server_http_client.ts";
 
 Deno.test("store: busy while a request is in flight and for a moment after it", async () => {
   const server = await startServer({ port: 0, quiet: true });
@@ -26,16 +26,7 @@ Deno.test("store: inserted vectors reach the graph while queries keep the server
   const dim = 16;
   const next = prng(11);
   const vector = () => Array.from({ length: dim }, () => next() * 2 - 1);
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(server.url + path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    assert.ok(res.ok, `${path}: ${res.status} ${text}`);
-    return JSON.parse(text);
-  };
+  const post = (path: string, body: unknown) => postOk(server.url, path, body);
   try {
     const { collection_id: id } = await post("/api/v1/collections", {
       name: "busy",

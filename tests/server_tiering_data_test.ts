@@ -79,6 +79,17 @@ async function filled(env: Env, n: number, seed: number) {
   for (let i = 0; i < n; i += 50) {
     assert.equal((await env.api("DELETE", `/api/v1/collections/${id}/docs/${ids[i]}`)).status, 200);
   }
+  // Queries compare results across tier moves: all of them must come from the merged graph, not
+  // some from the exact buffer before the background merge and some from the graph after it.
+  const collection = env.server.store.collections.get(id)!;
+  await until(
+    () =>
+      Promise.resolve(
+        collection.documentCount < collection.meta.index.exactThreshold ||
+          collection.index.pendingCount === 0,
+      ),
+    "the HNSW merge",
+  );
   return { id, ids, vectors };
 }
 

@@ -1,22 +1,18 @@
 /**
- * Writes `bytes` (or the concatenation of the parts) to `path` and fdatasyncs it (the caller
- * renames it into place).
+ * Writes `bytes` (or the concatenation of the parts, any typed arrays) to `path` and fdatasyncs
+ * it (the caller renames it into place).
  */
 export async function writeDurable(
   path: string,
-  bytes: Uint8Array | readonly Uint8Array[],
+  bytes: Uint8Array | readonly ArrayBufferView[],
 ): Promise<void> {
   using file = await Deno.open(path, { write: true, create: true, truncate: true });
-  for (const part of bytes instanceof Uint8Array ? [bytes] : bytes) {
+  for (const view of bytes instanceof Uint8Array ? [bytes] : bytes) {
+    const part = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     let written = 0;
     while (written < part.length) written += await file.write(part.subarray(written));
   }
   await file.syncData();
-}
-
-/** The bytes of a float32 array (a view, no copy). */
-export function float32Bytes(vectors: Float32Array): Uint8Array {
-  return new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
 }
 
 /** fdatasyncs an existing file (e.g. one written by native code). */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { Collection } from "./collection.ts";
 import type { CollectionMeta } from "./collection_meta.ts";
-import { float32Bytes, syncDir, syncFile, writeDurable } from "./durable_file.ts";
+import { syncDir, syncFile, writeDurable } from "./durable_file.ts";
 
 /**
  * A collection's state at a WAL boundary: its first `count` slots and their deleted flags; or,
@@ -91,8 +91,7 @@ export async function writeSnapshot(
       if (evicted.file) await syncFile(join(tmp, `${id}.image`));
       continue;
     }
-    const vectors = collection.vectors.ranges(0, count).map(float32Bytes);
-    await writeDurable(join(tmp, `${id}.vectors`), vectors);
+    await writeDurable(join(tmp, `${id}.vectors`), collection.vectors.ranges(0, count));
     const docs: DocsFile = {
       docIds: collection.docIds.slice(0, count),
       externalIds: collection.externalIds.slice(0, count),

@@ -90,3 +90,22 @@ Deno.test("collection index: a serialized graph restores to the same results", a
   assert.equal(c.index.pendingCount, 0);
   assert.deepEqual(c.query(query, 5), before);
 });
+
+Deno.test("collection index: one-thread merges that grow the graph leave room for two-thread merges", () => {
+  const c = collection("cosine", 10);
+  const data = filled(400, 3);
+  const insert = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
+    }
+  };
+  // A busy step merges on one thread and grows the graph (capacity 512).
+  insert(0, 300);
+  while (c.index.pendingCount > 0) c.index.merge(1000, 300, 1, 2);
+  // An idle step merges on two threads and fits in that capacity: usearch rejects it when the
+  // growth reserved a single thread context.
+  insert(300, 400);
+  while (c.index.pendingCount > 0) c.index.merge(1000, 400, 2);
+  assert.equal(c.index.graphSize, 400);
+  assert.deepEqual(c.query(data.subarray(0, DIM), 1).map((h) => h.docId), ["d0"]);
+});

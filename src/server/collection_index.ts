@@ -84,7 +84,7 @@ export class CollectionIndex {
    * Moves pending slots into the graph, spending about `budgetMs` of blocking native work.
    * Builds the graph once there are `exactThreshold` live vectors. Returns the slots merged.
    */
-  merge(budgetMs: number, liveCount: number, threads: number): number {
+  merge(budgetMs: number, liveCount: number, threads: number, reserveThreads = threads): number {
     if (this.#pending.length === 0 || this.#detached) return 0;
     if (!this.#hnsw) {
       if (liveCount < this.params.exactThreshold) {
@@ -107,9 +107,14 @@ export class CollectionIndex {
       keys[i] = BigInt(slot);
       batch.set(this.vectors.get(slot), i * this.vectors.dimension);
     });
+    // usearch sizes its per-thread contexts when the graph grows: growing with fewer threads
+    // than a later add uses makes that add fail, so growth always uses reserveThreads.
+    const used = this.#hnsw.size() + slots.length >= this.#hnsw.capacity()
+      ? reserveThreads
+      : threads;
     const started = performance.now();
-    this.#hnsw.add(keys, batch, threads);
-    const perVector = (performance.now() - started) * threads / slots.length;
+    this.#hnsw.add(keys, batch, used);
+    const perVector = (performance.now() - started) * used / slots.length;
     this.#mergeCostMs = 0.7 * this.#mergeCostMs + 0.3 * Math.max(perVector, 0.01);
     return n;
   }

@@ -27,7 +27,11 @@ export interface StoreOptions {
    * the write volume as collections grow, and replay stays bounded).
    */
   checkpointWalBytes: number;
-  /** Native threads for merging vectors into HNSW graphs. */
+  /**
+   * Native threads for merging vectors into HNSW graphs while the server is idle. Busy steps
+   * use one: a second merge thread takes the other core from request handling and from the
+   * load generator (acknowledged single inserts, 10 clients: about 2,100 → 2,800 per second).
+   */
   mergeThreads: number;
   /**
    * Blocking time per merge step while the server is busy (a request in flight or seen within
@@ -381,18 +385,25 @@ export class Store {
       this.#mergeTimer = null;
       let more = false;
       const started = performance.now();
-      const budget = this.busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
+      const busy = this.busy;
+      const budget = busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
+      const threads = busy ? 1 : this.options.mergeThreads;
       for (const c of this.collections.values()) {
         const pending = c.index.pendingCount;
         if (pending === 0 || c.index.detached) continue;
         if (c.documentCount < c.meta.index.exactThreshold) {
-          c.index.merge(budget, c.documentCount, this.options.mergeThreads); // compacts only
+          c.index.merge(budget, c.documentCount, threads, this.options.mergeThreads); // compacts only
           continue;
         }
         more = true;
         const left = budget - (performance.now() - started); // one budget for the whole step
         if (left <= 0) break;
-        this.#mergedSinceRelease += c.index.merge(left, c.documentCount, this.options.mergeThreads);
+        this.#mergedSinceRelease += c.index.merge(
+          left,
+          c.documentCount,
+          threads,
+          this.options.mergeThreads,
+        );
       }
       if (more) {
         this.#scheduleMerge();

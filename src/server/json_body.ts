@@ -20,7 +20,11 @@ export async function readJsonBody<T>(
   if (declared > maxBytes) {
     throw new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${maxBytes}`);
   }
-  const text = await readLimited(c.req.raw.body, maxBytes);
+  // A declared length frames the body (the HTTP server never reads past it), so the whole body
+  // is read in one native call; without one (chunked), it is streamed and counted.
+  const text = c.req.header("content-length") !== undefined
+    ? await readWhole(c.req.raw)
+    : await readLimited(c.req.raw.body, maxBytes);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -34,6 +38,14 @@ export async function readJsonBody<T>(
     throw new HttpError(400, `${path}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+async function readWhole(request: Request): Promise<string> {
+  try {
+    return await request.text();
+  } catch (error) {
+    throw new HttpError(400, `could not read request body: ${(error as Error).message}`);
+  }
 }
 
 async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: number) {

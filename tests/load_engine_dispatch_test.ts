@@ -5,7 +5,7 @@ import { runLoad, TIMEOUT_GROUP_MS } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 
-/** Virtual time: sleeping and yielding advance it; nothing waits for real. */
+/** Virtual time: sleeping and taking a turn advance it; nothing waits for real. */
 class FakeClock implements Clock {
   t = 0;
   now = () => this.t;
@@ -13,9 +13,9 @@ class FakeClock implements Clock {
     this.t += ms;
     return Promise.resolve();
   };
-  yield = () => {
+  nextTurn = (fn: () => void) => {
     this.t += 0.01;
-    return Promise.resolve();
+    queueMicrotask(fn);
   };
 }
 

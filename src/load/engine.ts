@@ -332,21 +332,34 @@ export async function runShard<R>(
     return now;
   };
 
-  // The scheduling loop: send everything due, then sleep (far) or yield (near) until the next.
-  // One clock read per pass, and one more after each send (a send takes µs).
-  while (!interrupted()) {
-    let now = elapsed();
-    sweep(now);
-    now = sendDue(now);
-    // Only now is every arrival intended before `now` counted, so its second may close.
-    series.advance(now);
-    if (nextDueMs === Infinity) break;
-    let idle = true;
-    for (const state of states) if (state.totals.inFlight > 0) idle = false;
-    const wait = nextDueMs - now;
-    if (wait > SPIN_WINDOW_MS) await clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS));
-    else await clock.yield(idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
-  }
+  // The scheduling loop: send everything due, then sleep (far) or take a turn (near) until the
+  // next. One clock read per pass, and one more after each send (a send takes µs). Passes are
+  // callbacks, not awaits: near the next arrival there are tens of thousands a second, and a
+  // promise per pass was a third of the engine's garbage (so of its scavenge pauses).
+  await new Promise<void>((done, fail) => {
+    const pass = () => {
+      try {
+        if (interrupted()) return done();
+        let now = elapsed();
+        sweep(now);
+        now = sendDue(now);
+        // Only now is every arrival intended before `now` counted, so its second may close.
+        series.advance(now);
+        if (nextDueMs === Infinity) return done();
+        let idle = true;
+        for (const state of states) if (state.totals.inFlight > 0) idle = false;
+        const wait = nextDueMs - now;
+        if (wait > SPIN_WINDOW_MS) {
+          clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS)).then(pass);
+        } else {
+          clock.nextTurn(pass, idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
+        }
+      } catch (error) {
+        fail(error);
+      }
+    };
+    pass();
+  });
   nextDueMs = Infinity;
   const loadEndMs = interrupted() ? elapsed() : spec.durationS * 1000;
 

@@ -2,6 +2,9 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { HttpError } from "./http_error.ts";
 
+/** Largest declared body read in one call rather than streamed. */
+const WHOLE_BODY_BYTES = 256 * 1024;
+
 /**
  * Reads and validates a JSON request body: 415 unless Content-Type is application/json, 413
  * when Content-Length or the streamed byte count exceeds `maxBytes` (never buffering more),
@@ -20,9 +23,10 @@ export async function readJsonBody<T>(
   if (declared > maxBytes) {
     throw new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${maxBytes}`);
   }
-  // A declared length frames the body (the HTTP server never reads past it), so the whole body
-  // is read in one native call; without one (chunked), it is streamed and counted.
-  const text = c.req.header("content-length") !== undefined
+  // A small declared body (a single insert or query) is read in one native call: the declared
+  // length frames it, so the server never reads past it. Others are streamed and counted; a
+  // large one read whole left the server's heap ~10 MiB larger after a 100k bulk load.
+  const text = c.req.header("content-length") !== undefined && declared <= WHOLE_BODY_BYTES
     ? await readWhole(c.req.raw)
     : await readLimited(c.req.raw.body, maxBytes);
   let json: unknown;

@@ -7,13 +7,12 @@ export interface BenchPeer {
   pid(): number;
   /** Creates collection `name` (cosine, `dim`). */
   createCollection(name: string, dim: number): Promise<void>;
-  /** Bulk-loads rows `from..from+n` of `vectors` into `name` (ids are row numbers). */
+  /** Loads documents `from..from+n` (ids are those numbers) with vectors `vectorOf(id)`. */
   addBatch(
     name: string,
-    vectors: Float32Array,
-    dim: number,
     from: number,
     n: number,
+    vectorOf: (id: number) => Float32Array,
   ): Promise<void>;
   /** Adds one row through the single-document path. */
   addOne(name: string, row: number, vector: Float32Array): Promise<void>;

@@ -73,14 +73,19 @@ export class ChromaPeer implements BenchPeer {
     this.#ids.set(name, r.id);
   }
 
-  async addBatch(name: string, vectors: Float32Array, dim: number, from: number, n: number) {
+  async addBatch(
+    name: string,
+    from: number,
+    n: number,
+    vectorOf: (id: number) => Float32Array,
+  ) {
     for (let start = from; start < from + n; start += 2000) {
       const end = Math.min(from + n, start + 2000);
       const ids = [];
       const embeddings = [];
       for (let row = start; row < end; row++) {
         ids.push(`"${row}"`);
-        embeddings.push(vectorJson(vectors.subarray(row * dim, (row + 1) * dim)));
+        embeddings.push(vectorJson(vectorOf(row)));
       }
       await postJson(this.#url(name) + "/add", `{"ids":[${ids}],"embeddings":[${embeddings}]}`);
     }

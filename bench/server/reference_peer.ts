@@ -48,12 +48,17 @@ export class ReferencePeer implements BenchPeer {
   }
 
   /** Loads through insert_batch, 500 documents per request. */
-  async addBatch(name: string, vectors: Float32Array, dim: number, from: number, n: number) {
+  async addBatch(
+    name: string,
+    from: number,
+    n: number,
+    vectorOf: (id: number) => Float32Array,
+  ) {
     for (let start = from; start < from + n; start += 500) {
       const docs = [];
       for (let row = start; row < Math.min(from + n, start + 500); row++) {
-        const v = vectors.subarray(row * dim, (row + 1) * dim);
-        docs.push(`{"doc_id":"${uuidOf(row)}","external_id":"${row}","vector":${vectorJson(v)}}`);
+        const v = vectorJson(vectorOf(row));
+        docs.push(`{"doc_id":"${uuidOf(row)}","external_id":"${row}","vector":${v}}`);
       }
       const body = `{"docs":[${docs.join(",")}]}`;
       await postJson(this.#collectionUrl(name) + "/insert_batch", body);

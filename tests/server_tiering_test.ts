@@ -6,7 +6,7 @@ import { S3ObjectStore } from "../src/server/s3/object_store.ts";
 import { EMBEDDED_S3_CREDENTIALS } from "../src/server/s3/embedded_s3.ts";
 import { DEFAULT_S3_BUCKET } from "../src/server/tiering/tiering_extension.ts";
 import { decodeSlotBatch } from "../src/server/tiering/slot_batch.ts";
-import { batchKey } from "../src/server/tiering/batch_uploader.ts";
+import { batchKey, batchPrefix } from "../src/server/tiering/batch_uploader.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const DIM = 16;
@@ -312,6 +312,20 @@ Deno.test(
       assert.deepEqual(second.deletedSlots, [0]);
       const metrics = (await env.call("GET", "/metrics")).body as string;
       assert.match(metrics, /^akidb_s3_uploads_total 2$/m);
+
+      // Deleting the collection deletes its batches (another collection's stay).
+      const other = await collectionWithGraph(env, 100);
+      await until(
+        async () => (await env.raw.list(batchPrefix(other.id))).length === 1,
+        "other collection's batch",
+      );
+      assert.deepEqual(await env.raw.list(batchPrefix(id)), [
+        batchKey(id, 0, 120),
+        batchKey(id, 120, 121),
+      ]);
+      assert.equal((await env.call("DELETE", `/api/v1/collections/${id}`)).status, 204);
+      await until(async () => (await env.raw.list(batchPrefix(id))).length === 0, "batches gone");
+      assert.deepEqual(await env.raw.list(batchPrefix(other.id)), [batchKey(other.id, 0, 100)]);
     } finally {
       await env.close();
     }

@@ -90,6 +90,10 @@ export class ResilientObjectStore {
     await this.#withRetries(() => this.store.delete(key));
   }
 
+  async list(prefix: string): Promise<string[]> {
+    return await this.#withRetries(() => this.store.list(prefix));
+  }
+
   /** Replays a collection's dead letters once each; failures go back into the queue. */
   async retryDeadLetters(collectionId: string): Promise<DlqRetryResult> {
     const letters = this.dlq.takeForCollection(collectionId);

@@ -4,19 +4,22 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import type { FaultInjector } from "../faults/fault_injector.ts";
 import { faultInjectingHandler, type SdkHttpHandler } from "../faults/fault_http_handler.ts";
 
-/** The four object operations tiering and snapshots need. Errors are thrown as the SDK's. */
+/** The object operations tiering and snapshots need. Errors are thrown as the SDK's. */
 export interface ObjectStore {
   put(key: string, bytes: Uint8Array): Promise<void>;
   get(key: string): Promise<Uint8Array>;
   /** Size in bytes, or null when there is no such object. */
   head(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  /** Keys starting with `prefix`, in key order. */
+  list(prefix: string): Promise<string[]>;
 }
 
 export interface S3Settings {
@@ -83,6 +86,19 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of out.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return keys;
   }
 
   close(): void {

@@ -7,10 +7,15 @@ interface Watermark {
   deletedSeen: Set<number>;
 }
 
+/** Prefix of a collection's batch objects. */
+export function batchPrefix(collectionId: string): string {
+  return `batches/${collectionId}/`;
+}
+
 /** Object key of a batch; zero-padded so keys sort by slot. */
 export function batchKey(collectionId: string, fromSlot: number, toSlot: number): string {
   const pad = (n: number) => String(n).padStart(10, "0");
-  return `batches/${collectionId}/${pad(fromSlot)}-${pad(toSlot)}.akb`;
+  return `${batchPrefix(collectionId)}${pad(fromSlot)}-${pad(toSlot)}.akb`;
 }
 
 /** Batch uploads in flight at once (over all collections). */
@@ -22,11 +27,15 @@ export const MAX_UPLOADS_IN_FLIGHT = 4;
  * MAX_UPLOADS_IN_FLIGHT uploads (each with its retries) at once; when that many are in flight
  * the flush stops and the next batches cover everything since. A batch that cannot be uploaded
  * goes to the dead-letter queue (the data stays in the WAL and in memory); a DLQ retry
- * re-encodes the same slots.
+ * re-encodes the same slots. When a collection it uploaded for is deleted, its batch objects are
+ * deleted too (once that collection's uploads in flight have ended). A collection deleted just
+ * before a crash keeps its batches: other servers may share the bucket, so nothing is deleted
+ * that this process did not see go.
  */
 export class BatchUploader {
   #marks = new Map<string, Watermark>();
-  #uploading = new Set<Promise<void>>();
+  /** Uploads and batch removals in flight. */
+  #inFlight = new Set<Promise<void>>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
 
@@ -46,15 +55,19 @@ export class BatchUploader {
     this.#stopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    await Promise.allSettled([...this.#uploading]);
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   /** Starts an upload for each changed collection (up to the in-flight limit). */
   flush(): void {
     const collections = this.collections();
-    for (const id of this.#marks.keys()) if (!collections.has(id)) this.#marks.delete(id);
+    for (const id of this.#marks.keys()) {
+      if (collections.has(id)) continue;
+      this.#marks.delete(id);
+      this.#track(this.#removeBatches(id));
+    }
     for (const [id, collection] of collections) {
-      if (this.#uploading.size >= MAX_UPLOADS_IN_FLIGHT) return;
+      if (this.#inFlight.size >= MAX_UPLOADS_IN_FLIGHT) return;
       // An evicted collection has no new writes (writes make it hot first).
       if (!collection.resident) continue;
       let mark = this.#marks.get(id);
@@ -79,9 +92,23 @@ export class BatchUploader {
           if (!current.resident) throw new Error(`collection ${id} was evicted; retry later`);
           return Promise.resolve(encodeSlotBatch(current, from, to, deleted));
         },
-      }).then(() => {}, () => {}).finally(() => this.#uploading.delete(upload));
-      this.#uploading.add(upload);
+      });
+      this.#track(upload);
     }
+  }
+
+  /** Deletes a deleted collection's batches, after the uploads that may still write some. */
+  async #removeBatches(id: string): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
+    for (const key of await this.s3.list(batchPrefix(id))) await this.s3.remove(key);
+  }
+
+  /** Keeps `work` in flight until it settles (its failures are the S3 layer's to count). */
+  #track(work: Promise<unknown>): void {
+    const tracked: Promise<void> = work.then(() => {}, () => {}).finally(() =>
+      this.#inFlight.delete(tracked)
+    );
+    this.#inFlight.add(tracked);
   }
 
   /** Flushes every intervalMs(); while that is 0 (uploads off) it looks again each second. */

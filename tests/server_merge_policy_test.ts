@@ -53,3 +53,29 @@ Deno.test("store: inserted vectors reach the graph while queries keep the server
     await Deno.remove(server.dataDir, { recursive: true });
   }
 });
+
+Deno.test("store: a collection searched exactly by design is not an indexing backlog", async () => {
+  const server = await startServer({ port: 0, quiet: true, index: { exactThreshold: 64 } });
+  const post = (path: string, body: unknown) => postOk(server.url, path, body);
+  try {
+    const { collection_id: id } = await post("/api/v1/collections", {
+      name: "small",
+      dimension: 16,
+      metric: "l2",
+    });
+    const next = prng(3);
+    const docs = Array.from({ length: 40 }, () => ({
+      doc_id: uuidV7(),
+      vector: Array.from({ length: 16 }, () => next()),
+    }));
+    await post(`/api/v1/collections/${id}/insert_batch`, { docs });
+    await new Promise((r) => setTimeout(r, 300)); // merge passes have run
+    assert.equal(server.store.collections.get(id)!.index.pendingCount, 40, "exact buffer");
+    assert.equal(server.store.pendingVectors(), 0);
+    const health = await (await fetch(`${server.url}/admin/health`)).json();
+    assert.equal(health.components.index.pending_vectors, 0);
+  } finally {
+    await server.close();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
+});

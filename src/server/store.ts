@@ -237,10 +237,17 @@ export class Store {
     return collection.query(vector, k);
   }
 
-  /** Vectors not yet merged into HNSW graphs, over all collections. */
+  /**
+   * Vectors waiting to be merged into HNSW graphs, over all collections. A collection below its
+   * exact-search threshold, or whose graph tiering dropped, is searched exactly by design: its
+   * buffer waits for nothing, and counting it would make the backlog look stuck.
+   */
   pendingVectors(): number {
     let sum = 0;
-    for (const c of this.collections.values()) sum += c.index.pendingCount;
+    for (const c of this.collections.values()) {
+      if (c.index.detached || c.documentCount < c.meta.index.exactThreshold) continue;
+      sum += c.index.pendingCount;
+    }
     return sum;
   }
 

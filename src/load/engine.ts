@@ -334,8 +334,8 @@ export async function runShard<R>(
 
   // The scheduling loop: send everything due, then sleep (far) or take a turn (near) until the
   // next. One clock read per pass, and one more after each send (a send takes µs). Passes are
-  // callbacks, not awaits: near the next arrival there are tens of thousands a second, and a
-  // promise per pass was a third of the engine's garbage (so of its scavenge pauses).
+  // callbacks, not awaits: near the next arrival there are tens of thousands a second, and an
+  // awaited pass allocated ~790 B against ~480 B for node:timers' setImmediate alone.
   await new Promise<void>((done, fail) => {
     const pass = () => {
       try {

@@ -18,7 +18,7 @@ export function batchKey(collectionId: string, fromSlot: number, toSlot: number)
   return `${batchPrefix(collectionId)}${pad(fromSlot)}-${pad(toSlot)}.akb`;
 }
 
-/** Batch uploads in flight at once (over all collections). */
+/** Batch uploads (and batch removals) in flight at once, over all collections. */
 export const MAX_UPLOADS_IN_FLIGHT = 4;
 
 /**

@@ -144,10 +144,11 @@ async function engineSweep(
   }
 }
 
-/** The median of `values` (the lower middle one for an even count). */
+/** The median of `values` (the mean of the two middle ones for an even count). */
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** One constant-rate run; `noop` resolves each request at once (the engine's own cost only). */

@@ -19,14 +19,15 @@ export async function readJsonBody<T>(
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new HttpError(415, `Content-Type must be application/json, got '${type || "none"}'`);
   }
-  const declared = Number(c.req.header("content-length") ?? "0");
+  const length = c.req.header("content-length");
+  const declared = Number(length ?? "0");
   if (declared > maxBytes) {
     throw new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${maxBytes}`);
   }
   // A small declared body (a single insert or query) is read in one native call: the declared
   // length frames it, so the server never reads past it. Others are streamed and counted; a
   // large one read whole left the server's heap ~10 MiB larger after a 100k bulk load.
-  const text = c.req.header("content-length") !== undefined && declared <= WHOLE_BODY_BYTES
+  const text = length !== undefined && declared <= WHOLE_BODY_BYTES
     ? await readWhole(c.req.raw)
     : await readLimited(c.req.raw.body, maxBytes);
   let json: unknown;

@@ -4,6 +4,7 @@ import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { type PlannedRequest, RequestPlan } from "../src/load/request_plan.ts";
 import { planDocId } from "../src/load/request_plan_ids.ts";
 import { ZipfSampler } from "../src/load/zipf.ts";
+import { collectionPicker } from "../src/load/collection_access.ts";
 import { OperationPicker } from "../src/load/mix.ts";
 import { planCollections } from "../src/run/layout.ts";
 import { parseScenario } from "../src/scenario/load.ts";
@@ -38,7 +39,7 @@ function setup(seed = 11) {
 function sequence(seed: number, n: number): { label: unknown; request: PlannedRequest }[] {
   const { plan, streams } = setup(seed);
   const out = [];
-  for (let i = 0; i < n; i++) out.push(plan.next(streams[i % 2], Math.floor(i / 2)));
+  for (let i = 0; i < n; i++) out.push(plan.next(streams[i % 2], Math.floor(i / 2), i / 20));
   return out;
 }
 
@@ -54,7 +55,7 @@ Deno.test("tenants use only their own collections; ops follow the mix", () => {
   const { plan, streams, collections } = setup();
   const counts: Record<string, number> = {};
   for (let i = 0; i < 4000; i++) {
-    const { label, request } = plan.next(streams[i % 2], Math.floor(i / 2));
+    const { label, request } = plan.next(streams[i % 2], Math.floor(i / 2), i / 20);
     assert.equal(collections[request.collection].tenant, streams[i % 2].tenant);
     assert.equal(label.tenant, streams[i % 2].tenant);
     counts[request.op] = (counts[request.op] ?? 0) + 1;
@@ -69,7 +70,7 @@ Deno.test("updates and deletes never take the same base document twice", () => {
   const { plan, streams, collections } = setup();
   const taken = new Set<number>();
   for (let i = 0; i < 3000; i++) {
-    const { request } = plan.next(streams[i % 2], Math.floor(i / 2));
+    const { request } = plan.next(streams[i % 2], Math.floor(i / 2), i / 20);
     if (request.op === "update" || request.op === "delete") {
       assert.ok(!taken.has(request.row), `row ${request.row} taken twice`);
       taken.add(request.row);
@@ -85,7 +86,7 @@ Deno.test("measured searches carry a dataset query; others a vector near the col
   const { plan, streams } = setup();
   let measured = 0, searches = 0;
   for (let i = 0; i < 2000; i++) {
-    const { request } = plan.next(streams[i % 2], Math.floor(i / 2));
+    const { request } = plan.next(streams[i % 2], Math.floor(i / 2), i / 20);
     if (request.op !== "search") continue;
     searches++;
     if (request.query >= 0) {
@@ -124,4 +125,60 @@ Deno.test("Zipf ranks follow 1/(i+1)^s; the op picker follows the shares", () =>
   assert.equal(p.pick(0.69), "search");
   assert.equal(p.pick(0.71), "insert");
   assert.equal(p.pick(0.95), "metadata");
+});
+
+Deno.test("a sliding Zipf window: oldest member most popular, the rest idle until it wraps", () => {
+  const pick = collectionPicker({ type: "zipf", s: 1, window: { size: 5, slideEveryS: 10 } }, 20);
+  const z = new ZipfSampler(5, 1);
+  const n = 10_000;
+  for (const t of [0, 9.9, 10, 35, 155]) {
+    const offset = Math.floor(t / 10);
+    const hits = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const c = pick((i + 0.5) / n, t);
+      hits.set(c, (hits.get(c) ?? 0) + 1);
+    }
+    const expected = [0, 1, 2, 3, 4].map((r) => (offset + r) % 20);
+    assert.deepEqual([...hits.keys()].sort((a, b) => a - b), expected.sort((a, b) => a - b));
+    for (let r = 0; r < 5; r++) {
+      const share = hits.get((offset + r) % 20)! / n;
+      assert.ok(Math.abs(share - z.probability(r)) < 1e-3, `t ${t} rank ${r}: ${share}`);
+    }
+  }
+});
+
+Deno.test("with a sliding window, collections go idle, so the tier labels meet warm and cold", () => {
+  const yaml = YAML.replace("{ zipf: 1.2 }", "{ zipf: 1, window: 2, slide_every: 20s }").replace(
+    "tenants:",
+    "server: { tiering: { hot_to_warm_idle: 15s, warm_to_cold_idle: 30s, " +
+      "warm_to_hot_accesses: 3, warm_to_hot_window: 5s } }\ntenants:",
+  );
+  const scenario = parseScenario(yaml, "plan.yaml", "full");
+  const collections = planCollections(scenario);
+  const own = collections.flatMap((c, i) => c.tenant === "a" ? [i] : []);
+  assert.equal(own.length, 4);
+  const train = Float32Array.from({ length: 800 * 4 }, (_, i) => Math.sin(i));
+  const test = Float32Array.from({ length: 20 * 4 }, (_, i) => Math.cos(i));
+  let now = 0;
+  const vectors = { dim: 4, train, test, queries: 20 };
+  const plan = new RequestPlan(scenario, collections, vectors, () => now, true);
+  const stream: Stream = {
+    tenant: "a",
+    profile: makeRateProfile({ type: "constant", qps: 10 }, 200, 1),
+    maxInFlight: 2,
+  };
+  const met: Record<string, number> = {};
+  for (let i = 0; i < 2000; i++) {
+    now = i / 10;
+    const { label, request } = plan.next(stream, i, now);
+    const offset = Math.floor(now / 20);
+    assert.ok([own[offset % 4], own[(offset + 1) % 4]].includes(request.collection), `t ${now}`);
+    met[label.operation] = (met[label.operation] ?? 0) + 1;
+  }
+  // Each collection is in the window for 40 s and out of it for 40 s: its first request after
+  // a return meets cold (idle ≥ 30 s), then warm until 3 requests in 5 s make it hot. Only
+  // searches (40 % of the mix) carry the tier in their label.
+  assert.ok(met["search@cold"] >= 1, JSON.stringify(met));
+  assert.ok(met["search@warm"] >= 1, JSON.stringify(met));
+  assert.ok(met["search@hot"] > 500, JSON.stringify(met));
 });

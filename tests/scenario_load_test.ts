@@ -70,7 +70,11 @@ Deno.test("the seed's exact parameters", async () => {
   });
   assert.equal(s.spike.concurrency, 50);
   assert.equal(s.tiered.dataset.collections, 100);
-  assert.deepEqual(s.tiered.dataset.access, { type: "zipf", s: 1 });
+  assert.deepEqual(s.tiered.dataset.access, {
+    type: "zipf",
+    s: 1,
+    window: { size: 20, slideEveryS: 45 },
+  });
   assert.deepEqual(s.tiered.server.tiering, {
     hotToWarmIdleS: 300,
     warmToColdIdleS: 600,
@@ -190,6 +194,16 @@ Deno.test("bad values are reported with the file, the YAML path and the value", 
       "concurrency: 2\n",
       "",
       "scenarios/x.yaml: concurrency: expected a positive integer (missing)",
+    ],
+    [
+      "k: 10 }",
+      "k: 10, collections: 4, access: { zipf: 1, window: 2 } }",
+      'scenarios/x.yaml: dataset.access: expected window and slide_every together, got {"zipf":1,"window":2}',
+    ],
+    [
+      "k: 10 }",
+      "k: 10, collections: 4, access: { zipf: 1, window: 5, slide_every: 1s } }",
+      "scenarios/x.yaml: dataset.access.window: 5 exceeds the 4 collections",
     ],
   ];
   for (const [from, to, expected] of cases) {

@@ -272,7 +272,7 @@ export async function runShard<R>(
   const dispatch = (state: StreamState<R>, intendedMs: number) => {
     const index = state.index++;
     if (index % shard.count !== shard.index) return;
-    const { label, request } = factory(state.stream, index);
+    const { label, request } = factory(state.stream, index, intendedMs / 1000);
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;
     series.offered(intendedMs);

@@ -71,6 +71,8 @@ export interface LoadSpec {
 export type RequestFactory<R> = (
   stream: Stream,
   index: number,
+  /** The arrival's intended send time, seconds since the load began. */
+  intendedS: number,
 ) => { label: TrafficLabel; request: R };
 
 /** Performs one request; resolves on success, throws TargetError (or any error) on failure. */

@@ -1,10 +1,10 @@
 import type { Scenario } from "../scenario/scenario.ts";
+import { type CollectionPicker, collectionPicker } from "./collection_access.ts";
 import type { Stream, TrafficLabel } from "./load_spec.ts";
 import { OperationPicker } from "./mix.ts";
 import { planDocId } from "./request_plan_ids.ts";
 import { TierPredictor } from "./request_plan_tiers.ts";
 import { SeededRandom } from "./seeded_random.ts";
-import { ZipfSampler } from "./zipf.ts";
 
 /** Rows [start, end) of the dataset's base vectors that one collection holds. */
 export interface PlanCollection {
@@ -56,7 +56,7 @@ export type NowS = () => number;
 interface StreamState {
   random: SeededRandom;
   collections: number[];
-  zipf: ZipfSampler | null;
+  pick: CollectionPicker;
 }
 
 /**
@@ -99,13 +99,11 @@ export class RequestPlan {
   readonly next = (
     stream: Stream,
     index: number,
+    intendedS: number,
   ): { label: TrafficLabel; request: PlannedRequest } => {
     const state = this.#state(stream);
     const r = state.random;
-    const local = state.zipf
-      ? state.zipf.rank(r.next())
-      : Math.floor(r.next() * state.collections.length);
-    const collection = state.collections[local];
+    const collection = state.collections[state.pick(r.next(), intendedS)];
     let op = this.#picker.pick(r.next());
     if ((op === "update" || op === "delete") && this.#untouchedCount[collection] === 0) {
       op = "search";
@@ -158,11 +156,10 @@ export class RequestPlan {
     if (!s) {
       const own = this.collections.flatMap((c, i) => (c.tenant === stream.tenant ? [i] : []));
       if (own.length === 0) throw new RangeError(`no collections for tenant "${stream.tenant}"`);
-      const access = this.scenario.dataset.access;
       s = {
         random: new SeededRandom(this.scenario.seed, 1000 + this.#streamIndex(stream)),
         collections: own,
-        zipf: access.type === "zipf" ? new ZipfSampler(own.length, access.s) : null,
+        pick: collectionPicker(this.scenario.dataset.access, own.length),
       };
       this.#streams.set(stream.tenant, s);
     }

@@ -133,6 +133,9 @@ function resolve(
   if (perCollection < 1) {
     fail("dataset.collections", `more collections than the ${ds.size} vectors`);
   }
+  if (ds.access !== "uniform" && (ds.access.window ?? 0) > ds.collections) {
+    fail("dataset.access.window", `${ds.access.window} exceeds the ${ds.collections} collections`);
+  }
   if (doc.recall && doc.recall.k > Math.min(ds.k, perCollection)) {
     fail("recall.k", `expected ≤ dataset.k (${ds.k}) and ≤ vectors per collection`);
   }
@@ -173,7 +176,13 @@ function resolve(
     },
     dataset: {
       ...ds,
-      access: ds.access === "uniform" ? { type: "uniform" } : { type: "zipf", s: ds.access.zipf },
+      access: ds.access === "uniform" ? { type: "uniform" } : {
+        type: "zipf",
+        s: ds.access.zipf,
+        ...(ds.access.window !== undefined
+          ? { window: { size: ds.access.window, slideEveryS: ds.access.slide_every! } }
+          : {}),
+      },
     },
     tenants,
     recall: doc.recall ?? null,

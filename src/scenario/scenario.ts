@@ -14,7 +14,10 @@ export interface OperationMix {
 export type Operation = keyof OperationMix;
 
 /** How searches and writes pick a collection among a tenant's collections. */
-export type CollectionAccess = { type: "uniform" } | { type: "zipf"; s: number };
+export type CollectionAccess =
+  | { type: "uniform" }
+  /** Zipf(s) over all collections, or over a window of `size` that slides by one collection. */
+  | { type: "zipf"; s: number; window?: { size: number; slideEveryS: number } };
 
 export interface ScenarioDataset {
   /** Base vectors per tenant (or in total when the scenario has no tenants). */

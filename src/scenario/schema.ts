@@ -82,8 +82,11 @@ const mix = z.strictObject({
 
 const access = z.union([
   z.literal("uniform"),
-  z.strictObject({ zipf: positive }),
-], { error: 'expected "uniform" or {zipf: s}' });
+  z.strictObject({ zipf: positive, window: count.optional(), slide_every: duration.optional() })
+    .refine((a) => (a.window === undefined) === (a.slide_every === undefined), {
+      error: "expected window and slide_every together",
+    }),
+], { error: 'expected "uniform" or {zipf: s[, window: N, slide_every: duration]}' });
 
 const dataset = z.strictObject({
   size: count,

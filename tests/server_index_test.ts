@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { Collection } from "../src/server/collection.ts";
 import { DEFAULT_INDEX_PARAMS, type IndexParams } from "../src/server/collection_meta.ts";
+import { CollectionIndex } from "../src/server/collection_index.ts";
+import { VectorStore } from "../src/server/vector_store.ts";
 import { prng } from "./server_http_client.ts";
 
 const DIM = 32;
@@ -108,4 +110,60 @@ Deno.test("collection index: one-thread merges that grow the graph leave room fo
   while (c.index.pendingCount > 0) c.index.merge(1000, 400, 2);
   assert.equal(c.index.graphSize, 400);
   assert.deepEqual(c.query(data.subarray(0, DIM), 1).map((h) => h.docId), ["d0"]);
+});
+
+Deno.test("collection index: exact search equals brute force (every metric, ties by slot)", () => {
+  const dim = 33; // not a multiple of the similarity loop's 4-way unrolling
+  const next = prng(3);
+  for (const metric of ["cosine", "l2", "dot"] as const) {
+    const store = new VectorStore(dim);
+    const n = 1500; // crosses a 1,024-slot block boundary after an adopted base of 200
+    const data = Float32Array.from({ length: n * dim }, () => Math.round(next() * 8 - 4) / 4);
+    // Exact ties: slots 1100.. repeat slots 0.., on both sides of the block boundary.
+    data.copyWithin(1100 * dim, 0, 300 * dim);
+    store.adopt(data.slice(0, 200 * dim));
+    for (let slot = 200; slot < n; slot++) {
+      store.append(data.subarray(slot * dim, (slot + 1) * dim));
+    }
+    const live = (slot: number) => slot % 5 !== 0;
+    const index = new CollectionIndex(
+      metric,
+      { ...DEFAULT_INDEX_PARAMS, exactThreshold: 1e9 },
+      store,
+      live,
+    );
+    for (let slot = 0; slot < n; slot++) index.add(slot);
+    for (let q = 0; q < 20; q++) {
+      // Queries equal to stored vectors, so exact ties (duplicates) occur.
+      const row = (q * 37) % 300;
+      const query = data.slice(row * dim, (row + 1) * dim);
+      const truth: { slot: number; score: number }[] = [];
+      for (let slot = 0; slot < n; slot++) {
+        if (!live(slot)) continue;
+        let dot = 0, qq = 0, vv = 0, l2 = 0;
+        for (let i = 0; i < dim; i++) {
+          const v = data[slot * dim + i];
+          dot += query[i] * v;
+          qq += query[i] * query[i];
+          vv += v * v;
+          l2 += (query[i] - v) ** 2;
+        }
+        const score = metric === "dot"
+          ? dot
+          : metric === "l2"
+          ? -Math.sqrt(l2)
+          : dot / (Math.sqrt(qq) * Math.fround(Math.sqrt(vv)));
+        truth.push({ slot, score });
+      }
+      truth.sort((a, b) => b.score - a.score || a.slot - b.slot);
+      for (const k of [1, 10, 2000]) {
+        const got = index.search(query, k);
+        const want = truth.slice(0, k);
+        assert.deepEqual(got.map((h) => h.slot), want.map((h) => h.slot), `${metric} q${q} k${k}`);
+        for (let i = 0; i < got.length; i++) {
+          assert.ok(Math.abs(got[i].score - want[i].score) < 1e-9, `${metric} score`);
+        }
+      }
+    }
+  }
 });

@@ -30,6 +30,8 @@ Deno.test("vector store: get, norm and ranges across block boundaries, after an 
     assert.equal(store.bytes, 2600 * DIM * 4);
     for (const slot of [0, 4, 5, 1023, 1024, 1028, 2047, 2048, 2599]) {
       assert.deepEqual([...store.get(slot)], [...vectorOf(slot)], `base ${base} slot ${slot}`);
+      const at = store.offsetOf(slot);
+      assert.deepEqual([...store.arrayOf(slot).subarray(at, at + DIM)], [...vectorOf(slot)]);
       const v = vectorOf(slot);
       assert.equal(store.norm(slot), Math.fround(Math.sqrt(v[0] ** 2 + v[1] ** 2 + v[2] ** 2)));
     }

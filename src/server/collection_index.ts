@@ -119,26 +119,44 @@ export class CollectionIndex {
     return n;
   }
 
-  /** Top `k` live slots for `query`, best first. */
+  /** Top `k` live slots for `query`, best first (ties: lower slot first). */
   search(query: Float32Array, k: number): ScoredSlot[] {
     let queryNorm = 0;
     for (let i = 0; i < query.length; i++) queryNorm += query[i] * query[i];
     queryNorm = Math.sqrt(queryNorm);
-    const candidates = new Set<number>();
+    if (k < 1) return [];
+    let candidates: Iterable<number> = this.#pending;
     if (this.#hnsw && this.#hnsw.size() > 0) {
       const found = this.#hnsw.search(query, k * OVERSAMPLE[this.params.quantization], 1);
-      for (const key of found.keys) candidates.add(Number(key));
+      const union = new Set<number>();
+      for (const key of found.keys) union.add(Number(key));
+      for (const slot of this.#pending) union.add(slot);
+      candidates = union;
     }
-    for (const slot of this.#pending) candidates.add(slot);
-    const hits: ScoredSlot[] = [];
+    // The best k so far, best first; a new hit is placed by insertion (k is small).
+    const top: ScoredSlot[] = [];
+    const vectors = this.vectors;
     for (const slot of candidates) {
       if (!this.#live(slot)) continue;
-      const vector = this.vectors.get(slot);
-      const score = similarity(this.metric, query, queryNorm, vector, this.vectors.norm(slot));
-      hits.push({ slot, score });
+      const score = similarity(
+        this.metric,
+        query,
+        queryNorm,
+        vectors.arrayOf(slot),
+        vectors.offsetOf(slot),
+        vectors.norm(slot),
+      );
+      let i = top.length;
+      if (i === k && !better(score, slot, top[k - 1])) continue;
+      if (i === k) i--;
+      else top.push(top[i - 1]);
+      while (i > 0 && better(score, slot, top[i - 1])) {
+        top[i] = top[i - 1];
+        i--;
+      }
+      top[i] = { slot, score };
     }
-    hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
-    return hits.length > k ? hits.slice(0, k) : hits;
+    return top;
   }
 
   /** True when `slot` is in the graph. */
@@ -211,4 +229,9 @@ export class CollectionIndex {
       } as ConstructorParameters<typeof usearch.Index>[0],
     );
   }
+}
+
+/** True when (score, slot) ranks before `hit`: higher score, then lower slot. */
+function better(score: number, slot: number, hit: ScoredSlot): boolean {
+  return score > hit.score || (score === hit.score && slot < hit.slot);
 }

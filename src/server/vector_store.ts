@@ -73,6 +73,20 @@ export class VectorStore {
     return this.#blocks[offset >> BLOCK_SHIFT].subarray(at, at + dim);
   }
 
+  /** The array holding `slot`'s vector, which starts at `offsetOf(slot)` (no view is made). */
+  arrayOf(slot: number): Float32Array {
+    return slot < this.#baseCount
+      ? this.#base
+      : this.#blocks[(slot - this.#baseCount) >> BLOCK_SHIFT];
+  }
+
+  /** Where `slot`'s vector starts in `arrayOf(slot)`. */
+  offsetOf(slot: number): number {
+    return slot < this.#baseCount
+      ? slot * this.dimension
+      : ((slot - this.#baseCount) & (BLOCK - 1)) * this.dimension;
+  }
+
   /** L2 norm of the vector in `slot`. */
   norm(slot: number): number {
     return this.#norms[slot];

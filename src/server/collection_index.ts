@@ -11,7 +11,11 @@ export interface ScoredSlot {
 
 type Graph = InstanceType<typeof usearch.Index>;
 
-const USEARCH_METRIC = { cosine: "cos", l2: "l2sq", dot: "ip" } as const;
+const USEARCH_METRIC = {
+  cosine: usearch.MetricKind.Cos,
+  l2: usearch.MetricKind.L2sq,
+  dot: usearch.MetricKind.IP,
+} as const;
 
 /** Bytes per stored element, by graph quantization. */
 const ELEMENT_BYTES = { f32: 4, f16: 2, i8: 1, auto: 4 } as const;
@@ -22,6 +26,11 @@ const ELEMENT_BYTES = { f32: 4, f16: 2, i8: 1, auto: 4 } as const;
  * 512-d cosine data, 100k vectors: 0.72 with 1×, 0.96 with 4×; f16 gives 0.98 with 1×).
  */
 const OVERSAMPLE = { f32: 1, f16: 1, i8: 4, auto: 1 } as const;
+
+/** Buffered slots from which a graph-less search scans natively rather than in JS. */
+const NATIVE_SCAN_MIN = 256;
+/** Extra candidates per range of a native scan, re-scored exactly (absorbs f32 ranking noise). */
+const NATIVE_SCAN_MARGIN = 16;
 
 /**
  * One collection's search index: an HNSW graph (usearch) over most vectors plus a buffer of
@@ -132,6 +141,8 @@ export class CollectionIndex {
       for (const key of found.keys) union.add(Number(key));
       for (const slot of this.#pending) union.add(slot);
       candidates = union;
+    } else if (this.#pending.length >= NATIVE_SCAN_MIN) {
+      candidates = this.#nativeCandidates(query, k);
     }
     // The best k so far, best first; a new hit is placed by insertion (k is small).
     const top: ScoredSlot[] = [];
@@ -157,6 +168,47 @@ export class CollectionIndex {
       top[i] = { slot, score };
     }
     return top;
+  }
+
+  /**
+   * Without a graph every live slot is in the buffer: usearch's SIMD brute force (f32) over each
+   * contiguous range of the vector store picks candidates, which search() then re-scores exactly.
+   * It takes the nearest k + NATIVE_SCAN_MARGIN of a range, and more while removed slots or ties
+   * could push a live one out. A 1,000 × 512 cosine scan: ~0.12 ms against ~0.55 ms in JS.
+   */
+  #nativeCandidates(query: Float32Array, k: number): number[] {
+    const out: number[] = [];
+    const dim = this.vectors.dimension;
+    // The binding reads typed arrays from the start of their buffer (it ignores byteOffset).
+    const q = query.byteOffset === 0 ? query : query.slice();
+    let from = 0;
+    for (const range of this.vectors.ranges(0, this.vectors.count)) {
+      const n = range.length / dim;
+      if (range.byteOffset !== 0) {
+        for (let slot = from; slot < from + n; slot++) out.push(slot);
+        from += n;
+        continue;
+      }
+      for (let want = Math.min(n, k + NATIVE_SCAN_MARGIN);; want = Math.min(n, want * 2)) {
+        const found = usearch.exactSearch(
+          range,
+          q,
+          dim,
+          want,
+          USEARCH_METRIC[this.metric],
+          1,
+        );
+        const keys = (found as { keys: BigUint64Array }).keys;
+        let live = 0;
+        for (const key of keys) if (this.#live(from + Number(key))) live++;
+        if (want === n || live >= k + NATIVE_SCAN_MARGIN / 2) {
+          for (const key of keys) out.push(from + Number(key));
+          break;
+        }
+      }
+      from += n;
+    }
+    return out;
   }
 
   /** True when `slot` is in the graph. */

@@ -66,11 +66,8 @@ export class VectorStore {
 
   /** The vector in `slot` (a view; do not modify). */
   get(slot: number): Float32Array {
-    const dim = this.dimension;
-    if (slot < this.#baseCount) return this.#base.subarray(slot * dim, (slot + 1) * dim);
-    const offset = slot - this.#baseCount;
-    const at = (offset & (BLOCK - 1)) * dim;
-    return this.#blocks[offset >> BLOCK_SHIFT].subarray(at, at + dim);
+    const at = this.offsetOf(slot);
+    return this.arrayOf(slot).subarray(at, at + this.dimension);
   }
 
   /** The array holding `slot`'s vector, which starts at `offsetOf(slot)` (no view is made). */

@@ -57,6 +57,30 @@ Deno.test("end to end: a tiny scenario against the real reference server", async
   }
 });
 
+Deno.test("end to end: a tiering target's tier and breaker gauges are kept without a criterion", async () => {
+  const target = await ReferenceTarget.start({ tiering: true });
+  try {
+    const scenario = parseScenario(
+      TINY.replace("duration: 3s", "duration: 2s").replace(
+        "criteria:",
+        "requires: [tiering]\nserver:\n  tiering: { hot_to_warm_idle: 10m, warm_to_cold_idle: 60m, warm_to_hot_accesses: 10, warm_to_hot_window: 1m }\ncriteria:",
+      ),
+      "tiny.yaml",
+      "full",
+    );
+    const r = await runScenario(scenario, target, { datasetDir });
+    const series = r.series.target_metrics;
+    const hot = series['akidb_tier_collections{tier="hot"}'] ?? [];
+    assert.ok(hot.length >= 2, `hot-tier series sampled: ${Object.keys(series).join(", ")}`);
+    assert.ok(hot.some((p) => p.value === 2), "both collections seen in the hot tier");
+    assert.ok(series['akidb_tier_collections{tier="cold"}']?.length, "cold-tier series sampled");
+    assert.ok(series["akidb_circuit_breaker_state"]?.every((p) => p.value === 0), "breaker closed");
+    assert.ok(series["akidb_dlq_size"]?.length, "dead-letter queue sampled");
+  } finally {
+    await target.close();
+  }
+});
+
 Deno.test("a scenario needing a missing capability is skipped, not passed", async () => {
   // A server without extensions: GET /api/v1/capabilities is 404 there (AkiDB as shipped).
   const server = Deno.serve(

@@ -12,6 +12,7 @@ import { evaluateCriteria } from "../criteria/evaluate.ts";
 import { scenarioHash } from "../scenario/hash.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
+import type { Capabilities } from "../targets/target.ts";
 import { makeExecutor } from "./executor.ts";
 import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
@@ -130,6 +131,19 @@ export async function runScenario(
   return result;
 }
 
+/**
+ * Target gauges every run keeps when the target has the feature, whether or not a criterion
+ * names them, so that a report shows tier occupancy and transitions, and the object store's
+ * circuit breaker and dead-letter queue, over time.
+ */
+function stateGauges(features: Capabilities): string[] {
+  const objectStore = features.tiering || features.faults;
+  return [
+    ...(features.tiering ? ["akidb_tier_collections", "akidb_tier_transitions_total"] : []),
+    ...(objectStore ? ["akidb_circuit_breaker_state", "akidb_dlq_size"] : []),
+  ];
+}
+
 interface MeasureContext extends RunScenarioOptions {
   features: Awaited<ReturnType<ScenarioTarget["features"]>>;
   shell: RunResult;
@@ -198,6 +212,7 @@ async function measure(
   const gauges = [
     ...new Set([
       ...scenario.metrics,
+      ...stateGauges(ctx.features),
       ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
     ]),
   ];

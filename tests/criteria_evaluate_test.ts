@@ -87,6 +87,13 @@ Deno.test("resource, recall, integrity, check and gauge criteria", async () => {
   assert.equal(check("memory_growth < 10MB/min", r).passed, false);
   assert.equal(check("memory_growth_total < 100MB", r).observed, 30);
   assert.equal(check("memory_peak < 15GB", r).passed, true);
+  const written: RunResult = {
+    ...r,
+    memory_mb: { ...r.memory_mb!, written: 22, growth_beyond_writes_per_min: 3.5 },
+  };
+  assert.equal(check("memory_growth_beyond_writes < 10MB/min", written).observed, 3.5);
+  assert.equal(check("memory_growth_total_beyond_writes < 5MB", written).observed, 8);
+  assert.equal(check("memory_growth_total_beyond_writes < 5MB", written).passed, false);
   assert.equal(check("cpu_avg < 70%", r).passed, true);
   assert.equal(check("cpu_peak < 80%", r).passed, false);
   assert.equal(check("recall@10 > 0.95", r).passed, true);
@@ -136,6 +143,11 @@ Deno.test("a metric without data fails with reason 'no data', never passes", asy
     assert.equal(res.reason, "no data", e);
   }
   assert.equal(check("recall@5 > 0.9", r).reason, "no data", "recall measured at another k");
+  for (
+    const e of ["memory_growth_beyond_writes < 1MB/min", "memory_growth_total_beyond_writes < 1MB"]
+  ) {
+    assert.equal(check(e, r).reason, "no data", `${e}: RSS sampled, writes not counted`);
+  }
 });
 
 Deno.test("evaluateCriteria lists failures with their reasons", async () => {

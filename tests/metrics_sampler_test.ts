@@ -87,3 +87,41 @@ Deno.test("sampler: target RSS growth and CPU from /proc, gauges from /metrics",
     await metrics.shutdown();
   }
 });
+
+Deno.test("sampler: memory growth beyond the vectors written", async () => {
+  // Every scrape the target's RSS grows 4 MB, of which 3 MB are vectors written.
+  let scrapes = 0;
+  const metrics = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    scrapes++;
+    return new Response(
+      `process_resident_memory_bytes ${
+        (100 + 4 * scrapes) * 1048576
+      }\nprocess_cpu_seconds_total 1\n`,
+    );
+  });
+  try {
+    const sampler = startSampler({
+      metricsUrl: `http://127.0.0.1:${metrics.addr.port}/metrics`,
+      intervalMs: 50,
+      writtenMb: () => 3 * scrapes,
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const { memoryMb, resources } = await sampler.stop();
+    assert.ok(memoryMb !== null && memoryMb.growth_beyond_writes_per_min !== undefined);
+    assert.equal(memoryMb.written, 3 * scrapes);
+    assert.deepEqual(
+      resources.map((p) => p.target_rss_mb! - 100),
+      resources.map((p) => p.written_mb! * 4 / 3),
+    );
+    const ratio = memoryMb.growth_beyond_writes_per_min / memoryMb.growth_per_min;
+    assert.ok(Math.abs(ratio - 0.25) < 0.01, `beyond-writes share ${ratio}`);
+    // Without a count of writes, nothing is claimed about them.
+    const plain = await startSampler({
+      metricsUrl: `http://127.0.0.1:${metrics.addr.port}/metrics`,
+    }).stop();
+    assert.equal(plain.memoryMb?.written, undefined);
+    assert.equal(plain.memoryMb?.growth_beyond_writes_per_min, undefined);
+  } finally {
+    await metrics.shutdown();
+  }
+});

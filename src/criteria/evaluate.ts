@@ -62,12 +62,16 @@ function observe(c: Criterion, run: RunResult): number | null {
       if (run.total_requests === 0) return null;
       return c.stat === "qps_avg" ? run.throughput.average_qps : run.throughput.peak_qps;
     case "memory_rate":
-      return run.memory_mb?.growth_per_min ?? null;
+      return c.stat === "memory_growth"
+        ? run.memory_mb?.growth_per_min ?? null
+        : run.memory_mb?.growth_beyond_writes_per_min ?? null;
     case "memory": {
       const m = run.memory_mb;
       if (!m) return null;
       if (c.stat === "memory_peak") return m.peak;
-      return c.stat === "memory_end" ? m.end : m.end - m.start;
+      if (c.stat === "memory_end") return m.end;
+      if (c.stat === "memory_growth_total") return m.end - m.start;
+      return m.written === undefined ? null : m.end - m.start - m.written;
     }
     case "cpu": {
       const cpu = run.cpu_percent;

@@ -13,6 +13,8 @@ const SCALARS: Record<string, { kind: MetricKind; unit: string }> = {
   qps_peak: { kind: "throughput", unit: "qps" },
   memory_growth: { kind: "memory_rate", unit: "MB/min" },
   memory_growth_total: { kind: "memory", unit: "MB" },
+  memory_growth_beyond_writes: { kind: "memory_rate", unit: "MB/min" },
+  memory_growth_total_beyond_writes: { kind: "memory", unit: "MB" },
   memory_peak: { kind: "memory", unit: "MB" },
   memory_end: { kind: "memory", unit: "MB" },
   cpu_avg: { kind: "cpu", unit: "%" },

@@ -13,6 +13,8 @@ export interface SamplerOptions {
   intervalMs?: number;
   /** Metric names whose series are kept over time (every label set of each). */
   gauges?: string[];
+  /** MB of vectors written so far, to tell data growth from other memory growth. */
+  writtenMb?: () => number;
 }
 
 export interface SamplerResult {
@@ -86,6 +88,7 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
       generator_rss_mb: round3(Deno.memoryUsage().rss / (1024 * 1024)),
       generator_cpu_percent: !rated ? null : round3((cpuUs - last.generatorCpuUs) / 1e4 / wallS),
       event_loop_lag_ms: round3(lag.takeWindowMaxMs()),
+      ...(options.writtenMb ? { written_mb: round3(options.writtenMb()) } : {}),
     });
     last = { wall: now, generatorCpuUs: cpuUs, targetCpuS: target?.cpuSeconds ?? null };
   };
@@ -116,8 +119,9 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
 
 /** Target memory (start/end/peak/growth) and CPU (average/peak), or null without target data. */
 function summarizeTarget(points: ResourcePoint[]): Pick<SamplerResult, "memoryMb" | "cpuPercent"> {
-  const rss = points.filter((p) => p.target_rss_mb !== null)
-    .map((p) => ({ t: p.t, mb: p.target_rss_mb! }));
+  const measured = points.filter((p) => p.target_rss_mb !== null);
+  const rss = measured.map((p) => ({ t: p.t, mb: p.target_rss_mb! }));
+  const written = measured.at(-1)?.written_mb;
   const cpu = points.map((p) => p.target_cpu_percent).filter((c): c is number => c !== null);
   return {
     memoryMb: rss.length === 0 ? null : {
@@ -125,6 +129,12 @@ function summarizeTarget(points: ResourcePoint[]): Pick<SamplerResult, "memoryMb
       end: rss[rss.length - 1].mb,
       peak: Math.max(...rss.map((r) => r.mb)),
       growth_per_min: round3(memoryGrowthPerMin(rss)),
+      ...(written === undefined ? {} : {
+        written,
+        growth_beyond_writes_per_min: round3(memoryGrowthPerMin(
+          measured.map((p) => ({ t: p.t, mb: p.target_rss_mb! - (p.written_mb ?? 0) })),
+        )),
+      }),
     },
     cpuPercent: cpu.length === 0 ? null : {
       average: round3(cpu.reduce((a, b) => a + b, 0) / cpu.length),

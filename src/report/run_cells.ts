@@ -37,6 +37,14 @@ export function resourceRows(run: RunResult): [string, string][] {
         formatNumber(m.peak, 1)
       } MB, growth ${formatNumber(m.growth_per_min, 2)} MB/min`,
     ]);
+    if (m.written !== undefined && m.growth_beyond_writes_per_min !== undefined) {
+      rows.push([
+        "Target memory beyond the vectors written",
+        `${formatNumber(m.written, 1)} MB of vectors written; growth beyond them ${
+          formatNumber(m.end - m.start - m.written, 1)
+        } MB, ${formatNumber(m.growth_beyond_writes_per_min, 2)} MB/min`,
+      ]);
+    }
   }
   if (run.cpu_percent) {
     const c = run.cpu_percent;

@@ -9,7 +9,17 @@ import {
 } from "./number_format.ts";
 import { statusLabel } from "./status_label.ts";
 
-type Section = "p50" | "p90" | "p95" | "p99" | "throughput" | "error" | "memory" | "cpu" | "recall";
+type Section =
+  | "p50"
+  | "p90"
+  | "p95"
+  | "p99"
+  | "throughput"
+  | "error"
+  | "memory"
+  | "written"
+  | "cpu"
+  | "recall";
 
 /** Which summary line a criterion belongs to, judged from its metric name. */
 function sectionOf(c: CriterionResult): Section | null {
@@ -18,6 +28,7 @@ function sectionOf(c: CriterionResult): Section | null {
   if (p) return `p${p[1]}` as Section;
   if (m.includes("qps") || m.includes("throughput")) return "throughput";
   if (m.includes("error")) return "error";
+  if (m.includes("beyond_writes")) return "written";
   if (m.includes("memory") || m.includes("rss")) return "memory";
   if (m.includes("cpu")) return "cpu";
   if (m.includes("recall")) return "recall";
@@ -80,6 +91,13 @@ export function renderTerminalSummary(result: RunResult, options: { color: boole
         formatNumber(m.growth_per_min, 2)
       } MB/min)${marks("memory")}`,
     );
+    if (m.written !== undefined && m.growth_beyond_writes_per_min !== undefined) {
+      lines.push(
+        `  Vectors written: ${formatNumber(m.written, 1)} MB; growth beyond them: ${
+          formatNumber(m.end - m.start - m.written, 1)
+        } MB (${formatNumber(m.growth_beyond_writes_per_min, 2)} MB/min)${marks("written")}`,
+      );
+    }
   }
   const c = result.cpu_percent;
   if (c) {

@@ -59,6 +59,8 @@ export interface ResourcePoint {
   /** Null for the first sample, which has no interval behind it. */
   generator_cpu_percent: number | null;
   event_loop_lag_ms: number;
+  /** MB of vectors the target acknowledged writing since the load began (RunResult.memory_mb.written). */
+  written_mb?: number;
 }
 
 export interface Phase {
@@ -117,7 +119,16 @@ export interface RunResult {
   error_rate: number;
   latency_ms: { p50: number; p90: number; p95: number; p99: number; max: number };
   throughput: { average_qps: number; peak_qps: number; offered_qps: number };
-  memory_mb: { start: number; end: number; peak: number; growth_per_min: number } | null;
+  memory_mb: {
+    start: number;
+    end: number;
+    peak: number;
+    growth_per_min: number;
+    /** Raw bytes (dim × 4 each) of the vectors the target acknowledged writing during the load. */
+    written?: number;
+    /** Growth per minute of RSS minus `written`: what the written data does not explain. */
+    growth_beyond_writes_per_min?: number;
+  } | null;
   cpu_percent: { average: number; peak: number } | null;
   success_criteria: { passed: boolean; failures: string[]; results: CriterionResult[] };
   /** Per operation across all tenants and phases (operation "all" first). */

@@ -216,7 +216,13 @@ async function measure(
       ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
     ]),
   ];
-  const sampler = startSampler({ pid: target.pid, metricsUrl: target.metricsUrl, gauges });
+  const vectorMb = dataset.dim * 4 / (1024 * 1024);
+  const sampler = startSampler({
+    pid: target.pid,
+    metricsUrl: target.metricsUrl,
+    gauges,
+    writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
+  });
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
     : null;

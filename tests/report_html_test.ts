@@ -113,3 +113,20 @@ Deno.test("chart data reads tiers from labelled gauges and keeps other target ga
   assert.deepEqual(data.breaker, [[0, 1]]);
   assert.deepEqual(Object.keys(data.otherTargetMetrics), ["akidb_circuit_breaker_error_rate"]);
 });
+
+Deno.test("chart data draws target RSS minus the vectors written when the run counted them", async () => {
+  const { chartData } = await import("../src/report/chart_data.ts");
+  const run = loadFixture("run_result.json");
+  run.series.resources = run.series.resources.map(({ written_mb: _, ...r }) => r);
+  assert.deepEqual(chartData(run).memory?.beyondWrites, [], "no writes counted, no line");
+  run.series.resources = run.series.resources.slice(0, 3).map((r, i) => ({
+    ...r,
+    target_rss_mb: 500 + 10 * i,
+    written_mb: 8 * i,
+  }));
+  assert.deepEqual(chartData(run).memory?.beyondWrites, [
+    [run.series.resources[0].t, 500],
+    [run.series.resources[1].t, 502],
+    [run.series.resources[2].t, 504],
+  ]);
+});

@@ -17,7 +17,8 @@ export interface ChartData {
   spectrum: { label: string; points: [number, number][] }[];
   operations: BarRow[];
   tenants: BarRow[];
-  memory: { target: XY[]; generator: XY[]; slope: XY[] } | null;
+  /** `beyondWrites`: target RSS minus the vectors written so far (empty when not counted). */
+  memory: { target: XY[]; generator: XY[]; slope: XY[]; beyondWrites: XY[] } | null;
   cpu: { target: XY[]; generator: XY[] } | null;
   recall: XY[];
   tiers: Record<string, XY[]>;
@@ -131,6 +132,17 @@ export function chartData(run: RunResult): ChartData {
       target: series(res, (b) => meanOf(b.map((r) => r.target_rss_mb))),
       generator: series(res, (b) => meanOf(b.map((r) => r.generator_rss_mb))),
       slope: fitLine(rss),
+      beyondWrites: res.some((r) => r.written_mb !== undefined)
+        ? series(
+          res,
+          (b) =>
+            meanOf(b.map((r) =>
+              r.target_rss_mb === null || r.written_mb === undefined
+                ? null
+                : r.target_rss_mb - r.written_mb
+            )),
+        )
+        : [],
     },
     cpu: res.length === 0 ? null : {
       target: series(res, (b) => meanOf(b.map((r) => r.target_cpu_percent))),

@@ -93,7 +93,8 @@ export const CHARTS_SCRIPT = String.raw`
     if (data.tenants.length) bars("chart-tenants", data.tenants, "latency ms");
     if (data.memory) timeChart("chart-memory", data, [line("target RSS", data.memory.target, 0),
       line("growth slope", data.memory.slope, 1, { borderDash: [6, 3], borderWidth: 2 }),
-      line("generator RSS", data.memory.generator, 7)], "MB", { y: { beginAtZero: false,
+      line("generator RSS", data.memory.generator, 7)].concat(data.memory.beyondWrites.length
+        ? [line("target RSS − vectors written", data.memory.beyondWrites, 3)] : []), "MB", { y: { beginAtZero: false,
         title: { display: true, text: "MB" } } });
     if (data.cpu) timeChart("chart-cpu", data, [line("target", data.cpu.target, 0),
       line("generator", data.cpu.generator, 7)], "% of one core");

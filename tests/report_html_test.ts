@@ -130,3 +130,16 @@ Deno.test("chart data draws target RSS minus the vectors written when the run co
     [run.series.resources[2].t, 504],
   ]);
 });
+
+Deno.test("the drawn memory growth line is the fit behind the reported growth", async () => {
+  const { chartData } = await import("../src/report/chart_data.ts");
+  const { memoryGrowthPerMin } = await import("../src/metrics/least_squares.ts");
+  const run = loadFixture("run_result.json");
+  const [[t0, y0], [t1, y1]] = chartData(run).memory!.slope;
+  assert.ok(t0 > run.series.resources[0].t, "the warm-up is left out of the line too");
+  const perMin = (y1! - y0!) / (t1 - t0) * 60;
+  const reported = memoryGrowthPerMin(
+    run.series.resources.map((r) => ({ t: r.t, mb: r.target_rss_mb! })),
+  );
+  assert.ok(Math.abs(perMin - reported) < 0.01, `${perMin} vs ${reported}`);
+});

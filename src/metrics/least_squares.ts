@@ -1,5 +1,7 @@
-/** Slope of the least-squares line through (x, y) points; null with fewer than 2 distinct x. */
-export function leastSquaresSlope(points: { x: number; y: number }[]): number | null {
+/** The least-squares line through (x, y) points; null with fewer than 2 distinct x. */
+export function leastSquaresLine(
+  points: { x: number; y: number }[],
+): { slope: number; intercept: number } | null {
   const n = points.length;
   if (n < 2) return null;
   let sx = 0;
@@ -16,7 +18,14 @@ export function leastSquaresSlope(points: { x: number; y: number }[]): number | 
     sxx += (p.x - mx) * (p.x - mx);
     sxy += (p.x - mx) * (p.y - my);
   }
-  return sxx === 0 ? null : sxy / sxx;
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** Slope of the least-squares line through (x, y) points; null with fewer than 2 distinct x. */
+export function leastSquaresSlope(points: { x: number; y: number }[]): number | null {
+  return leastSquaresLine(points)?.slope ?? null;
 }
 
 /** Warm-up dropped before fitting memory growth: the first 10 % of the run, and at least 5 s. */
@@ -24,15 +33,19 @@ export const GROWTH_WARMUP_SHARE = 0.1;
 export const GROWTH_WARMUP_MIN_S = 5;
 
 /**
- * Memory growth in MB per minute: least-squares slope of RSS (MB) over time (s) × 60, after the
- * warm-up. When the warm-up would leave fewer than 2 samples, all samples are used.
+ * The samples a memory-growth fit uses: those after the warm-up, or all of them when the
+ * warm-up would leave fewer than 2.
  */
-export function memoryGrowthPerMin(samples: { t: number; mb: number }[]): number {
-  if (samples.length < 2) return 0;
+export function afterWarmup<T extends { t: number }>(samples: T[]): T[] {
+  if (samples.length < 2) return samples;
   const span = samples[samples.length - 1].t - samples[0].t;
   const cut = samples[0].t + Math.max(span * GROWTH_WARMUP_SHARE, GROWTH_WARMUP_MIN_S);
-  let kept = samples.filter((s) => s.t >= cut);
-  if (kept.length < 2) kept = samples;
-  const slope = leastSquaresSlope(kept.map((s) => ({ x: s.t, y: s.mb })));
+  const kept = samples.filter((s) => s.t >= cut);
+  return kept.length < 2 ? samples : kept;
+}
+
+/** Memory growth in MB per minute: least-squares slope of RSS (MB) over time (s) × 60, after the warm-up. */
+export function memoryGrowthPerMin(samples: { t: number; mb: number }[]): number {
+  const slope = leastSquaresSlope(afterWarmup(samples).map((s) => ({ x: s.t, y: s.mb })));
   return slope === null ? 0 : slope * 60;
 }

@@ -1,4 +1,5 @@
 import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import { afterWarmup, leastSquaresLine } from "../metrics/least_squares.ts";
 import { downsample, maxOf, meanOf } from "./downsample.ts";
 import { percentileSpectrum, type SpectrumPoint } from "./percentile_spectrum.ts";
 
@@ -44,19 +45,13 @@ function bars(stats: TrafficStats[], label: (s: TrafficStats) => string): BarRow
   }));
 }
 
-/** Least-squares line through (t, y): the memory growth slope drawn over the RSS series. */
+/** The memory growth line drawn over the RSS series: the very fit behind the reported growth. */
 function fitLine(points: { t: number; y: number }[]): XY[] {
-  if (points.length < 2) return [];
-  const n = points.length;
-  const mx = points.reduce((a, p) => a + p.t, 0) / n;
-  const my = points.reduce((a, p) => a + p.y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const p of points) num += (p.t - mx) * (p.y - my), den += (p.t - mx) ** 2;
-  const slope = den === 0 ? 0 : num / den;
-  const first = points[0].t;
-  const last = points[n - 1].t;
-  return [[first, round(my + slope * (first - mx))], [last, round(my + slope * (last - mx))]];
+  const kept = afterWarmup(points);
+  const line = leastSquaresLine(kept.map((p) => ({ x: p.t, y: p.y })));
+  if (line === null) return [];
+  const at = (t: number): XY => [t, round(line.intercept + line.slope * t)];
+  return [at(kept[0].t), at(kept[kept.length - 1].t)];
 }
 
 function series<T extends { t: number }>(

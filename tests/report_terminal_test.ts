@@ -48,3 +48,22 @@ Deno.test("criteria that match no summary line are listed at the end", () => {
     /Other criteria:\n {2}corruption == 0: ✅/,
   );
 });
+
+Deno.test("terminal summary: growth beyond the vectors written, with its criterion on that line", () => {
+  const run = loadFixture("run_result.json");
+  run.success_criteria.results.push({
+    expression: "memory_growth_beyond_writes < 10MB/min",
+    metric: "memory_growth_beyond_writes",
+    comparator: "<",
+    threshold: 10,
+    observed: run.memory_mb!.growth_beyond_writes_per_min!,
+    unit: "MB/min",
+    passed: true,
+  });
+  const text = renderTerminalSummary(run, { color: false });
+  assert.match(
+    text,
+    /\n {2}Vectors written: 12\.5 MB; growth beyond them: -12\.8 MB \(-10\.62 MB\/min\) ✅ \(memory_growth_beyond_writes -10\.617 MB\/min, target: < 10 MB\/min\)\n/,
+  );
+  assert.ok(!text.includes("Other criteria"), "placed on its line, not listed apart");
+});

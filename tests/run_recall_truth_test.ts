@@ -57,7 +57,7 @@ Deno.test("truth = base − acknowledged removals + acknowledged inserts, at the
       { tenant: "", start: 150, end: 300 },
     ]]
   ) {
-    const truth = new RecallTruth(d, collections, 1, 5);
+    const truth = await RecallTruth.prepare(d, collections, 1, 5);
     const c = collections.length - 1;
     const rows: [number, number] = [collections[c].start, collections[c].end];
     const log = new WriteLog();
@@ -94,7 +94,7 @@ Deno.test("truth = base − acknowledged removals + acknowledged inserts, at the
 Deno.test("truth with many inserts: incremental per query, exact for searches completing out of order", async () => {
   const d = await dataset();
   const collections = [{ tenant: "", start: 0, end: 300 }];
-  const truth = new RecallTruth(d, collections, 1, 5);
+  const truth = await RecallTruth.prepare(d, collections, 1, 5);
   const log = new WriteLog();
   const inserted: { docId: string; vector: Float32Array }[] = [];
   let x = 7;

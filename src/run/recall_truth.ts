@@ -1,4 +1,5 @@
 import { distance } from "../dataset/distance.ts";
+import { computeGroundTruth } from "../dataset/ground_truth.ts";
 import type { Dataset } from "../dataset/dataset.ts";
 import type { PlanCollection } from "../load/request_plan.ts";
 import { planDocId } from "../load/request_plan_ids.ts";
@@ -23,8 +24,10 @@ interface InsertedHit {
  * Exact top-k document ids for a measured search, against the collection as it stood when the
  * search was sent: base rows minus acknowledged removals plus acknowledged inserts (see
  * WriteLog). Base neighbours come from the dataset's ground truth when one collection holds the
- * whole dataset, else from a brute-force pass over the collection's rows (cached per
- * collection × query). Inserted vectors are scanned once per collection × query: the nearest
+ * whole dataset, else from the exact ground-truth scan of each collection's rows, run before the
+ * load by `prepare` (scanning a pair when a measured search first met it blocked the generator's
+ * event loop for several ms: 5,000 rows × 512-d, thousands of pairs in the multi-tenant
+ * scenario). Inserted vectors are scanned once per collection × query: the nearest
  * k + INSERTED_MARGIN are kept and each later search scans only what was inserted since (a full
  * scan per search grew with the run: 36k inserts into a 30-minute baseline stalled the
  * generator's event loop for tens of milliseconds per measured search). Writes still in flight when
@@ -35,12 +38,54 @@ export class RecallTruth {
   readonly #baseCache = new Map<number, { rows: Int32Array; dists: Float64Array }>();
   readonly #insertedCache = new Map<number, { scanned: number; top: InsertedHit[] }>();
 
-  constructor(
+  private constructor(
     readonly dataset: Dataset,
     readonly collections: PlanCollection[],
     readonly seed: number,
     readonly k: number,
   ) {}
+
+  /**
+   * A RecallTruth with the base neighbours of every (collection, query) pair computed: the
+   * nearest k + DEPTH_MARGIN rows by the exact ground-truth scan (worker threads), their
+   * distances recomputed here in float64 like every other distance of the truth.
+   */
+  static async prepare(
+    dataset: Dataset,
+    collections: PlanCollection[],
+    seed: number,
+    k: number,
+  ): Promise<RecallTruth> {
+    const truth = new RecallTruth(dataset, collections, seed, k);
+    if (truth.#wholeDataset()) return truth;
+    const { dim, metric, queries, test, train } = dataset;
+    // One worker per collection, as many collections at once as there are cores: a scan of a
+    // small collection costs mostly its worker's start-up.
+    const scan = async (collection: number) => {
+      const c = collections[collection];
+      const depth = Math.min(c.end - c.start, k + DEPTH_MARGIN);
+      const rowsOf = train.subarray(c.start * dim, c.end * dim);
+      const gt = await computeGroundTruth(rowsOf, test, dim, depth, metric, { workers: 1 });
+      for (let query = 0; query < queries; query++) {
+        const rows = Int32Array.from(
+          gt.neighbors.subarray(query * depth, (query + 1) * depth),
+          (i) => c.start + i,
+        );
+        const d = new Map(
+          [...rows].map((row) => [row, distance(metric, test, query, train, row, dim)]),
+        );
+        rows.sort((a, b) => d.get(a)! - d.get(b)! || a - b);
+        const dists = Float64Array.from(rows, (row) => d.get(row)!);
+        truth.#baseCache.set(collection * queries + query, { rows, dists });
+      }
+    };
+    let next = 0;
+    const lane = async () => {
+      while (next < collections.length) await scan(next++);
+    };
+    await Promise.all(Array.from({ length: navigator.hardwareConcurrency ?? 2 }, lane));
+    return truth;
+  }
 
   /** The true top-k doc ids for `query` in `collection` at `snap`. */
   truth(collection: number, query: number, log: WriteLog, snap: WriteSnapshot): string[] {
@@ -103,32 +148,20 @@ export class RecallTruth {
     return c.end - c.start;
   }
 
+  /** True when one collection holds the whole dataset, whose ground truth then serves. */
+  #wholeDataset(): boolean {
+    const c = this.collections[0];
+    return this.collections.length === 1 && c.start === 0 && c.end === this.dataset.size;
+  }
+
   /** Base rows of the collection nearest to the query, ascending distance. */
   #base(collection: number, query: number): { rows: Int32Array; dists: Float64Array } {
     const ds = this.dataset;
-    const c = this.collections[collection];
-    if (this.collections.length === 1 && c.start === 0 && c.end === ds.size) {
+    if (this.#wholeDataset()) {
       const rows = ds.neighbors.subarray(query * ds.k, (query + 1) * ds.k);
       const dists = Float64Array.from(ds.distances.subarray(query * ds.k, (query + 1) * ds.k));
       return { rows, dists };
     }
-    const key = collection * ds.queries + query;
-    let cached = this.#baseCache.get(key);
-    if (!cached) {
-      const n = c.end - c.start;
-      const all = new Float64Array(n);
-      const order = Int32Array.from({ length: n }, (_, i) => i);
-      for (let i = 0; i < n; i++) {
-        all[i] = distance(ds.metric, ds.test, query, ds.train, c.start + i, ds.dim);
-      }
-      order.sort((a, b) => all[a] - all[b] || a - b);
-      const depth = Math.min(n, this.k + DEPTH_MARGIN);
-      cached = {
-        rows: Int32Array.from(order.subarray(0, depth), (i) => c.start + i),
-        dists: Float64Array.from(order.subarray(0, depth), (i) => all[i]),
-      };
-      this.#baseCache.set(key, cached);
-    }
-    return cached;
+    return this.#baseCache.get(collection * ds.queries + query)!;
   }
 }

@@ -161,9 +161,10 @@ async function measure(
   const progress = ctx.onProgress ?? (() => {});
   const criteria = scenario.criteria.map(parseCriterion);
   const logs = collections.map(() => new WriteLog());
+  if (scenario.recall) progress("computing the ground truth of each collection");
   const recall = scenario.recall
     ? {
-      truth: new RecallTruth(dataset, collections, scenario.seed, scenario.recall.k),
+      truth: await RecallTruth.prepare(dataset, collections, scenario.seed, scenario.recall.k),
       series: new RecallSeries(scenario.recall.k),
       k: scenario.recall.k,
     }

@@ -107,11 +107,19 @@ Deno.test("chart data reads tiers from labelled gauges and keeps other target ga
     'akidb_tier_collections{tier="hot"}': [{ t: 0, value: 5 }],
     akidb_circuit_breaker_state: [{ t: 0, value: 1 }],
     akidb_circuit_breaker_error_rate: [{ t: 0, value: 0.5 }],
+    'akidb_tier_transitions_total{from="hot",to="warm"}': [{ t: 0, value: 3 }],
+    'akidb_tier_transitions_total{from="warm",to="cold"}': [{ t: 0, value: 1 }],
   };
   const data = chartData(run);
   assert.deepEqual(Object.keys(data.tiers), ["hot", "warm"]);
   assert.deepEqual(data.breaker, [[0, 1]]);
-  assert.deepEqual(Object.keys(data.otherTargetMetrics), ["akidb_circuit_breaker_error_rate"]);
+  assert.deepEqual(data.otherTargetMetrics, {
+    akidb_circuit_breaker_error_rate: { akidb_circuit_breaker_error_rate: [[0, 0.5]] },
+    akidb_tier_transitions_total: {
+      'akidb_tier_transitions_total{from="hot",to="warm"}': [[0, 3]],
+      'akidb_tier_transitions_total{from="warm",to="cold"}': [[0, 1]],
+    },
+  }, "one chart per metric family, a line per label set");
 });
 
 Deno.test("chart data draws target RSS minus the vectors written when the run counted them", async () => {

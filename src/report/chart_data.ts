@@ -24,7 +24,8 @@ export interface ChartData {
   recall: XY[];
   tiers: Record<string, XY[]>;
   breaker: XY[];
-  otherTargetMetrics: Record<string, XY[]>;
+  /** Other sampled gauges by metric family (one chart each), then by series key. */
+  otherTargetMetrics: Record<string, Record<string, XY[]>>;
 }
 
 export interface BarRow {
@@ -93,7 +94,7 @@ export function chartData(run: RunResult): ChartData {
     y: r.target_rss_mb!,
   }));
   const tiers: Record<string, XY[]> = {};
-  const others: Record<string, XY[]> = {};
+  const others: Record<string, Record<string, XY[]>> = {};
   let breaker: XY[] = [];
   for (const [name, pts] of Object.entries(run.series.target_metrics).sort()) {
     if (pts.length === 0) continue;
@@ -103,7 +104,7 @@ export function chartData(run: RunResult): ChartData {
     );
     if (TIER.test(name)) tiers[TIER.exec(name)![1]] = xy;
     else if (BREAKER.test(name)) breaker = xy;
-    else others[name] = xy;
+    else (others[name.replace(/\{.*$/, "")] ??= {})[name] = xy;
   }
   const tierOrder = ["hot", "warm", "cold"].filter((t) => t in tiers);
   return {

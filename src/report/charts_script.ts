@@ -108,8 +108,11 @@ export const CHARTS_SCRIPT = String.raw`
       title: { display: true, text: "collections" } } });
     if (data.breaker.length) timeChart("chart-breaker", data, [line("state", data.breaker, 1,
       { stepped: true })], "0 closed, 1 open, 2 half-open");
-    Object.keys(data.otherTargetMetrics).forEach(function (name, i) {
-      timeChart("chart-metric-" + i, data, [line(name, data.otherTargetMetrics[name], i)], name);
+    Object.keys(data.otherTargetMetrics).forEach(function (family, i) {
+      var series = data.otherTargetMetrics[family];
+      timeChart("chart-metric-" + i, data, Object.keys(series).map(function (key, j) {
+        return line(key.slice(family.length) || family, series[key], j);
+      }), family);
     });
   }
   window.akibenchDraw = draw;

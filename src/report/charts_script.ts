@@ -18,13 +18,18 @@ export const CHARTS_SCRIPT = String.raw`
       ctx.beginPath();
       ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
       ctx.clip();
+      var lastEnd = -Infinity;
       phases.forEach(function (p, i) {
         var x0 = x.getPixelForValue(p.start), x1 = x.getPixelForValue(p.end);
         ctx.fillStyle = i % 2 ? "rgba(130,80,223,0.08)" : "rgba(9,105,218,0.06)";
         ctx.fillRect(x0, area.top, x1 - x0, area.bottom - area.top);
         ctx.fillStyle = "#57606a";
         ctx.font = "11px system-ui, sans-serif";
-        ctx.fillText(p.name, x0 + 3, area.top + 12);
+        // A label that would run into the one before it goes one row down.
+        var width = ctx.measureText(p.name).width;
+        var clash = x0 + 3 < lastEnd + 6;
+        ctx.fillText(p.name, x0 + 3, area.top + (clash ? 24 : 12));
+        if (!clash) lastEnd = x0 + 3 + width;
       });
       ctx.restore();
     }

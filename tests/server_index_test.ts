@@ -180,3 +180,30 @@ Deno.test("collection index: exact search equals brute force (every metric, ties
     }
   }
 });
+
+Deno.test("collection: merges running while an evicted collection loads never re-add its graph's slots", async () => {
+  const c = collection("cosine", 100);
+  const data = filled(600, 11);
+  for (let i = 0; i < 600; i++) {
+    c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
+  }
+  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 1);
+  for (let i = 600; i < 610; i++) c.applyInsert(`d${i}`, null, 0, filled(1, i)); // still pending
+  const image = await c.encodeImage();
+  c.evict({ file: null, objectKey: "images/c" });
+  // The store's merge timer keeps running during the load's awaits.
+  let loaded = false;
+  const loading = c.load(image).then(() => (loaded = true));
+  let merges = 0;
+  while (!loaded) {
+    c.index.merge(1, c.documentCount, 1);
+    merges++;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  await loading;
+  assert.ok(merges > 1, "merges ran while the image loaded");
+  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 1);
+  assert.equal(c.index.graphSize, 610, "each live slot in the graph once");
+  const q = data.subarray(5 * DIM, 6 * DIM);
+  assert.equal(c.query(q, 1)[0].docId, "d5");
+});

@@ -171,8 +171,12 @@ export class Collection {
       throw new Error(`image of collection ${image.meta.id} given to ${this.meta.id}`);
     }
     this.#reset(1);
-    this.restoreSlots(image.vectors, image, new Set(image.deletedSlots));
+    // The graph before the slots: while it is restored (file I/O, awaited) nothing is pending,
+    // so the store's merge timer cannot add a slot the restored graph already holds. The other
+    // way round, a merge between the two added every live slot again: usearch refuses duplicate
+    // keys, and the uncaught error stopped the server (full chaos scenario, 2026-11-28).
     if (image.graph.length > 0) await this.#index.restoreGraph(image.graph);
+    this.restoreSlots(image.vectors, image, new Set(image.deletedSlots));
     this.#index.resetPending(this.liveSlots());
     this.#evicted = null;
   }

@@ -315,7 +315,10 @@ async function measure(
     },
   };
   result.success_criteria = evaluateCriteria(criteria, result);
-  if (!alive) problems.unshift("the target stopped answering its health check");
+  if (!alive) {
+    const exit = await target.exitReport?.();
+    problems.unshift(`the target stopped answering its health check${exit ? ` (${exit})` : ""}`);
+  }
   if (outcome.interrupted) {
     result.status = "interrupted";
     problems.unshift("stopped by Ctrl-C");

@@ -82,6 +82,21 @@ export class ReferenceTarget extends AkidbTarget {
     throw new Error(`reference server did not start: ${why || "no startup line"}`);
   }
 
+  /**
+   * Exit status and the error the server printed last, once it has exited (waits up to 2 s for
+   * a dying process); null while it runs.
+   */
+  async exitReport(): Promise<string | null> {
+    const status = await Promise.race([
+      this.#child.status,
+      new Promise<null>((r) => setTimeout(() => r(null), 2000)),
+    ]);
+    if (status === null) return null;
+    const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+    const error = lastError(await this.#stderr.catch(() => ""));
+    return `reference server exited (${how})${error ? `: ${error}` : ""}`;
+  }
+
   override async close(): Promise<void> {
     await super.close();
     try {
@@ -115,4 +130,17 @@ export interface ReferenceExtensions {
 function newApiKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return "ak_" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The last error a Deno process printed to stderr, colours stripped: its "error:" line and the
+ * first two stack frames after it, joined with " | "; "" when none.
+ */
+export function lastError(stderr: string): string {
+  // deno-lint-ignore no-control-regex
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim());
+  const at = lines.findLastIndex((l) => l.startsWith("error:"));
+  if (at < 0) return "";
+  const frames = lines.slice(at + 1).filter((l) => l.startsWith("at ")).slice(0, 2);
+  return [lines[at], ...frames].join(" | ");
 }

@@ -44,6 +44,8 @@ export interface ScenarioHooks {
   features(): Promise<Capabilities & { batch_insert: boolean }>;
   /** True when the target still answers its health check. */
   healthy(): Promise<boolean>;
+  /** How the target's process ended (a process this run started), or null while it runs. */
+  exitReport?(): Promise<string | null>;
   /** Vectors still waiting to enter the index, when the target reports it (else null). */
   pendingIndexVectors?(): Promise<number | null>;
   insertBatch?(collectionId: string, docs: Document[], ctx?: RequestContext): Promise<void>;

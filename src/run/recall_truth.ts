@@ -67,15 +67,12 @@ export class RecallTruth {
       const rowsOf = train.subarray(c.start * dim, c.end * dim);
       const gt = await computeGroundTruth(rowsOf, test, dim, depth, metric, { workers: 1 });
       for (let query = 0; query < queries; query++) {
-        const rows = Int32Array.from(
-          gt.neighbors.subarray(query * depth, (query + 1) * depth),
-          (i) => c.start + i,
-        );
-        const d = new Map(
-          [...rows].map((row) => [row, distance(metric, test, query, train, row, dim)]),
-        );
-        rows.sort((a, b) => d.get(a)! - d.get(b)! || a - b);
-        const dists = Float64Array.from(rows, (row) => d.get(row)!);
+        const hits = Array.from(gt.neighbors.subarray(query * depth, (query + 1) * depth), (i) => {
+          const row = c.start + i;
+          return { row, d: distance(metric, test, query, train, row, dim) };
+        }).sort((a, b) => a.d - b.d || a.row - b.row);
+        const rows = Int32Array.from(hits, (h) => h.row);
+        const dists = Float64Array.from(hits, (h) => h.d);
         truth.#baseCache.set(collection * queries + query, { rows, dists });
       }
     };

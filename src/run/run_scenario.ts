@@ -257,9 +257,10 @@ async function measure(
     signal: ctx.signal,
     onSecond,
   });
-  executor.flush();
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
+  if (recall) progress("scoring the recall of the measured searches");
+  executor.scoreRecall();
 
   const alive = await target.healthy();
   const checks: Record<string, number> = { crashes: alive ? 0 : 1 };

@@ -3,7 +3,11 @@ import type { Dataset } from "../src/dataset/dataset.ts";
 import { distance } from "../src/dataset/distance.ts";
 import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
 import { planDocId } from "../src/load/request_plan_ids.ts";
+import { makeExecutor } from "../src/run/executor.ts";
+import { IntegrityLedger } from "../src/run/integrity.ts";
+import { RecallSeries } from "../src/run/recall_series.ts";
 import { RecallTruth } from "../src/run/recall_truth.ts";
+import type { ScenarioTarget } from "../src/targets/scenario_target.ts";
 import { WriteLog } from "../src/run/write_log.ts";
 
 async function dataset(): Promise<Dataset> {
@@ -121,4 +125,43 @@ Deno.test("truth with many inserts: incremental per query, exact for searches co
       );
     }
   }
+});
+
+Deno.test("measured searches are scored after the load, against the state each was sent in", async () => {
+  const d = await dataset();
+  const collections = [{ tenant: "", start: 0, end: 150 }, { tenant: "", start: 150, end: 300 }];
+  const series = new RecallSeries(5);
+  const logs = collections.map(() => new WriteLog());
+  const answers: string[][] = [];
+  const target = {
+    search: () => Promise.resolve(answers.shift()!.map((id) => ({ id, score: 0 }))),
+    insert: () => Promise.resolve(),
+  } as unknown as ScenarioTarget;
+  const { execute, scoreRecall } = makeExecutor({
+    target,
+    collectionIds: ["a", "b"],
+    apiKeys: new Map(),
+    logs,
+    ledger: new IntegrityLedger(),
+    recall: { truth: await RecallTruth.prepare(d, collections, 1, 5), series, k: 5 },
+    elapsedS: () => 0.5,
+  });
+  const signal = new AbortController().signal;
+  const search = (collection: number, query: number) =>
+    execute({ op: "search", tenant: "", collection, query, vector: d.test }, signal);
+  // Collection 0 answers exactly before an insert that takes its first place, then stale.
+  answers.push(bruteForce(d, [0, 150], 0, new Set(), [], 5));
+  await search(0, 0);
+  const copy = d.test.slice(0, d.dim);
+  await execute({ op: "insert", tenant: "", collection: 0, docId: "copy", vector: copy }, signal);
+  answers.push(bruteForce(d, [0, 150], 0, new Set(), [], 5));
+  await search(0, 0);
+  // Collection 1 answers with collection 0's rows: nothing right.
+  answers.push(bruteForce(d, [0, 150], 1, new Set(), [], 5));
+  await search(1, 1);
+  assert.equal(series.result().samples, 0, "nothing is scored while the load runs");
+  scoreRecall();
+  const r = series.result();
+  assert.equal(r.samples, 3);
+  assert.ok(Math.abs(r.overall! - (1 + 0.8 + 0) / 3) < 1e-12, `overall ${r.overall}`);
 });

@@ -87,10 +87,7 @@ export class ReferenceTarget extends AkidbTarget {
    * a dying process); null while it runs.
    */
   async exitReport(): Promise<string | null> {
-    const status = await Promise.race([
-      this.#child.status,
-      new Promise<null>((r) => setTimeout(() => r(null), 2000)),
-    ]);
+    const status = await this.#exitStatus(2000);
     if (status === null) return null;
     const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
     const error = lastError(await this.#stderr.catch(() => ""));
@@ -104,16 +101,23 @@ export class ReferenceTarget extends AkidbTarget {
     } catch {
       // Already exited.
     }
-    const exited = await Promise.race([
-      this.#child.status.then(() => true),
-      new Promise<false>((r) => setTimeout(() => r(false), 5000)),
-    ]);
-    if (!exited) {
+    if (await this.#exitStatus(5000) === null) {
       this.#child.kill("SIGKILL");
       await this.#child.status;
     }
     await this.#stderr.catch(() => "");
     await Deno.remove(this.#dataDir, { recursive: true }).catch(() => {});
+  }
+
+  /** The server's exit status once it has exited, or null if it still runs after `ms`. */
+  async #exitStatus(ms: number): Promise<Deno.CommandStatus | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((r) => timer = setTimeout(() => r(null), ms));
+    try {
+      return await Promise.race([this.#child.status, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -39,9 +39,8 @@ export function makeExecutor(
     t: number;
   }[] = [];
   /**
-   * Scores every measured search so far. Each (collection, query) pair is
-   * scored in write-log order, so the truth's incremental scan of inserted vectors never has to
-   * start over.
+   * Scores every measured search so far. Each (collection, query) pair is scored in write-log
+   * order, so the truth's incremental scan of inserted vectors never has to start over.
    */
   const scoreRecall = () => {
     if (!ctx.recall) return;

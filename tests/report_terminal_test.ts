@@ -63,7 +63,16 @@ Deno.test("terminal summary: growth beyond the vectors written, with its criteri
   const text = renderTerminalSummary(run, { color: false });
   assert.match(
     text,
-    /\n {2}Vectors written: 12\.5 MB; growth beyond them: -12\.8 MB \(-10\.62 MB\/min\) ✅ \(memory_growth_beyond_writes -10\.617 MB\/min, target: < 10 MB\/min\)\n/,
+    /\n {2}Writes: 12\.5 MB of vectors written \(3\.07 KB each, measured over the bulk load\); growth beyond them -12\.8 MB, -10\.62 MB\/min ✅ \(memory_growth_beyond_writes -10\.617 MB\/min, target: < 10 MB\/min\)\n/,
   );
   assert.ok(!text.includes("Other criteria"), "placed on its line, not listed apart");
+  run.memory_mb = { ...run.memory_mb!, bytes_per_vector: 2048, bytes_per_vector_source: "raw" };
+  assert.match(
+    renderTerminalSummary(run, { color: false }),
+    /written \(2 KB each, raw floats: the bulk load's memory was not measured\); growth/,
+  );
+  // A result written before the cost was measured: no claim about it.
+  delete run.memory_mb.bytes_per_vector;
+  delete run.memory_mb.bytes_per_vector_source;
+  assert.match(renderTerminalSummary(run, { color: false }), /MB of vectors written; growth/);
 });

@@ -51,7 +51,34 @@ Deno.test("end to end: a tiny scenario against the real reference server", async
     assert.equal(r.target.name, "reference");
     assert.equal(r.environment.deno_version, Deno.version.deno);
     assert.ok(r.memory_mb !== null, "target RSS sampled through its pid");
+    // 400 base vectors are too few to measure what one costs: the raw floats are counted.
+    assert.equal(r.memory_mb.bytes_per_vector_source, "raw");
+    assert.equal(r.memory_mb.bytes_per_vector, 16 * 4);
     assert.deepEqual(await target.listCollections(), [], "teardown removed the collections");
+  } finally {
+    await target.close();
+  }
+});
+
+Deno.test("end to end: the writes are counted at the target's RSS cost per vector in the bulk load", async () => {
+  const target = await ReferenceTarget.start();
+  try {
+    const scenario = parseScenario(
+      TINY.replace("duration: 3s", "duration: 2s")
+        .replace("size: 400, dim: 16", "size: 3000, dim: 512"),
+      "tiny.yaml",
+      "full",
+    );
+    const r = await runScenario(scenario, target, { datasetDir });
+    const m = r.memory_mb;
+    assert.ok(m !== null && m.written !== undefined, "target RSS sampled, writes counted");
+    assert.equal(m.bytes_per_vector_source, "bulk_load");
+    // 3,000 vectors of 2 KB grow the server's RSS by several MB.
+    assert.ok(m.bytes_per_vector! > 0, `${m.bytes_per_vector} bytes per vector`);
+    // Every acknowledged insert, and the insert half of every update, at that cost.
+    const ok = (op: string) => r.operations.find((o) => o.operation === op)?.successful ?? 0;
+    const written = (ok("insert") + ok("update")) * m.bytes_per_vector! / (1024 * 1024);
+    assert.ok(written > 0 && Math.abs(m.written - written) < 0.001, `${m.written} MB, ${written}`);
   } finally {
     await target.close();
   }

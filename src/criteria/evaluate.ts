@@ -1,4 +1,9 @@
-import type { CriterionResult, RunResult, TrafficStats } from "../result/run_result.ts";
+import {
+  type CriterionResult,
+  growthBeyondWritesMb,
+  type RunResult,
+  type TrafficStats,
+} from "../result/run_result.ts";
 import type { Comparator, Criterion, TrafficSelector } from "./criterion.ts";
 
 const COMPARE: Record<Comparator, (a: number, b: number) => boolean> = {
@@ -71,7 +76,7 @@ function observe(c: Criterion, run: RunResult): number | null {
       if (c.stat === "memory_peak") return m.peak;
       if (c.stat === "memory_end") return m.end;
       if (c.stat === "memory_growth_total") return m.end - m.start;
-      return m.written === undefined ? null : m.end - m.start - m.written;
+      return growthBeyondWritesMb(m);
     }
     case "cpu": {
       const cpu = run.cpu_percent;

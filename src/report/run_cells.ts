@@ -1,5 +1,5 @@
 /** Formatted cells shared by the HTML and Markdown tables of a run report. */
-import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import { growthBeyondWritesMb, type RunResult, type TrafficStats } from "../result/run_result.ts";
 import { formatCount, formatMs, formatNumber, formatRatioPercent } from "./number_format.ts";
 
 /** The summary row: requests, successful, failed, dropped, error rate, avg/peak/offered QPS. */
@@ -37,14 +37,8 @@ export function resourceRows(run: RunResult): [string, string][] {
         formatNumber(m.peak, 1)
       } MB, growth ${formatNumber(m.growth_per_min, 2)} MB/min`,
     ]);
-    if (m.written !== undefined && m.growth_beyond_writes_per_min !== undefined) {
-      rows.push([
-        "Target memory beyond the vectors written",
-        `${formatNumber(m.written, 1)} MB of vectors written; growth beyond them ${
-          formatNumber(m.end - m.start - m.written, 1)
-        } MB, ${formatNumber(m.growth_beyond_writes_per_min, 2)} MB/min`,
-      ]);
-    }
+    const beyond = beyondWritesText(m);
+    if (beyond) rows.push(["Target memory beyond the vectors written", beyond]);
   }
   if (run.cpu_percent) {
     const c = run.cpu_percent;
@@ -80,4 +74,23 @@ export function resourceRows(run: RunResult): [string, string][] {
     } ms, event-loop lag p99 ${formatMs(g.event_loop_lag_p99_ms)} ms`,
   ]);
   return rows;
+}
+
+/**
+ * "12.5 MB of vectors written (3.05 KB each, measured over the bulk load); growth beyond them
+ * 4.1 MB, 0.52 MB/min", or null when the run did not count its writes.
+ */
+export function beyondWritesText(m: NonNullable<RunResult["memory_mb"]>): string | null {
+  const beyond = growthBeyondWritesMb(m);
+  if (beyond === null || m.growth_beyond_writes_per_min === undefined) return null;
+  const each = m.bytes_per_vector === undefined
+    ? ""
+    : ` (${formatNumber(m.bytes_per_vector / 1024, 2)} KB each, ${
+      m.bytes_per_vector_source === "bulk_load"
+        ? "measured over the bulk load"
+        : "raw floats: the bulk load's memory was not measured"
+    })`;
+  return `${formatNumber(m.written!, 1)} MB of vectors written${each}; growth beyond them ${
+    formatNumber(beyond, 1)
+  } MB, ${formatNumber(m.growth_beyond_writes_per_min, 2)} MB/min`;
 }

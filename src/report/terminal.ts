@@ -7,6 +7,7 @@ import {
   formatNumber,
   formatRatioPercent,
 } from "./number_format.ts";
+import { beyondWritesText } from "./run_cells.ts";
 import { statusLabel } from "./status_label.ts";
 
 type Section =
@@ -91,13 +92,8 @@ export function renderTerminalSummary(result: RunResult, options: { color: boole
         formatNumber(m.growth_per_min, 2)
       } MB/min)${marks("memory")}`,
     );
-    if (m.written !== undefined && m.growth_beyond_writes_per_min !== undefined) {
-      lines.push(
-        `  Vectors written: ${formatNumber(m.written, 1)} MB; growth beyond them: ${
-          formatNumber(m.end - m.start - m.written, 1)
-        } MB (${formatNumber(m.growth_beyond_writes_per_min, 2)} MB/min)${marks("written")}`,
-      );
-    }
+    const beyond = beyondWritesText(m);
+    if (beyond) lines.push(`  Writes: ${beyond}${marks("written")}`);
   }
   const c = result.cpu_percent;
   if (c) {

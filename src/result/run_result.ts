@@ -59,7 +59,7 @@ export interface ResourcePoint {
   /** Null for the first sample, which has no interval behind it. */
   generator_cpu_percent: number | null;
   event_loop_lag_ms: number;
-  /** MB of vectors the target acknowledged writing since the load began (RunResult.memory_mb.written). */
+  /** MB the vectors acknowledged since the load began cost the target (RunResult.memory_mb.written). */
   written_mb?: number;
 }
 
@@ -124,10 +124,14 @@ export interface RunResult {
     end: number;
     peak: number;
     growth_per_min: number;
-    /** Raw bytes (dim × 4 each) of the vectors the target acknowledged writing during the load. */
+    /** What the vectors the target acknowledged writing during the load cost it, at `bytes_per_vector` each. */
     written?: number;
     /** Growth per minute of RSS minus `written`: what the written data does not explain. */
     growth_beyond_writes_per_min?: number;
+    /** Target bytes per stored vector that `written` counts (absent in results before it was measured: dim × 4). */
+    bytes_per_vector?: number;
+    /** `bulk_load`: the target's RSS growth per vector over the bulk load; `raw`: dim × 4. */
+    bytes_per_vector_source?: "bulk_load" | "raw";
   } | null;
   cpu_percent: { average: number; peak: number } | null;
   success_criteria: { passed: boolean; failures: string[]; results: CriterionResult[] };
@@ -189,4 +193,9 @@ export interface SuiteResult {
   profile: string;
   status: RunStatus;
   runs: { scenario_id: string; status: RunStatus; file: string }[];
+}
+
+/** RSS growth over the load minus what the vectors written cost the target (MB); null if not counted. */
+export function growthBeyondWritesMb(m: NonNullable<RunResult["memory_mb"]>): number | null {
+  return m.written === undefined ? null : m.end - m.start - m.written;
 }

@@ -5,6 +5,7 @@ import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
 import { startSampler } from "../metrics/sampler.ts";
+import { readTargetRssMb } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import type { RunResult, SecondPoint } from "../result/run_result.ts";
 import { parseCriterion } from "../criteria/parse.ts";
@@ -23,6 +24,7 @@ import { RecallTruth } from "./recall_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { deploy, emptyDeployment, teardown } from "./setup.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
+import { type VectorCost, vectorCost } from "./vector_cost.ts";
 import { WriteLog } from "./write_log.ts";
 
 export interface RunScenarioOptions {
@@ -92,6 +94,7 @@ export async function runScenario(
   const deployment = emptyDeployment();
   const runTag = crypto.randomUUID().slice(0, 8);
   const cleanup = async () => (options.keep ? [] : await teardown(target, deployment));
+  let rssBefore: number | null = null, rssAfter: number | null = null;
   try {
     const t = scenario.server.tiering;
     if (t && features.tiering) {
@@ -105,7 +108,9 @@ export async function runScenario(
       });
     }
     progress("creating collections");
+    rssBefore = await readTargetRssMb(target);
     await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
+    rssAfter = await readTargetRssMb(target);
   } catch (err) {
     const problems = await cleanup();
     return {
@@ -118,10 +123,12 @@ export async function runScenario(
     return { ...shell(), status: "interrupted", status_reason: "interrupted during setup" };
   }
 
+  const loaded = collections.reduce((n, c) => n + c.end - c.start, 0);
   const result = await measure(scenario, target, dataset, collections, ledger, deployment, {
     ...options,
     features,
     shell: shell(),
+    vectorCost: vectorCost(rssBefore, rssAfter, loaded, dataset.dim),
   });
   progress("tearing down");
   const problems = await cleanup();
@@ -147,6 +154,8 @@ function stateGauges(features: Capabilities): string[] {
 interface MeasureContext extends RunScenarioOptions {
   features: Awaited<ReturnType<ScenarioTarget["features"]>>;
   shell: RunResult;
+  /** What a stored vector costs the target, to tell data growth from other memory growth. */
+  vectorCost: VectorCost;
 }
 
 async function measure(
@@ -217,7 +226,7 @@ async function measure(
       ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
     ]),
   ];
-  const vectorMb = dataset.dim * 4 / (1024 * 1024);
+  const vectorMb = ctx.vectorCost.bytes / (1024 * 1024);
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
@@ -299,7 +308,11 @@ async function measure(
     end_time: outcome.endTime,
     duration_seconds: outcome.durationSeconds,
     ...outcome.totals,
-    memory_mb: sampled.memoryMb,
+    memory_mb: sampled.memoryMb && {
+      ...sampled.memoryMb,
+      bytes_per_vector: ctx.vectorCost.bytes,
+      bytes_per_vector_source: ctx.vectorCost.source,
+    },
     cpu_percent: sampled.cpuPercent,
     operations: withMergedTiers(outcome.operations),
     tenants: outcome.tenants,

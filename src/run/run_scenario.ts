@@ -5,7 +5,7 @@ import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
 import { startSampler } from "../metrics/sampler.ts";
-import { readTargetRssMb } from "../metrics/target_rss.ts";
+import { readTargetRssMb, steadyRssMb } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import type { RunResult, SecondPoint } from "../result/run_result.ts";
 import { parseCriterion } from "../criteria/parse.ts";
@@ -107,10 +107,12 @@ export async function runScenario(
         uploadIntervalS: t.uploadIntervalS,
       });
     }
+    progress("measuring the target's memory before the bulk load");
+    rssBefore = await steadyRssMb(() => readTargetRssMb(target));
     progress("creating collections");
-    rssBefore = await readTargetRssMb(target);
     await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
-    rssAfter = await readTargetRssMb(target);
+    progress("measuring the target's memory after the bulk load");
+    rssAfter = await steadyRssMb(() => readTargetRssMb(target));
   } catch (err) {
     const problems = await cleanup();
     return {

@@ -3,7 +3,8 @@ import type { ResourcePoint, RunResult } from "../result/run_result.ts";
 import { EventLoopLagMonitor } from "./event_loop_lag.ts";
 import { memoryGrowthPerMin } from "./least_squares.ts";
 import { type ProcessStats, readProcessStats } from "./process_stats.ts";
-import { parsePrometheusText, seriesKey } from "./prometheus_text.ts";
+import { seriesKey } from "./prometheus_text.ts";
+import { scrapeMetrics } from "./target_rss.ts";
 
 export interface SamplerOptions {
   /** Target process id, when the target runs on this machine (RSS and CPU from /proc). */
@@ -45,24 +46,12 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
 
   const scrape = async (t: number): Promise<ProcessStats | null> => {
     if (!options.metricsUrl) return null;
-    try {
-      const res = await fetch(options.metricsUrl, { signal: AbortSignal.timeout(intervalMs) });
-      if (!res.ok) {
-        await res.body?.cancel();
-        return null;
-      }
-      const { samples } = parsePrometheusText(await res.text());
-      let rss: number | null = null;
-      let cpu: number | null = null;
-      for (const s of samples) {
-        if (gauges.has(s.name)) (targetMetrics[seriesKey(s)] ??= []).push({ t, value: s.value });
-        if (s.name === "process_resident_memory_bytes") rss = s.value / (1024 * 1024);
-        if (s.name === "process_cpu_seconds_total") cpu = s.value;
-      }
-      return rss === null || cpu === null ? null : { rssMb: rss, cpuSeconds: cpu };
-    } catch {
-      return null;
+    const scraped = await scrapeMetrics(options.metricsUrl, intervalMs);
+    for (const s of scraped?.samples ?? []) {
+      if (gauges.has(s.name)) (targetMetrics[seriesKey(s)] ??= []).push({ t, value: s.value });
     }
+    if (!scraped || scraped.rssMb === null || scraped.cpuSeconds === null) return null;
+    return { rssMb: scraped.rssMb, cpuSeconds: scraped.cpuSeconds };
   };
 
   const sample = async () => {

@@ -1,5 +1,6 @@
-import { parsePrometheusText } from "./prometheus_text.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import { readProcessStats } from "./process_stats.ts";
+import { parsePrometheusText, type PromSample } from "./prometheus_text.ts";
 
 /** Where a target's memory can be read: /proc/<pid> when it runs here, else its /metrics. */
 export interface TargetProcess {
@@ -9,20 +10,37 @@ export interface TargetProcess {
 
 /** The target's resident memory in MB now; null when neither source answers. */
 export async function readTargetRssMb(p: TargetProcess, timeoutMs = 1000): Promise<number | null> {
-  if (p.pid !== undefined) {
-    const stats = await readProcessStats(p.pid);
-    if (stats) return stats.rssMb;
-  }
+  const local = p.pid === undefined ? null : await readProcessStats(p.pid);
+  if (local) return local.rssMb;
   if (!p.metricsUrl) return null;
+  return (await scrapeMetrics(p.metricsUrl, timeoutMs))?.rssMb ?? null;
+}
+
+/** What one scrape of a target's Prometheus endpoint says. */
+export interface MetricsScrape {
+  samples: PromSample[];
+  /** process_resident_memory_bytes, in MB. */
+  rssMb: number | null;
+  /** process_cpu_seconds_total. */
+  cpuSeconds: number | null;
+}
+
+/** Scrapes a Prometheus endpoint once; null when it does not answer 200 within timeoutMs. */
+export async function scrapeMetrics(url: string, timeoutMs: number): Promise<MetricsScrape | null> {
   try {
-    const res = await fetch(p.metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) {
       await res.body?.cancel();
       return null;
     }
-    const rss = parsePrometheusText(await res.text()).samples
-      .find((s) => s.name === "process_resident_memory_bytes");
-    return rss ? rss.value / (1024 * 1024) : null;
+    const { samples } = parsePrometheusText(await res.text());
+    const value = (name: string) => samples.find((s) => s.name === name)?.value ?? null;
+    const rss = value("process_resident_memory_bytes");
+    return {
+      samples,
+      rssMb: rss === null ? null : rss / (1024 * 1024),
+      cpuSeconds: value("process_cpu_seconds_total"),
+    };
   } catch {
     return null;
   }
@@ -58,6 +76,6 @@ export async function steadyRssMb(
     const recent = readings.slice(-need);
     const steady = recent.length === need && recent.every((r) => Math.abs(r - mb) <= toleranceMb);
     if (steady || performance.now() >= deadline) return mb;
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs);
   }
 }

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { FaultInjector } from "./fault_injector.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** The part of the SDK's HTTP handler (smithy HttpHandler) that this wrapper relies on. */
 export interface SdkHttpHandler {
@@ -25,10 +26,6 @@ function errorResponse(kind: keyof typeof FAILURES) {
     headers: { "content-type": "application/xml", "content-length": String(body.length) },
     body: Readable.from([body]),
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

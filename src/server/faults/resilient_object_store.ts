@@ -3,6 +3,7 @@ import { classifyS3Error, type S3Failure } from "../s3/s3_failure.ts";
 import type { CircuitBreaker } from "./circuit_breaker.ts";
 import type { DeadLetterQueue } from "./dead_letter_queue.ts";
 import { backoffDelayMs, type RetryPolicy } from "./retry_policy.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** An S3 operation that failed after the retry policy (or at once: permanent, breaker open). */
 export class S3OperationError extends Error {
@@ -45,10 +46,6 @@ const BREAKER_OPEN: S3Failure = {
   code: "CircuitOpen",
   message: "circuit breaker open",
 };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Retry with backoff, circuit breaker and dead-letter queue around an ObjectStore. */
 export class ResilientObjectStore {

@@ -14,7 +14,7 @@ export interface SamplerOptions {
   intervalMs?: number;
   /** Metric names whose series are kept over time (every label set of each). */
   gauges?: string[];
-  /** MB of vectors written so far, to tell data growth from other memory growth. */
+  /** MB the vectors written so far cost the target, to tell data growth from other growth. */
   writtenMb?: () => number;
 }
 

@@ -43,8 +43,9 @@ export interface RunScenarioOptions {
 /**
  * Runs one scenario against a target and returns its RunResult (never throws for the target's
  * failures): capability check (missing → skipped), dataset, setup (tenants, collections, bulk
- * load), server policy, the open-model load with sampler, fault schedule and recall under load,
- * then the tenancy probes, the integrity read-back, teardown, criteria and status.
+ * load, with the target's RSS before and after it for the cost of a stored vector), server
+ * policy, the open-model load with sampler, fault schedule and recall under load, then the
+ * tenancy probes, the integrity read-back, teardown, criteria and status.
  */
 export async function runScenario(
   scenario: Scenario,

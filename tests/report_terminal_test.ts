@@ -69,7 +69,7 @@ Deno.test("terminal summary: growth beyond the vectors written, with its criteri
   run.memory_mb = { ...run.memory_mb!, bytes_per_vector: 2048, bytes_per_vector_source: "raw" };
   assert.match(
     renderTerminalSummary(run, { color: false }),
-    /written \(2 KB each, raw floats: the bulk load's memory was not measured\); growth/,
+    /written \(2 KB each, raw floats: not measured \(bulk load under 10,000 vectors, or no RSS\)\); growth/,
   );
   // A result written before the cost was measured: no claim about it.
   delete run.memory_mb.bytes_per_vector;

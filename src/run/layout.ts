@@ -20,6 +20,11 @@ export function planCollections(s: Scenario): PlanCollection[] {
   );
 }
 
+/** How many base vectors the bulk load puts into these collections. */
+export function baseRowCount(collections: PlanCollection[]): number {
+  return collections.reduce((n, c) => n + c.end - c.start, 0);
+}
+
 /** The dataset a scenario loads: its size times the number of tenants. */
 export function datasetParams(s: Scenario): GenerateParams {
   const total = s.dataset.size * Math.max(1, s.tenants.length);

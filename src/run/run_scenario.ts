@@ -18,13 +18,13 @@ import { makeExecutor } from "./executor.ts";
 import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
 import { probeIsolation } from "./isolation.ts";
-import { datasetParams, planCollections } from "./layout.ts";
+import { baseRowCount, datasetParams, planCollections } from "./layout.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { RecallTruth } from "./recall_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { deploy, emptyDeployment, teardown } from "./setup.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
-import { type VectorCost, vectorCost } from "./vector_cost.ts";
+import { MIN_MEASURED_VECTORS, type VectorCost, vectorCost } from "./vector_cost.ts";
 import { WriteLog } from "./write_log.ts";
 
 export interface RunScenarioOptions {
@@ -95,6 +95,13 @@ export async function runScenario(
   const deployment = emptyDeployment();
   const runTag = crypto.randomUUID().slice(0, 8);
   const cleanup = async () => (options.keep ? [] : await teardown(target, deployment));
+  // Reading a steady RSS takes a second or more: only worth it when the load is large enough.
+  const loaded = baseRowCount(collections);
+  const rss = (when: string) => {
+    if (loaded < MIN_MEASURED_VECTORS) return null;
+    progress(`measuring the target's memory ${when} the bulk load`);
+    return steadyRssMb(() => readTargetRssMb(target));
+  };
   let rssBefore: number | null = null, rssAfter: number | null = null;
   try {
     const t = scenario.server.tiering;
@@ -108,12 +115,10 @@ export async function runScenario(
         uploadIntervalS: t.uploadIntervalS,
       });
     }
-    progress("measuring the target's memory before the bulk load");
-    rssBefore = await steadyRssMb(() => readTargetRssMb(target));
+    rssBefore = await rss("before");
     progress("creating collections");
     await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
-    progress("measuring the target's memory after the bulk load");
-    rssAfter = await steadyRssMb(() => readTargetRssMb(target));
+    rssAfter = await rss("after");
   } catch (err) {
     const problems = await cleanup();
     return {
@@ -126,7 +131,6 @@ export async function runScenario(
     return { ...shell(), status: "interrupted", status_reason: "interrupted during setup" };
   }
 
-  const loaded = collections.reduce((n, c) => n + c.end - c.start, 0);
   const result = await measure(scenario, target, dataset, collections, ledger, deployment, {
     ...options,
     features,

@@ -5,6 +5,7 @@ import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Document } from "../targets/target.ts";
 import type { IntegrityLedger } from "./integrity.ts";
+import { baseRowCount } from "./layout.ts";
 
 /** What setup created on the target, filled in as it goes (teardown removes it). */
 export interface Deployment {
@@ -65,7 +66,7 @@ export async function deploy(
       jobs.push({ collection: i, start: s, end: Math.min(c.end, s + step) });
     }
   }
-  const total = collections.reduce((n, c) => n + c.end - c.start, 0);
+  const total = baseRowCount(collections);
   let loaded = 0, next = 0;
   const doc = (row: number): Document => ({
     id: planDocId(scenario.seed, -1, row),

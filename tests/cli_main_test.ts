@@ -28,10 +28,26 @@ Deno.test("cli: --help lists only built commands; --version prints the version",
 Deno.test("cli: unknown command or flag is one error line pointing at --help, exit 2", async () => {
   const unknown = await cli("frob");
   assert.equal(unknown.code, 2);
-  assert.equal(unknown.stderr, "akibench: unknown command 'frob' (see 'akibench --help')\n");
+  assert.match(
+    unknown.stderr,
+    /^akibench: unknown command 'frob'; expected one of: run, .*compare.* \(see 'akibench --help'\)\n$/,
+  );
+  const typo = await cli("compre");
+  assert.equal(
+    typo.stderr,
+    "akibench: unknown command 'compre'; did you mean 'compare'? (see 'akibench --help')\n",
+  );
   const flag = await cli("run", "--bogus");
   assert.equal(flag.code, 2);
-  assert.equal(flag.stderr, "akibench run: unknown option '--bogus' (see 'akibench run --help')\n");
+  assert.match(
+    flag.stderr,
+    /^akibench run: unknown option '--bogus'; expected one of: --target, --url, .*--serve \(see 'akibench run --help'\)\n$/,
+  );
+  const close = await cli("run", "--smok");
+  assert.equal(
+    close.stderr,
+    "akibench run: unknown option '--smok'; did you mean '--smoke'? (see 'akibench run --help')\n",
+  );
   const help = await cli("run", "--help");
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--smoke/);

@@ -25,7 +25,10 @@ Deno.test("akibench run: config errors exit 2 with one line naming the problem",
     await Deno.writeTextFile(bad, "name: X\nload: { type: constant, qps: fast }\n");
     const cases: [string[], RegExp][] = [
       [["run", bad], /bad\.yaml: load\.qps: expected a positive number, got "fast"$/],
-      [["run", "no_such_scenario"], /no_such_scenario\.yaml: no such file$/],
+      [
+        ["run", "no_such_scenario"],
+        /no bundled scenario 'no_such_scenario'; expected one of: baseline, /,
+      ],
       [["run", "baseline", "--target", "milvus"], /--target: unknown target "milvus"/],
       [["run", "baseline", "--target", "akidb"], /--target akidb needs --url/],
       [["run", "baseline", "--url", "http://x:1"], /reference target starts its own server/],

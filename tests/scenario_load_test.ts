@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { scenarioHash } from "../src/scenario/hash.ts";
-import { loadScenario, parseScenario } from "../src/scenario/load.ts";
+import { bundledScenarioNames, loadScenario, parseScenario } from "../src/scenario/load.ts";
 import { ScenarioError } from "../src/scenario/scenario_error.ts";
 import { loadSuite } from "../src/scenario/suite.ts";
 
@@ -224,8 +224,16 @@ Deno.test("errors inside the smoke block are reported under smoke.", () => {
     "scenarios/x.yaml: smoke.dataset.size: expected a positive integer, got 0",
   );
   assert.equal(
-    errorOf(BASE.replace("smoke: { duration: 5s }", ""), "smoke"),
+    errorOf(BASE.replace("smoke: { duration: 5s }", "smoke: 5s"), "smoke"),
     "scenarios/x.yaml: smoke: expected a mapping of smoke-scale overrides",
+  );
+});
+
+Deno.test("--smoke on a file without a smoke block says so and how to fix it", () => {
+  assert.equal(
+    errorOf(BASE.replace("smoke: { duration: 5s }", ""), "smoke"),
+    "scenarios/x.yaml has no smoke block: add 'smoke:' with smaller duration/load/dataset, " +
+      "or run without --smoke",
   );
 });
 
@@ -236,6 +244,25 @@ Deno.test("invalid YAML and missing files name the file", async () => {
     (err: Error) =>
       err instanceof ScenarioError && err.message === "/nonexistent/nope.yaml: no such file",
   );
+});
+
+Deno.test("a misspelled bundled scenario name suggests the close names, or lists them all", async () => {
+  const messageOf = (name: string) =>
+    loadScenario(name, "full").then(() => "loaded", (err: Error) => err.message);
+  assert.equal(
+    await messageOf("tiered_storage"),
+    "no bundled scenario 'tiered_storage'; did you mean 'tiered'?",
+  );
+  assert.equal(
+    await messageOf("basline"),
+    "no bundled scenario 'basline'; did you mean 'baseline'?",
+  );
+  assert.equal(
+    await messageOf("zzzzzzzzzz"),
+    "no bundled scenario 'zzzzzzzzzz'; expected one of: " +
+      (await bundledScenarioNames()).join(", "),
+  );
+  assert.ok((await bundledScenarioNames()).includes("failure_injection"));
 });
 
 Deno.test("the smoke block merges mappings and replaces profiles and lists", () => {

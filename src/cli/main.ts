@@ -1,4 +1,5 @@
 import { commands } from "./commands.ts";
+import { didYouMean } from "./did_you_mean.ts";
 import { UsageError } from "./usage_error.ts";
 import { VERSION } from "../version.ts";
 
@@ -35,7 +36,10 @@ export async function main(args: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    console.error(`akibench: unknown command '${name}' (see 'akibench --help')`);
+    const names = commands.map((c) => c.name);
+    console.error(
+      `akibench: unknown command '${name}'${didYouMean(name, names)} (see 'akibench --help')`,
+    );
     return 2;
   }
   if (!command.handlesHelp && (rest.includes("--help") || rest.includes("-h"))) {

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { didYouMean } from "./did_you_mean.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
@@ -15,7 +16,11 @@ export function parseFlags<T extends ParseArgsOptionsConfig>(
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (err) {
     // node's messages carry a paragraph of advice after the first sentence; keep the first.
-    const message = (err as Error).message.split(". ")[0];
+    let message = (err as Error).message.split(". ")[0];
+    const unknown = /^Unknown option '--?([^']+)'/.exec(message);
+    if (unknown) {
+      message += didYouMean(unknown[1], Object.keys(options), (name) => `--${name}`);
+    }
     throw new UsageError(prefix + message.charAt(0).toLowerCase() + message.slice(1), true);
   }
 }

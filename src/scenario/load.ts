@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { CriterionError } from "../criteria/criterion.ts";
 import { parseCriterion } from "../criteria/parse.ts";
 import type { ProfileSpec } from "../load/load_spec.ts";
+import { didYouMean } from "../cli/did_you_mean.ts";
 import { isMapping, mergeOverride } from "./merge.ts";
 import { intrinsicDurationS, toProfileSpec } from "./profile.ts";
 import type { Scenario } from "./scenario.ts";
@@ -19,6 +20,15 @@ export function scenarioPath(ref: string): string {
   return /\.ya?ml$/.test(ref) || ref.includes("/") ? ref : `${SCENARIO_DIR}${ref}.yaml`;
 }
 
+/** The names `run` accepts for the bundled scenarios (their file names without .yaml), sorted. */
+export async function bundledScenarioNames(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(SCENARIO_DIR)) {
+    if (entry.isFile && entry.name.endsWith(".yaml")) names.push(entry.name.slice(0, -5));
+  }
+  return names.sort();
+}
+
 /** Reads, validates and scales one scenario file. Throws ScenarioError (one line) on bad input. */
 export async function loadScenario(ref: string, profile: "full" | "smoke"): Promise<Scenario> {
   const path = scenarioPath(ref);
@@ -26,8 +36,15 @@ export async function loadScenario(ref: string, profile: "full" | "smoke"): Prom
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
-    const why = err instanceof Deno.errors.NotFound ? "no such file" : (err as Error).message;
-    throw new ScenarioError(`${path}: ${why}`);
+    if (!(err instanceof Deno.errors.NotFound)) {
+      throw new ScenarioError(`${path}: ${(err as Error).message}`);
+    }
+    if (path !== ref) {
+      throw new ScenarioError(
+        `no bundled scenario '${ref}'${didYouMean(ref, await bundledScenarioNames())}`,
+      );
+    }
+    throw new ScenarioError(`${path}: no such file`);
   }
   return parseScenario(text, path, profile);
 }
@@ -44,6 +61,11 @@ export function parseScenario(text: string, file: string, profile: "full" | "smo
   const { smoke, ...full } = raw;
   const fullScenario = resolve(validate(full, file, undefined), file, "full", undefined);
   if (profile === "full") return fullScenario;
+  if (smoke === undefined) {
+    throw new ScenarioError(
+      `${file} has no smoke block: add 'smoke:' with smaller duration/load/dataset, or run without --smoke`,
+    );
+  }
   if (!isMapping(smoke)) {
     throw new ScenarioError(`${file}: smoke: expected a mapping of smoke-scale overrides`);
   }

@@ -81,3 +81,42 @@ Deno.test("suite status and exit codes: skipped never fails, invalid beats faile
   assert.equal(exitCodeFor("invalid"), 3);
   assert.equal(exitCodeFor("interrupted"), 130);
 });
+
+Deno.test("akibench run against an unreachable target: one line with the reason, exit 3, no zeros", async () => {
+  // A port that was just free: nothing listens there.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const dir = await Deno.makeTempDir();
+  const logged: string[] = [];
+  const original = console.log;
+  console.log = (...a: unknown[]) => logged.push(a.join(" "));
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const { code } = await cli([
+      "run",
+      "baseline",
+      "--smoke",
+      "--target",
+      "akidb",
+      "--url",
+      url,
+      "--out",
+      `${dir}/r`,
+    ]);
+    assert.equal(code, 3);
+    const out = logged.join("\n");
+    assert.match(
+      out,
+      /^baseline: ⚠️ INVALID, no load was sent: target unreachable: GET \/api\/v1\/capabilities: connect 127\.0\.0\.1:\d+: Connection refused/m,
+    );
+    assert.ok(!out.includes("Latency"), out);
+    assert.ok(!out.includes("P50"), out);
+    const html = await Deno.readTextFile(`${dir}/r/baseline.html`);
+    assert.ok(html.includes("target unreachable"));
+    assert.ok(!html.includes('id="overview"'), "no table of zeros in the HTML report");
+  } finally {
+    console.log = original;
+    await Deno.remove(dir, { recursive: true });
+  }
+});

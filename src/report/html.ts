@@ -19,6 +19,7 @@ import {
   formatNumber,
   formatRatioPercent,
 } from "./number_format.ts";
+import { sentLoad } from "./sent_load.ts";
 import { statusLabel } from "./status_label.ts";
 
 /** Element ids of the JSON embedded in a run report. */
@@ -73,7 +74,7 @@ function chartFigures(data: ChartData, hasSeries: boolean): string {
 export function renderRunMain(run: RunResult, data: ChartData): string {
   const out = [`<p class="lead">${e(run.description)}</p>`];
   if (run.status_reason) out.push(`<p><strong>Reason:</strong> ${e(run.status_reason)}</p>`);
-  if (run.status !== "skipped") {
+  if (sentLoad(run)) {
     out.push(
       `<p>Profile ${e(run.profile)}, ${formatDuration(run.duration_seconds)}, target ${
         e(run.target.name)
@@ -153,7 +154,7 @@ export function renderSuiteHtml(suite: SuiteResult, runs: RunResult[]): string {
         e(r.scenario_id)
       }</code>`,
     };
-    if (r.status === "skipped") {
+    if (!sentLoad(r)) {
       return [link, { html: statusBadge(r.status) }, r.status_reason ?? "", "", "", "", "", ""];
     }
     return [

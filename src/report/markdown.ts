@@ -9,6 +9,7 @@ import {
   formatNumber,
   formatRatioPercent,
 } from "./number_format.ts";
+import { sentLoad } from "./sent_load.ts";
 import { statusLabel } from "./status_label.ts";
 
 const R = "r" as const;
@@ -128,7 +129,7 @@ export function renderMarkdown(result: RunResult): string {
   ];
   if (result.description) out.push(result.description, "");
   if (result.status_reason) out.push(`**Reason:** ${result.status_reason}`, "");
-  if (result.status !== "skipped") {
+  if (sentLoad(result)) {
     out.push(
       `Profile ${result.profile}, ${
         formatDuration(result.duration_seconds)
@@ -147,7 +148,7 @@ export function renderMarkdown(result: RunResult): string {
 function suiteRow(run: RunResult): string[] {
   const results = run.success_criteria.results;
   const passed = results.filter((c) => c.passed).length;
-  if (run.status === "skipped") {
+  if (!sentLoad(run)) {
     return [run.scenario_id, statusLabel(run.status), "–", "–", "–", "–", "–", "–", "–"];
   }
   return [

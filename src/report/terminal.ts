@@ -8,6 +8,7 @@ import {
   formatRatioPercent,
 } from "./number_format.ts";
 import { beyondWritesText } from "./run_cells.ts";
+import { sentLoad } from "./sent_load.ts";
 import { statusLabel } from "./status_label.ts";
 
 type Section =
@@ -53,6 +54,11 @@ export function renderTerminalSummary(result: RunResult, options: { color: boole
   const status = result.status === "passed"
     ? paint(32, statusLabel(result.status))
     : paint(result.status === "skipped" ? 33 : 31, statusLabel(result.status));
+  if (result.status !== "skipped" && !sentLoad(result)) {
+    return `${result.scenario_id}: ${status}, no load was sent: ${
+      result.status_reason ?? "no reason given"
+    }\n`;
+  }
   const lines = [
     paint(1, "=== Load Test Report ==="),
     `Scenario: ${result.scenario} (${result.scenario_id}, ${result.profile})`,

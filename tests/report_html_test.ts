@@ -99,27 +99,71 @@ Deno.test("a 60-minute run's report stays under 2 MB with series downsampled to 
   assert.equal(data.bucketSeconds, 6);
 });
 
-Deno.test("chart data reads tiers from labelled gauges and keeps other target gauges apart", async () => {
+Deno.test("chart data reads tiers from labelled gauges, tier moves as rates, and leaves out all-zero gauges", async () => {
   const { chartData } = await import("../src/report/chart_data.ts");
   const run = loadFixture("run_result.json");
+  const at = (...values: number[]) => values.map((value, i) => ({ t: 2 * i, value }));
   run.series.target_metrics = {
-    'akidb_tier_collections{tier="warm"}': [{ t: 0, value: 2 }],
-    'akidb_tier_collections{tier="hot"}': [{ t: 0, value: 5 }],
-    akidb_circuit_breaker_state: [{ t: 0, value: 1 }],
-    akidb_circuit_breaker_error_rate: [{ t: 0, value: 0.5 }],
-    'akidb_tier_transitions_total{from="hot",to="warm"}': [{ t: 0, value: 3 }],
-    'akidb_tier_transitions_total{from="warm",to="cold"}': [{ t: 0, value: 1 }],
+    'akidb_tier_collections{tier="warm"}': at(2, 2),
+    'akidb_tier_collections{tier="hot"}': at(5, 5),
+    akidb_circuit_breaker_state: at(0, 1),
+    akidb_circuit_breaker_error_rate: at(0.5, 0.5),
+    akidb_dlq_size: at(0, 0, 0),
+    'akidb_queue_depth{queue="s3"}': at(3, 4),
+    'akidb_tier_transitions_total{from="hot",to="warm"}': at(3, 7, 9),
+    'akidb_tier_transitions_total{from="warm",to="cold"}': at(1, 1),
   };
   const data = chartData(run);
   assert.deepEqual(Object.keys(data.tiers), ["hot", "warm"]);
-  assert.deepEqual(data.breaker, [[0, 1]]);
+  assert.deepEqual(data.breaker, [[0, 0], [2, 1]]);
   assert.deepEqual(data.otherTargetMetrics, {
-    akidb_circuit_breaker_error_rate: { akidb_circuit_breaker_error_rate: [[0, 0.5]] },
-    akidb_tier_transitions_total: {
-      'akidb_tier_transitions_total{from="hot",to="warm"}': [[0, 3]],
-      'akidb_tier_transitions_total{from="warm",to="cold"}': [[0, 1]],
-    },
-  }, "one chart per metric family, a line per label set");
+    akidb_circuit_breaker_error_rate: { akidb_circuit_breaker_error_rate: [[0, 0.5], [2, 0.5]] },
+    akidb_queue_depth: { s3: [[0, 3], [2, 4]] },
+  }, "one chart per metric family, a line per label set named by its label values");
+  assert.deepEqual(data.tierRates, {
+    "hot → warm": [[2, 2], [4, 1.5]],
+    "warm → cold": [[2, 0]],
+  }, "transition counters become moves per second over a trailing 5-s window");
+  assert.deepEqual(data.zeroThroughout, ["akidb_dlq_size"]);
+});
+
+Deno.test("chart data: one time range for all charts, and no partial last second", async () => {
+  const { chartData } = await import("../src/report/chart_data.ts");
+  const run = loadFixture("run_result.json");
+  const last = run.series.per_second[run.series.per_second.length - 1];
+  run.duration_seconds = last.t + 0.5;
+  run.series.resources.push({ ...run.series.resources[0], t: last.t + 0.7 });
+  const data = chartData(run);
+  assert.equal(data.end, last.t + 0.5);
+  const lastDrawn = data.latency.p99[data.latency.p99.length - 1][0];
+  assert.ok(lastDrawn < last.t, "the second cut short by the end is not drawn");
+  assert.ok(
+    data.memory!.target.every(([t]) => t <= data.end),
+    "no resource sample after the end",
+  );
+});
+
+Deno.test("tenants sort naturally and percentiles from few samples are flagged", async () => {
+  const { chartData } = await import("../src/report/chart_data.ts");
+  const run = loadFixture("run_result.json");
+  const template = run.operations[0];
+  run.tenants = ["tenant-10", "tenant-2", "tenant-1"].map((tenant, i) => ({
+    ...template,
+    tenant,
+    operation: "all",
+    latency_ms: { ...template.latency_ms, count: i === 0 ? 40 : 500 },
+  }));
+  const data = chartData(run);
+  assert.deepEqual(data.tenants.map((b) => b.label), [
+    "tenant-1",
+    "tenant-2",
+    "tenant-10 (only 40 samples)",
+  ]);
+  const html = renderHtml(run);
+  const order = ["tenant-1", "tenant-2", "tenant-10"].map((t) => html.indexOf(`<td>${t}</td>`));
+  assert.ok(order[0] > 0 && order[0] < order[1] && order[1] < order[2], `${order}`);
+  assert.match(html, /class="num few">[^<]+<sup>\*<\/sup>/);
+  assert.match(html, /From fewer than 100 samples/);
 });
 
 Deno.test("chart data draws target RSS minus the vectors written when the run counted them", async () => {

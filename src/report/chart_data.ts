@@ -11,6 +11,8 @@ type XY = [number, number | null];
 /** Everything the report's charts draw, precomputed from a RunResult (downsampled). */
 export interface ChartData {
   bucketSeconds: number;
+  /** The run's length in seconds: every time chart spans 0..end, so they line up. */
+  end: number;
   phases: { name: string; start: number; end: number }[];
   latency: { p50: XY[]; p95: XY[]; p99: XY[] };
   rate: { offered: XY[]; achieved: XY[]; dropped: XY[] };
@@ -18,15 +20,22 @@ export interface ChartData {
   spectrum: { label: string; points: [number, number][] }[];
   operations: BarRow[];
   tenants: BarRow[];
+  /** Per-second transitions between storage tiers, by "from → to". */
+  tierRates: Record<string, XY[]>;
   /** `beyondWrites`: target RSS minus the vectors written so far (empty when not counted). */
   memory: { target: XY[]; generator: XY[]; slope: XY[]; beyondWrites: XY[] } | null;
   cpu: { target: XY[]; generator: XY[] } | null;
   recall: XY[];
   tiers: Record<string, XY[]>;
   breaker: XY[];
-  /** Other sampled gauges by metric family (one chart each), then by series key. */
+  /** Other sampled gauges by metric family (one chart each), then by readable series label. */
   otherTargetMetrics: Record<string, Record<string, XY[]>>;
+  /** Sampled target metrics not drawn because they stayed 0 the whole run (e.g. no faults). */
+  zeroThroughout: string[];
 }
+
+/** Percentiles from fewer samples than this are flagged: their tail is a handful of requests. */
+export const FEW_SAMPLES = 100;
 
 export interface BarRow {
   label: string;
@@ -39,7 +48,8 @@ const round = (x: number | null) => x === null ? null : Math.round(x * 1000) / 1
 
 function bars(stats: TrafficStats[], label: (s: TrafficStats) => string): BarRow[] {
   return stats.filter((s) => s.latency_ms.count > 0).map((s) => ({
-    label: label(s),
+    label: label(s) +
+      (s.latency_ms.count < FEW_SAMPLES ? ` (only ${s.latency_ms.count} samples)` : ""),
     p50: s.latency_ms.p50,
     p95: s.latency_ms.p95,
     p99: s.latency_ms.p99,
@@ -78,37 +88,86 @@ function spectra(run: RunResult): ChartData["spectrum"] {
 /** Tier gauges: akidb_tier_hot… or one gauge labelled tier="hot"… (the sampler's series keys). */
 const TIER = /tier(?:_|=")(hot|warm|cold)\b/;
 const BREAKER = /circuit_breaker_state/;
+/** A counter of tier moves, labelled from="hot",to="warm" (drawn as a rate). */
+const TIER_MOVES = /tier_transitions_total\{.*from="(\w+)".*to="(\w+)"/;
+
+/** The label values of a series key, `name{a="x",b="y"}` → `x, y` (the family is the title). */
+function seriesLabel(key: string): string {
+  const values = [...key.matchAll(/="((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+  return values.length > 0 ? values.join(", ") : key;
+}
+
+/** Seconds a counter's rate is averaged over: moves come in bursts, per sample they read 0, 1, 0. */
+const RATE_WINDOW_S = 5;
+
+/** Per-second increase of a counter over the trailing window (a reset restarts the window). */
+function ratePoints(points: { t: number; value: number }[]): { t: number; value: number }[] {
+  const out: { t: number; value: number }[] = [];
+  let from = 0;
+  for (let i = 1; i < points.length; i++) {
+    if (points[i].value < points[i - 1].value) from = i;
+    while (from < i - 1 && points[i].t - points[from + 1].t >= RATE_WINDOW_S) from++;
+    const dt = points[i].t - points[from].t;
+    if (dt <= 0) continue;
+    out.push({ t: points[i].t, value: (points[i].value - points[from].value) / dt });
+  }
+  return out;
+}
+
+/** Names tenants as people count: tenant-2 before tenant-10. */
+export function naturalOrder(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
 
 /** Builds the chart data of one run. */
 export function chartData(run: RunResult): ChartData {
-  const ps = run.series.per_second;
+  const end = run.duration_seconds;
+  // The second that ends after the run is a partial one: drawn, it looks like a cliff.
+  const ps = run.series.per_second.filter((p) => p.t + 1 <= end + 1e-9);
+  const during = <T extends { t: number }>(points: T[]) => points.filter((p) => p.t <= end);
   const { bucketSize } = downsample(ps, MAX_CHART_POINTS, () => 0);
   const classes = [...new Set(ps.flatMap((p) => Object.keys(p.errors)))].sort();
   const errors: Record<string, XY[]> = {};
   for (const c of classes) {
     errors[c] = series(ps, (b) => meanOf(b.map((p) => p.errors[c] ?? 0)));
   }
-  const res = run.series.resources;
+  const res = during(run.series.resources);
   const rss = res.filter((r) => r.target_rss_mb !== null).map((r) => ({
     t: r.t,
     y: r.target_rss_mb!,
   }));
   const tiers: Record<string, XY[]> = {};
+  const tierRates: Record<string, XY[]> = {};
   const others: Record<string, Record<string, XY[]>> = {};
+  const zeroThroughout: string[] = [];
   let breaker: XY[] = [];
-  for (const [name, pts] of Object.entries(run.series.target_metrics).sort()) {
+  for (const [name, all] of Object.entries(run.series.target_metrics).sort()) {
+    const pts = during(all);
     if (pts.length === 0) continue;
+    if (pts.every((p) => p.value === 0)) {
+      zeroThroughout.push(name);
+      continue;
+    }
+    const moves = TIER_MOVES.exec(name);
+    if (moves) {
+      tierRates[`${moves[1]} → ${moves[2]}`] = series(
+        ratePoints(pts),
+        (b) => meanOf(b.map((p) => p.value)),
+      );
+      continue;
+    }
     const xy = series(
       pts,
       (b) => TIER.test(name) ? meanOf(b.map((p) => p.value)) : maxOf(b.map((p) => p.value)),
     );
     if (TIER.test(name)) tiers[TIER.exec(name)![1]] = xy;
     else if (BREAKER.test(name)) breaker = xy;
-    else (others[name.replace(/\{.*$/, "")] ??= {})[name] = xy;
+    else (others[name.replace(/\{.*$/, "")] ??= {})[seriesLabel(name)] = xy;
   }
   const tierOrder = ["hot", "warm", "cold"].filter((t) => t in tiers);
   return {
     bucketSeconds: bucketSize,
+    end,
     phases: run.phase_windows.map((p) => ({ name: p.name, start: p.start_s, end: p.end_s })),
     latency: {
       p50: series(ps, (b) => maxOf(b.map((p) => p.p50))),
@@ -123,7 +182,13 @@ export function chartData(run: RunResult): ChartData {
     errors,
     spectrum: spectra(run),
     operations: bars(run.operations, (s) => s.operation),
-    tenants: bars(run.tenants.filter((s) => s.operation === "all"), (s) => s.tenant ?? "?"),
+    tenants: bars(
+      run.tenants.filter((s) => s.operation === "all").sort((a, b) =>
+        naturalOrder(a.tenant ?? "", b.tenant ?? "")
+      ),
+      (s) => s.tenant ?? "?",
+    ),
+    tierRates,
     memory: rss.length === 0 ? null : {
       target: series(res, (b) => meanOf(b.map((r) => r.target_rss_mb))),
       generator: series(res, (b) => meanOf(b.map((r) => r.generator_rss_mb))),
@@ -148,5 +213,6 @@ export function chartData(run: RunResult): ChartData {
     tiers: Object.fromEntries(tierOrder.map((t) => [t, tiers[t]])),
     breaker,
     otherTargetMetrics: others,
+    zeroThroughout,
   };
 }

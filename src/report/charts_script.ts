@@ -18,18 +18,23 @@ export const CHARTS_SCRIPT = String.raw`
       ctx.beginPath();
       ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
       ctx.clip();
-      var lastEnd = -Infinity;
+      // Each label takes the first of three rows where it clears the labels before it; one that
+      // fits nowhere is left out (the phases table names every phase).
+      var rowEnds = [-Infinity, -Infinity, -Infinity];
+      ctx.font = "11px system-ui, sans-serif";
       phases.forEach(function (p, i) {
         var x0 = x.getPixelForValue(p.start), x1 = x.getPixelForValue(p.end);
         ctx.fillStyle = i % 2 ? "rgba(130,80,223,0.08)" : "rgba(9,105,218,0.06)";
         ctx.fillRect(x0, area.top, x1 - x0, area.bottom - area.top);
-        ctx.fillStyle = "#57606a";
-        ctx.font = "11px system-ui, sans-serif";
-        // A label that would run into the one before it goes one row down.
-        var width = ctx.measureText(p.name).width;
-        var clash = x0 + 3 < lastEnd + 6;
-        ctx.fillText(p.name, x0 + 3, area.top + (clash ? 24 : 12));
-        if (!clash) lastEnd = x0 + 3 + width;
+        var left = x0 + 3, width = ctx.measureText(p.name).width;
+        for (var row = 0; row < rowEnds.length; row++) {
+          if (left >= rowEnds[row] + 6) {
+            ctx.fillStyle = "#57606a";
+            ctx.fillText(p.name, left, area.top + 12 * (row + 1));
+            rowEnds[row] = left + width;
+            return;
+          }
+        }
       });
       ctx.restore();
     }
@@ -44,7 +49,7 @@ export const CHARTS_SCRIPT = String.raw`
     return d;
   }
   function timeAxis(data) {
-    return { type: "linear", title: { display: true, text: "seconds" +
+    return { type: "linear", min: 0, max: data.end, title: { display: true, text: "seconds" +
       (data.bucketSeconds > 1 ? " (" + data.bucketSeconds + "-s buckets)" : "") } };
   }
   function make(id, config) {
@@ -56,11 +61,21 @@ export const CHARTS_SCRIPT = String.raw`
     config.options.maintainAspectRatio = false;
     charts.push(new Chart(canvas, config));
   }
-  function timeChart(id, data, datasets, yTitle, extra) {
+  function wholeNumbers(datasets) {
+    return datasets.every(function (d) {
+      return d.data.every(function (p) { return p.y === null || Number.isInteger(p.y); });
+    });
+  }
+  function timeChart(id, data, datasets, yTitle, extra, counts) {
     var options = { scales: { x: timeAxis(data), y: { beginAtZero: true,
       title: { display: true, text: yTitle } } },
       plugins: { phases: { list: data.phases } }, interaction: { mode: "nearest", intersect: false } };
     for (var k in extra || {}) options.scales[k] = extra[k];
+    // Counts get whole-number ticks: a "2.5 collections" tick reads as a measurement.
+    if (counts && wholeNumbers(datasets)) {
+      options.scales.y.ticks = options.scales.y.ticks || {};
+      options.scales.y.ticks.precision = 0;
+    }
     make(id, { type: "line", data: { datasets: datasets }, options: options, plugins: [phasePlugin] });
   }
   function bars(id, rows, yTitle) {
@@ -110,14 +125,22 @@ export const CHARTS_SCRIPT = String.raw`
     if (tiers.length) timeChart("chart-tiers", data, tiers.map(function (t, i) {
       return line(t, data.tiers[t], i, { fill: true });
     }), "collections", { y: { stacked: true, beginAtZero: true,
-      title: { display: true, text: "collections" } } });
+      title: { display: true, text: "collections" } } }, true);
+    var moves = Object.keys(data.tierRates);
+    if (moves.length) timeChart("chart-tier-moves", data, moves.map(function (m, i) {
+      return line(m, data.tierRates[m], i);
+    }), "collections moved / s");
+    var STATES = ["closed", "open", "half-open"];
     if (data.breaker.length) timeChart("chart-breaker", data, [line("state", data.breaker, 1,
-      { stepped: true })], "0 closed, 1 open, 2 half-open");
+      { stepped: true })], "state", { y: { min: 0, max: 2, title: { display: true,
+        text: "state" }, ticks: { stepSize: 1, callback: function (v) {
+          return STATES[v] === undefined ? "" : STATES[v];
+        } } } });
     Object.keys(data.otherTargetMetrics).forEach(function (family, i) {
       var series = data.otherTargetMetrics[family];
       timeChart("chart-metric-" + i, data, Object.keys(series).map(function (key, j) {
-        return line(key.slice(family.length) || family, series[key], j);
-      }), family);
+        return line(key, series[key], j);
+      }), family, undefined, true);
     });
   }
   window.akibenchDraw = draw;

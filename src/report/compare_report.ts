@@ -5,6 +5,7 @@ import { htmlTable } from "./html_tables.ts";
 import { markdownTable } from "./markdown_table.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
 import { formatNumber } from "./number_format.ts";
+import { statusMark } from "./status_mark.ts";
 
 function headline(c: Comparison): string {
   const tol = `${formatNumber(c.tolerance * 100, 1)}%`;
@@ -65,12 +66,13 @@ export function renderComparisonBody(
   labels: { base: string; next: string },
 ): string {
   const rows = regressionsFirst(c);
+  const verdict = c.regressions === 0 ? "passed" : "failed";
   return [
-    `<header><h1>akibench compare <span class="status ${
-      c.regressions === 0 ? "passed" : "failed"
-    }">${e(headline(c))}</span></h1><p class="lead">Base <code>${
-      e(labels.base)
-    }</code>, new <code>${e(labels.next)}</code>.</p></header>`,
+    `<header><h1>akibench compare <span class="status ${verdict}">${statusMark(verdict)}${
+      e(headline(c))
+    }</span></h1><p class="lead">Base <code>${e(labels.base)}</code>, new <code>${
+      e(labels.next)
+    }</code>.</p></header>`,
     `<main id="report">`,
     htmlTable(
       COMPARISON_HEADERS,

@@ -1,5 +1,5 @@
 import type { RunResult, RunStatus, SuiteResult } from "../result/run_result.ts";
-import { type ChartData, chartData } from "./chart_data.ts";
+import { type ChartData, chartData, naturalOrder } from "./chart_data.ts";
 import { CHARTS_SCRIPT } from "./charts_script.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import {
@@ -20,14 +20,15 @@ import {
   formatRatioPercent,
 } from "./number_format.ts";
 import { sentLoad } from "./sent_load.ts";
-import { statusLabel } from "./status_label.ts";
+import { statusWord } from "./status_label.ts";
+import { statusMark } from "./status_mark.ts";
 
 /** Element ids of the JSON embedded in a run report. */
 export const RUN_RESULT_ELEMENT_ID = "run-result";
 export const SUITE_RESULT_ELEMENT_ID = "suite-result";
 
 export function statusBadge(status: RunStatus): string {
-  return `<span class="status ${status}">${e(statusLabel(status))}</span>`;
+  return `<span class="status ${status}">${statusMark(status)}${e(statusWord(status))}</span>`;
 }
 
 function figure(id: string, caption: string): string {
@@ -59,15 +60,23 @@ function chartFigures(data: ChartData, hasSeries: boolean): string {
   if (Object.keys(data.tiers).length > 0) {
     f.push(figure("chart-tiers", "Storage tier distribution"));
   }
+  if (Object.keys(data.tierRates).length > 0) {
+    f.push(figure("chart-tier-moves", "Tier transitions per second"));
+  }
   if (data.breaker.length > 0) f.push(figure("chart-breaker", "Circuit-breaker state"));
   Object.keys(data.otherTargetMetrics).forEach((name, i) =>
     f.push(figure(`chart-metric-${i}`, name))
   );
-  return f.length === 0
+  const zero = data.zeroThroughout.length === 0
     ? ""
+    : `<p class="note">Not drawn, 0 for the whole run: ${
+      data.zeroThroughout.map((n) => `<code>${e(n)}</code>`).join(", ")
+    }.</p>`;
+  return f.length === 0
+    ? zero
     : `<h2>Charts</h2><noscript><p class="note">Charts need JavaScript; the tables hold every number.</p></noscript><div class="charts">${
       f.join("")
-    }</div>`;
+    }</div>${zero}`;
 }
 
 /** The body (inside <main>) of a run report; the live view swaps it in place. */
@@ -92,9 +101,11 @@ export function renderRunMain(run: RunResult, data: ChartData): string {
       );
     }
     if (run.tenants.length > 0) {
+      // Stable sort: each tenant's operations keep their order.
+      const tenants = [...run.tenants].sort((a, b) => naturalOrder(a.tenant!, b.tenant!));
       out.push(
         "<h2>Tenants (ms)</h2>",
-        trafficTable(["Tenant", "Operation"], run.tenants, (s) => [s.tenant!, s.operation]),
+        trafficTable(["Tenant", "Operation"], tenants, (s) => [s.tenant!, s.operation]),
       );
     }
     const phases = run.phases.filter((p) => p.operation === "all");
@@ -133,7 +144,7 @@ export function renderRunPage(
 ): string {
   const data = chartData(result);
   return htmlPage({
-    title: `${result.scenario}: ${statusLabel(result.status)}`,
+    title: `${result.scenario}: ${statusWord(result.status)}`,
     body: `<header id="report-header">${renderRunHeader(result)}</header><main id="report">${
       renderRunMain(result, data)
     }</main><footer>akibench ${
@@ -214,7 +225,7 @@ export function renderSuiteHtml(suite: SuiteResult, runs: RunResult[]): string {
     `<p class="note">Raw data: <a href="suite.json">suite.json</a>, <a href="summary.md">summary.md</a>, <a href="junit.xml">junit.xml</a>.</p></main>`,
   );
   return htmlPage({
-    title: `akibench suite: ${statusLabel(suite.status)}`,
+    title: `akibench suite: ${statusWord(suite.status)}`,
     body: body.join("\n"),
     json: { [SUITE_RESULT_ELEMENT_ID]: suite },
   });

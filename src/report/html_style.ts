@@ -16,6 +16,19 @@ a { color: #0969da; }
 .status.passed { background: #dafbe1; color: var(--pass); }
 .status.failed, .status.invalid, .status.interrupted { background: #ffebe9; color: var(--fail); }
 .status.skipped { background: #fff8c5; color: var(--skip); }
+.mark { display: inline-block; position: relative; width: 0.95em; height: 0.95em;
+  margin-right: 0.35em; border-radius: 50%; background: currentColor; vertical-align: -0.12em; }
+.mark::before, .mark::after { content: ""; position: absolute; background: var(--bg); }
+.mark.passed::after { left: 0.33em; top: 0.14em; width: 0.28em; height: 0.5em; background: none;
+  border: solid var(--bg); border-width: 0 0.13em 0.13em 0; transform: rotate(45deg); }
+.mark.failed::before, .mark.failed::after { left: 0.41em; top: 0.18em; width: 0.13em;
+  height: 0.6em; transform: rotate(45deg); }
+.mark.failed::after { transform: rotate(-45deg); }
+.mark.skipped::after { left: 0.2em; top: 0.41em; width: 0.55em; height: 0.13em; }
+.mark.invalid::before { left: 0.41em; top: 0.16em; width: 0.13em; height: 0.4em; }
+.mark.invalid::after { left: 0.41em; top: 0.64em; width: 0.13em; height: 0.13em; }
+.mark.interrupted::after { left: 0.29em; top: 0.29em; width: 0.37em; height: 0.37em; }
+td.few { color: var(--muted); font-style: italic; }
 .table-wrap { overflow-x: auto; margin: 0.5em 0 1em; }
 table { border-collapse: collapse; min-width: 50%; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }

@@ -1,6 +1,8 @@
 import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import { FEW_SAMPLES } from "./chart_data.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
+import { statusMark } from "./status_mark.ts";
 import { overviewCells, PERCENTILE_HEADERS, percentileCells, resourceRows } from "./run_cells.ts";
 import { formatCount, formatDuration } from "./number_format.ts";
 
@@ -42,7 +44,9 @@ export function criteriaTable(run: RunResult): string {
       n(criterionObserved(c)),
       n(criterionThreshold(c)),
       {
-        html: c.passed ? "✅ pass" : `❌ fail${c.reason ? `: ${e(c.reason)}` : ""}`,
+        html: c.passed
+          ? `${statusMark("passed")}pass`
+          : `${statusMark("failed")}fail${c.reason ? `: ${e(c.reason)}` : ""}`,
         className: "result",
       },
     ]),
@@ -68,27 +72,33 @@ export function overviewTable(run: RunResult): string {
   );
 }
 
-/** Latency and error table for traffic slices; `key` gives the leading label cells. */
+/**
+ * Latency and error table for traffic slices; `key` gives the leading label cells. Percentiles
+ * of a slice with fewer than {@link FEW_SAMPLES} latencies are greyed and footnoted: their tail
+ * is a handful of requests (p99 of 11 samples is the maximum).
+ */
 export function trafficTable(
   label: string[],
   stats: TrafficStats[],
   key: (s: TrafficStats) => string[],
 ) {
-  return htmlTable(
+  const few = (s: TrafficStats) => s.latency_ms.count > 0 && s.latency_ms.count < FEW_SAMPLES;
+  const table = htmlTable(
     [
       ...label,
       ...["Requests", "Errors", "Dropped", ...PERCENTILE_HEADERS].map(n),
     ],
     stats.map((s) => [
       ...key(s),
-      ...[
-        formatCount(s.requests),
-        formatCount(s.failed),
-        formatCount(s.dropped),
-        ...percentileCells(s),
-      ].map(n),
+      ...[formatCount(s.requests), formatCount(s.failed), formatCount(s.dropped)].map(n),
+      ...percentileCells(s).map((text): Cell =>
+        few(s) ? { html: `${e(text)}<sup>*</sup>`, className: "num few" } : n(text)
+      ),
     ]),
   );
+  return stats.some(few)
+    ? `${table}<p class="note"><sup>*</sup> From fewer than ${FEW_SAMPLES} samples: the tail percentiles are a few requests, not a distribution.</p>`
+    : table;
 }
 
 export function resourcesTable(run: RunResult): string {

@@ -5,7 +5,7 @@ import { chartData } from "./chart_data.ts";
 import { CHARTS_SCRIPT } from "./charts_script.ts";
 import { renderRunHeader, renderRunMain, renderRunPage } from "./html.ts";
 import { htmlPage } from "./html_page.ts";
-import { statusLabel } from "./status_label.ts";
+import { statusWord } from "./status_label.ts";
 
 /** Browser code of the live view: each server-sent "update" swaps the report body and redraws. */
 const LIVE_SCRIPT = `(function () {
@@ -31,7 +31,7 @@ export interface LiveReport {
 function payload(result: RunResult): string {
   const data = chartData(result);
   return JSON.stringify({
-    title: `${result.scenario}: ${statusLabel(result.status)}`,
+    title: `${result.scenario}: ${statusWord(result.status)}`,
     header: renderRunHeader(result),
     main: renderRunMain(result, data),
     chartData: data,

@@ -13,3 +13,8 @@ export function statusLabel(status: RunStatus): string {
   const l = LABELS[status];
   return `${l.icon} ${l.word}`;
 }
+
+/** "PASSED", "SKIPPED", … : the status without its emoji (HTML draws its own mark). */
+export function statusWord(status: RunStatus): string {
+  return LABELS[status].word;
+}

@@ -12,7 +12,11 @@ Deno.test("terminal summary has the seed report's lines with marks against targe
   assert.match(text, / {2}P95: 24\.6 ❌ \(p95\(search\) 21\.487 ms, target: < 2 ms\)/);
   assert.match(text, / {2}Average: 111\.5 QPS/);
   assert.match(text, /Error Rate: 0\.49% ✅ \(error_rate 0\.491%, target: < 1%\)/);
-  assert.match(text, / {2}Growth: -0\.4 MB \(12\.66 MB\/min\) ❌/);
+  assert.match(
+    text,
+    /\nMemory \(target RSS\): [\d.]+ MB → [\d.]+ MB \(-0\.4 MB\), peak [\d.]+ MB\n/,
+  );
+  assert.match(text, /\n {2}Trend: \+12\.66 MB\/min, fitted after warm-up ❌/);
   assert.match(text, / {2}Average: 54% ✅ \(cpu_avg/);
   assert.match(text, /Status: ❌ FAILED\n$/);
   assert.ok(!text.includes("\x1b["), "no ANSI codes without color");
@@ -63,16 +67,16 @@ Deno.test("terminal summary: growth beyond the vectors written, with its criteri
   const text = renderTerminalSummary(run, { color: false });
   assert.match(
     text,
-    /\n {2}Writes: 12\.5 MB of vectors written \(3\.07 KB each, measured over the bulk load\); growth beyond them -12\.8 MB, -10\.62 MB\/min ✅ \(memory_growth_beyond_writes -10\.617 MB\/min, target: < 10 MB\/min\)\n/,
+    /\n {2}Beyond writes: -10\.62 MB\/min \(12\.5 MB of vectors written, 3\.07 KB each as measured\) ✅ \(memory_growth_beyond_writes -10\.617 MB\/min, target: < 10 MB\/min\)\n/,
   );
   assert.ok(!text.includes("Other criteria"), "placed on its line, not listed apart");
   run.memory_mb = { ...run.memory_mb!, bytes_per_vector: 2048, bytes_per_vector_source: "raw" };
   assert.match(
     renderTerminalSummary(run, { color: false }),
-    /written \(2 KB each, raw floats: not measured \(bulk load under 10,000 vectors, or no RSS\)\); growth/,
+    /\(12\.5 MB of vectors written, 2 KB each assumed: raw floats, not measured\) ✅/,
   );
   // A result written before the cost was measured: no claim about it.
   delete run.memory_mb.bytes_per_vector;
   delete run.memory_mb.bytes_per_vector_source;
-  assert.match(renderTerminalSummary(run, { color: false }), /MB of vectors written; growth/);
+  assert.match(renderTerminalSummary(run, { color: false }), /\(12\.5 MB of vectors written\) ✅/);
 });

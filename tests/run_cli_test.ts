@@ -82,37 +82,57 @@ Deno.test("suite status and exit codes: skipped never fails, invalid beats faile
   assert.equal(exitCodeFor("interrupted"), 130);
 });
 
-Deno.test("akibench run against an unreachable target: one line with the reason, exit 3, no zeros", async () => {
+Deno.test("akibench run against an unreachable target: one line with the reason, exit 3, no zeros; each scenario's reports are written when it ends", async () => {
   // A port that was just free: nothing listens there.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   const dir = await Deno.makeTempDir();
+  const out = `${dir}/r`;
+  const exists = (p: string) => Deno.statSync(p) && true;
   const logged: string[] = [];
+  const onDiskWhenLogged: string[] = [];
   const original = console.log;
-  console.log = (...a: unknown[]) => logged.push(a.join(" "));
+  console.log = (...a: unknown[]) => {
+    const line = a.join(" ");
+    logged.push(line);
+    if (line.startsWith("Report: ")) {
+      onDiskWhenLogged.push(
+        [...Deno.readDirSync(out)].map((e) => e.name).filter((n) => !n.includes(".tmp")).sort()
+          .join(" "),
+      );
+    }
+  };
   try {
     const url = `http://127.0.0.1:${port}`;
     const { code } = await cli([
       "run",
       "baseline",
+      "spike",
       "--smoke",
       "--target",
       "akidb",
       "--url",
       url,
       "--out",
-      `${dir}/r`,
+      out,
     ]);
     assert.equal(code, 3);
-    const out = logged.join("\n");
+    const text = logged.join("\n");
     assert.match(
-      out,
+      text,
       /^baseline: ⚠️ INVALID, no load was sent: target unreachable: GET \/api\/v1\/capabilities: connect 127\.0\.0\.1:\d+: Connection refused/m,
     );
-    assert.ok(!out.includes("Latency"), out);
-    assert.ok(!out.includes("P50"), out);
-    const html = await Deno.readTextFile(`${dir}/r/baseline.html`);
+    assert.ok(!text.includes("Latency"), text);
+    assert.ok(!text.includes("P50"), text);
+    assert.deepEqual(onDiskWhenLogged, [
+      "baseline.html baseline.json baseline.md",
+      "baseline.html baseline.json baseline.md spike.html spike.json spike.md",
+    ], "each scenario's reports are on disk when it ends, before the suite's");
+    assert.ok(logged.includes(`Report: ${out}/baseline.html\n`), text);
+    assert.equal(logged[logged.length - 1], `Open ${out}/index.html (all reports are in ${out})`);
+    assert.ok(exists(`${out}/index.html`));
+    const html = await Deno.readTextFile(`${out}/baseline.html`);
     assert.ok(html.includes("target unreachable"));
     assert.ok(!html.includes('id="overview"'), "no table of zeros in the HTML report");
   } finally {

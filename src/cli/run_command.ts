@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { renderTerminalSummary } from "../report/terminal.ts";
 import { startLiveReport } from "../report/live.ts";
-import { writeReports } from "../report/write_reports.ts";
+import { writeRunReports, writeSuiteReports } from "../report/write_reports.ts";
 import { exitCodeFor, runSuite } from "../run/run_suite.ts";
 import { loadScenario } from "../scenario/load.ts";
 import type { Scenario } from "../scenario/scenario.ts";
@@ -111,18 +112,20 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       },
       onProgress: progress.show,
       onUpdate: live ? (r) => live.update(r) : undefined,
-      onRun: (r) => {
+      onRun: async (r) => {
         progress.done();
         live?.update(r);
         console.log(renderTerminalSummary(r, { color }));
+        const [, , html] = await writeRunReports(outDir, r);
+        console.log(`Report: ${html}\n`);
       },
     });
-    const written = await writeReports(outDir, suite, runs);
+    await writeSuiteReports(outDir, suite, runs);
     const summary = runs.map((r) =>
       `${r.scenario_id}: ${r.status}${r.status_reason ? ` (${r.status_reason})` : ""}`
     );
-    console.log(`\nSuite: ${suite.status.toUpperCase()}\n  ${summary.join("\n  ")}`);
-    console.log(`Reports: ${outDir} (${written.length} files)`);
+    console.log(`Suite: ${suite.status.toUpperCase()}\n  ${summary.join("\n  ")}`);
+    console.log(`Open ${join(outDir, "index.html")} (all reports are in ${outDir})`);
     return exitCodeFor(suite.status);
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);

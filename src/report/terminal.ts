@@ -1,4 +1,8 @@
-import type { CriterionResult, RunResult } from "../result/run_result.ts";
+import {
+  type CriterionResult,
+  growthBeyondWritesMb,
+  type RunResult,
+} from "../result/run_result.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import {
   formatCount,
@@ -7,7 +11,6 @@ import {
   formatNumber,
   formatRatioPercent,
 } from "./number_format.ts";
-import { beyondWritesText } from "./run_cells.ts";
 import { sentLoad } from "./sent_load.ts";
 import { statusLabel } from "./status_label.ts";
 
@@ -89,17 +92,30 @@ export function renderTerminalSummary(result: RunResult, options: { color: boole
   );
   const m = result.memory_mb;
   if (m) {
+    const mb = (x: number) => `${formatNumber(x, 1)} MB`;
+    const signed = (x: number, digits: number) => `${x > 0 ? "+" : ""}${formatNumber(x, digits)}`;
     lines.push(
       "",
-      "Memory:",
-      `  Start: ${formatNumber(m.start, 1)} MB`,
-      `  End: ${formatNumber(m.end, 1)} MB`,
-      `  Growth: ${formatNumber(m.end - m.start, 1)} MB (${
-        formatNumber(m.growth_per_min, 2)
-      } MB/min)${marks("memory")}`,
+      `Memory (target RSS): ${mb(m.start)} → ${mb(m.end)} (${
+        signed(m.end - m.start, 1)
+      } MB), peak ${mb(m.peak)}`,
+      `  Trend: ${signed(m.growth_per_min, 2)} MB/min, fitted after warm-up${marks("memory")}`,
     );
-    const beyond = beyondWritesText(m);
-    if (beyond) lines.push(`  Writes: ${beyond}${marks("written")}`);
+    const beyond = growthBeyondWritesMb(m);
+    if (beyond !== null && m.growth_beyond_writes_per_min !== undefined) {
+      const cost = m.bytes_per_vector === undefined
+        ? ""
+        : m.bytes_per_vector_source === "bulk_load"
+        ? `, ${formatNumber(m.bytes_per_vector / 1024, 2)} KB each as measured`
+        : `, ${
+          formatNumber(m.bytes_per_vector / 1024, 2)
+        } KB each assumed: raw floats, not measured`;
+      lines.push(
+        `  Beyond writes: ${signed(m.growth_beyond_writes_per_min, 2)} MB/min (${
+          mb(m.written!)
+        } of vectors written${cost})${marks("written")}`,
+      );
+    }
   }
   const c = result.cpu_percent;
   if (c) {

@@ -15,8 +15,8 @@ import { scenarioHash } from "../scenario/hash.ts";
 export interface SuiteOptions extends RunScenarioOptions {
   /** Opens a target for one scenario (a fresh embedded server each time, or one shared URL). */
   openTarget: (scenario: Scenario) => Promise<ScenarioTarget>;
-  /** Called with each finished run (terminal summary, reports so far). */
-  onRun?: (result: RunResult) => void;
+  /** Called with each finished run (terminal summary, its reports); awaited before the next. */
+  onRun?: (result: RunResult) => void | Promise<void>;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function runSuite(
       await target?.close();
     }
     runs.push(result);
-    options.onRun?.(result);
+    await options.onRun?.(result);
   }
   const suite: SuiteResult = {
     schema_version: RUN_RESULT_SCHEMA_VERSION,

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
+import { compareRuns } from "../src/report/compare.ts";
+import { renderComparisonHtml } from "../src/report/compare_report.ts";
 import { renderHtml, renderSuiteHtml } from "../src/report/html.ts";
 import { startLiveReport } from "../src/report/live.ts";
 import { fixtureSuite, loadFixture } from "./fixtures/load_fixture.ts";
@@ -97,6 +99,36 @@ Deno.test({
           );
           assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px in a narrow window`);
           await page.screenshot({ path: "reports/browser-test-spike-narrow.png" });
+        },
+      );
+      await t.step(
+        "compare page overlays the base and new latency spectra of each scenario",
+        async () => {
+          const base = loadFixture("run_result.json");
+          const next = loadFixture("run_result_failed.json");
+          next.scenario_id = base.scenario_id;
+          const html = renderComparisonHtml(
+            compareRuns([base], [next], { tolerance: 0.1 }),
+            { base: "a", next: "b" },
+            { base: [base], next: [next] },
+          );
+          assert.doesNotMatch(html, /\p{Extended_Pictographic}/u, "no emoji to fall back on");
+          const path = join(dir, "compare.html");
+          await Deno.writeTextFile(path, html);
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const errors: string[] = [];
+          page.on("pageerror", (e) => errors.push(String(e)));
+          await page.goto(pathToFileURL(path).href);
+          await page.waitForFunction(() => (window as unknown as { Chart?: unknown }).Chart);
+          const legend = await page.evaluate(() => {
+            const chart = (window as unknown as {
+              Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } };
+            }).Chart.getChart("spectrum-0");
+            return chart.data.datasets.map((d) => d.label);
+          });
+          assert.deepEqual(legend, ["base", "new"]);
+          assert.deepEqual(errors, []);
+          await page.close();
         },
       );
       await t.step("with JavaScript off the summary tables are still there", async () => {

@@ -54,7 +54,7 @@ export const compareCommand: Command = {
     const labels = { base: baseArg, next: nextArg };
     const text = format === "md"
       ? renderComparisonMarkdown(comparison, labels)
-      : renderComparisonHtml(comparison, labels);
+      : renderComparisonHtml(comparison, labels, { base: base.runs, next: next.runs });
     if (values.out) await writeTextFileAtomic(values.out, text);
     else console.log(text);
     return comparison.regressions > 0 ? 1 : 0;

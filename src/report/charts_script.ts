@@ -1,6 +1,7 @@
 /**
  * Browser code that draws a report's charts with Chart.js from the embedded #chart-data JSON
- * (see chart_data.ts). `window.akibenchDraw(data)` redraws, which the live view uses.
+ * (see chart_data.ts). `window.akibenchDraw(data)` redraws, which the live view uses;
+ * `window.akibenchSpectrum(id, sets)` draws overlaid percentile spectra (the compare page).
  */
 export const CHARTS_SCRIPT = String.raw`
 (function () {
@@ -91,6 +92,15 @@ export const CHARTS_SCRIPT = String.raw`
     if (Math.abs(exp - Math.round(exp)) > 1e-9) return "";
     return p === 0 ? "0%" : (Math.round(p * 10000) / 10000) + "%";
   }
+  /** Latency against percentile, one line per {label, points}; the compare page overlays two runs. */
+  function spectrumChart(id, sets) {
+    make(id, { type: "line", data: { datasets:
+      sets.map(function (s, i) { return line(s.label, s.points, i); }) },
+      options: { scales: { x: { type: "logarithmic", title: { display: true,
+        text: "percentile (log scale of 1/(1-p))" }, ticks: { callback: percentLabel,
+        autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
+        title: { display: true, text: "latency ms" } } } } });
+  }
   function draw(data) {
     charts.forEach(function (c) { c.destroy(); });
     charts = [];
@@ -103,12 +113,7 @@ export const CHARTS_SCRIPT = String.raw`
     });
     if (errorSets.length) timeChart("chart-errors", data, errorSets, "errors/s",
       { y: { stacked: true, beginAtZero: true, title: { display: true, text: "errors/s" } } });
-    if (data.spectrum.length) make("chart-spectrum", { type: "line", data: { datasets:
-      data.spectrum.map(function (s, i) { return line(s.label, s.points, i); }) },
-      options: { scales: { x: { type: "logarithmic", title: { display: true,
-        text: "percentile (log scale of 1/(1-p))" }, ticks: { callback: percentLabel,
-        autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
-        title: { display: true, text: "latency ms" } } } } });
+    if (data.spectrum.length) spectrumChart("chart-spectrum", data.spectrum);
     if (data.operations.length) bars("chart-operations", data.operations, "latency ms");
     if (data.tenants.length) bars("chart-tenants", data.tenants, "latency ms");
     if (data.memory) timeChart("chart-memory", data, [line("target RSS", data.memory.target, 0),
@@ -144,6 +149,7 @@ export const CHARTS_SCRIPT = String.raw`
     });
   }
   window.akibenchDraw = draw;
+  window.akibenchSpectrum = spectrumChart;
   window.addEventListener("beforeprint", function () {
     charts.forEach(function (c) { c.resize(); });
   });

@@ -1,10 +1,13 @@
-import type { Comparison } from "./compare.ts";
+import type { RunResult, RunStatus } from "../result/run_result.ts";
+import { CHARTS_SCRIPT } from "./charts_script.ts";
+import type { Comparison, MetricComparison, Verdict } from "./compare.ts";
 import { COMPARISON_HEADERS, comparisonCells } from "./compare_text.ts";
 import { htmlPage } from "./html_page.ts";
-import { htmlTable } from "./html_tables.ts";
+import { type Cell, htmlTable } from "./html_tables.ts";
 import { markdownTable } from "./markdown_table.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
 import { formatNumber } from "./number_format.ts";
+import { percentileSpectrum } from "./percentile_spectrum.ts";
 import { statusMark } from "./status_mark.ts";
 
 function headline(c: Comparison): string {
@@ -60,6 +63,30 @@ export function renderComparisonMarkdown(
   ].join("\n");
 }
 
+/** The mark drawn for each verdict (status_mark.ts): no emoji font needed. */
+const VERDICT_MARKS: Record<Verdict, RunStatus> = {
+  ok: "passed",
+  improved: "passed",
+  regressed: "failed",
+  noise: "skipped",
+};
+
+/** A row's cells for HTML: numbers right-aligned, the verdict (last) with a CSS mark for its emoji. */
+function htmlCells(r: MetricComparison): Cell[] {
+  const cells = comparisonCells(r);
+  const last = cells.length - 1;
+  return cells.map((cell, i) =>
+    i === last
+      ? {
+        html: statusMark(VERDICT_MARKS[r.verdict]) +
+          e(cell.replace(/^\p{Extended_Pictographic}\uFE0F?\s*/u, "")),
+      }
+      : i >= 3 && i <= 5
+      ? { num: cell }
+      : cell
+  );
+}
+
 /** The body of the comparison HTML (used by the page and by `reports serve`). */
 export function renderComparisonBody(
   c: Comparison,
@@ -76,7 +103,7 @@ export function renderComparisonBody(
     `<main id="report">`,
     htmlTable(
       COMPARISON_HEADERS,
-      rows.map((r) => comparisonCells(r).map((cell, i) => i >= 3 && i <= 5 ? { num: cell } : cell)),
+      rows.map((r) => htmlCells(r)),
       { id: "comparison", rowClass: (i) => rows[i].verdict === "regressed" ? "fail" : "" },
     ),
     ...extras(c).map((x) => `<p>${e(x)}</p>`),
@@ -85,14 +112,68 @@ export function renderComparisonBody(
   ].join("\n");
 }
 
-/** The comparison as a self-contained HTML page. */
+/** Whole-run latency spectra of the scenarios both sides ran, base and new overlaid. */
+interface SpectrumPair {
+  scenario: string;
+  base: [number, number][];
+  next: [number, number][];
+}
+
+const COMPARE_SPECTRA_ID = "compare-spectra";
+
+/** Draws each pair from #compare-spectra into canvas #spectrum-<i> (CHARTS_SCRIPT runs first). */
+const COMPARE_SPECTRA_SCRIPT = `(function () {
+  var el = document.getElementById("${COMPARE_SPECTRA_ID}");
+  if (!el || !window.akibenchSpectrum) return;
+  JSON.parse(el.textContent).forEach(function (p, i) {
+    window.akibenchSpectrum("spectrum-" + i, [{ label: "base", points: p.base },
+      { label: "new", points: p.next }]);
+  });
+})();`;
+
+function spectrumOf(run: RunResult): [number, number][] {
+  const all = run.operations.find((s) => s.operation === "all");
+  if (!all || all.latency_ms.count === 0) return [];
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return percentileSpectrum(all.histograms.latency_us).map((p) => [r(p.x), r(p.ms)]);
+}
+
+function spectrumPairs(runs: { base: RunResult[]; next: RunResult[] }): SpectrumPair[] {
+  const pairs: SpectrumPair[] = [];
+  for (const b of runs.base) {
+    const n = runs.next.find((r) => r.scenario_id === b.scenario_id);
+    if (!n) continue;
+    const pair = { scenario: b.scenario_id, base: spectrumOf(b), next: spectrumOf(n) };
+    if (pair.base.length > 0 && pair.next.length > 0) pairs.push(pair);
+  }
+  return pairs;
+}
+
+/**
+ * The comparison as a self-contained HTML page; given the runs, with each scenario's latency
+ * percentile spectrum of base and new overlaid (a shift in the tail shows at a glance).
+ */
 export function renderComparisonHtml(
   c: Comparison,
   labels: { base: string; next: string },
+  runs?: { base: RunResult[]; next: RunResult[] },
+  footer = "",
 ): string {
+  const pairs = runs ? spectrumPairs(runs) : [];
+  const figures = pairs.map((p, i) =>
+    `<figure class="chart"><figcaption>${
+      e(p.scenario)
+    }: latency percentile spectrum, base vs new (all operations)</figcaption><div class="box"><canvas id="spectrum-${i}" role="img" aria-label="${
+      e(p.scenario)
+    } latency spectrum"></canvas></div></figure>`
+  );
+  const charts = figures.length === 0
+    ? ""
+    : `<section><h2>Latency spectra</h2><div class="charts">${figures.join("")}</div></section>`;
   return htmlPage({
     title: `akibench compare: ${headline(c)}`,
-    body: renderComparisonBody(c, labels),
-    json: { comparison: c },
+    body: renderComparisonBody(c, labels) + charts + footer,
+    json: pairs.length > 0 ? { comparison: c, [COMPARE_SPECTRA_ID]: pairs } : { comparison: c },
+    scripts: pairs.length > 0 ? [CHARTS_SCRIPT, COMPARE_SPECTRA_SCRIPT] : undefined,
   });
 }

@@ -5,7 +5,7 @@ export const REPORT_CSS = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
   background: var(--bg); }
-header, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 16px; }
+header, main, body > section, footer { max-width: 1200px; margin: 0 auto; padding: 0 16px; }
 header { padding-top: 16px; }
 h1 { font-size: 1.5rem; margin: 0.4em 0; }
 h2 { font-size: 1.15rem; margin: 1.6em 0 0.5em; border-bottom: 1px solid var(--line); }

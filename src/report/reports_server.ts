@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { extname, join } from "node:path";
 import type { RunResult, RunStatus, SuiteResult } from "../result/run_result.ts";
 import { compareRuns } from "./compare.ts";
-import { renderComparisonBody } from "./compare_report.ts";
+import { renderComparisonHtml } from "./compare_report.ts";
 import { renderSuiteHtml, statusBadge } from "./html.ts";
 import { htmlPage } from "./html_page.ts";
 import { htmlTable } from "./html_tables.ts";
@@ -132,9 +132,14 @@ export function reportsApp(dir: string): Hono {
     try {
       const [b, n] = await Promise.all([readRuns(join(dir, base)), readRuns(join(dir, next))]);
       const comparison = compareRuns(b.runs, n.runs, { tolerance });
-      const body = renderComparisonBody(comparison, { base, next }) +
-        `<footer><a href="/">all runs</a></footer>`;
-      return c.html(htmlPage({ title: `compare ${base} → ${next}`, body }));
+      return c.html(
+        renderComparisonHtml(
+          comparison,
+          { base, next },
+          { base: b.runs, next: n.runs },
+          `<footer><a href="/">all runs</a></footer>`,
+        ),
+      );
     } catch (err) {
       return c.text(`cannot compare: ${(err as Error).message}`, 404);
     }

@@ -46,10 +46,14 @@ export interface BarRow {
 
 const round = (x: number | null) => x === null ? null : Math.round(x * 1000) / 1000;
 
+/** " (only 11 samples)" after a label whose percentiles rest on few latencies, else "". */
+function fewSamples(s: TrafficStats): string {
+  return s.latency_ms.count < FEW_SAMPLES ? ` (only ${s.latency_ms.count} samples)` : "";
+}
+
 function bars(stats: TrafficStats[], label: (s: TrafficStats) => string): BarRow[] {
   return stats.filter((s) => s.latency_ms.count > 0).map((s) => ({
-    label: label(s) +
-      (s.latency_ms.count < FEW_SAMPLES ? ` (only ${s.latency_ms.count} samples)` : ""),
+    label: label(s) + fewSamples(s),
     p50: s.latency_ms.p50,
     p95: s.latency_ms.p95,
     p99: s.latency_ms.p99,
@@ -78,7 +82,7 @@ function spectra(run: RunResult): ChartData["spectrum"] {
     if (s.latency_ms.count === 0) continue;
     const points = percentileSpectrum(s.histograms.latency_us);
     out.push({
-      label: s.operation,
+      label: s.operation + fewSamples(s),
       points: points.map((p: SpectrumPoint) => [round(p.x)!, round(p.ms)!]),
     });
   }

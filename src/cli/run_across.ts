@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import type { RunResult } from "../result/run_result.ts";
+import { renderAcrossTerminal } from "../report/across_targets_terminal.ts";
+import { renderTerminalSummary } from "../report/terminal.ts";
+import { writeAcrossReports } from "../report/write_across.ts";
+import { writeReports } from "../report/write_reports.ts";
+import { exitCodeFor } from "../run/run_suite.ts";
+import { runTargets, type TargetsOptions } from "../run/run_targets.ts";
+import type { TargetSpec } from "../run/target_specs.ts";
+import type { Scenario } from "../scenario/scenario.ts";
+
+export interface AcrossRunOptions extends Omit<TargetsOptions, "onRun"> {
+  outDir: string;
+  color: boolean;
+  /** Called before each run's summary is printed (clears the progress line, updates a live view). */
+  onRun?: (result: RunResult) => void;
+}
+
+/**
+ * Runs the scenarios on several targets, writes each target's reports into <out>/<label>/ (the
+ * single-target layout) and the comparison into <out>/comparison.html and .md, prints the
+ * compact comparison and returns the worst exit code over all runs.
+ */
+export async function runAcrossTargets(
+  scenarios: Scenario[],
+  specs: TargetSpec[],
+  profile: string,
+  options: AcrossRunOptions,
+): Promise<number> {
+  const results = await runTargets(scenarios, specs, profile, {
+    ...options,
+    onRun: (spec, r) => {
+      options.onRun?.(r);
+      console.log(`--- target ${spec.label} ---`);
+      console.log(renderTerminalSummary(r, { color: options.color }));
+    },
+  });
+  let files = 0;
+  for (const t of results) {
+    files += (await writeReports(join(options.outDir, t.spec.label), t.suite, t.runs)).length;
+  }
+  const { across, written } = await writeAcrossReports(
+    options.outDir,
+    results.map((t) => ({
+      label: t.spec.label,
+      path: join(options.outDir, t.spec.label),
+      runs: t.runs,
+      reportDir: join(options.outDir, t.spec.label),
+    })),
+  );
+  console.log(`\nAcross targets: ${across.status.toUpperCase()}\n`);
+  console.log(renderAcrossTerminal(across));
+  console.log(
+    `\nReports: ${options.outDir}/{${specs.map((s) => s.label).join(",")}}/ (${files} files)`,
+  );
+  console.log(`Comparison: open ${written[0]} (table: ${written[1]})`);
+  return exitCodeFor(across.status);
+}

@@ -1,0 +1,83 @@
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { UsageError } from "../cli/usage_error.ts";
+import type { RunResult } from "../result/run_result.ts";
+import { readRuns } from "./read_runs.ts";
+
+/** One target's saved runs for a comparison across targets. */
+export interface AcrossInput {
+  label: string;
+  /** The folder or file it was read from. */
+  path: string;
+  runs: RunResult[];
+  /** The folder holding this target's own reports (index.html), when there is one. */
+  reportDir: string | null;
+}
+
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+/**
+ * The folders a path stands for: a multi-target run's folder (no suite.json, one sub-folder
+ * with a suite.json per target) stands for its sub-folders; anything else for itself.
+ */
+async function expand(path: string): Promise<string[]> {
+  const info = await Deno.stat(path).catch(() => null);
+  if (!info?.isDirectory || await exists(join(path, "suite.json"))) return [path];
+  const subs: string[] = [];
+  for await (const e of Deno.readDir(path)) {
+    if (e.isDirectory && await exists(join(path, e.name, "suite.json"))) {
+      subs.push(join(path, e.name));
+    }
+  }
+  return subs.length > 0 ? subs.sort() : [path];
+}
+
+/**
+ * Reads the runs of several targets from result folders, suite.json files, RunResult JSONs or
+ * report HTMLs (a multi-target run's folder counts as its targets' folders). Each input is
+ * labelled by the target its runs name; inputs whose target names clash or are mixed go by
+ * their folder's name, and a label still taken gets -2, -3….
+ */
+export async function readAcross(paths: string[]): Promise<AcrossInput[]> {
+  const folders = (await Promise.all(paths.map(expand))).flat();
+  if (folders.length < 2) {
+    throw new UsageError(
+      `--across: need the results of at least two targets, got ${folders.length} (${
+        paths.join(", ")
+      })`,
+    );
+  }
+  const loaded = await Promise.all(folders.map(async (path) => {
+    const { suite, runs } = await readRuns(path);
+    const names = new Set(runs.map((r) => r.target.name));
+    const isDir = (await Deno.stat(path)).isDirectory;
+    const reportDir = isDir && suite !== null && await exists(join(path, "index.html"))
+      ? path
+      : null;
+    return { path, runs, reportDir, name: names.size === 1 ? [...names][0] : null };
+  }));
+  const clash = (name: string | null) =>
+    name === null || loaded.filter((l) => l.name === name).length > 1;
+  const taken = new Map<string, number>();
+  return loaded.map((l) => {
+    const wanted = clash(l.name) ? basename(l.path.replace(/\/+$/, "")) : l.name!;
+    const n = (taken.get(wanted) ?? 0) + 1;
+    taken.set(wanted, n);
+    const label = n === 1 ? wanted : `${wanted}-${n}`;
+    return { label, path: l.path, runs: l.runs, reportDir: l.reportDir };
+  });
+}
+
+/** The deepest folder holding every input: where the comparison goes by default. */
+export async function commonFolder(inputs: AcrossInput[]): Promise<string> {
+  const folders = await Promise.all(inputs.map(async (i) => {
+    const isDir = (await Deno.stat(i.path)).isDirectory;
+    return resolve(isDir ? i.path : dirname(i.path)).split(sep);
+  }));
+  const shared: string[] = [];
+  for (let k = 0; folders.every((f) => k < f.length && f[k] === folders[0][k]); k++) {
+    shared.push(folders[0][k]);
+  }
+  const folder = shared.join(sep) || sep;
+  const inside = relative(Deno.cwd(), folder);
+  return inside.startsWith("..") ? folder : inside || ".";
+}

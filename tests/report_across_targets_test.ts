@@ -6,7 +6,7 @@ import { renderAcrossMarkdown } from "../src/report/across_targets_markdown.ts";
 import { renderAcrossTerminal } from "../src/report/across_targets_terminal.ts";
 import { percentileSpectrum } from "../src/report/percentile_spectrum.ts";
 import { commonFolder, readAcross } from "../src/report/read_across.ts";
-import { writeAcrossReports } from "../src/report/write_across.ts";
+import { writeAcrossManifest, writeAcrossReports } from "../src/report/write_across.ts";
 import { writeReports } from "../src/report/write_reports.ts";
 import { suiteOf } from "../src/run/run_suite.ts";
 import { main } from "../src/cli/main.ts";
@@ -126,6 +126,14 @@ Deno.test("report --across redraws the comparison from saved result folders", as
     assert.ok(html.includes('<a href="chroma/index.html">chroma</a>'));
     const md = await Deno.readTextFile(join(dir, "multi", "comparison.md"));
     assert.equal(md, renderAcrossMarkdown(across, { chroma: "chroma/", reference: "reference/" }));
+
+    // A multi-target run's targets.json keeps the order (and labels) the run was given.
+    await writeAcrossManifest(join(dir, "multi"), inputs.toReversed());
+    const ordered = await readAcross([join(dir, "multi")]);
+    assert.deepEqual(ordered.map((i) => [i.label, i.path]), [
+      ["reference", join(dir, "multi", "reference")],
+      ["chroma", join(dir, "multi", "chroma")],
+    ]);
 
     // Two folders of the same target are told apart by their folder names.
     const ref = join(dir, "multi", "reference");

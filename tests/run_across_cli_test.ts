@@ -98,6 +98,14 @@ Deno.test({
         await Deno.readTextFile(join(out, "comparison.md")),
         renderAcrossMarkdown(expected, { reference: "reference/", akidb: "akidb/" }),
       );
+      // The same page again, afterwards, from the saved folder alone (targets.json keeps the order).
+      const page = await Deno.readTextFile(join(out, "comparison.html"));
+      assert.deepEqual(JSON.parse(await Deno.readTextFile(join(out, "targets.json"))), {
+        targets: [{ label: "reference", folder: "reference" }, { label: "akidb", folder: "akidb" }],
+      });
+      await Deno.remove(join(out, "comparison.html"));
+      assert.equal(await main(["report", "--across", out]), 0);
+      assert.equal(await Deno.readTextFile(join(out, "comparison.html")), page);
       const printed = logged.join("\n");
       assert.match(printed, /\ntiny_tiered\s+reference\s+akidb\n {2}status\s+\w+\s+SKIPPED\n/);
       assert.ok(printed.includes(`Comparison: open ${join(out, "comparison.html")}`));

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { RunResult } from "../result/run_result.ts";
 import { renderAcrossTerminal } from "../report/across_targets_terminal.ts";
 import { renderTerminalSummary } from "../report/terminal.ts";
-import { writeAcrossReports } from "../report/write_across.ts";
+import { writeAcrossManifest, writeAcrossReports } from "../report/write_across.ts";
 import { writeReports } from "../report/write_reports.ts";
 import { exitCodeFor } from "../run/run_suite.ts";
 import { runTargets, type TargetsOptions } from "../run/run_targets.ts";
@@ -18,7 +18,8 @@ export interface AcrossRunOptions extends Omit<TargetsOptions, "onRun"> {
 
 /**
  * Runs the scenarios on several targets, writes each target's reports into <out>/<label>/ (the
- * single-target layout) and the comparison into <out>/comparison.html and .md, prints the
+ * single-target layout), <out>/targets.json naming them in order, and the comparison into
+ * <out>/comparison.html and .md, prints the
  * compact comparison and returns the worst exit code over all runs.
  */
 export async function runAcrossTargets(
@@ -39,15 +40,14 @@ export async function runAcrossTargets(
   for (const t of results) {
     files += (await writeReports(join(options.outDir, t.spec.label), t.suite, t.runs)).length;
   }
-  const { across, written } = await writeAcrossReports(
-    options.outDir,
-    results.map((t) => ({
-      label: t.spec.label,
-      path: join(options.outDir, t.spec.label),
-      runs: t.runs,
-      reportDir: join(options.outDir, t.spec.label),
-    })),
-  );
+  const inputs = results.map((t) => ({
+    label: t.spec.label,
+    path: join(options.outDir, t.spec.label),
+    runs: t.runs,
+    reportDir: join(options.outDir, t.spec.label),
+  }));
+  await writeAcrossManifest(options.outDir, inputs);
+  const { across, written } = await writeAcrossReports(options.outDir, inputs);
   console.log(`\nAcross targets: ${across.status.toUpperCase()}\n`);
   console.log(renderAcrossTerminal(across));
   console.log(

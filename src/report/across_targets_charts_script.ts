@@ -8,6 +8,8 @@ export const ACROSS_CHARTS_SCRIPT = String.raw`
   "use strict";
   var COLORS = ["#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7b83",
     "#57606a"];
+  // Targets with equal recall and throughput land on one spot: distinct shapes keep each visible.
+  var SHAPES = ["circle", "triangle", "rect", "rectRot", "star", "crossRot", "cross", "line"];
   function percentLabel(value) {
     var exp = Math.log10(value);
     if (Math.abs(exp - Math.round(exp)) > 1e-9) return "";
@@ -34,8 +36,9 @@ export const ACROSS_CHARTS_SCRIPT = String.raw`
         backgroundColor: color, pointRadius: 0, borderWidth: 1.5,
         data: c.spectrum.map(function (p) { return { x: p[0], y: p[1] }; }) });
       if (c.recall && c.recall.overall !== null && c.operations.length) points.push({
-        label: data.labels[t], backgroundColor: color, borderColor: color, pointRadius: 6,
-        pointHoverRadius: 8, data: [{ x: c.achieved_qps, y: c.recall.overall }] });
+        label: data.labels[t], backgroundColor: color + "99", borderColor: color, borderWidth: 2,
+        pointStyle: SHAPES[t % SHAPES.length], pointRadius: 9 - (t % 4), pointHoverRadius: 11,
+        data: [{ x: c.achieved_qps, y: c.recall.overall }] });
     });
     if (lines.length) make("chart-spectrum-" + i, { type: "line", data: { datasets: lines },
       options: { scales: { x: { type: "logarithmic", title: { display: true,
@@ -43,7 +46,8 @@ export const ACROSS_CHARTS_SCRIPT = String.raw`
         autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
         title: { display: true, text: s.spectrum_operation + " latency ms" } } } } });
     if (points.length) make("chart-recall-qps-" + i, { type: "scatter",
-      data: { datasets: points }, options: { scales: {
+      data: { datasets: points }, options: { plugins: { legend: { labels: {
+        usePointStyle: true } } }, scales: {
         x: { beginAtZero: true, title: { display: true, text: "achieved QPS (all operations)" } },
         y: { suggestedMin: 0.8, suggestedMax: 1, title: { display: true, text: "recall" } } } } });
   });

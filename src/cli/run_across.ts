@@ -44,6 +44,7 @@ export async function runAcrossTargets(
     label: t.spec.label,
     path: join(options.outDir, t.spec.label),
     runs: t.runs,
+    status: t.suite.status,
     reportDir: join(options.outDir, t.spec.label),
   }));
   await writeAcrossManifest(options.outDir, inputs);

@@ -6,6 +6,8 @@ import { percentileSpectrum } from "./percentile_spectrum.ts";
 export interface LabelledRuns {
   label: string;
   runs: RunResult[];
+  /** The target's suite status, when known: it alone says a Ctrl-C came between two runs. */
+  status?: RunStatus;
 }
 
 /** Latency (ms, from the intended send time) of one operation on one target. */
@@ -120,10 +122,11 @@ export function acrossTargets(targets: LabelledRuns[]): AcrossTargets {
     for (const r of t.runs) if (!ids.includes(r.scenario_id)) ids.push(r.scenario_id);
   }
   const all = targets.flatMap((t) => t.runs);
+  const statuses = targets.map((t) => t.status ?? suiteStatus(t.runs));
   return {
     labels: targets.map((t) => t.label),
-    statuses: targets.map((t) => suiteStatus(t.runs)),
-    status: suiteStatus(all),
+    statuses,
+    status: suiteStatus(all, statuses.includes("interrupted")),
     profiles: [...new Set(all.map((r) => r.profile))],
     scenarios: ids.map((id) => {
       const runs = targets.map((t) => t.runs.find((r) => r.scenario_id === id));

@@ -1,15 +1,13 @@
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../cli/usage_error.ts";
-import type { RunResult } from "../result/run_result.ts";
+import type { LabelledRuns } from "./across_targets.ts";
 import { readRuns } from "./read_runs.ts";
 import { ACROSS_MANIFEST, type AcrossManifest } from "./write_across.ts";
 
 /** One target's saved runs for a comparison across targets. */
-export interface AcrossInput {
-  label: string;
+export interface AcrossInput extends LabelledRuns {
   /** The folder or file it was read from. */
   path: string;
-  runs: RunResult[];
   /** The folder holding this target's own reports (index.html), when there is one. */
   reportDir: string | null;
 }
@@ -79,7 +77,8 @@ export async function readAcross(paths: string[]): Promise<AcrossInput[]> {
     const reportDir = isDir && suite !== null && await exists(join(path, "index.html"))
       ? path
       : null;
-    return { path, runs, reportDir, label, name: names.size === 1 ? [...names][0] : null };
+    const name = names.size === 1 ? [...names][0] : null;
+    return { path, runs, reportDir, label, name, status: suite?.status };
   }));
   const clash = (name: string | null) =>
     name === null || loaded.filter((l) => l.label === undefined && l.name === name).length > 1;
@@ -90,7 +89,7 @@ export async function readAcross(paths: string[]): Promise<AcrossInput[]> {
     const n = (taken.get(wanted) ?? 0) + 1;
     taken.set(wanted, n);
     const label = n === 1 ? wanted : `${wanted}-${n}`;
-    return { label, path: l.path, runs: l.runs, reportDir: l.reportDir };
+    return { label, path: l.path, runs: l.runs, status: l.status, reportDir: l.reportDir };
   });
 }
 

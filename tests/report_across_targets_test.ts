@@ -135,6 +135,17 @@ Deno.test("report --across redraws the comparison from saved result folders", as
       ["chroma", join(dir, "multi", "chroma")],
     ]);
 
+    // `report` of the whole folder says what to do instead of failing on targets.json.
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...a: unknown[]) => errors.push(a.join(" "));
+    try {
+      assert.equal(await main(["report", join(dir, "multi")]), 2);
+    } finally {
+      console.error = original;
+    }
+    assert.match(errors.join("\n"), /a run on several targets; .*report --across/);
+
     // Two folders of the same target are told apart by their folder names.
     const ref = join(dir, "multi", "reference");
     await Deno.mkdir(join(dir, "again"));

@@ -2,7 +2,7 @@ import type { AcrossTargets, ScenarioAcross } from "./across_targets.ts";
 import { ACROSS_CHARTS_SCRIPT } from "./across_targets_charts_script.ts";
 import type { ReportLinks } from "./across_targets_markdown.ts";
 import { acrossRows } from "./across_targets_rows.ts";
-import { statusBadge } from "./html.ts";
+import { figure, statusBadge } from "./html.ts";
 import { htmlPage } from "./html_page.ts";
 import { type Cell, htmlTable } from "./html_tables.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
@@ -10,14 +10,6 @@ import { statusLabel } from "./status_label.ts";
 
 /** Element id of the comparison JSON embedded in the page (the charts draw from it). */
 export const ACROSS_TARGETS_ELEMENT_ID = "across-targets";
-
-function figure(id: string, caption: string): string {
-  return `<figure class="chart"><figcaption>${
-    e(caption)
-  }</figcaption><div class="box"><canvas id="${id}" role="img" aria-label="${
-    e(caption)
-  }"></canvas></div></figure>`;
-}
 
 function charts(s: ScenarioAcross, i: number): string {
   const f: string[] = [];

@@ -35,10 +35,11 @@ Default formats: html,md,junit. Prints the written paths.
 
 --across sets the runs of several targets side by side: comparison.html and comparison.md, as a
 multi-target 'run' writes them. Each DIR (or suite.json, RunResult JSON, report HTML) holds one
-target's runs; a multi-target run's folder stands for its per-target folders, so
+target's runs; a multi-target run's folder stands for the per-target folders its targets.json
+lists, in the run's order and under its labels, so
   akibench report --across reports/<ts>
-redraws a multi-target run's comparison. Targets are labelled by the target name in their runs
-(by folder name where two inputs share one). --out defaults to the folder the inputs share.`;
+redraws a multi-target run's comparison. Other inputs are labelled by the target name in their
+runs (by folder name where two inputs share one). --out defaults to the folder the inputs share.`;
 
 function parseFormats(text: string): Format[] {
   const list = text.split(",").map((s) => s.trim()).filter((s) => s !== "");

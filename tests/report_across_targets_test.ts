@@ -10,6 +10,7 @@ import { writeAcrossManifest, writeAcrossReports } from "../src/report/write_acr
 import { writeReports } from "../src/report/write_reports.ts";
 import { suiteOf } from "../src/run/run_suite.ts";
 import { main } from "../src/cli/main.ts";
+import { reportsApp } from "../src/report/reports_server.ts";
 import { acrossFixture } from "./fixtures/across_fixture.ts";
 import { assertGolden } from "./fixtures/golden_file.ts";
 
@@ -172,4 +173,37 @@ Deno.test("report --across: bad input is one usage error", async () => {
   assert.match(lines[0], /--across: name the result folders/);
   assert.match(lines[1], /\/no\/such\/dir: no such file or directory/);
   assert.match(lines[2], /--format does not apply/);
+});
+
+Deno.test("reports serve: a multi-target run opens on its comparison, each target's reports below", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "akibench-across-serve-" });
+  try {
+    const inputs = [];
+    for (const t of acrossFixture()) {
+      const path = join(dir, "ab", t.label);
+      const suite = suiteOf(t.runs, "2026-11-28T06:00:00.000Z", "smoke", false);
+      await writeReports(path, suite, t.runs);
+      inputs.push({ ...t, path, reportDir: path });
+    }
+    await writeAcrossManifest(join(dir, "ab"), inputs);
+    await writeAcrossReports(join(dir, "ab"), inputs);
+    const app = reportsApp(dir);
+    const index = await app.request("/runs/ab/index.html");
+    assert.equal(index.status, 302);
+    assert.equal(index.headers.get("location"), "/runs/ab/comparison.html");
+    const page = await app.request("/runs/ab/comparison.html");
+    assert.equal(page.status, 200);
+    assert.ok((await page.text()).includes('<a href="chroma/spike.html">chroma</a>'));
+    const linked = await app.request("/runs/ab/chroma/spike.html");
+    assert.equal(linked.status, 200);
+    assert.match(linked.headers.get("content-type")!, /text\/html/);
+    await linked.body?.cancel();
+    for (const bad of ["/runs/ab/..%2F..%2Fetc/passwd", "/runs/..%2Fab/index.html"]) {
+      const res = await app.request(bad);
+      assert.equal(res.status, 404, bad);
+      await res.body?.cancel();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -19,7 +19,7 @@ export interface AcrossRunOptions extends Omit<TargetsOptions, "onRun"> {
 /**
  * Runs the scenarios on several targets, writes each target's reports into <out>/<label>/ (the
  * single-target layout), <out>/targets.json naming them in order, and the comparison into
- * <out>/comparison.html and .md, prints the
+ * <out>/comparison.html and .md (also appended to GITHUB_STEP_SUMMARY when set), prints the
  * compact comparison and returns the worst exit code over all runs.
  */
 export async function runAcrossTargets(
@@ -49,6 +49,12 @@ export async function runAcrossTargets(
   }));
   await writeAcrossManifest(options.outDir, inputs);
   const { across, written } = await writeAcrossReports(options.outDir, inputs);
+  const stepSummary = Deno.env.get("GITHUB_STEP_SUMMARY");
+  if (stepSummary) {
+    await Deno.writeTextFile(stepSummary, await Deno.readTextFile(written[1]) + "\n", {
+      append: true,
+    });
+  }
   console.log(`\nAcross targets: ${across.status.toUpperCase()}\n`);
   console.log(renderAcrossTerminal(across));
   console.log(

@@ -47,7 +47,7 @@ function scenarioSection(a: AcrossTargets, s: ScenarioAcross, i: number, links: 
           return r.key === "status" || r.key === "target" ? text : { num: text };
         }),
       ]),
-      { id: `across-${s.scenario_id}` },
+      { id: `across-${e(s.scenario_id)}` },
     ),
     charts(s, i),
   ].join("\n");

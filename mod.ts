@@ -44,3 +44,7 @@ export { runScenario } from "./src/run/run_scenario.ts";
 export type { RunScenarioOptions } from "./src/run/run_scenario.ts";
 export { runSuite } from "./src/run/run_suite.ts";
 export { collectEnvironment } from "./src/result/environment.ts";
+export { runTargets } from "./src/run/run_targets.ts";
+export type { TargetRuns, TargetsOptions } from "./src/run/run_targets.ts";
+export { parseTargetSpecs } from "./src/run/target_specs.ts";
+export type { TargetSpec } from "./src/run/target_specs.ts";

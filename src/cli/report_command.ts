@@ -9,7 +9,9 @@ import { renderJsonLines } from "../report/jsonl.ts";
 import { renderJUnit } from "../report/junit.ts";
 import { renderMarkdown, renderSuiteMarkdown } from "../report/markdown.ts";
 import { renderOpenMetrics } from "../report/openmetrics.ts";
+import { commonFolder, readAcross } from "../report/read_across.ts";
 import { readRuns } from "../report/read_runs.ts";
+import { writeAcrossReports } from "../report/write_across.ts";
 import { renderTerminalSummary } from "../report/terminal.ts";
 
 const FORMATS = ["html", "md", "junit", "json", "openmetrics", "jsonl", "terminal"] as const;
@@ -18,6 +20,7 @@ type Format = (typeof FORMATS)[number];
 const HELP = `akibench report: re-render the reports of a run or a suite run
 
 Usage: akibench report RUN.json|RUN.html|suite.json|DIR [--format html,md,junit] [--out DIR]
+       akibench report --across DIR DIR… [--out DIR]
 
 Reads RunResults (a RunResult JSON, a report HTML that embeds one, a suite.json or a suite
 directory) and writes, into --out (default: the input's directory):
@@ -28,7 +31,15 @@ directory) and writes, into --out (default: the input's directory):
   openmetrics  series.openmetrics: per-second series, timestamped, for Prometheus/Grafana
   jsonl        series.jsonl: one JSON object per scenario and second
   terminal     prints the plain-text summary of each run (no file)
-Default formats: html,md,junit. Prints the written paths.`;
+Default formats: html,md,junit. Prints the written paths.
+
+--across sets the runs of several targets side by side: comparison.html and comparison.md, as a
+multi-target 'run' writes them. Each DIR (or suite.json, RunResult JSON, report HTML) holds one
+target's runs; a multi-target run's folder stands for the per-target folders its targets.json
+lists, in the run's order and under its labels, so
+  akibench report --across reports/<ts>
+redraws a multi-target run's comparison. Other inputs are labelled by the target name in their
+runs (by folder name where two inputs share one). --out defaults to the folder the inputs share.`;
 
 function parseFormats(text: string): Format[] {
   const list = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -66,6 +77,21 @@ function outputs(format: Format, suite: SuiteResult | null, runs: RunResult[]): 
   }
 }
 
+/** `report --across`: the comparison page and table of several targets' saved runs. */
+async function reportAcross(inputs: string[], values: { format?: string; out?: string }) {
+  if (values.format !== undefined) {
+    throw new UsageError(
+      "--across writes comparison.html and comparison.md; --format does not apply",
+    );
+  }
+  if (inputs.length === 0) throw new UsageError("--across: name the result folders to compare");
+  const targets = await readAcross(inputs);
+  const out = values.out ?? await commonFolder(targets);
+  const { written } = await writeAcrossReports(out, targets);
+  for (const path of written) console.log(path);
+  return 0;
+}
+
 export const reportCommand: Command = {
   name: "report",
   summary: "re-render reports (HTML, Markdown, JUnit, OpenMetrics, JSONL) from RunResults",
@@ -74,7 +100,9 @@ export const reportCommand: Command = {
     const { values, positionals } = parseFlags(args, {
       format: { type: "string" },
       out: { type: "string" },
+      across: { type: "boolean" },
     }, true);
+    if (values.across) return await reportAcross(positionals, values);
     if (positionals.length !== 1) {
       throw new UsageError("expected one input: RUN.json, RUN.html, suite.json or a directory");
     }

@@ -3,6 +3,7 @@ import { renderTerminalSummary } from "../report/terminal.ts";
 import { startLiveReport } from "../report/live.ts";
 import { writeRunReports, writeSuiteReports } from "../report/write_reports.ts";
 import { exitCodeFor, runSuite } from "../run/run_suite.ts";
+import { parseTargetSpecs, type TargetSpec, TargetSpecError } from "../run/target_specs.ts";
 import { loadScenario } from "../scenario/load.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
@@ -13,6 +14,7 @@ import {
   TargetConfigError,
 } from "../targets/registry.ts";
 import type { Command } from "./command.ts";
+import { runAcrossTargets } from "./run_across.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
@@ -24,8 +26,10 @@ Usage: akibench run <scenario.yaml|name>... [options]
 A name (e.g. baseline) means the bundled scenarios/<name>.yaml.
 
 Options:
-  --target NAME    ${TARGET_NAMES.join(" | ")} (default reference: an embedded server per scenario)
-  --url URL        server URL (required for --target akidb)
+  --target NAME[=URL][,NAME[=URL]…]
+                   ${TARGET_NAMES.join(" | ")} (default reference: an embedded server per scenario);
+                   several, comma-separated, run each scenario on each target in turn
+  --url URL        server URL of a single target (required for --target akidb)
   --api-key KEY    admin API key for the target's tenancy/tiering/fault routes
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
@@ -35,7 +39,10 @@ Options:
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
 
-Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml.
+Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml. With several
+targets each target's reports go into <out>/<target>/ (a repeated name becomes NAME-2), and
+<out>/comparison.html and comparison.md set the targets side by side per scenario, e.g.
+  akibench run baseline --smoke --target reference,akidb=http://127.0.0.1:8080
 Exit codes: 0 all criteria passed (skipped scenarios are listed, not failed), 1 a criterion
 failed, 2 usage or config error, 3 run invalid (generator saturated or target unreachable),
 130 interrupted (Ctrl-C; a partial report is still written).`;
@@ -72,10 +79,14 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
     throw err;
   }
   if (flags.seed !== undefined) scenarios = scenarios.map((s) => ({ ...s, seed: flags.seed! }));
+  let specs: TargetSpec[];
   try {
-    checkTargetOptions(flags.target, { url: flags.url, apiKey: flags.apiKey });
+    specs = parseTargetSpecs(flags.target, flags.url);
+    for (const s of specs) checkTargetOptions(s.name, { url: s.url, apiKey: flags.apiKey });
   } catch (err) {
-    if (err instanceof TargetConfigError) throw new UsageError(err.message);
+    if (err instanceof TargetConfigError || err instanceof TargetSpecError) {
+      throw new UsageError(err.message);
+    }
     throw err;
   }
   const outDir = flags.out ?? defaultReportDir();
@@ -86,30 +97,47 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   Deno.addSignalListener("SIGINT", onSigint);
   const live = flags.serve ? await startLiveReport({ port: 0, hostname: "127.0.0.1" }) : null;
   if (live) console.log(`live report: ${live.url}`);
+  const open = async (spec: TargetSpec, scenario: Scenario) => {
+    try {
+      const needs = new Set(scenario.requires);
+      return await openTarget(spec.name, {
+        url: spec.url,
+        apiKey: flags.apiKey,
+        extensions: {
+          tenancy: needs.has("tenancy") || needs.has("audit"),
+          tiering: needs.has("tiering"),
+          faults: needs.has("faults"),
+          resilienceTimeScale: scenario.server.resilienceTimeScale ?? undefined,
+        },
+      });
+    } catch (err) {
+      throw new Error(
+        `${scenario.id}: cannot open target ${spec.label}: ${(err as Error).message}`,
+      );
+    }
+  };
   try {
+    if (specs.length > 1) {
+      return await runAcrossTargets(scenarios, specs, flags.profile, {
+        signal: controller.signal,
+        keep: flags.keep,
+        datasetDir: flags.datasetDir,
+        openTarget: open,
+        outDir,
+        color,
+        onProgress: progress.show,
+        onUpdate: live ? (r) => live.update(r) : undefined,
+        onRun: (r) => {
+          progress.done();
+          live?.update(r);
+        },
+      });
+    }
     const { suite, runs } = await runSuite(scenarios, flags.profile, {
       signal: controller.signal,
       keep: flags.keep,
       datasetDir: flags.datasetDir,
-      openTarget: async (scenario) => {
-        try {
-          const needs = new Set(scenario.requires);
-          return await openTarget(flags.target, {
-            url: flags.url,
-            apiKey: flags.apiKey,
-            extensions: {
-              tenancy: needs.has("tenancy") || needs.has("audit"),
-              tiering: needs.has("tiering"),
-              faults: needs.has("faults"),
-              resilienceTimeScale: scenario.server.resilienceTimeScale ?? undefined,
-            },
-          });
-        } catch (err) {
-          throw new Error(
-            `${scenario.id}: cannot open target ${flags.target}: ${(err as Error).message}`,
-          );
-        }
-      },
+      openTarget: (scenario) => open(specs[0], scenario),
       onProgress: progress.show,
       onUpdate: live ? (r) => live.update(r) : undefined,
       onRun: async (r) => {

@@ -31,7 +31,8 @@ export function statusBadge(status: RunStatus): string {
   return `<span class="status ${status}">${statusMark(status)}${e(statusWord(status))}</span>`;
 }
 
-function figure(id: string, caption: string): string {
+/** A captioned chart box holding one canvas (drawn by the page's chart script). */
+export function figure(id: string, caption: string): string {
   return `<figure class="chart"><figcaption>${
     e(caption)
   }</figcaption><div class="box"><canvas id="${id}" role="img" aria-label="${

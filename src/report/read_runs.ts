@@ -6,6 +6,7 @@ import {
   type SuiteResult,
 } from "../result/run_result.ts";
 import { RUN_RESULT_ELEMENT_ID } from "./html.ts";
+import { ACROSS_MANIFEST } from "./write_across.ts";
 
 /** Runs loaded from a RunResult JSON, a report HTML, a suite.json or a suite directory. */
 export interface LoadedRuns {
@@ -84,6 +85,13 @@ export async function readRuns(path: string): Promise<LoadedRuns> {
   if (info.isDirectory) {
     const suitePath = join(path, "suite.json");
     if (await Deno.stat(suitePath).then(() => true, () => false)) return readSuite(suitePath);
+    if (await Deno.stat(join(path, ACROSS_MANIFEST)).then(() => true, () => false)) {
+      throw new UsageError(
+        `${path}: a run on several targets; name one target's folder (${
+          join(path, "<target>")
+        }) or use 'report --across ${path}'`,
+      );
+    }
     const names: string[] = [];
     for await (const e of Deno.readDir(path)) {
       if (e.isFile && e.name.endsWith(".json")) names.push(e.name);

@@ -9,6 +9,7 @@ import { htmlPage } from "./html_page.ts";
 import { htmlTable } from "./html_tables.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
 import { readRuns } from "./read_runs.ts";
+import { ACROSS_HTML } from "./write_across.ts";
 
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
@@ -103,15 +104,30 @@ export function reportsApp(dir: string): Hono {
     "/runs/:run",
     (c) => c.redirect(`/runs/${encodeURIComponent(c.req.param("run"))}/index.html`),
   );
+  const serveFile = async (path: string[]) => {
+    if (!path.every((p) => SAFE_NAME.test(p))) return null;
+    try {
+      const bytes = await Deno.readFile(join(dir, ...path));
+      const type = CONTENT_TYPES[extname(path.at(-1)!)] ?? "application/octet-stream";
+      return new Response(bytes, { headers: { "content-type": type } });
+    } catch {
+      return null;
+    }
+  };
+  // A run on several targets keeps each target's reports one folder down.
+  app.get("/runs/:run/:target/:file", async (c) => {
+    const { run, target, file } = c.req.param();
+    return await serveFile([run, target, file]) ?? c.text("not found", 404);
+  });
   app.get("/runs/:run/:file", async (c) => {
     const { run, file } = c.req.param();
     if (!SAFE_NAME.test(run) || !SAFE_NAME.test(file)) return c.text("not found", 404);
-    try {
-      const bytes = await Deno.readFile(join(dir, run, file));
-      const type = CONTENT_TYPES[extname(file)] ?? "application/octet-stream";
-      return c.body(bytes, 200, { "content-type": type });
-    } catch {
-      if (file !== "index.html") return c.text("not found", 404);
+    const found = await serveFile([run, file]);
+    if (found) return found;
+    if (file !== "index.html") return c.text("not found", 404);
+    // A run on several targets has no index: its comparison page is the way in.
+    if (await Deno.stat(join(dir, run, ACROSS_HTML)).then(() => true, () => false)) {
+      return c.redirect(`/runs/${encodeURIComponent(run)}/${ACROSS_HTML}`);
     }
     // A run folder without index.html (e.g. RunResult JSON copied by hand): render one.
     try {

@@ -54,19 +54,28 @@ export async function runSuite(
     runs.push(result);
     await options.onRun?.(result);
   }
-  const suite: SuiteResult = {
+  return { suite: suiteOf(runs, start, profile, options.signal?.aborted === true), runs };
+}
+
+/** The SuiteResult of finished runs that began at `start` (ISO time); it ends now. */
+export function suiteOf(
+  runs: RunResult[],
+  start: string,
+  profile: string,
+  interrupted: boolean,
+): SuiteResult {
+  return {
     schema_version: RUN_RESULT_SCHEMA_VERSION,
     start_time: start,
     end_time: new Date().toISOString(),
     profile,
-    status: suiteStatus(runs, options.signal?.aborted === true),
+    status: suiteStatus(runs, interrupted),
     runs: runs.map((r) => ({
       scenario_id: r.scenario_id,
       status: r.status,
       file: `${r.scenario_id}.json`,
     })),
   };
-  return { suite, runs };
 }
 
 /** The CLI's exit code for a suite status: 0 passed/skipped, 1 failed, 3 invalid, 130 interrupted. */

@@ -6,7 +6,7 @@ import { UsageError } from "./usage_error.ts";
 
 const HELP = `akibench bench: the smoke suite of all eight seed scenarios (scenarios/smoke.yaml)
 
-Usage: akibench bench [--target reference|akidb] [--url URL] [--seed N] [--out DIR] [--keep]
+Usage: akibench bench [--target NAME] [--url URL] [--seed N] [--out DIR] [--keep]
                       [--serve] [--full]
 
 Runs baseline, sustained, spike, tiered, multi_tenant, large_dataset, failure_injection and

@@ -24,7 +24,11 @@ A name (e.g. baseline) means the bundled scenarios/<name>.yaml.
 
 Options:
   --target NAME    ${TARGET_NAMES.join(" | ")} (default reference: an embedded server per scenario)
-  --url URL        server URL (required for --target akidb)
+  --url URL        server URL: required for akidb; for chroma (http://HOST:PORT) and pgvector
+                   (postgres://USER:PASS@HOST:PORT/DB) a running server instead of an embedded one
+  --chroma-tenant T, --chroma-database D
+                   Chroma at --url: where the collections go (default default_tenant and
+                   default_database)
   --api-key KEY    admin API key for the target's tenancy/tiering/fault routes
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
@@ -44,6 +48,8 @@ export interface RunFlags {
   target: string;
   url?: string;
   apiKey?: string;
+  chromaTenant?: string;
+  chromaDatabase?: string;
   profile: "full" | "smoke";
   seed?: number;
   out?: string;
@@ -72,7 +78,12 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   }
   if (flags.seed !== undefined) scenarios = scenarios.map((s) => ({ ...s, seed: flags.seed! }));
   try {
-    checkTargetOptions(flags.target, { url: flags.url, apiKey: flags.apiKey });
+    checkTargetOptions(flags.target, {
+      url: flags.url,
+      apiKey: flags.apiKey,
+      chromaTenant: flags.chromaTenant,
+      chromaDatabase: flags.chromaDatabase,
+    });
   } catch (err) {
     if (err instanceof TargetConfigError) throw new UsageError(err.message);
     throw err;
@@ -96,6 +107,10 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
           return await openTarget(flags.target, {
             url: flags.url,
             apiKey: flags.apiKey,
+            chromaTenant: flags.chromaTenant,
+            chromaDatabase: flags.chromaDatabase,
+            poolSize: scenario.concurrency +
+              scenario.tenants.reduce((n, t) => n + t.concurrency, 0),
             extensions: {
               tenancy: needs.has("tenancy") || needs.has("audit"),
               tiering: needs.has("tiering"),
@@ -135,6 +150,8 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     target: { type: "string" },
     url: { type: "string" },
     "api-key": { type: "string" },
+    "chroma-tenant": { type: "string" },
+    "chroma-database": { type: "string" },
     smoke: { type: "boolean" },
     full: { type: "boolean" },
     seed: { type: "string" },
@@ -156,6 +173,8 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     target: v.target ?? "reference",
     url: v.url,
     apiKey: v["api-key"],
+    chromaTenant: v["chroma-tenant"],
+    chromaDatabase: v["chroma-database"],
     profile: v.smoke ? "smoke" : "full",
     seed,
     out: v.out,
@@ -168,7 +187,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run scenarios against a target (reference server or an AkiDB URL)",
+  summary: "run scenarios against a target (reference server, AkiDB, Chroma or pgvector)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { flags, positionals } = parseRunFlags(args, true);

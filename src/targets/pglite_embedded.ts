@@ -25,7 +25,11 @@ export async function startPglite(): Promise<PgvectorTarget> {
   );
   try {
     const [, url] = await server.waitForLine(STARTUP, STARTUP_TIMEOUT_MS);
-    return await PgvectorTarget.connect(url, { poolSize: 1, prepare: false }, server);
+    return await PgvectorTarget.connect(
+      url,
+      { poolSize: 1, prepare: false, cancel: false },
+      server,
+    );
   } catch (err) {
     await server.stop();
     throw err;

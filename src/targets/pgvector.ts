@@ -49,6 +49,11 @@ export interface PgvectorOptions {
   poolSize: number;
   /** Named prepared statements (off for PGlite: its connections share one backend). */
   prepare?: boolean;
+  /**
+   * Cancel a statement whose deadline passed (off for PGlite: pglite-socket ignores cancel
+   * requests, and postgres.js's cancel then stalls the connection's later statements).
+   */
+  cancel?: boolean;
 }
 
 /**
@@ -65,6 +70,7 @@ export class PgvectorTarget implements ScenarioTarget {
   readonly pid?: number;
   readonly sql: postgres.Sql;
   readonly #prepare: boolean;
+  readonly #cancel: boolean;
   readonly #collections = new Map<string, CollectionSql>();
   #version = "";
 
@@ -72,6 +78,7 @@ export class PgvectorTarget implements ScenarioTarget {
     this.url = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
     this.pid = server?.pid;
     this.#prepare = options.prepare ?? true;
+    this.#cancel = options.cancel ?? true;
     this.sql = postgres(url, {
       max: options.poolSize,
       prepare: this.#prepare,
@@ -314,7 +321,9 @@ export class PgvectorTarget implements ScenarioTarget {
 
   /**
    * Awaits a statement, failing with "timeout" as soon as `signal` fires (the statement is
-   * cancelled too) and with a classified TargetError when Postgres refuses it.
+   * cancelled too where the server supports it; a statement whose deadline passed before it
+   * was sent is never sent: postgres.js runs a query once it is awaited) and with a classified
+   * TargetError when Postgres refuses it.
    */
   async #run<T>(
     what: string,
@@ -328,14 +337,14 @@ export class PgvectorTarget implements ScenarioTarget {
         throw pgTargetError(what, err);
       }
     }
+    if (signal.aborted) throw new TargetError("timeout", `${what}: deadline passed before sending`);
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
-        query.cancel?.();
+        if (this.#cancel) query.cancel?.();
         reject(new TargetError("timeout", `${what}: no answer before the deadline`));
       };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([query, aborted]);

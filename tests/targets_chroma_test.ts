@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { ChromaTarget, scoreOf } from "../src/targets/chroma.ts";
+import { startChroma } from "../src/targets/chroma_server.ts";
+import { freePort } from "../src/targets/embedded_process.ts";
+import { checkTargetContract, commandLine, processAlive } from "./target_contract.ts";
+
+Deno.test("chroma target: the embedded Chroma 1.x server passes the Target contract", async (t) => {
+  const target = await startChroma();
+  const pid = target.pid!;
+  try {
+    assert.match(await target.version(), /^1\.\d+\.\d+ \(embedded: npm chromadb 3\.5\.0/);
+    assert.match(commandLine(pid), /chromadb\/dist\/cli\.mjs run --path \S+ --host 127\.0\.0\.1/);
+    assert.deepEqual(await target.capabilities(), {
+      tiering: false,
+      tenancy: false,
+      audit: false,
+      faults: false,
+    });
+    await checkTargetContract(t, target);
+
+    await t.step("a duplicate id is ignored: the first vector stays", async () => {
+      const id = await target.createCollection({
+        name: "akibench-dup",
+        dimension: 3,
+        metric: "l2",
+      });
+      const doc = { id: crypto.randomUUID(), vector: Float32Array.from([1, 2, 3]) };
+      await target.insert(id, doc);
+      await target.insert(id, { ...doc, vector: Float32Array.from([4, 5, 6]) });
+      assert.deepEqual((await target.get(id, doc.id))?.vector, doc.vector);
+      assert.equal((await target.getCollection(id))?.documentCount, 1);
+      await target.deleteCollection(id);
+    });
+  } finally {
+    await target.close();
+  }
+  assert.ok(!processAlive(pid), "close() stops the server");
+});
+
+Deno.test("chroma target: an unreachable URL is one line naming it", async () => {
+  const url = `http://127.0.0.1:${freePort()}`;
+  await assert.rejects(
+    () => ChromaTarget.connect(url),
+    (err: Error) => err.message.includes("/api/v2/version") && !err.message.includes("\n"),
+  );
+});
+
+Deno.test("chroma target: distances become the engine's scores exactly", () => {
+  assert.equal(scoreOf("cosine", 0.25), 0.75);
+  assert.equal(scoreOf("dot", -2), 3);
+  assert.equal(scoreOf("l2", 25), 5);
+});

@@ -76,7 +76,8 @@ export class ChromaTarget implements ScenarioTarget {
       return target;
     } catch (err) {
       await target.close();
-      throw err;
+      const message = (err as Error).message;
+      throw new Error(message.startsWith(url) ? message : `${url}: ${message}`);
     }
   }
 

@@ -32,8 +32,8 @@ async function smokeBaseline(target: string, version: RegExp, extra: string[] = 
       "--out",
       out,
     );
-    const run = JSON.parse(await Deno.readTextFile(`${out}/baseline.json`)) as RunResult;
     assert.ok([0, 1, 3].includes(r.code), r.err);
+    const run = JSON.parse(await Deno.readTextFile(`${out}/baseline.json`)) as RunResult;
     assert.equal(run.target.name, target);
     assert.match(run.target.version, version);
     if (run.status === "invalid") assert.match(run.status_reason ?? "", /generator saturated/);
@@ -57,9 +57,9 @@ Deno.test("run --target pgvector: the smoke baseline against PGlite, tiering ski
   const { out } = await smokeBaseline(
     "pgvector",
     /^PostgreSQL \d+\.\d+ \(PGlite 0\.5\.14\), pgvector 0\.8\.7$/,
-    ["tiered_storage"],
+    ["tiered"],
   );
-  const tiered = JSON.parse(await Deno.readTextFile(`${out}/tiered_storage.json`)) as RunResult;
+  const tiered = JSON.parse(await Deno.readTextFile(`${out}/tiered.json`)) as RunResult;
   assert.equal(tiered.status, "skipped");
   assert.match(tiered.status_reason ?? "", /^target lacks tiering/);
   await Deno.remove(out, { recursive: true });

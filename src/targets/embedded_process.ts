@@ -1,5 +1,3 @@
-import { lastError } from "./reference.ts";
-
 const STOP_GRACE_MS = 5000;
 
 /**
@@ -84,7 +82,7 @@ export class EmbeddedProcess {
     const status = await this.#exitStatus(2000);
     if (status === null) return null;
     const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
-    const error = lastError(await this.#stderr.catch(() => "")) || lastLine(await this.#stderr);
+    const error = lastError(await this.#stderr.catch(() => ""));
     return `${this.label} exited (${how})${error ? `: ${error}` : ""}`;
   }
 
@@ -117,7 +115,7 @@ export class EmbeddedProcess {
     const status = await this.#child.status;
     const stderr = await this.#stderr.catch(() => "");
     if (this.#dataDir) await Deno.remove(this.#dataDir, { recursive: true }).catch(() => {});
-    const why = lastError(stderr) || lastLine(stderr);
+    const why = lastError(stderr) || lastLines(stderr);
     return why || `exited with ${status.signal ?? `code ${status.code}`} and printed nothing`;
   }
 
@@ -132,11 +130,26 @@ export class EmbeddedProcess {
   }
 }
 
-/** The last non-empty stderr line, colours stripped (for servers that are not Deno scripts). */
-function lastLine(stderr: string): string {
+/**
+ * The last error a Deno process printed to stderr, colours stripped: its "error:" line and the
+ * first two stack frames after it, joined with " | "; "" when none.
+ */
+export function lastError(stderr: string): string {
+  const lines = plainLines(stderr);
+  const at = lines.findLastIndex((l) => l.startsWith("error:"));
+  if (at < 0) return "";
+  const frames = lines.slice(at + 1).filter((l) => l.startsWith("at ")).slice(0, 2);
+  return [lines[at], ...frames].join(" | ");
+}
+
+/** The last three non-empty stderr lines joined with " | " (a failure that is no Deno error). */
+function lastLines(stderr: string): string {
+  return plainLines(stderr).filter((l) => l !== "").slice(-3).join(" | ").slice(0, 500);
+}
+
+function plainLines(text: string): string[] {
   // deno-lint-ignore no-control-regex
-  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim());
-  return lines.filter((l) => l !== "").at(-1)?.slice(0, 300) ?? "";
+  return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim());
 }
 
 /** A TCP port free on 127.0.0.1 right now (for servers that cannot listen on port 0). */

@@ -46,6 +46,29 @@ Deno.test("chroma target: an unreachable URL is one line naming it", async () =>
   );
 });
 
+Deno.test("chroma target: an older Chroma or another server is refused in one line", async () => {
+  let version = "0.6.3";
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/api/v2/version" && version) return Response.json(version);
+    return new Response("Not Found", { status: 404 });
+  });
+  const url = `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
+  try {
+    await assert.rejects(
+      () => ChromaTarget.connect(url),
+      new Error(`${url} runs Chroma 0.6.3; akibench drives Chroma 1.x (API v2)`),
+    );
+    version = "";
+    await assert.rejects(
+      () => ChromaTarget.connect(url),
+      new Error(`${url}: GET /api/v2/version: 404 Not Found`),
+    );
+  } finally {
+    await server.shutdown();
+  }
+});
+
 Deno.test("chroma target: distances become the engine's scores exactly", () => {
   assert.equal(scoreOf("cosine", 0.25), 0.75);
   assert.equal(scoreOf("dot", -2), 3);

@@ -13,7 +13,8 @@ const STARTUP_TIMEOUT_MS = 120_000;
  * pgvector adapter to it over the wire protocol. One connection: PGlite has a single backend
  * that runs one statement at a time, and pglite-socket queues each connection's protocol
  * messages separately, so two connections' extended-protocol messages (Parse/Bind/Execute)
- * could interleave; one connection keeps them in order and loses no parallelism.
+ * could interleave on that backend; one connection keeps them in order (its prepared
+ * statements included) and loses no parallelism.
  */
 export async function startPglite(): Promise<PgvectorTarget> {
   const dataDir = await Deno.makeTempDir({ prefix: "akibench-pglite-data-" });
@@ -27,7 +28,7 @@ export async function startPglite(): Promise<PgvectorTarget> {
     const [, url] = await server.waitForLine(STARTUP, STARTUP_TIMEOUT_MS);
     return await PgvectorTarget.connect(
       url,
-      { poolSize: 1, prepare: false, cancel: false },
+      { poolSize: 1, cancel: false },
       server,
     );
   } catch (err) {

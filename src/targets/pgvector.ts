@@ -47,8 +47,6 @@ interface CatalogRow {
 export interface PgvectorOptions {
   /** Connections in the pool (the scenario's in-flight limit). */
   poolSize: number;
-  /** Named prepared statements (off for PGlite: its connections share one backend). */
-  prepare?: boolean;
   /**
    * Cancel a statement whose deadline passed (off for PGlite: pglite-socket ignores cancel
    * requests, and postgres.js's cancel then stalls the connection's later statements).
@@ -69,7 +67,6 @@ export class PgvectorTarget implements ScenarioTarget {
   readonly url: string;
   readonly pid?: number;
   readonly sql: postgres.Sql;
-  readonly #prepare: boolean;
   readonly #cancel: boolean;
   readonly #collections = new Map<string, CollectionSql>();
   #version = "";
@@ -77,11 +74,10 @@ export class PgvectorTarget implements ScenarioTarget {
   private constructor(url: string, options: PgvectorOptions, readonly server?: EmbeddedProcess) {
     this.url = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
     this.pid = server?.pid;
-    this.#prepare = options.prepare ?? true;
     this.#cancel = options.cancel ?? true;
     this.sql = postgres(url, {
       max: options.poolSize,
-      prepare: this.#prepare,
+      prepare: true,
       connect_timeout: 10,
       onnotice: () => {},
       connection: { application_name: "akibench" },
@@ -201,7 +197,7 @@ export class PgvectorTarget implements ScenarioTarget {
     await this.#run(
       `insert into ${collectionId}`,
       this.sql.unsafe(c.insert, [doc.id, doc.externalId ?? null, vectorText(doc.vector)], {
-        prepare: this.#prepare,
+        prepare: true,
       }),
       ctx?.signal,
     );
@@ -235,7 +231,7 @@ export class PgvectorTarget implements ScenarioTarget {
       this.sql.unsafe<{ id: string; external_id: string | null; d: number }[]>(
         c.search,
         [vectorText(vector), k],
-        { prepare: this.#prepare },
+        { prepare: true },
       ),
       ctx?.signal,
     );
@@ -250,7 +246,7 @@ export class PgvectorTarget implements ScenarioTarget {
       this.sql.unsafe<{ id: string; external_id: string | null; embedding: string }[]>(
         c.get,
         [docId],
-        { prepare: this.#prepare },
+        { prepare: true },
       ),
       ctx?.signal,
     );
@@ -262,7 +258,7 @@ export class PgvectorTarget implements ScenarioTarget {
     const c = await this.#collection(collectionId, ctx);
     await this.#run(
       `delete ${docId} from ${collectionId}`,
-      this.sql.unsafe(c.delete, [docId], { prepare: this.#prepare }),
+      this.sql.unsafe(c.delete, [docId], { prepare: true }),
       ctx?.signal,
     );
   }

@@ -243,8 +243,18 @@ export class ChromaTarget implements ScenarioTarget {
     return `${this.#base}/collections/${encodeURIComponent(id)}`;
   }
 
-  /** The raw listing entry of collection `id`, or null. */
+  /**
+   * The raw entry of collection `id`, or null: read by its name when this target knows it (one
+   * request), else found in the listing.
+   */
   async #find(id: string, ctx?: RequestContext): Promise<{ name: string; raw: unknown } | null> {
+    const known = this.#names.get(id);
+    if (known !== undefined) {
+      const path = `${this.#base}/collections/${encodeURIComponent(known)}`;
+      const [status, raw] = await this.http.call("GET", path, undefined, { ...ctx, accept: [404] });
+      if (status !== 404 && (raw as { id?: unknown })?.id === id) return { name: known, raw };
+      this.#names.delete(id);
+    }
     for (let offset = 0;; offset += LIST_PAGE) {
       const path = `${this.#base}/collections?limit=${LIST_PAGE}&offset=${offset}`;
       const [, body] = await this.http.call("GET", path, undefined, ctx);

@@ -85,8 +85,9 @@ export class PgvectorTarget implements ScenarioTarget {
   }
 
   /**
-   * Connects, makes sure pgvector and the catalog table exist and reads the server's version.
-   * Unreachable, refused or without pgvector: throws one line naming the URL (password hidden).
+   * Connects, makes sure pgvector (0.5.0 or later, for HNSW) and the catalog table exist and
+   * reads the server's version. Unreachable, refused or without a usable pgvector: throws one
+   * line naming the URL (password hidden).
    */
   static async connect(
     url: string,
@@ -103,11 +104,20 @@ export class PgvectorTarget implements ScenarioTarget {
       const [row] = await sql<{ version: string; pgvector: string | null }[]>`
         SELECT version() AS version,
           (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS pgvector`;
+      const [major, minor] = (row.pgvector ?? "0.0").split(".").map(Number);
+      if (major === 0 && minor < 5) {
+        throw new Error(
+          `pgvector ${row.pgvector} has no HNSW index (akibench needs 0.5.0 or later)`,
+        );
+      }
       target.#version = `${row.version.split(" on ")[0]}, pgvector ${row.pgvector}`;
       return target;
     } catch (err) {
       await target.close();
-      throw new Error(`${target.url}: ${pgTargetError("connect", err).message}`);
+      const message = err instanceof Error && !("code" in err)
+        ? err.message
+        : pgTargetError("connect", err).message;
+      throw new Error(`${target.url}: ${message}`);
     }
   }
 

@@ -65,6 +65,23 @@ Deno.test("run --target pgvector: the smoke baseline against PGlite, tiering ski
   await Deno.remove(out, { recursive: true });
 });
 
+Deno.test("run --chroma-tenant without --target chroma --url is a usage error", async () => {
+  const r = await akibench(
+    "run",
+    "baseline",
+    "--smoke",
+    "--target",
+    "chroma",
+    "--chroma-tenant",
+    "t",
+  );
+  assert.equal(r.code, 2);
+  assert.match(
+    r.err.trim(),
+    /^[^\n]*--chroma-tenant\/--chroma-database: only with --target chroma --url/,
+  );
+});
+
 Deno.test("run --target pgvector: a bad or unreachable URL is one line, exit 2 or 3", async () => {
   const bad = await akibench(
     "run",

@@ -18,6 +18,38 @@ Deno.test("chroma target: the embedded Chroma 1.x server passes the Target contr
     });
     await checkTargetContract(t, target);
 
+    await t.step("--url: a running Chroma, its default or a missing database", async () => {
+      const remote = await ChromaTarget.connect(target.url, {
+        tenant: "default_tenant",
+        database: "default_database",
+      });
+      try {
+        assert.equal(remote.pid, undefined);
+        assert.match(await remote.version(), /^1\.\d+\.\d+$/);
+        const id = await remote.createCollection({
+          name: "akibench-remote",
+          dimension: 4,
+          metric: "dot",
+        });
+        assert.equal(
+          (await target.getCollection(id))?.metric,
+          "dot",
+          "the same server's collection",
+        );
+        await remote.deleteCollection(id);
+      } finally {
+        await remote.close();
+      }
+      await assert.rejects(
+        () => ChromaTarget.connect(target.url, { database: "no_such_db" }),
+        (err: Error) =>
+          err.message.startsWith(
+            `${target.url}: GET /api/v2/tenants/default_tenant/databases/no_such_db: 404`,
+          ) &&
+          !err.message.includes("\n"),
+      );
+    });
+
     await t.step("a duplicate id is ignored: the first vector stays", async () => {
       const id = await target.createCollection({
         name: "akibench-dup",

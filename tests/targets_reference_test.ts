@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lastError } from "../src/targets/reference.ts";
+import { lastError } from "../src/targets/embedded_process.ts";
 
 /** What the reference server printed when a merge crashed it (colours and all), abridged. */
 const CRASH =

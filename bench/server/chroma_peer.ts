@@ -1,39 +1,9 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { installChroma } from "../../src/targets/chroma_install.ts";
 import { type BenchPeer, postJson, vectorJson } from "./bench_peer.ts";
 import { type ChildServer, spawnServer } from "./child_server.ts";
 
-const CHROMA_VERSION = "3.5.0";
-const BINDINGS_VERSION = "1.0.5";
 const BASE = "/api/v2/tenants/default_tenant/databases/default_database";
-
-/**
- * Installs chromadb 3.5.0 with its Linux bindings pinned to 1.0.5 (newer bindings need glibc
- * 2.38) into a cache directory with npm, once.
- */
-async function installChroma(): Promise<string> {
-  const dir = join(Deno.env.get("TMPDIR") ?? "/tmp", `akibench-chroma-${BINDINGS_VERSION}`);
-  const cli = join(dir, "node_modules/chromadb/dist/cli.mjs");
-  if (await Deno.stat(cli).then(() => true, () => false)) return dir;
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(
-    join(dir, "package.json"),
-    JSON.stringify({
-      name: "akibench-chroma-peer",
-      private: true,
-      dependencies: {
-        chromadb: CHROMA_VERSION,
-        "chromadb-js-bindings-linux-x64-gnu": BINDINGS_VERSION,
-      },
-      overrides: { "chromadb-js-bindings-linux-x64-gnu": BINDINGS_VERSION },
-    }),
-  );
-  const npm = await new Deno.Command("npm", {
-    args: ["install", "--no-audit", "--no-fund"],
-    cwd: dir,
-  }).output();
-  if (!npm.success) throw new Error(`npm install in ${dir} failed`);
-  return dir;
-}
 
 /** Chroma 1.0 (Rust server via chromadb's CLI) over REST v2; adds in batches ≤ 2,000. */
 export class ChromaPeer implements BenchPeer {
@@ -43,13 +13,13 @@ export class ChromaPeer implements BenchPeer {
   private constructor(readonly server: ChildServer, readonly dataDir: string) {}
 
   static async start(port: number): Promise<ChromaPeer> {
-    const cwd = await installChroma();
+    const cli = await installChroma();
     const dataDir = await Deno.makeTempDir({ prefix: "akibench-chroma-data-" });
     const url = `http://127.0.0.1:${port}`;
     const server = await spawnServer(Deno.execPath(), [
       "run",
       "-A",
-      "node_modules/chromadb/dist/cli.mjs",
+      cli,
       "run",
       "--path",
       dataDir,
@@ -57,7 +27,7 @@ export class ChromaPeer implements BenchPeer {
       "127.0.0.1",
       "--port",
       String(port),
-    ], { cwd, fixedUrl: url });
+    ], { cwd: join(dirname(cli), "../../.."), fixedUrl: url });
     return new ChromaPeer(server, dataDir);
   }
 

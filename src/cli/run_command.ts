@@ -29,7 +29,12 @@ Options:
   --target NAME[=URL][,NAME[=URL]…]
                    ${TARGET_NAMES.join(" | ")} (default reference: an embedded server per scenario);
                    several, comma-separated, run each scenario on each target in turn
-  --url URL        server URL of a single target (required for --target akidb)
+  --url URL        server URL of a single target: required for akidb; for chroma (http://HOST:PORT)
+                   and pgvector (postgres://USER:PASS@HOST:PORT/DB) a running server instead of
+                   an embedded one
+  --chroma-tenant T, --chroma-database D
+                   Chroma at a URL: where the collections go (default default_tenant and
+                   default_database)
   --api-key KEY    admin API key for the target's tenancy/tiering/fault routes
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
@@ -52,6 +57,8 @@ export interface RunFlags {
   target: string;
   url?: string;
   apiKey?: string;
+  chromaTenant?: string;
+  chromaDatabase?: string;
   profile: "full" | "smoke";
   seed?: number;
   out?: string;
@@ -82,7 +89,14 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   let specs: TargetSpec[];
   try {
     specs = parseTargetSpecs(flags.target, flags.url);
-    for (const s of specs) checkTargetOptions(s.name, { url: s.url, apiKey: flags.apiKey });
+    for (const s of specs) {
+      checkTargetOptions(s.name, {
+        url: s.url,
+        apiKey: flags.apiKey,
+        chromaTenant: flags.chromaTenant,
+        chromaDatabase: flags.chromaDatabase,
+      });
+    }
   } catch (err) {
     if (err instanceof TargetConfigError || err instanceof TargetSpecError) {
       throw new UsageError(err.message);
@@ -103,6 +117,9 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       return await openTarget(spec.name, {
         url: spec.url,
         apiKey: flags.apiKey,
+        chromaTenant: flags.chromaTenant,
+        chromaDatabase: flags.chromaDatabase,
+        poolSize: scenario.concurrency + scenario.tenants.reduce((n, t) => n + t.concurrency, 0),
         extensions: {
           tenancy: needs.has("tenancy") || needs.has("audit"),
           tiering: needs.has("tiering"),
@@ -166,6 +183,8 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     target: { type: "string" },
     url: { type: "string" },
     "api-key": { type: "string" },
+    "chroma-tenant": { type: "string" },
+    "chroma-database": { type: "string" },
     smoke: { type: "boolean" },
     full: { type: "boolean" },
     seed: { type: "string" },
@@ -187,6 +206,8 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     target: v.target ?? "reference",
     url: v.url,
     apiKey: v["api-key"],
+    chromaTenant: v["chroma-tenant"],
+    chromaDatabase: v["chroma-database"],
     profile: v.smoke ? "smoke" : "full",
     seed,
     out: v.out,
@@ -199,7 +220,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run scenarios against a target (reference server or an AkiDB URL)",
+  summary: "run scenarios against a target (reference server, AkiDB, Chroma or pgvector)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { flags, positionals } = parseRunFlags(args, true);

@@ -84,11 +84,16 @@ export class HttpClient {
   }
 }
 
-/** The server's error message: `{"error": …}` JSON, or the plain text AkiDB sends. */
+/**
+ * The server's error message: `{"error": …}` JSON (with Chroma's `message` beside it), or the
+ * plain text AkiDB sends.
+ */
 function errorText(text: string): string {
   try {
     const body = JSON.parse(text);
-    if (body && typeof body.error === "string") return body.error;
+    if (body && typeof body.error === "string") {
+      return typeof body.message === "string" ? `${body.error}: ${body.message}` : body.error;
+    }
   } catch {
     // AkiDB answers most errors as plain text.
   }

@@ -1,4 +1,5 @@
 import { AkidbTarget } from "./akidb.ts";
+import { EmbeddedProcess } from "./embedded_process.ts";
 
 const MAIN = decodeURIComponent(new URL("../cli/main.ts", import.meta.url).pathname);
 const STARTUP = /listening on (http:\/\/\S+) \(pid (\d+)\)/;
@@ -12,22 +13,12 @@ const STARTUP_TIMEOUT_MS = 60_000;
 export class ReferenceTarget extends AkidbTarget {
   override readonly name = "reference";
   readonly pid: number;
-  readonly #child: Deno.ChildProcess;
-  readonly #dataDir: string;
-  readonly #stderr: Promise<string>;
+  readonly #server: EmbeddedProcess;
 
-  private constructor(
-    url: string,
-    adminKey: string | undefined,
-    child: Deno.ChildProcess,
-    dataDir: string,
-    stderr: Promise<string>,
-  ) {
+  private constructor(url: string, adminKey: string | undefined, server: EmbeddedProcess) {
     super(url, adminKey);
-    this.pid = child.pid;
-    this.#child = child;
-    this.#dataDir = dataDir;
-    this.#stderr = stderr;
+    this.pid = server.pid;
+    this.#server = server;
   }
 
   /**
@@ -46,78 +37,27 @@ export class ReferenceTarget extends AkidbTarget {
         ? ["--resilience-time-scale", String(extensions.resilienceTimeScale)]
         : []),
     ];
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...flags],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      // Its own session: a terminal Ctrl-C reaches akibench only, which then finishes the run
-      // (partial report, teardown) and stops the server itself.
-      detached: true,
-    }).spawn();
-    const stderr = new Response(child.stderr).text();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), STARTUP_TIMEOUT_MS);
-    try {
-      while (true) {
-        const m = STARTUP.exec(seen);
-        if (m) {
-          // Keep draining stdout so the server never blocks on a full pipe.
-          (async () => {
-            while (!(await reader.read()).done) { /* discard */ }
-          })().catch(() => {});
-          return new ReferenceTarget(m[1], adminKey, child, dataDir, stderr);
-        }
-        const { value, done } = await reader.read();
-        if (done) break;
-        seen += value;
-      }
-    } finally {
-      clearTimeout(timer);
-    }
-    await child.status;
-    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-    const why = (await stderr).trim().split("\n").slice(-3).join(" | ");
-    throw new Error(`reference server did not start: ${why || "no startup line"}`);
+    const server = new EmbeddedProcess(
+      "reference server",
+      Deno.execPath(),
+      ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...flags],
+      { dataDir },
+    );
+    const [, url] = await server.waitForLine(STARTUP, STARTUP_TIMEOUT_MS);
+    return new ReferenceTarget(url, adminKey, server);
   }
 
   /**
    * Exit status and the error the server printed last, once it has exited (waits up to 2 s for
    * a dying process); null while it runs.
    */
-  async exitReport(): Promise<string | null> {
-    const status = await this.#exitStatus(2000);
-    if (status === null) return null;
-    const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
-    const error = lastError(await this.#stderr.catch(() => ""));
-    return `reference server exited (${how})${error ? `: ${error}` : ""}`;
+  exitReport(): Promise<string | null> {
+    return this.#server.exitReport();
   }
 
   override async close(): Promise<void> {
     await super.close();
-    try {
-      this.#child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-    if (await this.#exitStatus(5000) === null) {
-      this.#child.kill("SIGKILL");
-      await this.#child.status;
-    }
-    await this.#stderr.catch(() => "");
-    await Deno.remove(this.#dataDir, { recursive: true }).catch(() => {});
-  }
-
-  /** The server's exit status once it has exited, or null if it still runs after `ms`. */
-  async #exitStatus(ms: number): Promise<Deno.CommandStatus | null> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>((r) => timer = setTimeout(() => r(null), ms));
-    try {
-      return await Promise.race([this.#child.status, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#server.stop();
   }
 }
 
@@ -134,17 +74,4 @@ export interface ReferenceExtensions {
 function newApiKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return "ak_" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/**
- * The last error a Deno process printed to stderr, colours stripped: its "error:" line and the
- * first two stack frames after it, joined with " | "; "" when none.
- */
-export function lastError(stderr: string): string {
-  // deno-lint-ignore no-control-regex
-  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim());
-  const at = lines.findLastIndex((l) => l.startsWith("error:"));
-  if (at < 0) return "";
-  const frames = lines.slice(at + 1).filter((l) => l.startsWith("at ")).slice(0, 2);
-  return [lines[at], ...frames].join(" | ");
 }

@@ -1,0 +1,81 @@
+/**
+ * What each target adapter costs the load generator per search: starts the embedded server of
+ * each --targets name (a separate process), loads --rows vectors of --dim dimensions (cosine),
+ * then sends --searches searches, --concurrency at a time, and prints this process's CPU time
+ * (user + system) per search: the adapter's request encoding, transport and response parsing.
+ * The goal is ≤ 50 µs per search at 512-d.
+ *
+ *   deno run -A bench/adapter_cpu.ts [--targets reference,chroma,pgvector] [--dim 512]
+ *     [--rows 2000] [--searches 3000] [--concurrency 8]
+ */
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { openTarget } from "../src/targets/registry.ts";
+import type { Document } from "../src/targets/target.ts";
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: "string", default: "reference,chroma,pgvector" },
+    dim: { type: "string", default: "512" },
+    rows: { type: "string", default: "2000" },
+    searches: { type: "string", default: "3000" },
+    concurrency: { type: "string", default: "8" },
+  },
+  strict: true,
+});
+const dim = Number(values.dim);
+const rows = Number(values.rows);
+const searches = Number(values.searches);
+const concurrency = Number(values.concurrency);
+
+function randomVector(): Float32Array {
+  return Float32Array.from({ length: dim }, () => Math.random() * 2 - 1);
+}
+
+const queries = Array.from({ length: 100 }, randomVector);
+for (const name of values.targets.split(",")) {
+  const target = await openTarget(name, { poolSize: concurrency });
+  try {
+    const id = await target.createCollection({
+      name: `akibench-cpu-${name}`,
+      dimension: dim,
+      metric: "cosine",
+    });
+    for (let start = 0; start < rows; start += 256) {
+      const docs: Document[] = Array.from(
+        { length: Math.min(256, rows - start) },
+        () => ({ id: crypto.randomUUID(), vector: randomVector() }),
+      );
+      if (target.insertBatch && (await target.features()).batch_insert) {
+        await target.insertBatch(id, docs);
+      } else {
+        for (const d of docs) await target.insert(id, d);
+      }
+    }
+    const run = async (n: number) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < n) await target.search(id, queries[next++ % queries.length], 10);
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    };
+    await run(Math.min(500, searches)); // warm-up: JIT, connections, server caches
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run(searches);
+    const cpu = process.cpuUsage(cpu0);
+    const seconds = (performance.now() - t0) / 1000;
+    const usPerSearch = (cpu.user + cpu.system) / searches;
+    console.log(
+      `${name.padEnd(10)} client CPU ${usPerSearch.toFixed(1)} µs/search (user ${
+        (cpu.user / searches).toFixed(1)
+      }, system ${(cpu.system / searches).toFixed(1)})  ${
+        (searches / seconds).toFixed(0)
+      } searches/s  ${dim}-d, ${rows} rows, ` +
+        `${concurrency} in flight  [${await target.version()}]`,
+    );
+    await target.deleteCollection(id);
+  } finally {
+    await target.close();
+  }
+}

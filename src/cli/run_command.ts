@@ -14,6 +14,7 @@ import {
 import type { Command } from "./command.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { parseFlags } from "./parse_flags.ts";
+import { checkReportFolder } from "./report_folder.ts";
 import { UsageError } from "./usage_error.ts";
 
 const HELP = `akibench run: run scenarios against a target and write reports
@@ -29,7 +30,8 @@ Options:
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
   --seed N         override the scenarios' seeds
-  --out DIR        report folder (default reports/<timestamp>)
+  --out DIR        report folder (default reports/<timestamp>); refused if it holds files
+  --force          write into an --out folder that already holds files (overwrites them)
   --dataset-dir DIR  dataset cache folder (default datasets)
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
@@ -47,6 +49,8 @@ export interface RunFlags {
   profile: "full" | "smoke";
   seed?: number;
   out?: string;
+  /** Write into an --out folder that already holds files. */
+  force: boolean;
   datasetDir?: string;
   keep: boolean;
   serve: boolean;
@@ -78,6 +82,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
     throw err;
   }
   const outDir = flags.out ?? defaultReportDir();
+  await checkReportFolder(outDir, flags.force);
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const progress = ttyProgress("akibench");
   const controller = new AbortController();
@@ -139,6 +144,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     full: { type: "boolean" },
     seed: { type: "string" },
     out: { type: "string" },
+    force: { type: "boolean" },
     "dataset-dir": { type: "string" },
     keep: { type: "boolean" },
     serve: { type: "boolean" },
@@ -159,6 +165,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     profile: v.smoke ? "smoke" : "full",
     seed,
     out: v.out,
+    force: v.force ?? false,
     datasetDir: v["dataset-dir"],
     keep: v.keep ?? false,
     serve: v.serve ?? false,

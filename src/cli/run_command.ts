@@ -27,6 +27,9 @@ Options:
   --target NAME    ${TARGET_NAMES.join(" | ")} (default reference: an embedded server per scenario)
   --url URL        server URL (required for --target akidb)
   --api-key KEY    admin API key for the target's tenancy/tiering/fault routes
+  --resource-metrics URL  read the target's memory and CPU from this Prometheus endpoint
+                   instead (node_exporter node_*, process-exporter namedprocess_*, or
+                   process_*): for a target on another machine whose /metrics lacks them
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
   --seed N         override the scenarios' seeds
@@ -46,6 +49,8 @@ export interface RunFlags {
   target: string;
   url?: string;
   apiKey?: string;
+  /** Prometheus endpoint to read the target's RSS/CPU from (--resource-metrics). */
+  resourceMetrics?: string;
   profile: "full" | "smoke";
   seed?: number;
   out?: string;
@@ -95,6 +100,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       signal: controller.signal,
       keep: flags.keep,
       datasetDir: flags.datasetDir,
+      resourceMetricsUrl: flags.resourceMetrics,
       openTarget: async (scenario) => {
         try {
           const needs = new Set(scenario.requires);
@@ -140,6 +146,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     target: { type: "string" },
     url: { type: "string" },
     "api-key": { type: "string" },
+    "resource-metrics": { type: "string" },
     smoke: { type: "boolean" },
     full: { type: "boolean" },
     seed: { type: "string" },
@@ -151,6 +158,12 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
   }, allowPositionals);
   const v = parsed.values;
   if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
+  const resourceMetrics = v["resource-metrics"];
+  if (resourceMetrics !== undefined && !/^https?:\/\/[^/]+/.test(resourceMetrics)) {
+    throw new UsageError(
+      `--resource-metrics: expected http://HOST:PORT/metrics, got "${resourceMetrics}"`,
+    );
+  }
   let seed: number | undefined;
   if (v.seed !== undefined) {
     seed = Number(v.seed);
@@ -162,6 +175,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     target: v.target ?? "reference",
     url: v.url,
     apiKey: v["api-key"],
+    resourceMetrics,
     profile: v.smoke ? "smoke" : "full",
     seed,
     out: v.out,

@@ -3,6 +3,8 @@
  * Markdown, JUnit, HTML, compare) reads only this. Field names follow the seed design's
  * Appendix B (snake_case) and extend it. Times in ms unless a name says otherwise.
  */
+import type { ResourceSource } from "../metrics/resource_series.ts";
+
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
 export type RunStatus = "passed" | "failed" | "skipped" | "invalid" | "interrupted";
@@ -132,8 +134,11 @@ export interface RunResult {
     bytes_per_vector?: number;
     /** `bulk_load`: the target's RSS growth per vector over the bulk load; `raw`: dim × 4. */
     bytes_per_vector_source?: "bulk_load" | "raw";
+    /** Where RSS was read: /proc (`proc`) or a Prometheus family (`process`, `namedprocess`, `node`: the whole machine). */
+    source?: ResourceSource;
   } | null;
-  cpu_percent: { average: number; peak: number } | null;
+  /** Per core (200 = two cores busy); `source` as for memory_mb. */
+  cpu_percent: { average: number; peak: number; source?: ResourceSource } | null;
   success_criteria: { passed: boolean; failures: string[]; results: CriterionResult[] };
   /** Per operation across all tenants and phases (operation "all" first). */
   operations: TrafficStats[];

@@ -5,7 +5,7 @@ import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
 import { startSampler } from "../metrics/sampler.ts";
-import { readTargetRssMb, steadyRssMb } from "../metrics/target_rss.ts";
+import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import type { RunResult, SecondPoint } from "../result/run_result.ts";
 import { parseCriterion } from "../criteria/parse.ts";
@@ -32,6 +32,11 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** Keep the collections and tenants the run created. */
   keep?: boolean;
+  /**
+   * A Prometheus endpoint to read the target's RSS/CPU from instead of /proc and the target's
+   * own /metrics (--resource-metrics).
+   */
+  resourceMetricsUrl?: string;
   /** Dataset cache folder (default `datasets/`). */
   datasetDir?: string;
   /** Progress text (setup, load, verification), for a TTY line. */
@@ -100,7 +105,7 @@ export async function runScenario(
   const rss = (when: string) => {
     if (loaded < MIN_MEASURED_VECTORS) return null;
     progress(`measuring the target's memory ${when} the bulk load`);
-    return steadyRssMb(() => readTargetRssMb(target));
+    return steadyRssMb(() => readTargetRssMb(resourceSource(target, options)));
   };
   let rssBefore: number | null = null, rssAfter: number | null = null;
   try {
@@ -143,6 +148,13 @@ export async function runScenario(
     result.status_reason = [result.status_reason, ...problems].filter(Boolean).join("; ");
   }
   return result;
+}
+
+/** Where the target's RSS is read: the named endpoint, else /proc/<pid> or its own /metrics. */
+function resourceSource(target: ScenarioTarget, options: RunScenarioOptions): TargetProcess {
+  return options.resourceMetricsUrl
+    ? { metricsUrl: options.resourceMetricsUrl }
+    : { pid: target.pid, metricsUrl: target.metricsUrl };
 }
 
 /**
@@ -237,6 +249,7 @@ async function measure(
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
+    resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
     writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
   });

@@ -23,6 +23,10 @@ export const NO_RESOURCE_SOURCE = "no data: the target's RSS/CPU were not readab
   "elsewhere and its /metrics lacks process_resident_memory_bytes/process_cpu_seconds_total); " +
   "name a node_exporter, process-exporter or process_* endpoint with --resource-metrics URL";
 
+/** A faults run whose target was still broken (breaker not closed or DLQ not empty) at its end. */
+export const NOT_RECOVERED =
+  "not recovered: the circuit breaker was not closed with the DLQ empty at the end of the run";
+
 /**
  * Evaluates one criterion against a run; a metric without data fails with reason "no data"
  * (for memory and CPU, with how to give the run a resource source).
@@ -44,7 +48,11 @@ export function evaluateCriterion(c: Criterion, run: RunResult): CriterionResult
       ...base,
       observed: null,
       passed: false,
-      reason: unread ? NO_RESOURCE_SOURCE : "no data",
+      reason: unread
+        ? NO_RESOURCE_SOURCE
+        : c.stat === "recovery_time" && run.checks !== undefined
+        ? NOT_RECOVERED
+        : "no data",
     };
   }
   const passed = COMPARE[c.comparator](observed, c.threshold);

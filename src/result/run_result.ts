@@ -162,7 +162,9 @@ export interface RunResult {
   } | null;
   /**
    * Post-run checks by name (optional; added by the run orchestration): crashes (1 when the
-   * target stopped answering), cross_tenant_leaks, denied_writes_accepted, audit_coverage.
+   * target stopped answering), cross_tenant_leaks, denied_writes_accepted, audit_coverage,
+   * recovery_time (ms from the last fault's end until the breaker stayed closed and the DLQ
+   * empty; absent when the target had not recovered by the end).
    */
   checks?: Record<string, number>;
   generator: {

@@ -20,6 +20,7 @@ import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
 import { probeIsolation } from "./isolation.ts";
 import { baseRowCount, datasetParams, planCollections } from "./layout.ts";
 import { RecallSeries } from "./recall_series.ts";
+import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { deploy, emptyDeployment, teardown } from "./setup.ts";
@@ -321,6 +322,10 @@ async function measure(
     } catch (err) {
       problems.push(`tenancy probes: ${(err as Error).message}`);
     }
+  }
+  if (faults) {
+    const recovery = recoveryTimeMs(sampled.targetMetrics, faultsEndS(scenario.server.faults));
+    if (recovery !== null) checks.recovery_time = recovery;
   }
   const result: RunResult = {
     ...ctx.shell,

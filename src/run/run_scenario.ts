@@ -1,4 +1,3 @@
-import { loadOrGenerate } from "../dataset/cache.ts";
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LoadSpec, Stream } from "../load/load_spec.ts";
@@ -18,7 +17,8 @@ import { makeExecutor } from "./executor.ts";
 import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
 import { probeIsolation } from "./isolation.ts";
-import { baseRowCount, datasetParams, planCollections } from "./layout.ts";
+import { baseRowCount, planCollections } from "./layout.ts";
+import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
@@ -88,7 +88,7 @@ export async function runScenario(
   }
 
   progress("preparing the dataset");
-  const dataset = await loadOrGenerate(datasetParams(scenario), {
+  const dataset = await loadScenarioDataset(scenario, {
     dir: options.datasetDir,
     onProgress: progress,
   });

@@ -1,14 +1,18 @@
 import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import { afterWarmup, slopeStandardError } from "../metrics/least_squares.ts";
 import { PercentileBootstrap } from "./bootstrap.ts";
-import { decodeHistogram } from "./histogram_decode.ts";
+import { type DecodedHistogram, decodeHistogram } from "./histogram_decode.ts";
+import { secondsDifferenceIntervals } from "./second_bootstrap.ts";
 
 /**
  * Run comparison judged by uncertainty. A metric regresses only when it is worse than the base
  * by more than the relative tolerance, AND the 95 % interval of the difference lies wholly on
  * the worse side of zero, AND the difference passes an absolute floor. Intervals: latency
  * percentiles by a seeded bootstrap of both runs' HDR histograms (PercentileBootstrap: the same
- * two runs always get the same interval); error rate as the difference of two binomial
- * proportions, throughput as that of two Poisson counts (normal approximations). Floors:
+ * two runs always get the same interval), resampling whole seconds where the runs stored
+ * per-second histograms; error rate as the difference of two binomial proportions, throughput as
+ * that of two Poisson counts, memory growth from the standard errors of the RSS slopes (normal
+ * approximations). Floors:
  * - latency percentiles (p50…p99.9, from the decoded HDR histograms): floor 1 ms, and only when
  *   both runs have at least 10 samples beyond the percentile (count × (1 − p) ≥ 10);
  * - throughput (req/s): floor 1 req/s; error rate: floor 0.1 percentage point;
@@ -89,6 +93,22 @@ function judge(
   return { change, verdict: worse > 0 ? "regressed" : "improved", ...withInterval };
 }
 
+/**
+ * 95 % interval of the difference of two runs' memory growth (MB/min), from the standard errors
+ * of their RSS slopes (fitted as memory_mb.growth_per_min is); null without RSS series.
+ */
+function growthInterval(base: RunResult, next: RunResult): [number, number] | null {
+  const se = (r: RunResult) =>
+    slopeStandardError(
+      afterWarmup(r.series.resources.filter((p) => p.target_rss_mb !== null))
+        .map((p) => ({ x: p.t, y: p.target_rss_mb! })),
+    );
+  const [sb, sn] = [se(base), se(next)];
+  if (sb === null || sn === null || !base.memory_mb || !next.memory_mb) return null;
+  const diff = next.memory_mb.growth_per_min - base.memory_mb.growth_per_min;
+  return normalInterval(diff, sb * 60, sn * 60);
+}
+
 /** 95 % interval of the difference of two estimates with these standard errors. */
 function normalInterval(diff: number, se1: number, se2: number): [number, number] {
   const half = Z95 * Math.sqrt(se1 * se1 + se2 * se2);
@@ -101,7 +121,7 @@ function compareOperation(
   next: TrafficStats,
   durations: [number, number],
   tol: number,
-  bootstrap: PercentileBootstrap,
+  latencyInterval: LatencyInterval,
 ): MetricComparison[] {
   const rows: MetricComparison[] = [];
   const hb = decodeHistogram(base.histograms.latency_us);
@@ -111,7 +131,7 @@ function compareOperation(
     for (const [name, p] of PERCENTILES) {
       const b = hb ? hb.getValueAtPercentile(p) / 1000 : null;
       const n = hn ? hn.getValueAtPercentile(p) / 1000 : null;
-      const interval = hb && hn ? bootstrap.differenceInterval(hb, hn, p) : null;
+      const interval = hb && hn ? latencyInterval(p, hb, hn) : null;
       const tail = (count: number) => count * (1 - p / 100);
       const r = judge(b, n, { higherIsWorse: true, floor: LATENCY_FLOOR_MS }, tol, interval);
       if (r.verdict === "regressed" || r.verdict === "improved") {
@@ -180,6 +200,57 @@ function compareOperation(
   return rows;
 }
 
+/** The 95 % interval (ms) of next − base for percentile p of two decoded histograms. */
+type LatencyInterval = (
+  p: number,
+  base: DecodedHistogram,
+  next: DecodedHistogram,
+) => [number, number] | null;
+
+/**
+ * Latency intervals per operation. With per-second histograms on both sides, the "all" rows get
+ * the block bootstrap over seconds (secondsDifferenceIntervals), and each operation's request
+ * bootstrap interval is widened by the factor by which resampling whole seconds widened the
+ * "all" interval over resampling single requests (the runs store per-second histograms of all
+ * operations together only). Without them, the request bootstrap alone.
+ */
+function latencyIntervals(
+  base: RunResult,
+  next: RunResult,
+  bootstrap: PercentileBootstrap,
+): (operation: string) => LatencyInterval {
+  const requests: LatencyInterval = (p, b, n) => bootstrap.differenceInterval(b, n, p);
+  const seconds = secondsDifferenceIntervals(
+    base.series.per_second,
+    next.series.per_second,
+    PERCENTILES.map(([, p]) => p),
+  );
+  const allOf = (r: RunResult) => r.operations.find((o) => o.operation === "all");
+  const [ab, an] = [allOf(base), allOf(next)].map((o) =>
+    o && decodeHistogram(o.histograms.latency_us)
+  );
+  if (!seconds || !ab || !an) {
+    ab?.destroy();
+    an?.destroy();
+    return () => requests;
+  }
+  const widen = new Map<number, number>();
+  for (const [, p] of PERCENTILES) {
+    const single = requests(p, ab, an), block = seconds.get(p)!;
+    const width = (i: [number, number]) => i[1] - i[0];
+    widen.set(p, single && width(single) > 0 ? Math.max(1, width(block) / width(single)) : 1);
+  }
+  ab.destroy();
+  an.destroy();
+  return (operation) =>
+    operation === "all" ? (p) => seconds.get(p)! : (p, b, n) => {
+      const i = requests(p, b, n);
+      if (!i) return null;
+      const d = (n.getValueAtPercentile(p) - b.getValueAtPercentile(p)) / 1000, f = widen.get(p)!;
+      return [d - (d - i[0]) * f, d + (i[1] - d) * f];
+    };
+}
+
 function compareScenario(
   base: RunResult,
   next: RunResult,
@@ -188,11 +259,12 @@ function compareScenario(
 ): MetricComparison[] {
   const rows: MetricComparison[] = [];
   const id = base.scenario_id;
+  const intervals = latencyIntervals(base, next, bootstrap);
   for (const b of base.operations) {
     const n = next.operations.find((o) => o.operation === b.operation);
     if (n) {
       const durations: [number, number] = [base.duration_seconds, next.duration_seconds];
-      rows.push(...compareOperation(id, b, n, durations, tol, bootstrap));
+      rows.push(...compareOperation(id, b, n, durations, tol, intervals(b.operation)));
     }
   }
   const recallB = base.recall?.overall ?? null;
@@ -218,7 +290,7 @@ function compareScenario(
       unit: "MB/min",
       base: memB,
       next: memN,
-      ...judge(memB, memN, { higherIsWorse: true, floor: 1 }, tol),
+      ...judge(memB, memN, { higherIsWorse: true, floor: 1 }, tol, growthInterval(base, next)),
     });
   }
   return rows;

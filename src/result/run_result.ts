@@ -51,6 +51,12 @@ export interface SecondPoint {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /**
+   * This second's latency histogram over all operations (µs, encoded like TrafficStats
+   * histograms); absent when nothing completed, and in results made before it was stored.
+   * `compare` resamples these seconds for its latency intervals.
+   */
+  latency_us?: string;
 }
 
 export interface ResourcePoint {

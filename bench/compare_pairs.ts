@@ -79,3 +79,6 @@ try {
   }
   await Deno.remove(datasetDir, { recursive: true });
 }
+// Like src/cli/main.ts, exit once done: without it the process stayed alive after the last pair
+// (a handle the runs leave open; the CLI never waits for them either).
+Deno.exit(0);

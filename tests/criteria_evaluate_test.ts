@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { evaluateCriteria, evaluateCriterion } from "../src/criteria/evaluate.ts";
+import {
+  evaluateCriteria,
+  evaluateCriterion,
+  NO_RESOURCE_SOURCE,
+} from "../src/criteria/evaluate.ts";
 import { parseCriterion } from "../src/criteria/parse.ts";
 import type { RunResult, TrafficStats } from "../src/result/run_result.ts";
 import { resultShell } from "../src/run/result_shell.ts";
@@ -140,8 +144,10 @@ Deno.test("a metric without data fails with reason 'no data', never passes", asy
     const res = check(e, empty);
     assert.equal(res.passed, false, e);
     assert.equal(res.observed, null, e);
-    assert.equal(res.reason, "no data", e);
+    const resource = /^(memory|cpu)/.test(e);
+    assert.equal(res.reason, resource ? NO_RESOURCE_SOURCE : "no data", e);
   }
+  assert.match(NO_RESOURCE_SOURCE, /^no data: .*--resource-metrics URL$/);
   assert.equal(check("recall@5 > 0.9", r).reason, "no data", "recall measured at another k");
   for (
     const e of ["memory_growth_beyond_writes < 1MB/min", "memory_growth_total_beyond_writes < 1MB"]

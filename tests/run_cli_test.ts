@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { main } from "../src/cli/main.ts";
 import { defaultReportDir, parseRunFlags } from "../src/cli/run_command.ts";
 import { UsageError } from "../src/cli/usage_error.ts";
+import { checkReportFolder } from "../src/cli/report_folder.ts";
 import { exitCodeFor } from "../src/run/run_suite.ts";
 import { suiteStatus } from "../src/result/suite_status.ts";
 import type { RunResult, RunStatus } from "../src/result/run_result.ts";
@@ -32,6 +33,7 @@ Deno.test("akibench run: config errors exit 2 with one line naming the problem",
       [["run", "baseline", "--target", "milvus"], /--target: unknown target "milvus"/],
       [["run", "baseline", "--target", "akidb"], /--target akidb needs --url/],
       [["run", "baseline", "--url", "http://x:1"], /reference target starts its own server/],
+      [["run", "baseline", "--resource-metrics", "node:9100"], /--resource-metrics: expected/],
       [["run", "baseline", "--seed", "abc"], /--seed: expected an integer, got "abc"/],
       [["run", "baseline", "--smoke", "--full"], /exclude each other/],
       [["run", "baseline", "--bogus"], /bogus/],
@@ -49,6 +51,26 @@ Deno.test("akibench run: config errors exit 2 with one line naming the problem",
   }
 });
 
+Deno.test("akibench run --out: a folder holding files is refused unless --force", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/baseline.json`, "earlier run");
+    const { code, stderr } = await cli(["run", "baseline", "--smoke", "--out", dir]);
+    assert.equal(code, 2);
+    assert.match(stderr, /--out .*: folder already holds reports \(.*--force to overwrite\)$/);
+    assert.equal(stderr.split("\n").length, 1, "one line");
+    assert.equal(await Deno.readTextFile(`${dir}/baseline.json`), "earlier run", "untouched");
+    await checkReportFolder(dir, true);
+    await checkReportFolder(`${dir}/fresh`, false);
+    await Deno.mkdir(`${dir}/empty`);
+    await checkReportFolder(`${dir}/empty`, false);
+    await assert.rejects(checkReportFolder(`${dir}/baseline.json`, false), /not a folder/);
+    assert.equal(parseRunFlags(["--force"], false).flags.force, true);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("run flags: defaults and values", () => {
   const { flags, positionals } = parseRunFlags(
     ["a", "b", "--smoke", "--seed", "7", "--keep", "--out", "o"],
@@ -60,6 +82,7 @@ Deno.test("run flags: defaults and values", () => {
   assert.equal(flags.keep, true);
   assert.equal(flags.out, "o");
   assert.equal(flags.target, "reference");
+  assert.equal(flags.force, false);
   assert.equal(parseRunFlags([], false).flags.profile, "full");
   assert.throws(() => parseRunFlags(["x"], false), UsageError);
   assert.equal(

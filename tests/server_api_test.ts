@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { startServer } from "../src/server/start.ts";
 import { call, docId, randomVectors } from "./server_http_client.ts";
+import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
+import { resourcesFromSamples } from "../src/metrics/resource_series.ts";
 
 Deno.test("server: health, ready, capabilities, admin routes and metrics", async () => {
   const server = await startServer({ quiet: true });
@@ -51,6 +53,19 @@ Deno.test("server: health, ready, capabilities, admin routes and metrics", async
         'akibench_http_request_duration_seconds_count{method="POST",route="/api/v1/collections"} 1',
       ]
     ) assert.ok(metrics.body.includes(name), `missing ${name}`);
+    // The standard process collector's series, which a sampler on another machine reads.
+    const { samples, types } = parsePrometheusText(metrics.body);
+    const value = (name: string) => samples.find((s) => s.name === name)?.value;
+    assert.equal(types.process_cpu_seconds_total, "counter");
+    assert.ok(value("process_cpu_seconds_total")! > 0);
+    assert.ok(value("process_open_fds")! > 0);
+    assert.ok(value("process_max_fds")! >= value("process_open_fds")!);
+    const start = value("process_start_time_seconds")!;
+    assert.ok(start <= Date.now() / 1000 && start > Date.now() / 1000 - 3600, `${start}`);
+    const reading = resourcesFromSamples(samples);
+    assert.equal(reading.rssSource, "process");
+    assert.equal(reading.cpuSource, "process");
+    assert.ok(reading.rssMb! > 10, `${reading.rssMb} MB`);
   } finally {
     await server.close();
     await Deno.remove(server.dataDir, { recursive: true });

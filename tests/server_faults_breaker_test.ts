@@ -99,6 +99,13 @@ Deno.test("dlq: bounded, drops the oldest entry and counts it", () => {
   assert.equal(q.size(), 1);
   q.discardCollection("b");
   assert.equal(q.size(), 0);
+  // The automatic replay takes only what a later attempt may land, not permanent failures.
+  q.add({ ...entry("a", "5"), permanent: true });
+  q.add(entry("b", "6"));
+  assert.equal(q.retryableCount(), 1);
+  assert.deepEqual(q.takeRetryable().map((e) => e.objectKey), ["6"]);
+  assert.deepEqual(q.entries().map((e) => e.objectKey), ["5"]);
+  assert.equal(q.retryableCount(), 0);
 });
 
 Deno.test("faults: throttle and error rates split one draw; latency applies to every request", () => {

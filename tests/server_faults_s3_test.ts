@@ -8,6 +8,7 @@ import { ResilientObjectStore } from "../src/server/faults/resilient_object_stor
 import { CircuitBreaker } from "../src/server/faults/circuit_breaker.ts";
 import { DeadLetterQueue } from "../src/server/faults/dead_letter_queue.ts";
 import { scaledRetryPolicy } from "../src/server/faults/retry_policy.ts";
+import { DlqReplayer } from "../src/server/faults/dlq_replayer.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -104,6 +105,76 @@ Deno.test(
       assert.equal(uploadedHook, 1);
       assert.equal(await raw.head("k2"), 10);
       assert.equal(s3.dlq.size(), 0);
+    });
+  },
+);
+
+Deno.test(
+  "s3: dead letters replay on their own once the breaker lets requests through, and close it",
+  opts,
+  async () => {
+    await withS3(async (s3, faults, raw) => {
+      faults.set({ s3_latency_ms: 0, s3_error_rate: 1, s3_throttle_rate: 0 });
+      const upload = (key: string) =>
+        s3.upload({
+          collectionId: "c",
+          key,
+          purpose: "batch",
+          bytes: () => Promise.resolve(bytes(7)),
+        });
+      // 6 failed attempts, then 4 more open the breaker; the third fails fast.
+      assert.deepEqual([await upload("a"), await upload("b"), await upload("c")], [
+        false,
+        false,
+        false,
+      ]);
+      assert.equal(s3.breaker.state(), "open");
+      assert.equal(s3.dlq.size(), 3);
+      const injected = faults.settings().injected_errors;
+      assert.equal(await s3.drainDeadLetters(), 0, "nothing replays while the breaker is open");
+      assert.equal(faults.settings().injected_errors, injected, "no request reached S3");
+      assert.equal(s3.dlq.size(), 3);
+
+      faults.clear();
+      while (s3.breaker.state() === "open") await new Promise((r) => setTimeout(r, 20));
+      const replayer = new DlqReplayer(s3, 5);
+      replayer.start();
+      try {
+        while (s3.dlq.size() > 0) await new Promise((r) => setTimeout(r, 5));
+      } finally {
+        await replayer.stop();
+      }
+      // Three half-open successes (the test breaker's halfOpenSuccesses) closed it.
+      assert.equal(s3.breaker.state(), "closed");
+      assert.equal(s3.dlqReplayed, 3);
+      assert.match(s3.counterText(), /^akidb_dlq_replayed_total 3$/m);
+      for (const key of ["a", "b", "c"]) assert.equal(await raw.head(key), 7, key);
+    });
+  },
+);
+
+Deno.test(
+  "s3: a failing replay puts the rest of the round back untouched",
+  opts,
+  async () => {
+    await withS3(async (s3, faults) => {
+      faults.set({ s3_latency_ms: 0, s3_error_rate: 1, s3_throttle_rate: 0 });
+      for (const key of ["a", "b"]) {
+        await s3.upload({
+          collectionId: "c",
+          key,
+          purpose: "batch",
+          bytes: () => Promise.resolve(bytes(3)),
+        });
+      }
+      s3.breaker.reset();
+      const before = s3.dlq.entries().map((e) => [e.objectKey, e.attempts]);
+      assert.equal(await s3.drainDeadLetters(), 0);
+      // "a" was tried again (6 more attempts, too few to open the breaker again);
+      // "b" went back as it was.
+      const after = Object.fromEntries(s3.dlq.entries().map((e) => [e.objectKey, e.attempts]));
+      assert.equal(after.b, Object.fromEntries(before).b);
+      assert.ok(after.a > Object.fromEntries(before).a, JSON.stringify(after));
     });
   },
 );

@@ -18,6 +18,8 @@ async function open(dataDir: string, exactThreshold = 256) {
     dataDir,
     faults: true,
     resilienceTimeScale: 0.001,
+    // These tests retry the dead letters themselves (the route), at chosen moments.
+    dlqReplayIntervalMs: 0,
     breaker: { cooldownMs: 60_000, windowMs: 60_000 },
     policy: {
       hotToWarmIdleMs: 600_000,

@@ -17,6 +17,8 @@ async function setup(policy: Record<string, number>) {
     dataDir,
     faults: true,
     resilienceTimeScale: 0.001,
+    // These tests retry the dead letters themselves (the route), at chosen moments.
+    dlqReplayIntervalMs: 0,
     breaker: { cooldownMs: 60_000, windowMs: 60_000 },
     policy: {
       hotToWarmIdleMs: 60_000,

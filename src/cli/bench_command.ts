@@ -6,8 +6,8 @@ import { UsageError } from "./usage_error.ts";
 
 const HELP = `akibench bench: the smoke suite of all eight seed scenarios (scenarios/smoke.yaml)
 
-Usage: akibench bench [--target NAME[=URL],…] [--url URL] [--seed N] [--out DIR] [--keep]
-                      [--serve] [--full]
+Usage: akibench bench [--target NAME[=URL],…] [--url URL] [--seed N] [--out DIR [--force]]
+                      [--keep] [--serve] [--full]
 
 Runs baseline, sustained, spike, tiered, multi_tenant, large_dataset, failure_injection and
 chaos at smoke scale (about 5 minutes) against a fresh embedded reference server each, prints a

@@ -19,9 +19,13 @@ Options:
   --format F      md (default) or html
   --out FILE      write the comparison to FILE instead of standard output
 
-A metric regresses when it is worse by more than the tolerance AND beyond a noise floor:
-latency 1 ms (and at least 10 samples beyond the percentile in both runs), throughput 1 req/s,
-error rate 0.1 percentage point, recall 0.005, memory growth 1 MB/min.
+A metric regresses only when it is worse by more than the tolerance, AND the 95% interval of
+the difference (new − base) lies wholly on the worse side, AND it passes a noise floor. The
+intervals: latency percentiles by a seeded bootstrap of both runs' HDR histograms (the same two
+runs always get the same interval), error rate and throughput by binomial and Poisson intervals;
+each row reports its interval. Floors: latency 1 ms (and at least 10 samples beyond the
+percentile in both runs), throughput 1 req/s, error rate 0.1 percentage point, recall 0.005,
+memory growth 1 MB/min.
 Exit codes: 0 no regression, 1 a metric regressed, 2 usage error.`;
 
 function parseTolerance(text: string): number {

@@ -17,6 +17,7 @@ import type { Command } from "./command.ts";
 import { runAcrossTargets } from "./run_across.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { parseFlags } from "./parse_flags.ts";
+import { checkReportFolder } from "./report_folder.ts";
 import { UsageError } from "./usage_error.ts";
 
 const HELP = `akibench run: run scenarios against a target and write reports
@@ -36,10 +37,14 @@ Options:
                    Chroma at a URL: where the collections go (default default_tenant and
                    default_database)
   --api-key KEY    admin API key for the target's tenancy/tiering/fault routes
+  --resource-metrics URL  read the target's memory and CPU from this Prometheus endpoint
+                   instead (node_exporter node_*, process-exporter namedprocess_*, or
+                   process_*): for a target on another machine whose /metrics lacks them
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
   --seed N         override the scenarios' seeds
-  --out DIR        report folder (default reports/<timestamp>)
+  --out DIR        report folder (default reports/<timestamp>); refused if it holds files
+  --force          write into an --out folder that already holds files (overwrites them)
   --dataset-dir DIR  dataset cache folder (default datasets)
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
@@ -59,9 +64,13 @@ export interface RunFlags {
   apiKey?: string;
   chromaTenant?: string;
   chromaDatabase?: string;
+  /** Prometheus endpoint to read the target's RSS/CPU from (--resource-metrics). */
+  resourceMetrics?: string;
   profile: "full" | "smoke";
   seed?: number;
   out?: string;
+  /** Write into an --out folder that already holds files. */
+  force: boolean;
   datasetDir?: string;
   keep: boolean;
   serve: boolean;
@@ -103,7 +112,13 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
     }
     throw err;
   }
+  if (flags.resourceMetrics !== undefined && specs.length > 1) {
+    throw new UsageError(
+      "--resource-metrics names one target's endpoint; give it with a single --target",
+    );
+  }
   const outDir = flags.out ?? defaultReportDir();
+  await checkReportFolder(outDir, flags.force);
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const progress = ttyProgress("akibench");
   const controller = new AbortController();
@@ -154,6 +169,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       signal: controller.signal,
       keep: flags.keep,
       datasetDir: flags.datasetDir,
+      resourceMetricsUrl: flags.resourceMetrics,
       openTarget: (scenario) => open(specs[0], scenario),
       onProgress: progress.show,
       onUpdate: live ? (r) => live.update(r) : undefined,
@@ -185,16 +201,24 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     "api-key": { type: "string" },
     "chroma-tenant": { type: "string" },
     "chroma-database": { type: "string" },
+    "resource-metrics": { type: "string" },
     smoke: { type: "boolean" },
     full: { type: "boolean" },
     seed: { type: "string" },
     out: { type: "string" },
+    force: { type: "boolean" },
     "dataset-dir": { type: "string" },
     keep: { type: "boolean" },
     serve: { type: "boolean" },
   }, allowPositionals);
   const v = parsed.values;
   if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
+  const resourceMetrics = v["resource-metrics"];
+  if (resourceMetrics !== undefined && !/^https?:\/\/[^/]+/.test(resourceMetrics)) {
+    throw new UsageError(
+      `--resource-metrics: expected http://HOST:PORT/metrics, got "${resourceMetrics}"`,
+    );
+  }
   let seed: number | undefined;
   if (v.seed !== undefined) {
     seed = Number(v.seed);
@@ -208,9 +232,11 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     apiKey: v["api-key"],
     chromaTenant: v["chroma-tenant"],
     chromaDatabase: v["chroma-database"],
+    resourceMetrics,
     profile: v.smoke ? "smoke" : "full",
     seed,
     out: v.out,
+    force: v.force ?? false,
     datasetDir: v["dataset-dir"],
     keep: v.keep ?? false,
     serve: v.serve ?? false,

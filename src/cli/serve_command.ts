@@ -2,6 +2,7 @@ import type { Command } from "./command.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import { startServer } from "../server/start.ts";
+import { addedLatencyExtension } from "../server/added_latency.ts";
 import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
 import { startTenancy } from "../server/tenancy/tenancy_extension.ts";
 import { isApiKey } from "../server/tenancy/api_key.ts";
@@ -14,6 +15,7 @@ Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--checkpoint-wal-mb 64]
                       [--tenancy [--admin-key KEY]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
+                      [--added-latency-ms 0]
 
 Options:
   --port N             TCP port (default 8080; 0 picks a free port)
@@ -31,7 +33,10 @@ Options:
   --s3-endpoint URL    S3-compatible endpoint for tiering (default: s3rver embedded on
                        127.0.0.1); credentials from $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY
   --s3-bucket NAME     bucket for --s3-endpoint (default akidb-tiers)
-  --resilience-time-scale X  multiply retry backoff (1 s..64 s), breaker window and cooldown
+  --resilience-time-scale X  multiply retry backoff (1 s..64 s), breaker window, cooldown
+                       and the dead-letter replay interval (10 s)
+  --added-latency-ms N  delay every /api/v1/collections/ request by N ms (a deliberately
+                       slower server, to check that 'akibench compare' catches it)
 
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
 SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.`;
@@ -56,6 +61,7 @@ export const serveCommand: Command = {
       "s3-endpoint": { type: "string" },
       "s3-bucket": { type: "string" },
       "resilience-time-scale": { type: "string" },
+      "added-latency-ms": { type: "string" },
     }, false);
     const index = Object.fromEntries(
       Object.entries({
@@ -71,6 +77,12 @@ export const serveCommand: Command = {
       1 << 20,
     );
     const dataDir = values["data-dir"] ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
+    const addedLatencyMs = intFlagInRange(
+      "added-latency-ms",
+      values["added-latency-ms"],
+      0,
+      60_000,
+    );
     const extensions = await startExtensions(values, dataDir).catch(async (error) => {
       if (values["data-dir"] === undefined) await Deno.remove(dataDir, { recursive: true });
       throw error;
@@ -80,7 +92,10 @@ export const serveCommand: Command = {
       host: values.host ?? "127.0.0.1",
       dataDir,
       index,
-      extensions: combineExtensions(...extensions.map((e) => e.extensions)),
+      extensions: combineExtensions(
+        ...(addedLatencyMs ? [addedLatencyExtension(addedLatencyMs)] : []),
+        ...extensions.map((e) => e.extensions),
+      ),
       storage: checkpointMb === undefined ? {} : { checkpointWalBytes: checkpointMb * 1024 * 1024 },
     });
     const { promise: stopped, resolve } = Promise.withResolvers<string>();

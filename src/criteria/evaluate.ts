@@ -15,7 +15,22 @@ const COMPARE: Record<Comparator, (a: number, b: number) => boolean> = {
   "!=": (a, b) => a !== b,
 };
 
-/** Evaluates one criterion against a run; a metric without data fails with reason "no data". */
+/**
+ * What a run without target RSS/CPU readings needs: the target on this machine, or a Prometheus
+ * endpoint with its process metrics.
+ */
+export const NO_RESOURCE_SOURCE = "no data: the target's RSS/CPU were not readable (it runs " +
+  "elsewhere and its /metrics lacks process_resident_memory_bytes/process_cpu_seconds_total); " +
+  "name a node_exporter, process-exporter or process_* endpoint with --resource-metrics URL";
+
+/** A faults run whose target was still broken (breaker not closed or DLQ not empty) at its end. */
+export const NOT_RECOVERED =
+  "not recovered: the circuit breaker was not closed with the DLQ empty at the end of the run";
+
+/**
+ * Evaluates one criterion against a run; a metric without data fails with reason "no data"
+ * (for memory and CPU, with how to give the run a resource source).
+ */
 export function evaluateCriterion(c: Criterion, run: RunResult): CriterionResult {
   const observed = observe(c, run);
   const base = {
@@ -25,7 +40,21 @@ export function evaluateCriterion(c: Criterion, run: RunResult): CriterionResult
     threshold: c.threshold,
     unit: c.unit,
   };
-  if (observed === null) return { ...base, observed: null, passed: false, reason: "no data" };
+  if (observed === null) {
+    const unread = c.kind === "cpu"
+      ? run.cpu_percent === null
+      : (c.kind === "memory" || c.kind === "memory_rate") && run.memory_mb === null;
+    return {
+      ...base,
+      observed: null,
+      passed: false,
+      reason: unread
+        ? NO_RESOURCE_SOURCE
+        : c.stat === "recovery_time" && run.checks !== undefined
+        ? NOT_RECOVERED
+        : "no data",
+    };
+  }
   const passed = COMPARE[c.comparator](observed, c.threshold);
   return passed ? { ...base, observed, passed } : {
     ...base,

@@ -28,6 +28,7 @@ const SCALARS: Record<string, { kind: MetricKind; unit: string }> = {
   cross_tenant_leaks: { kind: "check", unit: "count" },
   denied_writes_accepted: { kind: "check", unit: "count" },
   audit_coverage: { kind: "check", unit: "ratio" },
+  recovery_time: { kind: "check", unit: "ms" },
 };
 
 /** Multipliers from a written unit to each base unit; "" is a bare number. */

@@ -23,6 +23,22 @@ export function leastSquaresLine(
   return { slope, intercept: my - slope * mx };
 }
 
+/**
+ * Standard error of the least-squares slope: √(Σ residual² / (n − 2) / Σ (x − x̄)²); null with
+ * fewer than 3 points or 2 distinct x.
+ */
+export function slopeStandardError(points: { x: number; y: number }[]): number | null {
+  const line = leastSquaresLine(points);
+  if (!line || points.length < 3) return null;
+  const mx = points.reduce((a, p) => a + p.x, 0) / points.length;
+  let ss = 0, sxx = 0;
+  for (const p of points) {
+    ss += (p.y - (line.intercept + line.slope * p.x)) ** 2;
+    sxx += (p.x - mx) ** 2;
+  }
+  return Math.sqrt(ss / (points.length - 2) / sxx);
+}
+
 /** Slope of the least-squares line through (x, y) points; null with fewer than 2 distinct x. */
 export function leastSquaresSlope(points: { x: number; y: number }[]): number | null {
   return leastSquaresLine(points)?.slope ?? null;

@@ -1,5 +1,5 @@
 import type { SecondPoint } from "../result/run_result.ts";
-import { addEncoded, type Histogram, newHistogram } from "./histogram.ts";
+import { addEncoded, encodeHistogram, type Histogram, newHistogram } from "./histogram.ts";
 import { emptySecond, secondPercentiles } from "./second_series.ts";
 
 interface Pending<T> {
@@ -58,6 +58,7 @@ export class SecondMerger<T> {
         continue;
       }
       Object.assign(p.point, secondPercentiles(p.latency));
+      if (p.latency.totalCount > 0) p.point.latency_us = encodeHistogram(p.latency);
       p.latency.destroy();
       this.#pending.delete(second);
       this.points.push(p.point);

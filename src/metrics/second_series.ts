@@ -1,5 +1,5 @@
 import type { SecondPoint } from "../result/run_result.ts";
-import { type Histogram, newHistogram, recordMs } from "./histogram.ts";
+import { encodeHistogram, type Histogram, newHistogram, recordMs } from "./histogram.ts";
 
 /**
  * The per-second series of a run: offered and dropped arrivals counted in the second of their
@@ -61,6 +61,7 @@ export class SecondSeries {
     const p = this.#point(this.#open);
     const h = this.#histogram;
     Object.assign(p, secondPercentiles(h));
+    if (h.totalCount > 0) p.latency_us = encodeHistogram(h);
     this.#open++;
     this.#onClose?.(p, h);
     h.reset();

@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { readProcessStats } from "./process_stats.ts";
 import { parsePrometheusText, type PromSample } from "./prometheus_text.ts";
+import { type ResourceReading, resourcesFromSamples } from "./resource_series.ts";
 
-/** Where a target's memory can be read: /proc/<pid> when it runs here, else its /metrics. */
+/**
+ * Where a target's memory can be read: /proc/<pid> when it runs here, else a Prometheus endpoint
+ * (the target's /metrics, or the exporter named with --resource-metrics).
+ */
 export interface TargetProcess {
   pid?: number;
   metricsUrl?: string;
@@ -16,13 +20,9 @@ export async function readTargetRssMb(p: TargetProcess, timeoutMs = 1000): Promi
   return (await scrapeMetrics(p.metricsUrl, timeoutMs))?.rssMb ?? null;
 }
 
-/** What one scrape of a target's Prometheus endpoint says. */
-export interface MetricsScrape {
+/** What one scrape of a Prometheus endpoint says: its samples and the resources read from them. */
+export interface MetricsScrape extends ResourceReading {
   samples: PromSample[];
-  /** process_resident_memory_bytes, in MB. */
-  rssMb: number | null;
-  /** process_cpu_seconds_total. */
-  cpuSeconds: number | null;
 }
 
 /** Scrapes a Prometheus endpoint once; null when it does not answer 200 within timeoutMs. */
@@ -34,13 +34,7 @@ export async function scrapeMetrics(url: string, timeoutMs: number): Promise<Met
       return null;
     }
     const { samples } = parsePrometheusText(await res.text());
-    const value = (name: string) => samples.find((s) => s.name === name)?.value ?? null;
-    const rss = value("process_resident_memory_bytes");
-    return {
-      samples,
-      rssMb: rss === null ? null : rss / (1024 * 1024),
-      cpuSeconds: value("process_cpu_seconds_total"),
-    };
+    return { samples, ...resourcesFromSamples(samples) };
   } catch {
     return null;
   }

@@ -1,14 +1,23 @@
 import type { RunResult, TrafficStats } from "../result/run_result.ts";
-import { decodeHistogram } from "./histogram_decode.ts";
+import { afterWarmup, slopeStandardError } from "../metrics/least_squares.ts";
+import { PercentileBootstrap } from "./bootstrap.ts";
+import { type DecodedHistogram, decodeHistogram } from "./histogram_decode.ts";
+import { secondsDifferenceIntervals } from "./second_bootstrap.ts";
 
 /**
- * Run comparison with a noise guard. A metric regresses when it is worse than the base by more
- * than the relative tolerance AND by more than an absolute floor:
+ * Run comparison judged by uncertainty. A metric regresses only when it is worse than the base
+ * by more than the relative tolerance, AND the 95 % interval of the difference lies wholly on
+ * the worse side of zero, AND the difference passes an absolute floor. Intervals: latency
+ * percentiles by a seeded bootstrap of both runs' HDR histograms (PercentileBootstrap: the same
+ * two runs always get the same interval), resampling whole seconds where the runs stored
+ * per-second histograms; error rate as the difference of two binomial proportions, throughput as
+ * that of two Poisson counts, memory growth from the standard errors of the RSS slopes (normal
+ * approximations). Floors:
  * - latency percentiles (p50…p99.9, from the decoded HDR histograms): floor 1 ms, and only when
  *   both runs have at least 10 samples beyond the percentile (count × (1 − p) ≥ 10);
  * - throughput (req/s): floor 1 req/s; error rate: floor 0.1 percentage point;
  * - recall: floor 0.005; memory growth: floor 1 MB/min.
- * Changes inside the guard are reported as "noise", never as regressions.
+ * Changes inside the interval or the floors are reported as "noise", never as regressions.
  */
 export interface CompareOptions {
   /** Relative tolerance, e.g. 0.1 for 10%. */
@@ -28,6 +37,8 @@ export interface MetricComparison {
   change: number | null;
   verdict: Verdict;
   note?: string;
+  /** 95 % interval of next − base (in `unit`), where the metric's uncertainty is known. */
+  interval?: [number, number];
 }
 
 export interface Comparison {
@@ -57,30 +68,51 @@ interface Judge {
   floor: number;
 }
 
-function judge(base: number | null, next: number | null, j: Judge, tol: number): {
-  change: number | null;
-  verdict: Verdict;
-  note?: string;
-} {
+/** Two-sided normal quantile of the 95 % intervals. */
+const Z95 = 1.959964;
+
+function judge(
+  base: number | null,
+  next: number | null,
+  j: Judge,
+  tol: number,
+  interval: [number, number] | null = null,
+): { change: number | null; verdict: Verdict; note?: string; interval?: [number, number] } {
   if (base === null || next === null) return { change: null, verdict: "ok", note: "not measured" };
   const change = base === 0 ? null : (next - base) / Math.abs(base);
+  const withInterval = interval ? { interval } : {};
   const worse = j.higherIsWorse ? next - base : base - next;
   const beyondTolerance = Math.abs(worse) > tol * Math.abs(base);
-  if (!beyondTolerance) return { change, verdict: "ok" };
+  if (!beyondTolerance) return { change, verdict: "ok", ...withInterval };
   if (Math.abs(worse) < j.floor) {
-    return { change, verdict: "noise", note: `difference below ${j.floor}` };
+    return { change, verdict: "noise", note: `difference below ${j.floor}`, ...withInterval };
   }
-  return { change, verdict: worse > 0 ? "regressed" : "improved" };
+  if (interval && interval[0] <= 0 && interval[1] >= 0) {
+    return { change, verdict: "noise", note: "inside the 95% interval", interval };
+  }
+  return { change, verdict: worse > 0 ? "regressed" : "improved", ...withInterval };
 }
 
-function percentilesOf(s: TrafficStats): Map<string, number> | null {
-  const h = decodeHistogram(s.histograms.latency_us);
-  if (!h) return null;
-  const out = new Map<string, number>();
-  for (const [name, p] of PERCENTILES) out.set(name, h.getValueAtPercentile(p) / 1000);
-  out.set("count", h.totalCount);
-  h.destroy();
-  return out;
+/**
+ * 95 % interval of the difference of two runs' memory growth (MB/min), from the standard errors
+ * of their RSS slopes (fitted as memory_mb.growth_per_min is); null without RSS series.
+ */
+function growthInterval(base: RunResult, next: RunResult): [number, number] | null {
+  const se = (r: RunResult) =>
+    slopeStandardError(
+      afterWarmup(r.series.resources.filter((p) => p.target_rss_mb !== null))
+        .map((p) => ({ x: p.t, y: p.target_rss_mb! })),
+    );
+  const [sb, sn] = [se(base), se(next)];
+  if (sb === null || sn === null || !base.memory_mb || !next.memory_mb) return null;
+  const diff = next.memory_mb.growth_per_min - base.memory_mb.growth_per_min;
+  return normalInterval(diff, sb * 60, sn * 60);
+}
+
+/** 95 % interval of the difference of two estimates with these standard errors. */
+function normalInterval(diff: number, se1: number, se2: number): [number, number] {
+  const half = Z95 * Math.sqrt(se1 * se1 + se2 * se2);
+  return [diff - half, diff + half];
 }
 
 function compareOperation(
@@ -89,32 +121,41 @@ function compareOperation(
   next: TrafficStats,
   durations: [number, number],
   tol: number,
+  latencyInterval: LatencyInterval,
 ): MetricComparison[] {
   const rows: MetricComparison[] = [];
-  const pb = percentilesOf(base);
-  const pn = percentilesOf(next);
+  const hb = decodeHistogram(base.histograms.latency_us);
+  const hn = decodeHistogram(next.histograms.latency_us);
   const op = base.operation;
-  for (const [name, p] of PERCENTILES) {
-    const b = pb?.get(name) ?? null;
-    const n = pn?.get(name) ?? null;
-    const tail = (count: number) => count * (1 - p / 100);
-    const r = judge(b, n, { higherIsWorse: true, floor: LATENCY_FLOOR_MS }, tol);
-    if (r.verdict === "regressed" || r.verdict === "improved") {
-      const few = Math.min(tail(pb!.get("count")!), tail(pn!.get("count")!)) < MIN_TAIL_SAMPLES;
-      if (few) {
-        r.verdict = "noise";
-        r.note = `fewer than ${MIN_TAIL_SAMPLES} samples beyond ${name}`;
+  try {
+    for (const [name, p] of PERCENTILES) {
+      const b = hb ? hb.getValueAtPercentile(p) / 1000 : null;
+      const n = hn ? hn.getValueAtPercentile(p) / 1000 : null;
+      const interval = hb && hn ? latencyInterval(p, hb, hn) : null;
+      const tail = (count: number) => count * (1 - p / 100);
+      const r = judge(b, n, { higherIsWorse: true, floor: LATENCY_FLOOR_MS }, tol, interval);
+      if (r.verdict === "regressed" || r.verdict === "improved") {
+        const few = Math.min(tail(hb!.totalCount), tail(hn!.totalCount)) < MIN_TAIL_SAMPLES;
+        if (few) {
+          r.verdict = "noise";
+          r.note = `fewer than ${MIN_TAIL_SAMPLES} samples beyond ${name}`;
+        }
+      } else if (r.verdict === "noise" && r.note?.startsWith("difference below")) {
+        r.note = `difference below ${LATENCY_FLOOR_MS} ms`;
       }
-    } else if (r.verdict === "noise") r.note = `difference below ${LATENCY_FLOOR_MS} ms`;
-    rows.push({
-      scenario,
-      operation: op,
-      metric: `latency ${name}`,
-      unit: "ms",
-      base: b,
-      next: n,
-      ...r,
-    });
+      rows.push({
+        scenario,
+        operation: op,
+        metric: `latency ${name}`,
+        unit: "ms",
+        base: b,
+        next: n,
+        ...r,
+      });
+    }
+  } finally {
+    hb?.destroy();
+    hn?.destroy();
   }
   const qps = (s: TrafficStats, d: number) => d > 0 ? s.successful / d : null;
   const tb = qps(base, durations[0]);
@@ -126,9 +167,21 @@ function compareOperation(
     unit: "req/s",
     base: tb,
     next: tn,
-    ...judge(tb, tn, { higherIsWorse: false, floor: 1 }, tol),
+    ...judge(
+      tb,
+      tn,
+      { higherIsWorse: false, floor: 1 },
+      tol,
+      tb === null || tn === null ? null : normalInterval(
+        tn - tb,
+        Math.sqrt(base.successful) / durations[0],
+        Math.sqrt(next.successful) / durations[1],
+      ),
+    ),
   });
   const er = (s: TrafficStats) => s.requests > 0 ? (s.failed + s.dropped) / s.requests : null;
+  const erB = er(base), erN = er(next);
+  const se = (rate: number, s: TrafficStats) => Math.sqrt(rate * (1 - rate) / s.requests);
   rows.push({
     scenario,
     operation: op,
@@ -136,18 +189,82 @@ function compareOperation(
     unit: "ratio",
     base: er(base),
     next: er(next),
-    ...judge(er(base), er(next), { higherIsWorse: true, floor: 0.001 }, tol),
+    ...judge(
+      erB,
+      erN,
+      { higherIsWorse: true, floor: 0.001 },
+      tol,
+      erB === null || erN === null ? null : normalInterval(erN - erB, se(erB, base), se(erN, next)),
+    ),
   });
   return rows;
 }
 
-function compareScenario(base: RunResult, next: RunResult, tol: number): MetricComparison[] {
+/** The 95 % interval (ms) of next − base for percentile p of two decoded histograms. */
+type LatencyInterval = (
+  p: number,
+  base: DecodedHistogram,
+  next: DecodedHistogram,
+) => [number, number] | null;
+
+/**
+ * Latency intervals per operation. With per-second histograms on both sides, the "all" rows get
+ * the block bootstrap over seconds (secondsDifferenceIntervals), and each operation's request
+ * bootstrap interval is widened by the factor by which resampling whole seconds widened the
+ * "all" interval over resampling single requests (the runs store per-second histograms of all
+ * operations together only). Without them, the request bootstrap alone.
+ */
+function latencyIntervals(
+  base: RunResult,
+  next: RunResult,
+  bootstrap: PercentileBootstrap,
+): (operation: string) => LatencyInterval {
+  const requests: LatencyInterval = (p, b, n) => bootstrap.differenceInterval(b, n, p);
+  const seconds = secondsDifferenceIntervals(
+    base.series.per_second,
+    next.series.per_second,
+    PERCENTILES.map(([, p]) => p),
+  );
+  const allOf = (r: RunResult) => r.operations.find((o) => o.operation === "all");
+  const [ab, an] = [allOf(base), allOf(next)].map((o) =>
+    o && decodeHistogram(o.histograms.latency_us)
+  );
+  if (!seconds || !ab || !an) {
+    ab?.destroy();
+    an?.destroy();
+    return () => requests;
+  }
+  const widen = new Map<number, number>();
+  for (const [, p] of PERCENTILES) {
+    const single = requests(p, ab, an), block = seconds.get(p)!;
+    const width = (i: [number, number]) => i[1] - i[0];
+    widen.set(p, single && width(single) > 0 ? Math.max(1, width(block) / width(single)) : 1);
+  }
+  ab.destroy();
+  an.destroy();
+  return (operation) =>
+    operation === "all" ? (p) => seconds.get(p)! : (p, b, n) => {
+      const i = requests(p, b, n);
+      if (!i) return null;
+      const d = (n.getValueAtPercentile(p) - b.getValueAtPercentile(p)) / 1000, f = widen.get(p)!;
+      return [d - (d - i[0]) * f, d + (i[1] - d) * f];
+    };
+}
+
+function compareScenario(
+  base: RunResult,
+  next: RunResult,
+  tol: number,
+  bootstrap: PercentileBootstrap,
+): MetricComparison[] {
   const rows: MetricComparison[] = [];
   const id = base.scenario_id;
+  const intervals = latencyIntervals(base, next, bootstrap);
   for (const b of base.operations) {
     const n = next.operations.find((o) => o.operation === b.operation);
     if (n) {
-      rows.push(...compareOperation(id, b, n, [base.duration_seconds, next.duration_seconds], tol));
+      const durations: [number, number] = [base.duration_seconds, next.duration_seconds];
+      rows.push(...compareOperation(id, b, n, durations, tol, intervals(b.operation)));
     }
   }
   const recallB = base.recall?.overall ?? null;
@@ -173,7 +290,7 @@ function compareScenario(base: RunResult, next: RunResult, tol: number): MetricC
       unit: "MB/min",
       base: memB,
       next: memN,
-      ...judge(memB, memN, { higherIsWorse: true, floor: 1 }, tol),
+      ...judge(memB, memN, { higherIsWorse: true, floor: 1 }, tol, growthInterval(base, next)),
     });
   }
   return rows;
@@ -189,6 +306,8 @@ export function compareRuns(
 ): Comparison {
   const rows: MetricComparison[] = [];
   const notCompared: Comparison["notCompared"] = [];
+  // One seeded bootstrap consumed in row order: the same inputs always give the same intervals.
+  const bootstrap = new PercentileBootstrap();
   const nextById = new Map(next.map((r) => [r.scenario_id, r]));
   const baseIds = new Set(base.map((r) => r.scenario_id));
   for (const b of base) {
@@ -198,7 +317,7 @@ export function compareRuns(
       notCompared.push({ scenario: b.scenario_id, reason: `base ${b.status}, new ${n.status}` });
       continue;
     }
-    rows.push(...compareScenario(b, n, options.tolerance));
+    rows.push(...compareScenario(b, n, options.tolerance, bootstrap));
   }
   return {
     tolerance: options.tolerance,

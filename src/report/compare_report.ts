@@ -17,9 +17,12 @@ function headline(c: Comparison): string {
     : `${c.regressions} metric(s) regressed beyond ${tol} tolerance.`;
 }
 
-const NOISE_NOTE = "Noise guard: latency differences under 1 ms, percentiles with fewer than 10 " +
-  "samples beyond them, throughput under 1 req/s, error rate under 0.1 point, recall under " +
-  "0.005 and memory growth under 1 MB/min never count as regressions.";
+const NOISE_NOTE = "A metric regresses only when it is worse by more than the tolerance and " +
+  "its 95% interval of new − base lies wholly on the worse side (latency: a seeded bootstrap " +
+  "of both runs' HDR histograms; error rate and throughput: binomial and Poisson intervals). " +
+  "Noise guard: latency differences under 1 ms, percentiles with fewer than 10 samples beyond " +
+  "them, throughput under 1 req/s, error rate under 0.1 point, recall under 0.005 and memory " +
+  "growth under 1 MB/min never count as regressions.";
 
 function extras(c: Comparison): string[] {
   const out: string[] = [];
@@ -54,6 +57,7 @@ export function renderComparisonMarkdown(
       "r",
       "r",
       "r",
+      "l",
       "l",
     ]),
     "",

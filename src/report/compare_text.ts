@@ -19,6 +19,8 @@ export function comparisonCells(r: MetricComparison): string[] {
   const change = r.change === null
     ? "–"
     : `${r.change >= 0 ? "+" : ""}${formatNumber(r.change * 100, 1)}%`;
+  const signed = (v: number) => (v > 0 ? "+" : "") + value(v).replace(/^\+/, "");
+  const interval = r.interval ? `${signed(r.interval[0])} … ${signed(r.interval[1])}` : "–";
   return [
     r.scenario,
     r.operation,
@@ -27,6 +29,7 @@ export function comparisonCells(r: MetricComparison): string[] {
     value(r.next),
     change,
     VERDICTS[r.verdict] + (r.note ? ` (${r.note})` : ""),
+    interval,
   ];
 }
 
@@ -38,4 +41,5 @@ export const COMPARISON_HEADERS = [
   "New",
   "Change",
   "Verdict",
+  "95% interval of new − base",
 ];

@@ -21,7 +21,7 @@ export function renderJsonLines(runs: RunResult[]): string {
       return r;
     };
     for (const p of run.series.per_second) {
-      const { t, ...rest } = p;
+      const { t, latency_us: _histogram, ...rest } = p;
       Object.assign(row(t), rest);
     }
     for (const r of run.series.resources) {

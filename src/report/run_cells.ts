@@ -65,7 +65,14 @@ export function resourceRows(run: RunResult): [string, string][] {
     ]);
   }
   for (const [name, value] of Object.entries(run.checks ?? {})) {
-    rows.push([`Check ${name}`, String(value)]);
+    if (name === "recovery_time") {
+      rows.push([
+        "Time to recover",
+        `${
+          formatMs(value)
+        } ms after the last fault ended (breaker closed, DLQ empty; sampled once a second)`,
+      ]);
+    } else rows.push([`Check ${name}`, String(value)]);
   }
   const g = run.generator;
   rows.push([

@@ -3,6 +3,8 @@
  * Markdown, JUnit, HTML, compare) reads only this. Field names follow the seed design's
  * Appendix B (snake_case) and extend it. Times in ms unless a name says otherwise.
  */
+import type { ResourceSource } from "../metrics/resource_series.ts";
+
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
 export type RunStatus = "passed" | "failed" | "skipped" | "invalid" | "interrupted";
@@ -49,6 +51,12 @@ export interface SecondPoint {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /**
+   * This second's latency histogram over all operations (µs, encoded like TrafficStats
+   * histograms); absent when nothing completed, and in results made before it was stored.
+   * `compare` resamples these seconds for its latency intervals.
+   */
+  latency_us?: string;
 }
 
 export interface ResourcePoint {
@@ -132,8 +140,11 @@ export interface RunResult {
     bytes_per_vector?: number;
     /** `bulk_load`: the target's RSS growth per vector over the bulk load; `raw`: dim × 4. */
     bytes_per_vector_source?: "bulk_load" | "raw";
+    /** Where RSS was read: /proc (`proc`) or a Prometheus family (`process`, `namedprocess`, `node`: the whole machine). */
+    source?: ResourceSource;
   } | null;
-  cpu_percent: { average: number; peak: number } | null;
+  /** Per core (200 = two cores busy); `source` as for memory_mb. */
+  cpu_percent: { average: number; peak: number; source?: ResourceSource } | null;
   success_criteria: { passed: boolean; failures: string[]; results: CriterionResult[] };
   /** Per operation across all tenants and phases (operation "all" first). */
   operations: TrafficStats[];
@@ -157,7 +168,9 @@ export interface RunResult {
   } | null;
   /**
    * Post-run checks by name (optional; added by the run orchestration): crashes (1 when the
-   * target stopped answering), cross_tenant_leaks, denied_writes_accepted, audit_coverage.
+   * target stopped answering), cross_tenant_leaks, denied_writes_accepted, audit_coverage,
+   * recovery_time (ms from the last fault's end until the breaker stayed closed and the DLQ
+   * empty; absent when the target had not recovered by the end).
    */
   checks?: Record<string, number>;
   generator: {

@@ -1,11 +1,10 @@
-import { loadOrGenerate } from "../dataset/cache.ts";
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
 import { startSampler } from "../metrics/sampler.ts";
-import { readTargetRssMb, steadyRssMb } from "../metrics/target_rss.ts";
+import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import type { RunResult, SecondPoint } from "../result/run_result.ts";
 import { parseCriterion } from "../criteria/parse.ts";
@@ -18,8 +17,10 @@ import { makeExecutor } from "./executor.ts";
 import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
 import { probeIsolation } from "./isolation.ts";
-import { baseRowCount, datasetParams, planCollections } from "./layout.ts";
+import { baseRowCount, planCollections } from "./layout.ts";
+import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
+import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { deploy, emptyDeployment, teardown } from "./setup.ts";
@@ -32,6 +33,11 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** Keep the collections and tenants the run created. */
   keep?: boolean;
+  /**
+   * A Prometheus endpoint to read the target's RSS/CPU from instead of /proc and the target's
+   * own /metrics (--resource-metrics).
+   */
+  resourceMetricsUrl?: string;
   /** Dataset cache folder (default `datasets/`). */
   datasetDir?: string;
   /** Progress text (setup, load, verification), for a TTY line. */
@@ -82,7 +88,7 @@ export async function runScenario(
   }
 
   progress("preparing the dataset");
-  const dataset = await loadOrGenerate(datasetParams(scenario), {
+  const dataset = await loadScenarioDataset(scenario, {
     dir: options.datasetDir,
     onProgress: progress,
   });
@@ -100,7 +106,7 @@ export async function runScenario(
   const rss = (when: string) => {
     if (loaded < MIN_MEASURED_VECTORS) return null;
     progress(`measuring the target's memory ${when} the bulk load`);
-    return steadyRssMb(() => readTargetRssMb(target));
+    return steadyRssMb(() => readTargetRssMb(resourceSource(target, options)));
   };
   let rssBefore: number | null = null, rssAfter: number | null = null;
   try {
@@ -143,6 +149,13 @@ export async function runScenario(
     result.status_reason = [result.status_reason, ...problems].filter(Boolean).join("; ");
   }
   return result;
+}
+
+/** Where the target's RSS is read: the named endpoint, else /proc/<pid> or its own /metrics. */
+function resourceSource(target: ScenarioTarget, options: RunScenarioOptions): TargetProcess {
+  return options.resourceMetricsUrl
+    ? { metricsUrl: options.resourceMetricsUrl }
+    : { pid: target.pid, metricsUrl: target.metricsUrl };
 }
 
 /**
@@ -237,6 +250,7 @@ async function measure(
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
+    resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
     writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
   });
@@ -308,6 +322,10 @@ async function measure(
     } catch (err) {
       problems.push(`tenancy probes: ${(err as Error).message}`);
     }
+  }
+  if (faults) {
+    const recovery = recoveryTimeMs(sampled.targetMetrics, faultsEndS(scenario.server.faults));
+    if (recovery !== null) checks.recovery_time = recovery;
   }
   const result: RunResult = {
     ...ctx.shell,

@@ -12,12 +12,16 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * sha-256 (hex) of the canonical resolved scenario, without where it was read from: the same
- * scenario at the same scale hashes the same wherever its file lives.
+ * sha-256 (hex) of the canonical resolved scenario, without where it (or its dataset file) was
+ * read from: the same scenario at the same scale hashes the same wherever its files live.
  */
 export async function scenarioHash(scenario: Scenario): Promise<string> {
   const { source: _source, ...rest } = scenario;
-  const bytes = new TextEncoder().encode(canonicalJson(rest));
+  // A dataset file counts by its content hash, not by where it lies (and generated data hashes
+  // as it did before scenarios could name files).
+  const { file, ...generated } = rest.dataset;
+  const dataset = file ? { ...generated, file: { hash: file.hash } } : generated;
+  const bytes = new TextEncoder().encode(canonicalJson({ ...rest, dataset }));
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -8,6 +8,7 @@ import { isMapping, mergeOverride } from "./merge.ts";
 import { intrinsicDurationS, toProfileSpec } from "./profile.ts";
 import type { Scenario } from "./scenario.ts";
 import { ScenarioError } from "./scenario_error.ts";
+import { type DatasetFiles, readDatasetFiles, resolveDataset } from "./scenario_dataset.ts";
 import { type ScenarioDocument, scenarioDocument } from "./schema.ts";
 
 /** Directory of the bundled scenarios (the package's `scenarios/`). */
@@ -46,11 +47,19 @@ export async function loadScenario(ref: string, profile: "full" | "smoke"): Prom
     }
     throw new ScenarioError(`${path}: no such file`);
   }
-  return parseScenario(text, path, profile);
+  return parseScenario(text, path, profile, await readDatasetFiles(text, path));
 }
 
-/** Validates and scales a scenario given as YAML text; `file` names it in errors. */
-export function parseScenario(text: string, file: string, profile: "full" | "smoke"): Scenario {
+/**
+ * Validates and scales a scenario given as YAML text; `file` names it in errors (and locates a
+ * `dataset.file`, whose shapes and attributes `files` holds: see readDatasetFiles).
+ */
+export function parseScenario(
+  text: string,
+  file: string,
+  profile: "full" | "smoke",
+  files: DatasetFiles = new Map(),
+): Scenario {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -59,7 +68,7 @@ export function parseScenario(text: string, file: string, profile: "full" | "smo
   }
   if (!isMapping(raw)) throw new ScenarioError(`${file}: expected a YAML mapping at the top`);
   const { smoke, ...full } = raw;
-  const fullScenario = resolve(validate(full, file, undefined), file, "full", undefined);
+  const fullScenario = resolve(validate(full, file, undefined), file, "full", undefined, files);
   if (profile === "full") return fullScenario;
   if (smoke === undefined) {
     throw new ScenarioError(
@@ -70,7 +79,7 @@ export function parseScenario(text: string, file: string, profile: "full" | "smo
     throw new ScenarioError(`${file}: smoke: expected a mapping of smoke-scale overrides`);
   }
   const merged = mergeOverride(full, smoke);
-  return resolve(validate(merged, file, smoke), file, "smoke", smoke);
+  return resolve(validate(merged, file, smoke), file, "smoke", smoke, files);
 }
 
 function validate(raw: unknown, file: string, smoke: unknown): ScenarioDocument {
@@ -115,6 +124,7 @@ function resolve(
   file: string,
   profile: "full" | "smoke",
   smoke: unknown,
+  files: DatasetFiles,
 ): Scenario {
   const fail = (path: string, why: string): never => {
     const keys = path.split(/[.[\]]/).filter((k) => k !== "").map((k) =>
@@ -149,8 +159,11 @@ function resolve(
       fail("duration", `${durationS}s differs from the load profile's ${d}s`);
     }
   }
-  const ds = doc.dataset;
   const groups = Math.max(1, tenants.length);
+  const ds = {
+    ...resolveDataset(doc.dataset, file, files, groups, fail),
+    access: doc.dataset.access,
+  };
   const perCollection = Math.floor(ds.size / ds.collections);
   if (perCollection < 1) {
     fail("dataset.collections", `more collections than the ${ds.size} vectors`);

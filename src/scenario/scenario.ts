@@ -32,6 +32,12 @@ export interface ScenarioDataset {
   /** Collections per tenant (or in total); the vectors are split evenly among them. */
   collections: number;
   access: CollectionAccess;
+  /**
+   * The dataset file (`dataset.file`), when the data is not generated: its resolved path and the
+   * content hash the run must find in it (the scenario's pin, else the file's recorded hash;
+   * null when neither exists).
+   */
+  file: { path: string; hash: string | null } | null;
 }
 
 export interface ScenarioTenant {

@@ -88,15 +88,30 @@ const access = z.union([
     }),
 ], { error: 'expected "uniform" or {zipf: s[, window: N, slide_every: duration]}' });
 
+/**
+ * Generator parameters (size, dim and metric required), or `file`: an ann-benchmarks HDF5 file
+ * (path relative to the scenario file) whose metric, dimension, queries and ground truth are
+ * used; `hash` pins its content hash. The defaults of the optional fields are applied when the
+ * scenario is resolved (they must not hide a conflict with a file).
+ */
 const dataset = z.strictObject({
-  size: count,
-  dim: count,
-  metric: z.enum(["cosine", "l2", "dot"], { error: "expected cosine, l2 or dot" }),
+  file: z.string({ error: "expected a path to an HDF5 dataset file" }).min(1, {
+    error: "expected a path to an HDF5 dataset file",
+  }).optional(),
+  hash: z.string({ error: "expected a 64-hex-digit content hash, in quotes" }).regex(
+    /^[0-9a-f]{64}$/,
+    {
+      error: "expected a 64-hex-digit content hash (see 'akibench dataset info')",
+    },
+  ).optional(),
+  size: count.optional(),
+  dim: count.optional(),
+  metric: z.enum(["cosine", "l2", "dot"], { error: "expected cosine, l2 or dot" }).optional(),
   distribution: z.enum(["clustered", "uniform"], { error: "expected clustered or uniform" })
-    .default("clustered"),
-  clusters: count.default(64),
-  queries: count.default(200),
-  k: count.default(100),
+    .optional(),
+  clusters: count.optional(),
+  queries: count.optional(),
+  k: count.optional(),
   collections: count.default(1),
   access: access.default("uniform"),
 });

@@ -1,8 +1,15 @@
 import type { Resilience } from "./server_env.ts";
 import type { Store } from "./store.ts";
 import { VERSION } from "../version.ts";
+import { processMetricLines } from "./process_metrics.ts";
 
-function metric(name: string, type: string, help: string, samples: [string, number][]): string[] {
+/** One metric family: HELP and TYPE lines, then a sample per label set. */
+export function metric(
+  name: string,
+  type: string,
+  help: string,
+  samples: [string, number][],
+): string[] {
   return [
     `# HELP ${name} ${help}`,
     `# TYPE ${name} ${type}`,
@@ -78,7 +85,7 @@ export function storeMetricLines(
     ...metric("akidb_index_vector_bytes", "gauge", "Raw float32 vector bytes held.", [
       ["", collections.reduce((s, x) => s + x.vectors.bytes, 0)],
     ]),
-    ...metric("process_resident_memory_bytes", "gauge", "Resident set size.", [["", memory.rss]]),
     ...metric("process_heap_used_bytes", "gauge", "V8 heap used.", [["", memory.heapUsed]]),
+    ...processMetricLines(memory.rss),
   ];
 }

@@ -40,6 +40,21 @@ export class DeadLetterQueue {
     return taken;
   }
 
+  /**
+   * Takes out the entries a later attempt may land: not permanent failures (400/403/404), which
+   * stay for an operator's explicit retry.
+   */
+  takeRetryable(): DeadLetter[] {
+    const taken = this.#entries.filter((e) => !e.permanent);
+    this.#entries = this.#entries.filter((e) => e.permanent);
+    return taken;
+  }
+
+  /** Entries the automatic replay would take. */
+  retryableCount(): number {
+    return this.#entries.reduce((n, e) => n + (e.permanent ? 0 : 1), 0);
+  }
+
   /** Drops a collection's entries (the collection is gone). */
   discardCollection(collectionId: string): void {
     this.#entries = this.#entries.filter((e) => e.collectionId !== collectionId);

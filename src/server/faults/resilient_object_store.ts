@@ -1,7 +1,7 @@
 import type { ObjectStore } from "../s3/object_store.ts";
 import { classifyS3Error, type S3Failure } from "../s3/s3_failure.ts";
 import type { CircuitBreaker } from "./circuit_breaker.ts";
-import type { DeadLetterQueue } from "./dead_letter_queue.ts";
+import type { DeadLetter, DeadLetterQueue } from "./dead_letter_queue.ts";
 import { backoffDelayMs, type RetryPolicy } from "./retry_policy.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -53,6 +53,8 @@ export class ResilientObjectStore {
   downloads = 0;
   retries = 0;
   permanentFailures = 0;
+  /** Dead letters the automatic replay landed in S3. */
+  dlqReplayed = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -95,29 +97,45 @@ export class ResilientObjectStore {
   async retryDeadLetters(collectionId: string): Promise<DlqRetryResult> {
     const letters = this.dlq.takeForCollection(collectionId);
     let ok = 0;
-    for (const letter of letters) {
-      try {
-        await letter.replay();
-        ok++;
-      } catch (error) {
-        const failure = error instanceof S3OperationError ? error : new S3OperationError(
-          classifyS3Error(error),
-          0,
-        );
-        const { id: _id, failedAt: _at, ...rest } = letter;
-        this.dlq.add({
-          ...rest,
-          error: failure.message,
-          attempts: rest.attempts + failure.attempts,
-        });
-      }
-    }
+    for (const letter of letters) if (await this.#replay(letter)) ok++;
     return {
       collection_id: collectionId,
       retried_count: letters.length,
       success_count: ok,
       failed_count: letters.length - ok,
     };
+  }
+
+  /**
+   * The automatic replay: the retryable dead letters, oldest first, one at a time while the
+   * breaker lets requests through (each success is a half-open trial that helps close it). At
+   * the first failure the rest go back untouched for the next round. Returns how many landed.
+   */
+  async drainDeadLetters(): Promise<number> {
+    const letters = this.dlq.takeRetryable();
+    let ok = 0, next = 0;
+    while (next < letters.length && this.breaker.allowRequest()) {
+      if (!(await this.#replay(letters[next++]))) break;
+      ok++;
+    }
+    for (const { id: _id, failedAt: _at, ...rest } of letters.slice(next)) this.dlq.add(rest);
+    this.dlqReplayed += ok;
+    return ok;
+  }
+
+  /** Replays one dead letter; on failure it goes back into the queue with its new error. */
+  async #replay(letter: DeadLetter): Promise<boolean> {
+    try {
+      await letter.replay();
+      return true;
+    } catch (error) {
+      const failure = error instanceof S3OperationError
+        ? error
+        : new S3OperationError(classifyS3Error(error), 0);
+      const { id: _id, failedAt: _at, ...rest } = letter;
+      this.dlq.add({ ...rest, error: failure.message, attempts: rest.attempts + failure.attempts });
+      return false;
+    }
   }
 
   /** The akidb_s3_*_total counters. */
@@ -139,6 +157,9 @@ export class ResilientObjectStore {
       "# HELP akidb_dlq_dropped_total Dead letters dropped because the queue was full.",
       "# TYPE akidb_dlq_dropped_total counter",
       `akidb_dlq_dropped_total ${this.dlq.dropped()}`,
+      "# HELP akidb_dlq_replayed_total Dead letters the automatic replay landed in S3.",
+      "# TYPE akidb_dlq_replayed_total counter",
+      `akidb_dlq_replayed_total ${this.dlqReplayed}`,
       "",
     ].join("\n");
   }

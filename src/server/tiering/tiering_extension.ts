@@ -9,6 +9,7 @@ import { FaultInjector } from "../faults/fault_injector.ts";
 import { faultRoutes } from "../faults/fault_routes.ts";
 import { resilienceOf } from "../faults/resilience_adapter.ts";
 import { deadLetterRoutes } from "../faults/resilience_routes.ts";
+import { DLQ_REPLAY_INTERVAL_MS, DlqReplayer } from "../faults/dlq_replayer.ts";
 import { ResilientObjectStore } from "../faults/resilient_object_store.ts";
 import { scaledRetryPolicy } from "../faults/retry_policy.ts";
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from "../s3/embedded_s3.ts";
@@ -30,11 +31,13 @@ export interface TieringOptions {
   faults?: boolean;
   /**
    * Multiplies AkiDB's resilience timings: retry backoff (1 s doubling to 64 s), breaker window
-   * (60 s) and cooldown (30 s). Tests use 0.001.
+   * (60 s), cooldown (30 s) and the dead-letter replay interval (10 s). Tests use 0.001.
    */
   resilienceTimeScale?: number;
   breaker?: Partial<BreakerConfig>;
   dlqCapacity?: number;
+  /** Automatic dead-letter replay interval (default 10 s × the time scale); 0 turns it off. */
+  dlqReplayIntervalMs?: number;
 }
 
 /**
@@ -78,6 +81,9 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
   const tiersDir = join(options.dataDir, "tiers");
   const tiers = new TierManager(s3, tiersDir, { ...DEFAULT_TIER_POLICY, ...options.policy });
   let uploader: BatchUploader | null = null;
+  const replayMs = options.dlqReplayIntervalMs ?? DLQ_REPLAY_INTERVAL_MS * scale;
+  const replayer = replayMs > 0 ? new DlqReplayer(s3, replayMs) : null;
+  replayer?.start();
   const extensions: ServerExtensions = {
     capabilities: { tiering: true, faults: faults !== null },
     beforeCollectionAccess: (collection, access) => tiers.access(collection.meta.id, access),
@@ -105,6 +111,7 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
     s3Endpoint: settings.endpoint,
     close: async () => {
       await uploader?.stop();
+      await replayer?.stop();
       await tiers.stop();
       raw.close();
       await embedded?.close();

@@ -189,19 +189,22 @@ export async function readSnapshot(
 }
 
 /**
- * Checks every file of the current snapshot (nothing is loaded into an index); one
- * StorageDamage per damaged file or collection, none when the snapshot is intact or absent.
+ * Checks every file of the current snapshot (nothing is loaded into an index): its WAL
+ * sequence (null when there is no snapshot or CURRENT is damaged) and one StorageDamage per
+ * damaged file or collection.
  */
-export async function checkSnapshot(dataDir: string): Promise<StorageDamage[]> {
+export async function checkSnapshot(
+  dataDir: string,
+): Promise<{ seq: number | null; damage: StorageDamage[] }> {
   let current;
   try {
     current = await readCurrent(dataDir);
   } catch (error) {
-    if (error instanceof StorageDamage) return [error];
+    if (error instanceof StorageDamage) return { seq: null, damage: [error] };
     throw error;
   }
-  if (current === null) return [];
-  const { dir, manifest } = current;
+  if (current === null) return { seq: null, damage: [] };
+  const { seq, dir, manifest } = current;
   const found: StorageDamage[] = [];
   for (const meta of manifest.collections) {
     try {
@@ -215,7 +218,7 @@ export async function checkSnapshot(dataDir: string): Promise<StorageDamage[]> {
       found.push(error);
     }
   }
-  return found;
+  return { seq, damage: found };
 }
 
 /** The snapshot CURRENT names and its manifest, checked; null when there is no CURRENT. */

@@ -399,3 +399,53 @@ Deno.test("storage: fsck reports a clean data dir with 0 and every damaged file 
   await Deno.remove(dir, { recursive: true });
   await Deno.remove(log, { recursive: true });
 });
+
+Deno.test("storage: a batch is all or nothing, to readers and on disk, even killed mid-write", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "akibench-damage-" });
+  const marker = join(dir, "..", `${dir.split("/").at(-1)}.stalled`);
+  // The hook writes and syncs half of the batch's WAL write, then stops there for good.
+  const server = await started(dir, [], { AKIBENCH_TEST_WAL_STALL: marker });
+  const id = (await call(server.url, "POST", "/api/v1/collections", {
+    name: "atomic",
+    dimension: DIM,
+    metric: "l2",
+  })).body.collection_id;
+  const vectors = randomVectors(2050, DIM, 9);
+  for (let i = 0; i < 50; i++) {
+    const r = await call(server.url, "POST", `/api/v1/collections/${id}/insert`, {
+      doc_id: docId(i),
+      vector: vectors[i],
+    });
+    assert.equal(r.status, 200);
+  }
+  const docs = vectors.slice(50).map((v, i) => ({ doc_id: docId(50 + i), vector: v }));
+  const batch = call(server.url, "POST", `/api/v1/collections/${id}/insert_batch`, { docs })
+    .catch(() => null);
+  while (!(await Deno.stat(marker).then(() => true, () => false))) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Half of the batch is on disk now; readers see none of it.
+  assert.equal(await documentCount(server.url, id), 50);
+  const all = await call(server.url, "POST", `/api/v1/collections/${id}/query`, {
+    query_vector: vectors[60],
+    top_k: 5000,
+  });
+  assert.equal(all.body.matches.length, 50);
+  assert.equal(
+    (await call(server.url, "GET", `/api/v1/collections/${id}/docs/${docId(50)}`))
+      .body.document,
+    null,
+  );
+  await stop(server, "SIGKILL");
+  assert.equal(await batch, null, "the batch was never acknowledged");
+
+  const again = await started(dir);
+  assert.equal(await documentCount(again.url, id), 50, "none of the unacknowledged batch");
+  assert.match(again.stderr(), /cut an unfinished final write/);
+  const retry = await call(again.url, "POST", `/api/v1/collections/${id}/insert_batch`, { docs });
+  assert.equal(retry.status, 200);
+  assert.equal(await documentCount(again.url, id), 2050);
+  await stop(again, "SIGKILL");
+  await Deno.remove(dir, { recursive: true });
+  await Deno.remove(marker);
+});

@@ -115,7 +115,7 @@ function damaged(error: unknown): number {
   if (!(error instanceof StorageDamage)) throw error;
   console.error(
     `akibench serve: ${error.message}; nothing on disk was changed ('akibench fsck' lists ` +
-      "all damage; 'akibench serve --recover' starts from the last good state)",
+      "all damage; 'serve --recover' starts past damage in the WAL)",
   );
   return 1;
 }

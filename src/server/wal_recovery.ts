@@ -21,8 +21,8 @@ export interface WalState {
 /**
  * Reads WAL segments `fromSeq` on. They must be consecutive and start at `fromSeq` when
  * `firstRequired` (a snapshot names it, or the data dir is initialised; see storageFormat):
- * a missing one is damage, never an empty log. Only the last segment may end torn: a segment
- * is complete before the next one is created (Wal.rotate drains first).
+ * a missing one is damage, never an empty log. Only the last segment written to may end torn:
+ * a segment is complete before the next one is created (Wal.rotate drains first).
  */
 export async function readWalState(
   dataDir: string,
@@ -31,6 +31,12 @@ export async function readWalState(
 ): Promise<WalState> {
   const segments = (await listWalSegments(dataDir)).filter((s) => s >= fromSeq);
   const state: WalState = { segments, records: [], torn: null, damage: null, droppedRecords: 0 };
+  // The last segment holding bytes may end torn: after a failed write (disk full) the WAL
+  // refuses every later append, so the segments a checkpoint opens after it stay empty.
+  let lastWritten = segments[0];
+  for (const seq of segments) {
+    if ((await Deno.stat(join(dataDir, walSegmentName(seq)))).size > 0) lastWritten = seq;
+  }
   let expected = firstRequired ? fromSeq : segments[0];
   for (const seq of segments) {
     const path = join(dataDir, walSegmentName(seq));
@@ -48,7 +54,7 @@ export async function readWalState(
     }
     state.records.push(...scan.records);
     if (scan.damage === null) continue;
-    if (scan.damage.torn && seq === segments.at(-1)) {
+    if (scan.damage.torn && seq === lastWritten) {
       state.torn = { seq, offset: scan.validBytes, bytes: scan.bytes - scan.validBytes };
       continue;
     }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { crc32 } from "../src/server/crc32.ts";
 import { readWalSegment, Wal, walSegmentName } from "../src/server/wal.ts";
 import { encodeWalRecord, scanWalRecords, type WalRecord } from "../src/server/wal_record.ts";
 
@@ -75,5 +76,13 @@ Deno.test("wal: group commit batches concurrent appends, applies in order", asyn
     assert.equal((await Deno.stat(path)).size, size + 20, "reading changes nothing");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("crc32: the CRC-32 check value, and continuing a CRC over more bytes", () => {
+  const bytes = new TextEncoder().encode("123456789");
+  assert.equal(crc32(bytes), 0xcbf43926);
+  for (let split = 0; split <= bytes.length; split++) {
+    assert.equal(crc32(bytes.subarray(split), crc32(bytes.subarray(0, split))), 0xcbf43926);
   }
 });

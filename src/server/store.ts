@@ -9,6 +9,7 @@ import {
 import { HttpError } from "./http_error.ts";
 import { releaseMemory } from "./memory_release.ts";
 import { captureCollections, prepareSnapshotDir, readSnapshot, writeSnapshot } from "./snapshot.ts";
+import { StorageDamage } from "./storage_damage.ts";
 import { storageFormat, writeStorageFormat } from "./storage_format.ts";
 import { listWalSegments, Wal, walSegmentName } from "./wal.ts";
 import type { WalRecord } from "./wal_record.ts";
@@ -425,7 +426,9 @@ export class Store {
     const bytes = file !== null
       ? await Deno.readFile(file)
       : await this.options.fetchImage!(objectKey);
-    await collection.load(bytes);
+    await collection.load(bytes).catch((error) => {
+      throw new StorageDamage(file ?? `object ${objectKey}`, null, (error as Error).message);
+    });
   }
 
   #scheduleMerge(): void {

@@ -16,7 +16,16 @@ Deno.test("cli: --help lists only built commands; --version prints the version",
   const help = await cli("--help");
   assert.equal(help.code, 0);
   const listed = [...help.stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]);
-  assert.deepEqual(listed, ["run", "bench", "serve", "dataset", "report", "compare", "reports"]);
+  assert.deepEqual(listed, [
+    "run",
+    "bench",
+    "serve",
+    "fsck",
+    "dataset",
+    "report",
+    "compare",
+    "reports",
+  ]);
   const version = await cli("--version");
   assert.equal(version.code, 0);
   const { VERSION } = await import("../src/version.ts");

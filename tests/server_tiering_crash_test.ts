@@ -44,9 +44,9 @@ Deno.test("server: after SIGKILL, warm and cold collections and every acknowledg
     }
 
     const seq = (await Deno.readTextFile(`${dataDir}/CURRENT`)).trim();
-    const manifest = JSON.parse(
-      await Deno.readTextFile(`${dataDir}/snapshots/${seq}/manifest.json`),
-    );
+    // manifest.json: a checksum line, then the JSON.
+    const manifestText = await Deno.readTextFile(`${dataDir}/snapshots/${seq}/manifest.json`);
+    const manifest = JSON.parse(manifestText.slice(manifestText.indexOf("\n") + 1));
     assert.equal(manifest.evicted[a].file, true, "warm A is a hard link in the snapshot");
     assert.equal(manifest.evicted[b].file, false, "cold B is only its object key");
 

@@ -1,34 +1,60 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { crc32 } from "../src/server/crc32.ts";
 import { readWalSegment, Wal, walSegmentName } from "../src/server/wal.ts";
-import { decodeWalRecords, encodeWalRecord, type WalRecord } from "../src/server/wal_record.ts";
+import { encodeWalRecord, scanWalRecords, type WalRecord } from "../src/server/wal_record.ts";
 
 const insert = (n: number): WalRecord => ({
   type: "insert",
   collectionId: "c",
-  docId: `d${n}`,
-  externalId: n % 2 ? null : `e${n}`,
-  insertedAt: n,
-  vector: Float32Array.from({ length: 16 }, (_, i) => n + i / 10),
+  docs: [{ docId: `d${n}`, externalId: n % 2 ? null : `e${n}`, insertedAt: n }],
+  vectors: Float32Array.from({ length: 16 }, (_, i) => n + i / 10),
 });
 
-Deno.test("wal records: round trip, and any torn or corrupted tail is cut at the last good record", () => {
-  const frames = [0, 1, 2].map((n) => encodeWalRecord(insert(n)));
+const concat = (frames: Uint8Array[]) => {
   const bytes = new Uint8Array(frames.reduce((s, f) => s + f.length, 0));
   frames.reduce((off, f) => (bytes.set(f, off), off + f.length), 0);
-  assert.deepEqual(decodeWalRecords(bytes).records, [0, 1, 2].map(insert));
+  return bytes;
+};
+
+Deno.test("wal records: round trip; an unfinished last record is a torn tail", () => {
+  const frames = [0, 1, 2].map((n) => encodeWalRecord(insert(n)));
+  const bytes = concat(frames);
+  assert.deepEqual(scanWalRecords(bytes), {
+    records: [0, 1, 2].map(insert),
+    validBytes: bytes.length,
+    damage: null,
+  });
   const lastStart = frames[0].length + frames[1].length;
-  for (let cut = lastStart; cut < bytes.length; cut++) {
-    const { records, validBytes } = decodeWalRecords(bytes.subarray(0, cut));
+  for (let cut = lastStart + 1; cut < bytes.length; cut++) {
+    const { records, validBytes, damage } = scanWalRecords(bytes.subarray(0, cut));
     assert.equal(records.length, 2);
     assert.equal(validBytes, lastStart);
+    assert.equal(damage?.torn, true, `cut at ${cut}`);
   }
-  const flipped = bytes.slice();
-  flipped[bytes.length - 3] ^= 0xff;
-  assert.equal(decodeWalRecords(flipped).records.length, 2);
+  const zeroedTail = bytes.slice();
+  zeroedTail.fill(0, lastStart);
+  assert.equal(scanWalRecords(zeroedTail).damage?.torn, true);
 });
 
-Deno.test("wal: group commit batches concurrent appends, applies in order, truncates torn tail", async () => {
+Deno.test("wal records: damage followed by an intact record is corruption, never a torn tail", () => {
+  const frames = [0, 1, 2, 3].map((n) => encodeWalRecord(insert(n)));
+  const bytes = concat(frames);
+  const second = frames[0].length;
+  // Every byte of the second record: header (magic, length, checksums) and payload.
+  for (let at = second; at < second + frames[1].length; at++) {
+    const flipped = bytes.slice();
+    flipped[at] ^= 0x01;
+    const { records, validBytes, damage } = scanWalRecords(flipped);
+    assert.equal(records.length, 1, `flip at ${at}`);
+    assert.equal(validBytes, second);
+    assert.equal(damage?.torn, false, `flip at ${at}`);
+    assert.equal(damage?.offset, second);
+    assert.equal(damage?.droppedRecords, 2, `flip at ${at}`);
+  }
+});
+
+Deno.test("wal: group commit batches concurrent appends, applies in order", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const wal = await Wal.open(dir, 0);
@@ -42,13 +68,21 @@ Deno.test("wal: group commit batches concurrent appends, applies in order, trunc
     await wal.close();
     const path = join(dir, walSegmentName(0));
     const size = (await Deno.stat(path)).size;
-    const torn = encodeWalRecord(insert(99)).subarray(0, 20);
-    await Deno.writeFile(path, torn, { append: true });
-    const { records, truncatedBytes } = await readWalSegment(path);
-    assert.equal(records.length, 50);
-    assert.equal(truncatedBytes, 20);
-    assert.equal((await Deno.stat(path)).size, size);
+    await Deno.writeFile(path, encodeWalRecord(insert(99)).subarray(0, 20), { append: true });
+    const scan = await readWalSegment(path);
+    assert.equal(scan.records.length, 50);
+    assert.equal(scan.validBytes, size);
+    assert.equal(scan.damage?.torn, true);
+    assert.equal((await Deno.stat(path)).size, size + 20, "reading changes nothing");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("crc32: the CRC-32 check value, and continuing a CRC over more bytes", () => {
+  const bytes = new TextEncoder().encode("123456789");
+  assert.equal(crc32(bytes), 0xcbf43926);
+  for (let split = 0; split <= bytes.length; split++) {
+    assert.equal(crc32(bytes.subarray(split), crc32(bytes.subarray(0, split))), 0xcbf43926);
   }
 });

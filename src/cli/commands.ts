@@ -2,6 +2,7 @@ import type { Command } from "./command.ts";
 import { benchCommand } from "./bench_command.ts";
 import { compareCommand } from "./compare_command.ts";
 import { datasetCommand } from "./dataset_command.ts";
+import { fsckCommand } from "./fsck_command.ts";
 import { reportCommand } from "./report_command.ts";
 import { reportsCommand } from "./reports_command.ts";
 import { runCommand } from "./run_command.ts";
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   runCommand,
   benchCommand,
   serveCommand,
+  fsckCommand,
   datasetCommand,
   reportCommand,
   compareCommand,

@@ -3,6 +3,7 @@ import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 import { startServer } from "../server/start.ts";
 import { addedLatencyExtension } from "../server/added_latency.ts";
+import { StorageDamage } from "../server/storage_damage.ts";
 import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
 import { startTenancy } from "../server/tenancy/tenancy_extension.ts";
 import { isApiKey } from "../server/tenancy/api_key.ts";
@@ -12,7 +13,7 @@ const HELP = `akibench serve: run the AkiDB 2.0-compatible reference server
 
 Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--hnsw-m 16] [--ef-construction 128] [--ef-search 96]
-                      [--checkpoint-wal-mb 64]
+                      [--checkpoint-wal-mb 64] [--recover]
                       [--tenancy [--admin-key KEY]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
                       [--added-latency-ms 0]
@@ -25,6 +26,8 @@ Options:
   --ef-construction N  HNSW build beam width
   --ef-search N        HNSW search beam width
   --checkpoint-wal-mb N  snapshot and truncate the WAL once it exceeds N MiB (default 64)
+  --recover            start even if the WAL is damaged: keep the log up to the damage, move
+                       the rest into DIR/recovered-TIME/ and print how many records were dropped
   --tenancy            API keys, roles and the audit log (collections belong to tenants)
   --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
                        new key, printed to stderr)
@@ -39,7 +42,10 @@ Options:
                        slower server, to check that 'akibench compare' catches it)
 
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
-SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.`;
+SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.
+A damaged data dir (checksum mismatch, missing WAL segment or snapshot file) stops the start
+with one line naming the file and byte offset, exit code 1, nothing on disk changed; an
+unfinished final WAL write (a crash mid-write, never acknowledged) is cut.`;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -62,6 +68,7 @@ export const serveCommand: Command = {
       "s3-bucket": { type: "string" },
       "resilience-time-scale": { type: "string" },
       "added-latency-ms": { type: "string" },
+      recover: { type: "boolean" },
     }, false);
     const index = Object.fromEntries(
       Object.entries({
@@ -86,7 +93,8 @@ export const serveCommand: Command = {
     const extensions = await startExtensions(values, dataDir).catch(async (error) => {
       if (values["data-dir"] === undefined) await Deno.remove(dataDir, { recursive: true });
       throw error;
-    });
+    }).catch(damaged);
+    if (typeof extensions === "number") return extensions;
     const server = await startServer({
       port: intFlagInRange("port", values.port, 0, 65535) ?? 8080,
       host: values.host ?? "127.0.0.1",
@@ -96,8 +104,15 @@ export const serveCommand: Command = {
         ...(addedLatencyMs ? [addedLatencyExtension(addedLatencyMs)] : []),
         ...extensions.map((e) => e.extensions),
       ),
-      storage: checkpointMb === undefined ? {} : { checkpointWalBytes: checkpointMb * 1024 * 1024 },
+      storage: {
+        ...(checkpointMb === undefined ? {} : { checkpointWalBytes: checkpointMb * 1024 * 1024 }),
+        recover: values.recover === true,
+      },
+    }).catch(async (error) => {
+      for (const extension of extensions) await extension.close();
+      return damaged(error);
     });
+    if (typeof server === "number") return server;
     const { promise: stopped, resolve } = Promise.withResolvers<string>();
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
     const handler = () => resolve("signal");
@@ -109,6 +124,16 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** Exit code 1 and one line for a damaged data dir; any other error is rethrown. */
+function damaged(error: unknown): number {
+  if (!(error instanceof StorageDamage)) throw error;
+  console.error(
+    `akibench serve: ${error.message}; nothing on disk was changed ('akibench fsck' lists ` +
+      "all damage; 'serve --recover' starts past damage in the WAL)",
+  );
+  return 1;
+}
 
 interface ExtensionFlags {
   tenancy?: boolean;

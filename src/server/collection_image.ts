@@ -1,12 +1,12 @@
 import type { CollectionMeta } from "./collection_meta.ts";
 import { decodeTagged, encodeTagged } from "./tagged_bytes.ts";
 
-const MAGIC = "AKIDB-IMAGE-1\n";
+const MAGIC = "AKIDB-IMAGE-2\n";
 
 /**
  * Everything of one collection as one byte string (a tier file and its S3 object hold the same
  * bytes): magic, u32 header length, JSON header (meta, per-slot documents, deleted slots, byte
- * lengths), float32 vectors of every slot, then the usearch graph (possibly empty).
+ * lengths), float32 vectors of every slot, the usearch graph (possibly empty), then a CRC-32.
  */
 export interface CollectionImage {
   meta: CollectionMeta;

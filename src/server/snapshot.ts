@@ -2,6 +2,17 @@ import { join } from "node:path";
 import { Collection } from "./collection.ts";
 import type { CollectionMeta } from "./collection_meta.ts";
 import { syncDir, syncFile, writeDurable } from "./durable_file.ts";
+import {
+  ChecksumBuilder,
+  checksumFile,
+  type FileChecksum,
+  readListedFile,
+  readVerified,
+  verifyChecksum,
+  verifyFile,
+} from "./file_checksum.ts";
+import { crc32 } from "./crc32.ts";
+import { StorageDamage } from "./storage_damage.ts";
 
 /**
  * A collection's state at a WAL boundary: its first `count` slots and their deleted flags; or,
@@ -32,9 +43,19 @@ interface DocsFile {
 interface Manifest {
   seq: number;
   collections: CollectionMeta[];
-  /** Evicted collections by id (absent in snapshots written before tiering moved data). */
-  evicted?: Record<string, EvictedEntry>;
+  /** Evicted collections by id. */
+  evicted: Record<string, EvictedEntry>;
+  /** Slots of each resident collection (its vectors file holds slots × dimension floats). */
+  slots: Record<string, number>;
+  /** Length and block checksums of every other file of the snapshot, by name. */
+  files: Record<string, FileChecksum>;
 }
+
+/**
+ * First line of manifest.json, followed by the CRC-32 (8 hex digits) of the JSON after the
+ * line: the manifest checks every other file, and this checks the manifest.
+ */
+const MANIFEST_TAG = "AKIDB-MANIFEST-2 crc32=";
 
 const CURRENT = "CURRENT";
 const STAGING = "next.tmp";
@@ -85,25 +106,33 @@ export async function writeSnapshot(
 ): Promise<void> {
   const root = join(dataDir, "snapshots");
   const tmp = join(root, STAGING);
+  const files: Record<string, FileChecksum> = {};
+  const slots: Record<string, number> = {};
+  const write = async (name: string, bytes: Uint8Array | readonly ArrayBufferView[]) => {
+    const checksum = new ChecksumBuilder();
+    await writeDurable(join(tmp, name), bytes, checksum);
+    files[name] = checksum.result;
+  };
+  const adopt = async (name: string) => {
+    await syncFile(join(tmp, name));
+    files[name] = await checksumFile(join(tmp, name));
+  };
   for (const { collection, count, deleted, evicted } of captures) {
     const id = collection.meta.id;
     if (evicted !== undefined) {
-      if (evicted.file) await syncFile(join(tmp, `${id}.image`));
+      if (evicted.file) await adopt(`${id}.image`);
       continue;
     }
-    await writeDurable(join(tmp, `${id}.vectors`), collection.vectors.ranges(0, count));
+    slots[id] = count;
+    await write(`${id}.vectors`, collection.vectors.ranges(0, count));
     const docs: DocsFile = {
       docIds: collection.docIds.slice(0, count),
       externalIds: collection.externalIds.slice(0, count),
       insertedAt: collection.insertedAt.slice(0, count),
       deletedSlots: [...deleted.keys()].filter((slot) => deleted[slot] === 1),
     };
-    await writeDurable(
-      join(tmp, `${id}.docs.json`),
-      new TextEncoder().encode(JSON.stringify(docs)),
-    );
-    const graphPath = join(tmp, `${id}.usearch`);
-    if (collection.index.saveGraph(graphPath)) await syncFile(graphPath);
+    await write(`${id}.docs.json`, new TextEncoder().encode(JSON.stringify(docs)));
+    if (collection.index.saveGraph(join(tmp, `${id}.usearch`))) await adopt(`${id}.usearch`);
   }
   const manifest: Manifest = {
     seq,
@@ -111,11 +140,12 @@ export async function writeSnapshot(
     evicted: Object.fromEntries(
       captures.flatMap((c) => c.evicted ? [[c.collection.meta.id, c.evicted]] : []),
     ),
+    slots,
+    files,
   };
-  await writeDurable(
-    join(tmp, "manifest.json"),
-    new TextEncoder().encode(JSON.stringify(manifest)),
-  );
+  const json = new TextEncoder().encode(JSON.stringify(manifest));
+  const tag = `${MANIFEST_TAG}${crc32(json).toString(16).padStart(8, "0")}\n`;
+  await writeDurable(join(tmp, "manifest.json"), [new TextEncoder().encode(tag), json]);
   await syncDir(tmp);
   const final = join(root, String(seq));
   await Deno.remove(final, { recursive: true }).catch(() => {});
@@ -129,38 +159,161 @@ export async function writeSnapshot(
   }
 }
 
-/** Loads the current snapshot: its WAL sequence and collections (graph loaded, no pending). */
+/**
+ * Loads the current snapshot: its WAL sequence and collections (graph loaded, no pending).
+ * Every file is checked against the manifest first; damage throws StorageDamage.
+ */
 export async function readSnapshot(
   dataDir: string,
 ): Promise<{ seq: number; collections: Collection[] } | null> {
-  let seq: number;
-  try {
-    seq = Number(await Deno.readTextFile(join(dataDir, CURRENT)));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-  const dir = join(dataDir, "snapshots", String(seq));
-  const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json"))) as Manifest;
+  const current = await readCurrent(dataDir);
+  if (current === null) return null;
+  const { seq, dir, manifest } = current;
   const collections: Collection[] = [];
   for (const meta of manifest.collections) {
-    const evicted = manifest.evicted?.[meta.id];
+    const evicted = manifest.evicted[meta.id];
     if (evicted !== undefined) {
       const file = evicted.file ? join(dir, `${meta.id}.image`) : null;
+      if (file !== null) await verifyFile(file, listed(manifest, dir, `${meta.id}.image`));
       const location = { file, objectKey: evicted.objectKey };
       collections.push(Collection.evicted(meta, location, evicted.documentCount));
       continue;
     }
+    const { vectors, docs, graphPath } = await readCollectionFiles(dir, manifest, meta);
     const collection = new Collection(meta);
-    const raw = await Deno.readFile(join(dir, `${meta.id}.vectors`));
-    const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-    const docs = JSON.parse(await Deno.readTextFile(join(dir, `${meta.id}.docs.json`))) as DocsFile;
     collection.restoreSlots(vectors, docs, new Set(docs.deletedSlots));
-    const graphPath = join(dir, `${meta.id}.usearch`);
-    if (await Deno.stat(graphPath).then(() => true, () => false)) {
-      collection.index.loadGraph(graphPath);
-    }
+    if (graphPath !== null) collection.index.loadGraph(graphPath);
     collections.push(collection);
   }
   return { seq, collections };
+}
+
+/**
+ * Checks every file of the current snapshot (nothing is loaded into an index): its WAL
+ * sequence (null when there is no snapshot or CURRENT is damaged) and one StorageDamage per
+ * damaged file or collection.
+ */
+export async function checkSnapshot(
+  dataDir: string,
+): Promise<{ seq: number | null; damage: StorageDamage[] }> {
+  let current;
+  try {
+    current = await readCurrent(dataDir);
+  } catch (error) {
+    if (error instanceof StorageDamage) return { seq: null, damage: [error] };
+    throw error;
+  }
+  if (current === null) return { seq: null, damage: [] };
+  const { seq, dir, manifest } = current;
+  const found: StorageDamage[] = [];
+  for (const meta of manifest.collections) {
+    try {
+      if (manifest.evicted[meta.id] === undefined) {
+        await readCollectionFiles(dir, manifest, meta);
+      } else if (manifest.evicted[meta.id].file) {
+        await verifyFile(join(dir, `${meta.id}.image`), listed(manifest, dir, `${meta.id}.image`));
+      }
+    } catch (error) {
+      if (!(error instanceof StorageDamage)) throw error;
+      found.push(error);
+    }
+  }
+  return { seq, damage: found };
+}
+
+/** The snapshot CURRENT names and its manifest, checked; null when there is no CURRENT. */
+async function readCurrent(
+  dataDir: string,
+): Promise<{ seq: number; dir: string; manifest: Manifest } | null> {
+  const path = join(dataDir, CURRENT);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  if (!/^\d{1,15}$/.test(text)) {
+    const what = text.length === 0
+      ? "empty (it names the current snapshot)"
+      : `not a snapshot number: ${JSON.stringify(text.slice(0, 40))}`;
+    throw new StorageDamage(path, 0, what);
+  }
+  const seq = Number(text);
+  const dir = join(dataDir, "snapshots", String(seq));
+  const manifest = await readManifest(join(dir, "manifest.json"), seq);
+  return { seq, dir, manifest };
+}
+
+async function readManifest(path: string, seq: number): Promise<Manifest> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new StorageDamage(path, 0, `missing (CURRENT names snapshot ${seq})`);
+  }
+  const newline = bytes.indexOf(0x0a);
+  const tag = new TextDecoder().decode(bytes.subarray(0, newline));
+  const match = /^AKIDB-MANIFEST-2 crc32=([0-9a-f]{8})$/.exec(tag);
+  if (newline < 0 || match === null) {
+    throw new StorageDamage(path, 0, "not a snapshot manifest (no AKIDB-MANIFEST-2 line)");
+  }
+  const json = bytes.subarray(newline + 1);
+  if (crc32(json) !== parseInt(match[1], 16)) {
+    throw new StorageDamage(path, newline + 1, "manifest checksum mismatch");
+  }
+  const manifest = JSON.parse(new TextDecoder().decode(json)) as Manifest;
+  if (manifest.seq !== seq) {
+    throw new StorageDamage(path, newline + 1, `is snapshot ${manifest.seq}, CURRENT names ${seq}`);
+  }
+  return manifest;
+}
+
+/** The manifest's checksum of `name`; StorageDamage when the manifest does not list it. */
+function listed(manifest: Manifest, dir: string, name: string): FileChecksum {
+  const checksum = manifest.files[name];
+  if (checksum === undefined) {
+    throw new StorageDamage(join(dir, "manifest.json"), 0, `lists no checksum for ${name}`);
+  }
+  return checksum;
+}
+
+/** A resident collection's vectors and documents, checked; the graph file checked, not read. */
+async function readCollectionFiles(
+  dir: string,
+  manifest: Manifest,
+  meta: CollectionMeta,
+): Promise<{ vectors: Float32Array; docs: DocsFile; graphPath: string | null }> {
+  const vectorsPath = join(dir, `${meta.id}.vectors`);
+  const raw = await readListedFile(vectorsPath);
+  const vectorBytes = meta.dimension * 4;
+  if (raw.byteLength % vectorBytes !== 0) {
+    const whole = raw.byteLength - raw.byteLength % vectorBytes;
+    throw new StorageDamage(
+      vectorsPath,
+      whole,
+      `ends in a partial vector (${raw.byteLength % vectorBytes} of ${vectorBytes} bytes)`,
+    );
+  }
+  verifyChecksum(vectorsPath, raw, listed(manifest, dir, `${meta.id}.vectors`));
+  const slots = manifest.slots[meta.id];
+  if (raw.byteLength !== slots * vectorBytes) {
+    throw new StorageDamage(
+      vectorsPath,
+      Math.min(raw.byteLength, slots * vectorBytes),
+      `holds ${raw.byteLength} bytes, not ${slots} vectors of ${meta.dimension} floats`,
+    );
+  }
+  const vectors = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const docsPath = join(dir, `${meta.id}.docs.json`);
+  const docsBytes = await readVerified(docsPath, listed(manifest, dir, `${meta.id}.docs.json`));
+  const docs = JSON.parse(new TextDecoder().decode(docsBytes)) as DocsFile;
+  if (docs.docIds.length !== slots) {
+    throw new StorageDamage(docsPath, 0, `holds ${docs.docIds.length} documents, not ${slots}`);
+  }
+  const graphName = `${meta.id}.usearch`;
+  if (manifest.files[graphName] === undefined) return { vectors, docs, graphPath: null };
+  await verifyFile(join(dir, graphName), manifest.files[graphName]);
+  return { vectors, docs, graphPath: join(dir, graphName) };
 }

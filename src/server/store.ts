@@ -9,8 +9,11 @@ import {
 import { HttpError } from "./http_error.ts";
 import { releaseMemory } from "./memory_release.ts";
 import { captureCollections, prepareSnapshotDir, readSnapshot, writeSnapshot } from "./snapshot.ts";
-import { listWalSegments, readWalSegment, Wal, walSegmentName } from "./wal.ts";
+import { StorageDamage } from "./storage_damage.ts";
+import { storageFormat, writeStorageFormat } from "./storage_format.ts";
+import { listWalSegments, Wal, walSegmentName } from "./wal.ts";
 import type { WalRecord } from "./wal_record.ts";
+import { readWalState, setAsideDamage } from "./wal_recovery.ts";
 
 /** A document to insert, validated. */
 export interface NewDocument {
@@ -49,6 +52,11 @@ export interface StoreOptions {
    * needs it only when WAL records follow a snapshot that holds that collection as cold.
    */
   fetchImage?: (objectKey: string) => Promise<Uint8Array>;
+  /**
+   * Start from the last good state when the WAL is damaged (serve --recover): keep the log up
+   * to the damage, move the rest aside. Without it, damage stops the start (StorageDamage).
+   */
+  recover?: boolean;
 }
 
 /** Vectors merged into graphs after which the memory the load left behind is released. */
@@ -80,6 +88,8 @@ export interface StoreCounters {
   memoryReleases: number;
   recoveredRecords: number;
   truncatedWalBytes: number;
+  /** Intact WAL records after damage that `recover` dropped (set aside, not replayed). */
+  droppedRecords: number;
 }
 
 /**
@@ -97,6 +107,7 @@ export class Store {
     memoryReleases: 0,
     recoveredRecords: 0,
     truncatedWalBytes: 0,
+    droppedRecords: 0,
   };
   #wal!: Wal;
   #reservedNames = new Set<string>();
@@ -201,20 +212,23 @@ export class Store {
       throw error;
     }
     const collectionId = collection.meta.id;
+    const insertedAt = Date.now();
+    const vectors = new Float32Array(docs.length * collection.meta.dimension);
+    docs.forEach((doc, i) => vectors.set(doc.vector, i * collection.meta.dimension));
+    const record: WalRecord = {
+      type: "insert",
+      collectionId,
+      docs: docs.map(({ docId, externalId }) => ({ docId, externalId, insertedAt })),
+      vectors,
+    };
     try {
-      await Promise.all(docs.map(({ docId, externalId, vector }) => {
-        const insertedAt = Date.now();
-        return this.#log(
-          { type: "insert", collectionId, docId, externalId, insertedAt, vector },
-          () => {
-            if (collection.dropped) {
-              throw new HttpError(404, `collection ${collectionId} not found`);
-            }
-            collection.applyInsert(docId, externalId, insertedAt, vector);
-            this.counters.inserts++;
-          },
-        );
-      }));
+      // One record and one synchronous apply: the batch is all or nothing on disk and readers
+      // see none of it or all of it.
+      await this.#log(record, () => {
+        if (collection.dropped) throw new HttpError(404, `collection ${collectionId} not found`);
+        this.#applyInsert(collection, record);
+        this.counters.inserts += docs.length;
+      });
     } finally {
       for (const docId of reserved) collection.release(docId);
     }
@@ -323,6 +337,15 @@ export class Store {
     this.#scheduleRelease();
   }
 
+  #applyInsert(collection: Collection, record: WalRecord & { type: "insert" }): void {
+    const dimension = collection.meta.dimension;
+    record.docs.forEach(({ docId, externalId, insertedAt }, i) => {
+      if (collection.hasDocument(docId)) return; // replayed onto a snapshot that has it
+      const vector = record.vectors.subarray(i * dimension, (i + 1) * dimension);
+      collection.applyInsert(docId, externalId, insertedAt, vector);
+    });
+  }
+
   async #replay(record: WalRecord): Promise<void> {
     if (record.type === "create_collection") {
       this.#applyCreate(record.meta);
@@ -333,34 +356,54 @@ export class Store {
       if (!collection) return;
       if (!collection.resident) await this.#loadEvicted(collection);
       if (record.type === "insert") {
-        if (collection.hasDocument(record.docId)) return;
-        collection.applyInsert(record.docId, record.externalId, record.insertedAt, record.vector);
+        this.#applyInsert(collection, record);
       } else {
         collection.applyDelete(record.docId);
       }
     }
   }
 
+  /**
+   * Checks the whole data dir before changing anything on it: damage throws StorageDamage
+   * (unless `recover`), leaving every file as it was. Then a torn WAL tail is cut.
+   */
   async #recover(): Promise<void> {
+    const format = await storageFormat(this.dataDir);
     const snapshot = await readSnapshot(this.dataDir);
+    const fromSeq = snapshot?.seq ?? 0;
+    const wal = await readWalState(this.dataDir, fromSeq, format === "current" || !!snapshot);
+    if (wal.damage !== null) {
+      if (!this.options.recover) throw wal.damage.error;
+      const aside = await setAsideDamage(this.dataDir, wal);
+      this.counters.droppedRecords = wal.droppedRecords;
+      console.error(
+        `akibench server: recovered from ${wal.damage.error.message}: kept ${wal.records.length} ` +
+          `records, dropped ${wal.droppedRecords}; the discarded log is in ${aside}`,
+      );
+    }
+    if (wal.torn !== null) {
+      const path = join(this.dataDir, walSegmentName(wal.torn.seq));
+      await Deno.truncate(path, wal.torn.offset);
+      this.counters.truncatedWalBytes = wal.torn.bytes;
+      console.error(
+        `akibench server: ${path}: cut an unfinished final write at byte ${wal.torn.offset} ` +
+          `(${wal.torn.bytes} bytes, never acknowledged)`,
+      );
+    }
     for (const collection of snapshot?.collections ?? []) {
       this.collections.set(collection.meta.id, collection);
       this.#snapshotVectorBytes += collection.vectors.bytes;
     }
-    const fromSeq = snapshot?.seq ?? 0;
-    const segments = (await listWalSegments(this.dataDir)).filter((s) => s >= fromSeq);
-    for (const seq of segments) {
-      const { records, truncatedBytes } = await readWalSegment(
-        join(this.dataDir, walSegmentName(seq)),
-      );
-      this.counters.truncatedWalBytes += truncatedBytes;
-      this.counters.recoveredRecords += records.length;
-      for (const record of records) await this.#replay(record);
-    }
+    this.counters.recoveredRecords = wal.records.length;
+    for (const record of wal.records) await this.#replay(record);
     for (const collection of this.collections.values()) {
       collection.index.resetPending(collection.liveSlots());
     }
-    this.#wal = await Wal.open(this.dataDir, segments.at(-1) ?? fromSeq);
+    const kept = wal.damage === null
+      ? wal.segments
+      : wal.segments.filter((s) => s <= wal.damage!.seq);
+    this.#wal = await Wal.open(this.dataDir, kept.at(-1) ?? fromSeq);
+    if (format === "fresh") await writeStorageFormat(this.dataDir);
     this.#scheduleMerge();
   }
 
@@ -383,7 +426,9 @@ export class Store {
     const bytes = file !== null
       ? await Deno.readFile(file)
       : await this.options.fetchImage!(objectKey);
-    await collection.load(bytes);
+    await collection.load(bytes).catch((error) => {
+      throw new StorageDamage(file ?? `object ${objectKey}`, null, (error as Error).message);
+    });
   }
 
   #scheduleMerge(): void {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { decodeWalRecords, encodeWalRecord, type WalRecord } from "./wal_record.ts";
+import { encodeWalRecord, scanWalRecords, type WalRecord, type WalScan } from "./wal_record.ts";
 import { HttpError } from "./http_error.ts";
 
 interface PendingWrite {
@@ -24,18 +24,25 @@ export async function listWalSegments(dir: string): Promise<number[]> {
   return seqs.sort((a, b) => a - b);
 }
 
-/**
- * Reads a WAL segment; a torn or corrupt tail (from a crash mid-write) is truncated away so the
- * segment ends at the last complete, checksummed record.
- */
-export async function readWalSegment(
-  path: string,
-): Promise<{ records: WalRecord[]; truncatedBytes: number }> {
+/** Reads a WAL segment (changing nothing): its records and the damage that ends them, if any. */
+export async function readWalSegment(path: string): Promise<WalScan & { bytes: number }> {
   const bytes = await Deno.readFile(path);
-  const { records, validBytes } = decodeWalRecords(bytes);
-  if (validBytes < bytes.length) await Deno.truncate(path, validBytes);
-  return { records, truncatedBytes: bytes.length - validBytes };
+  return { ...scanWalRecords(bytes), bytes: bytes.length };
 }
+
+/**
+ * Test hook: with AKIBENCH_TEST_WAL_STALL=PATH set, the first write of 64 KiB or more (an insert
+ * batch) writes and syncs only its first half, creates PATH and never finishes; the server
+ * keeps serving, so a test can read it and then kill it at that exact moment.
+ */
+function stallMarker(): string | undefined {
+  try {
+    return Deno.env.get("AKIBENCH_TEST_WAL_STALL");
+  } catch {
+    return undefined; // no env permission: no hook
+  }
+}
+const STALL_MIN_BYTES = 64 * 1024;
 
 /**
  * Append-only write-ahead log with group commit: writes that arrive while a flush is running
@@ -49,6 +56,7 @@ export class Wal {
   #flushing: Promise<void> | null = null;
   #failure: unknown = null;
   #bytes = 0;
+  #stallMarker = stallMarker();
   /** Number of write+fdatasync batches so far (for metrics). */
   syncs = 0;
 
@@ -130,6 +138,12 @@ export class Wal {
         offset += p.frame.length;
       }
       try {
+        if (this.#stallMarker !== undefined && size >= STALL_MIN_BYTES) {
+          await this.#file.write(buffer.subarray(0, size >> 1));
+          await this.#file.syncData();
+          await Deno.writeTextFile(this.#stallMarker, "stalled");
+          await new Promise(() => {});
+        }
         let written = 0;
         while (written < size) written += await this.#file.write(buffer.subarray(written));
         await this.#file.syncData();

@@ -2,7 +2,7 @@ import type { Collection } from "../collection.ts";
 import type { CollectionMeta } from "../collection_meta.ts";
 import { decodeTagged, encodeTagged } from "../tagged_bytes.ts";
 
-const MAGIC = "AKIDB-BATCH-1\n";
+const MAGIC = "AKIDB-BATCH-2\n";
 
 /** Documents of slots [fromSlot, toSlot) of a collection, plus slots deleted since last batch. */
 export interface SlotBatch {
@@ -18,7 +18,7 @@ export interface SlotBatch {
   vectors: Float32Array;
 }
 
-/** Encodes a batch as one object: magic, u32 header length, JSON header, float32 vectors. */
+/** Encodes a batch as one object: magic, u32 header length, JSON header, float32 vectors, CRC. */
 export function encodeSlotBatch(
   collection: Collection,
   fromSlot: number,

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { syncDir, writeDurable } from "../durable_file.ts";
+import { StorageDamage } from "../storage_damage.ts";
 
 /** What survives a restart of one collection's tier (where its bytes are follows from it). */
 export interface SavedTier {
@@ -16,7 +17,7 @@ export function readTierStates(dir: string): Record<string, SavedTier> {
     return JSON.parse(Deno.readTextFileSync(join(dir, NAME))).collections;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return {};
-    throw new Error(`${join(dir, NAME)}: ${error}`);
+    throw new StorageDamage(join(dir, NAME), null, `unreadable tier state: ${error}`);
   }
 }
 

@@ -284,12 +284,17 @@ export class Collection {
     };
   }
 
-  /** Top `k` documents for `query`, best first. */
-  query(query: Float32Array, k: number): DocumentHit[] {
+  /**
+   * Top `k` documents for `query`, best first; with k ≥ the document count, every document
+   * once. The caller keeps the collection resident until it returns (tiering's `users`).
+   */
+  async query(query: Float32Array, k: number): Promise<DocumentHit[]> {
     this.#mustBeResident();
-    return this.index.search(query, k).map(({ slot, score }: ScoredSlot) => ({
-      docId: this.docIds[slot],
-      externalId: this.externalIds[slot],
+    const index = this.index, docIds = this.#docIds, externalIds = this.#externalIds;
+    const hits = await index.search(query, k, this.#live.size);
+    return hits.map(({ slot, score }: ScoredSlot) => ({
+      docId: docIds[slot],
+      externalId: externalIds[slot],
       score,
     }));
   }

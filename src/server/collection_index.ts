@@ -30,10 +30,13 @@ const ELEMENT_BYTES = { f32: 4, f16: 2, i8: 1, auto: 4 } as const;
 const OVERSAMPLE = { f32: 1, f16: 1, i8: 4, auto: 1 } as const;
 
 /**
- * Floats scored per slice of an exact scan between yields to the event loop: ~1 ms of JS work
- * (0.36 µs per 128-d vector), e.g. 8,192 vectors of 128-d or 512 of 2,048-d.
+ * Floats scored per slice of an exact scan between yields to the event loop: ~0.7 ms of JS work
+ * on an idle core (0.36 µs per 128-d vector), e.g. 2,048 vectors of 128-d or 128 of 2,048-d; a
+ * yield (setImmediate) costs ~10 µs.
  */
-const SCAN_SLICE_FLOATS = 1 << 20;
+const SCAN_SLICE_FLOATS = 1 << 18;
+/** The largest finite float16. */
+const FLOAT16_MAX = 65504;
 /** A search asking the graph for 1/HEAVY_SHARE of the live slots or more scans them all. */
 const HEAVY_SHARE = 32;
 
@@ -51,6 +54,12 @@ const NATIVE_SCAN_MARGIN = 16;
 export class CollectionIndex {
   #hnsw: Graph | null = null;
   #pending: number[] = [];
+  /**
+   * Live slots the graph's element type cannot hold: an f16 graph stores a value beyond
+   * ±65,504 as ±Infinity and its node is then never found (scratch run, 2026-12-05). They are
+   * searched exactly, like the buffer, for as long as they live.
+   */
+  #exactOnly: number[] = [];
   #live: (slot: number) => boolean;
   /** Measured milliseconds per vector of the last merge (to size the next one). */
   #mergeCostMs = 1;
@@ -119,7 +128,13 @@ export class CollectionIndex {
       this.#hnsw = this.#newGraph();
     }
     const n = Math.min(this.#pending.length, Math.max(1, Math.floor(budgetMs / this.#mergeCostMs)));
-    const slots = this.#pending.splice(0, n).filter((s) => this.#live(s));
+    if (this.#exactOnly.length > 0) this.#exactOnly = this.#exactOnly.filter((s) => this.#live(s));
+    const slots: number[] = [];
+    for (const slot of this.#pending.splice(0, n)) {
+      if (!this.#live(slot)) continue;
+      if (this.#fitsGraph(slot)) slots.push(slot);
+      else this.#exactOnly.push(slot);
+    }
     if (slots.length === 0) return n;
     const keys = new BigUint64Array(slots.length);
     const batch = new Float32Array(slots.length * this.vectors.dimension);
@@ -172,7 +187,7 @@ export class CollectionIndex {
       for (const key of found.keys) inGraph.add(Number(key));
       for (const slot of inGraph) score(slot);
       // A slot merged from the buffer since may be in both: it is scored once.
-      const rest = this.#pending.filter((slot) => !inGraph.has(slot));
+      const rest = this.#pending.concat(this.#exactOnly).filter((slot) => !inGraph.has(slot));
       count = rest.length;
       slotAt = (i) => rest[i];
     } else if (this.#pending.length >= NATIVE_SCAN_MIN) {
@@ -293,13 +308,23 @@ export class CollectionIndex {
     this.#hnsw = null;
     this.#detached = true;
     this.#pending = [...liveSlots];
+    this.#exactOnly = [];
   }
 
   /** Rebuilds the pending buffer as the live slots missing from the graph; resumes merging. */
   resetPending(liveSlots: Iterable<number>): void {
     this.#detached = false;
     this.#pending = [];
+    this.#exactOnly = []; // those not in the graph are pending again; merge sorts them out
     for (const slot of liveSlots) if (!this.inGraph(slot)) this.#pending.push(slot);
+  }
+
+  /** False when the graph's element type cannot represent `slot`'s vector (f16 overflow). */
+  #fitsGraph(slot: number): boolean {
+    if (this.params.quantization !== "f16") return true;
+    const v = this.vectors.get(slot);
+    for (let i = 0; i < v.length; i++) if (Math.abs(v[i]) > FLOAT16_MAX) return false;
+    return true;
   }
 
   #newGraph(): Graph {

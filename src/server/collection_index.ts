@@ -192,7 +192,7 @@ export class CollectionIndex {
       slotAt = (i) => rest[i];
     } else if (this.#pending.length >= NATIVE_SCAN_MIN) {
       for (const slot of new Set(this.#nativeCandidates(query, k))) score(slot);
-      return top.sorted();
+      return await top.sorted();
     } else {
       const rest = this.#pending.slice();
       count = rest.length;
@@ -204,7 +204,7 @@ export class CollectionIndex {
       const to = Math.min(count, from + slice);
       for (let i = from; i < to; i++) score(slotAt(i));
     }
-    return top.sorted();
+    return await top.sorted();
   }
 
   /**

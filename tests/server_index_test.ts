@@ -216,3 +216,16 @@ Deno.test("collection index: vectors beyond float16's range are found in f16 gra
     assert.notEqual((await c.query(own, 1))[0].docId, "d100", `${metric}: deleted`);
   }
 });
+
+Deno.test("collection: restoring slots refuses documents that do not match the vectors", () => {
+  const c = collection("l2", 100);
+  const docs = { docIds: ["d0"], externalIds: [null], insertedAt: [0] };
+  assert.throws(
+    () => c.restoreSlots(filled(2, 1), docs, new Set()),
+    /2 vectors but 1 documents in collection c/,
+  );
+  assert.throws(
+    () => c.restoreSlots(filled(2, 1).subarray(1), docs, new Set()),
+    /not whole vectors/,
+  );
+});

@@ -234,8 +234,16 @@ export class Collection {
     docs: { docIds: string[]; externalIds: (string | null)[]; insertedAt: number[] },
     deletedSlots: Set<number>,
   ): void {
+    const count = vectors.length / this.meta.dimension; // adopt refuses a partial vector
+    const { docIds, externalIds, insertedAt } = docs;
+    const lists = [docIds, externalIds, insertedAt];
+    if (Number.isInteger(count) && lists.some((list) => list.length !== count)) {
+      // A missing per-slot entry would read as undefined (GET then answered 500).
+      throw new Error(
+        `${count} vectors but ${docIds.length} documents in collection ${this.meta.id}`,
+      );
+    }
     this.vectors.adopt(vectors);
-    const count = this.vectors.count;
     this.#deleted = new Uint8Array(Math.max(1024, count * 2));
     for (let slot = 0; slot < count; slot++) {
       this.#docIds.push(docs.docIds[slot]);

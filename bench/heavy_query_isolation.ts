@@ -63,26 +63,30 @@ try {
     );
   report("small alone", await smallPhase());
 
-  // Heavy clients read the answer as bytes (no JSON parse), so the load generator's own loop
-  // stays free for the small clients it times.
-  let stop = false;
-  const heavyMs: number[] = [];
-  const url = peer.collectionUrl("iso");
-  const heavy = Array.from({ length: Number(flags["heavy-clients"]) }, async (_, c) => {
-    for (let i = c; !stop; i += 7) {
-      const t = performance.now();
-      const res = await fetch(`${url}/query`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: `{"query_vector":${vectorJson(queries[i & 63])},"top_k":${flags["heavy-k"]}}`,
-      });
-      await res.arrayBuffer();
-      heavyMs.push(performance.now() - t);
-    }
+  // Each heavy client is a worker (see heavy_query_worker.ts).
+  const url = `${peer.collectionUrl("iso")}/query`;
+  const workers = Array.from({ length: Number(flags["heavy-clients"]) }, (_, c) => {
+    const worker = new Worker(new URL("./server/heavy_query_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    const bodies = Array.from(
+      { length: 8 },
+      (_, i) =>
+        `{"query_vector":${vectorJson(queries[(c * 8 + i) & 63])},"top_k":${flags["heavy-k"]}}`,
+    );
+    worker.postMessage({ url, bodies });
+    return worker;
   });
   const withHeavy = await smallPhase();
-  stop = true;
-  await Promise.all(heavy);
+  const heavyMs = (await Promise.all(workers.map((worker) =>
+    new Promise<number[]>((resolve) => {
+      worker.onmessage = (event: MessageEvent<number[]>) => {
+        worker.terminate();
+        resolve(event.data);
+      };
+      worker.postMessage("stop");
+    })
+  ))).flat();
   report(`small with ${flags["heavy-clients"]} heavy clients`, withHeavy);
   console.log(
     `heavy (top_k ${flags["heavy-k"]}): ${heavyMs.length} queries, ${

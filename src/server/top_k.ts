@@ -7,9 +7,9 @@ const SORT_RUN = 1024;
 /**
  * The best `k` of a stream of scored slots: higher score first, ties lower slot first. Pushes
  * gather in a buffer of 2k; a full buffer is cut back to its best k by quickselect, and from then
- * on only a push that beats the k-th best is kept. So n pushes cost O(n) plus one sort of k at the
- * end, where keeping a sorted top by insertion cost O(n·k): 40,000 candidates for top_k 10,000
- * took ~300 ms of the request loop (100k × 128 cosine, 2026-12-05).
+ * on only a push that beats the k-th best is kept. So n pushes cost O(n), plus sorting the kept k
+ * at the end, where keeping a sorted top by insertion cost O(n·k): 40,000 candidates for top_k
+ * 10,000 took ~300 ms of the request loop (100k × 128 cosine, 2026-12-05).
  */
 export class TopK {
   #slots: Int32Array;

@@ -1,7 +1,6 @@
 import { setImmediate } from "node:timers/promises";
 import usearch from "usearch";
 import { type CollectionMetric, type IndexParams, indexParamsFor } from "./collection_meta.ts";
-import { inHeavySearchLane } from "./heavy_search_lane.ts";
 import { similarity } from "./similarity.ts";
 import { TopK } from "./top_k.ts";
 import type { VectorStore } from "./vector_store.ts";
@@ -203,15 +202,12 @@ export class CollectionIndex {
       slotAt = (i) => rest[i];
     }
     const slice = Math.max(1, Math.floor(SCAN_SLICE_FLOATS / vectors.dimension));
-    const scan = async () => {
-      for (let from = 0; from < count; from += slice) {
-        if (from > 0) await setImmediate();
-        const to = Math.min(count, from + slice);
-        for (let i = from; i < to; i++) score(slotAt(i));
-      }
-      return await top.sorted();
-    };
-    return count > slice ? await inHeavySearchLane(scan) : await scan();
+    for (let from = 0; from < count; from += slice) {
+      if (from > 0) await setImmediate();
+      const to = Math.min(count, from + slice);
+      for (let i = from; i < to; i++) score(slotAt(i));
+    }
+    return await top.sorted();
   }
 
   /**

@@ -32,7 +32,7 @@ for (const n of values.sizes.split(",").map(Number)) {
   let sink = 0;
   for (let round = 0; round < 6; round++) {
     const t0 = performance.now();
-    for (let i = 0; i < searches; i++) sink += index.search(queries[i & 63], 10)[0].slot;
+    for (let i = 0; i < searches; i++) sink += (await index.search(queries[i & 63], 10, n))[0].slot;
     if (round > 0) rounds.push((performance.now() - t0) * 1000 / searches); // round 0 warms up
   }
   rounds.sort((a, b) => a - b);

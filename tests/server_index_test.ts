@@ -29,17 +29,22 @@ function collection(
   });
 }
 
-function exactTop(c: Collection, data: Float32Array, q: Float32Array, k: number): string[] {
+async function exactTop(
+  c: Collection,
+  data: Float32Array,
+  q: Float32Array,
+  k: number,
+): Promise<string[]> {
   const exact = collection(c.meta.metric, 1e9);
   for (let i = 0; i < data.length / DIM; i++) {
     if (c.hasDocument(`d${i}`)) {
       exact.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
     }
   }
-  return exact.query(q, k).map((h) => h.docId);
+  return (await exact.query(q, k)).map((h) => h.docId);
 }
 
-Deno.test("collection index: HNSW after merging matches exact search (recall@10 ≥ 0.95)", () => {
+Deno.test("collection index: HNSW after merging matches exact search (recall@10 ≥ 0.95)", async () => {
   const cases = [["cosine", "i8"], ["cosine", "f16"], ["l2", "f16"], ["dot", "f16"]] as const;
   for (const [metric, quantization] of cases) {
     const c = collection(metric, 100, quantization);
@@ -48,16 +53,16 @@ Deno.test("collection index: HNSW after merging matches exact search (recall@10 
       c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
     }
     for (let i = 0; i < 3000; i += 7) c.applyDelete(`d${i}`);
-    while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 2);
+    while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
     assert.ok(c.index.graphSize > 2000, `${metric}: graph built`);
     assert.equal(c.index.params.quantization, quantization);
     const queries = filled(30, 9);
     let hits = 0;
     for (let q = 0; q < 30; q++) {
       const query = queries.subarray(q * DIM, (q + 1) * DIM);
-      const got = c.query(query, 10).map((h) => h.docId);
+      const got = (await c.query(query, 10)).map((h) => h.docId);
       assert.ok(got.every((id) => Number(id.slice(1)) % 7 !== 0), "deleted docs never returned");
-      const truth = new Set(exactTop(c, data, query, 10));
+      const truth = new Set(await exactTop(c, data, query, 10));
       hits += got.filter((id) => truth.has(id)).length;
     }
     assert.ok(hits / 300 >= 0.95, `${metric} ${quantization}: recall ${hits / 300}`);
@@ -77,42 +82,23 @@ Deno.test("collection index: a serialized graph restores to the same results", a
   for (let i = 0; i < 500; i++) {
     c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
   }
-  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 1);
+  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
   const bytes = await c.index.serializeGraph();
   assert.ok(bytes && bytes.length > 500 * DIM * 2);
   const query = filled(1, 4);
-  const before = c.query(query, 5);
+  const before = await c.query(query, 5);
   c.index.dropGraph(c.liveSlots());
   assert.equal(c.index.graphSize, 0);
   assert.equal(c.index.pendingCount, 500);
-  assert.equal(c.index.merge(50, c.documentCount, 1), 0, "a detached graph is not rebuilt");
+  assert.equal(c.index.merge(50, c.documentCount), 0, "a detached graph is not rebuilt");
   assert.equal(c.index.graphSize, 0);
   await c.index.restoreGraph(bytes);
   c.index.resetPending(c.liveSlots());
   assert.equal(c.index.pendingCount, 0);
-  assert.deepEqual(c.query(query, 5), before);
+  assert.deepEqual(await c.query(query, 5), before);
 });
 
-Deno.test("collection index: one-thread merges that grow the graph leave room for two-thread merges", () => {
-  const c = collection("cosine", 10);
-  const data = filled(400, 3);
-  const insert = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
-    }
-  };
-  // A busy step merges on one thread and grows the graph (capacity 512).
-  insert(0, 300);
-  while (c.index.pendingCount > 0) c.index.merge(1000, 300, 1, 2);
-  // An idle step merges on two threads and fits in that capacity: usearch rejects it when the
-  // growth reserved a single thread context.
-  insert(300, 400);
-  while (c.index.pendingCount > 0) c.index.merge(1000, 400, 2);
-  assert.equal(c.index.graphSize, 400);
-  assert.deepEqual(c.query(data.subarray(0, DIM), 1).map((h) => h.docId), ["d0"]);
-});
-
-Deno.test("collection index: exact search equals brute force (every metric, ties by slot)", () => {
+Deno.test("collection index: exact search equals brute force (every metric, ties by slot)", async () => {
   const dim = 33; // not a multiple of the similarity loop's 4-way unrolling
   const next = prng(3);
   const cases = [
@@ -146,6 +132,7 @@ Deno.test("collection index: exact search equals brute force (every metric, ties
       live,
     );
     for (let slot = 0; slot < n; slot++) index.add(slot);
+    const liveCount = Array.from({ length: n }, (_, slot) => slot).filter(live).length;
     for (let q = 0; q < 20; q++) {
       // Queries equal to stored vectors, so exact ties (duplicates) occur.
       const row = (q * 37) % 300;
@@ -165,12 +152,12 @@ Deno.test("collection index: exact search equals brute force (every metric, ties
           ? dot
           : metric === "l2"
           ? -Math.sqrt(l2)
-          : dot / (Math.sqrt(qq) * Math.fround(Math.sqrt(vv)));
+          : dot / (Math.sqrt(qq) * Math.sqrt(vv));
         truth.push({ slot, score });
       }
       truth.sort((a, b) => b.score - a.score || a.slot - b.slot);
       for (const k of [1, 10, 2000]) {
-        const got = index.search(query, k);
+        const got = await index.search(query, k, liveCount);
         const want = truth.slice(0, k);
         assert.deepEqual(got.map((h) => h.slot), want.map((h) => h.slot), `${metric} q${q} k${k}`);
         for (let i = 0; i < got.length; i++) {
@@ -187,7 +174,7 @@ Deno.test("collection: merges running while an evicted collection loads never re
   for (let i = 0; i < 600; i++) {
     c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
   }
-  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 1);
+  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
   for (let i = 600; i < 610; i++) c.applyInsert(`d${i}`, null, 0, filled(1, i)); // still pending
   const image = await c.encodeImage();
   c.evict({ file: null, objectKey: "images/c" });
@@ -196,14 +183,49 @@ Deno.test("collection: merges running while an evicted collection loads never re
   const loading = c.load(image).then(() => (loaded = true));
   let merges = 0;
   while (!loaded) {
-    c.index.merge(1, c.documentCount, 1);
+    c.index.merge(1, c.documentCount);
     merges++;
     await new Promise((r) => setTimeout(r, 0));
   }
   await loading;
   assert.ok(merges > 1, "merges ran while the image loaded");
-  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount, 1);
+  while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
   assert.equal(c.index.graphSize, 610, "each live slot in the graph once");
   const q = data.subarray(5 * DIM, 6 * DIM);
-  assert.equal(c.query(q, 1)[0].docId, "d5");
+  assert.equal((await c.query(q, 1))[0].docId, "d5");
+});
+
+Deno.test("collection index: vectors beyond float16's range are found in f16 graphs (searched exactly)", async () => {
+  for (const metric of ["l2", "dot"] as const) {
+    const c = collection(metric, 100, "f16");
+    const data = filled(3000, 21);
+    data.fill(1e6, 100 * DIM, 101 * DIM); // beyond ±65,504: Infinity in an f16 graph
+    data.fill(-3e38, 2000 * DIM, 2001 * DIM);
+    for (let i = 0; i < 3000; i++) {
+      c.applyInsert(`d${i}`, null, 0, data.subarray(i * DIM, (i + 1) * DIM));
+    }
+    while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
+    assert.equal(c.index.graphSize, 2998, `${metric}: the two out-of-range vectors stay out`);
+    for (const i of [100, 2000]) {
+      const own = data.subarray(i * DIM, (i + 1) * DIM);
+      assert.equal((await c.query(own, 1))[0].docId, `d${i}`, `${metric}: d${i} found`);
+    }
+    c.applyDelete("d100");
+    c.index.merge(50, c.documentCount);
+    const own = data.subarray(100 * DIM, 101 * DIM);
+    assert.notEqual((await c.query(own, 1))[0].docId, "d100", `${metric}: deleted`);
+  }
+});
+
+Deno.test("collection: restoring slots refuses documents that do not match the vectors", () => {
+  const c = collection("l2", 100);
+  const docs = { docIds: ["d0"], externalIds: [null], insertedAt: [0] };
+  assert.throws(
+    () => c.restoreSlots(filled(2, 1), docs, new Set()),
+    /2 vectors but 1 documents in collection c/,
+  );
+  assert.throws(
+    () => c.restoreSlots(filled(2, 1).subarray(1), docs, new Set()),
+    /not whole vectors/,
+  );
 });

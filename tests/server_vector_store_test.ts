@@ -33,7 +33,7 @@ Deno.test("vector store: get, norm and ranges across block boundaries, after an 
       const at = store.offsetOf(slot);
       assert.deepEqual([...store.arrayOf(slot).subarray(at, at + DIM)], [...vectorOf(slot)]);
       const v = vectorOf(slot);
-      assert.equal(store.norm(slot), Math.fround(Math.sqrt(v[0] ** 2 + v[1] ** 2 + v[2] ** 2)));
+      assert.equal(store.norm(slot), Math.sqrt(v[0] ** 2 + v[1] ** 2 + v[2] ** 2));
     }
     for (
       const [from, to] of [[0, 2600], [3, 7], [1000, 1100], [1024, 2048], [2599, 2600], [9, 9]]
@@ -59,4 +59,20 @@ Deno.test("vector store: adopt needs an empty store", () => {
   const store = new VectorStore(DIM);
   store.append(vectorOf(1));
   assert.throws(() => store.adopt(new Float32Array(DIM)), /empty vector store/);
+});
+
+Deno.test("vector store: adopt refuses a partial vector", () => {
+  const store = new VectorStore(DIM);
+  assert.throws(
+    () => store.adopt(new Float32Array(2 * DIM + 1)),
+    /7 floats are not whole vectors of 3/,
+  );
+  assert.equal(store.count, 0);
+});
+
+Deno.test("vector store: norms of vectors near the float32 maximum stay finite", () => {
+  const store = new VectorStore(DIM);
+  const max = 3.4028234663852886e38;
+  const slot = store.append(Float32Array.of(max, -max, max));
+  assert.equal(store.norm(slot), Math.sqrt(3) * max);
 });

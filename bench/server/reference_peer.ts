@@ -61,7 +61,7 @@ export class ReferencePeer implements BenchPeer {
         docs.push(`{"doc_id":"${uuidOf(row)}","external_id":"${row}","vector":${v}}`);
       }
       const body = `{"docs":[${docs.join(",")}]}`;
-      await postJson(this.#collectionUrl(name) + "/insert_batch", body);
+      await postJson(this.collectionUrl(name) + "/insert_batch", body);
     }
   }
 
@@ -69,7 +69,7 @@ export class ReferencePeer implements BenchPeer {
     const body = `{"doc_id":"${uuidOf(row)}","external_id":"${row}","vector":${
       vectorJson(vector)
     }}`;
-    await postJson(this.#collectionUrl(name) + "/insert", body);
+    await postJson(this.collectionUrl(name) + "/insert", body);
   }
 
   async waitIndexed(): Promise<void> {
@@ -83,7 +83,7 @@ export class ReferencePeer implements BenchPeer {
 
   async query(name: string, query: Float32Array, k: number): Promise<number[]> {
     const r = await postJson(
-      this.#collectionUrl(name) + "/query",
+      this.collectionUrl(name) + "/query",
       `{"query_vector":${vectorJson(query)},"top_k":${k}}`,
     ) as { matches: { external_id: string }[] };
     return r.matches.map((m) => Number(m.external_id));
@@ -108,7 +108,8 @@ export class ReferencePeer implements BenchPeer {
     await Deno.remove(this.dataDir, { recursive: true });
   }
 
-  #collectionUrl(name: string): string {
+  /** The collection route prefix of `name`. */
+  collectionUrl(name: string): string {
     return `${this.#server.url}/api/v1/collections/${this.#ids.get(name)}`;
   }
 }

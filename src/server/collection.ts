@@ -234,8 +234,16 @@ export class Collection {
     docs: { docIds: string[]; externalIds: (string | null)[]; insertedAt: number[] },
     deletedSlots: Set<number>,
   ): void {
+    const count = vectors.length / this.meta.dimension; // adopt refuses a partial vector
+    const { docIds, externalIds, insertedAt } = docs;
+    const lists = [docIds, externalIds, insertedAt];
+    if (Number.isInteger(count) && lists.some((list) => list.length !== count)) {
+      // A missing per-slot entry would read as undefined (GET then answered 500).
+      throw new Error(
+        `${count} vectors but ${docIds.length} documents in collection ${this.meta.id}`,
+      );
+    }
     this.vectors.adopt(vectors);
-    const count = this.vectors.count;
     this.#deleted = new Uint8Array(Math.max(1024, count * 2));
     for (let slot = 0; slot < count; slot++) {
       this.#docIds.push(docs.docIds[slot]);
@@ -284,12 +292,17 @@ export class Collection {
     };
   }
 
-  /** Top `k` documents for `query`, best first. */
-  query(query: Float32Array, k: number): DocumentHit[] {
+  /**
+   * Top `k` documents for `query`, best first; with k ≥ the document count, every document
+   * once. The caller keeps the collection resident until it returns (tiering's `users`).
+   */
+  async query(query: Float32Array, k: number): Promise<DocumentHit[]> {
     this.#mustBeResident();
-    return this.index.search(query, k).map(({ slot, score }: ScoredSlot) => ({
-      docId: this.docIds[slot],
-      externalId: this.externalIds[slot],
+    const index = this.index, docIds = this.#docIds, externalIds = this.#externalIds;
+    const hits = await index.search(query, k, this.#live.size);
+    return hits.map(({ slot, score }: ScoredSlot) => ({
+      docId: docIds[slot],
+      externalId: externalIds[slot],
       score,
     }));
   }

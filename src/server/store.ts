@@ -31,12 +31,6 @@ export interface StoreOptions {
    */
   checkpointWalBytes: number;
   /**
-   * Native threads for merging vectors into HNSW graphs while the server is idle. Busy steps
-   * use one: a second merge thread takes the other core from request handling and from the
-   * load generator (acknowledged single inserts, 10 clients: about 2,100 → 2,800 per second).
-   */
-  mergeThreads: number;
-  /**
    * Blocking time per merge step while the server is busy (a request in flight or seen within
    * BUSY_WINDOW_MS), milliseconds; steps are busyMergeIntervalMs apart, so merging takes at most
    * budget/interval of the event loop and an insert burst waits in the exact buffer instead.
@@ -71,7 +65,6 @@ const BUSY_WINDOW_MS = 50;
 
 export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   checkpointWalBytes: 64 * 1024 * 1024,
-  mergeThreads: 2,
   mergeBudgetMs: 3,
   busyMergeIntervalMs: 12,
   idleMergeBudgetMs: 40,
@@ -246,7 +239,7 @@ export class Store {
     });
   }
 
-  query(collection: Collection, vector: Float32Array, k: number): DocumentHit[] {
+  query(collection: Collection, vector: Float32Array, k: number): Promise<DocumentHit[]> {
     this.counters.queries++;
     return collection.query(vector, k);
   }
@@ -439,23 +432,17 @@ export class Store {
       const started = performance.now();
       const busy = this.busy;
       const budget = busy ? this.options.mergeBudgetMs : this.options.idleMergeBudgetMs;
-      const threads = busy ? 1 : this.options.mergeThreads;
       for (const c of this.collections.values()) {
         const pending = c.index.pendingCount;
         if (pending === 0 || c.index.detached) continue;
         if (c.documentCount < c.meta.index.exactThreshold) {
-          c.index.merge(budget, c.documentCount, threads, this.options.mergeThreads); // compacts only
+          c.index.merge(budget, c.documentCount); // compacts only
           continue;
         }
         more = true;
         const left = budget - (performance.now() - started); // one budget for the whole step
         if (left <= 0) break;
-        this.#mergedSinceRelease += c.index.merge(
-          left,
-          c.documentCount,
-          threads,
-          this.options.mergeThreads,
-        );
+        this.#mergedSinceRelease += c.index.merge(left, c.documentCount);
       }
       if (more) {
         this.#scheduleMerge();

@@ -3,7 +3,10 @@ const BLOCK_SHIFT = 10;
 const BLOCK = 1 << BLOCK_SHIFT;
 
 /**
- * Append-only float32 vectors addressed by slot, with their L2 norms. Vectors live in fixed
+ * Append-only float32 vectors addressed by slot, with their L2 norms in float64: the norm of a
+ * vector of float32 values near the float32 maximum exceeds that maximum (a float32 norm read
+ * Infinity, and its cosine self-similarity 0), while float64 holds any sum of 4,096 squares of
+ * float32 values (4,096 × (3.4e38)² ≈ 4.7e80). Vectors live in fixed
  * blocks of BLOCK slots (after an optional adopted base, e.g. read from a snapshot), so growing
  * never copies the data, never holds two copies at once, and wastes at most one block.
  */
@@ -11,11 +14,11 @@ export class VectorStore {
   #base: Float32Array = new Float32Array(0);
   #baseCount = 0;
   #blocks: Float32Array[] = [];
-  #norms: Float32Array;
+  #norms: Float64Array;
   #count = 0;
 
   constructor(readonly dimension: number, capacity = BLOCK) {
-    this.#norms = new Float32Array(Math.max(1, capacity));
+    this.#norms = new Float64Array(Math.max(1, capacity));
   }
 
   /** Number of slots used. */
@@ -37,10 +40,14 @@ export class VectorStore {
   /** Takes `data` (whole vectors, e.g. read from a snapshot) as the contents of an empty store. */
   adopt(data: Float32Array): void {
     if (this.#count !== 0) throw new Error("adopt() needs an empty vector store");
+    if (data.length % this.dimension !== 0) {
+      // A fractional count would give later inserts fractional slots (GET then failed with 500).
+      throw new Error(`${data.length} floats are not whole vectors of ${this.dimension}`);
+    }
     const count = data.length / this.dimension;
     this.#base = data;
     this.#baseCount = count;
-    this.#norms = new Float32Array(Math.max(1, count));
+    this.#norms = new Float64Array(Math.max(1, count));
     for (let slot = 0; slot < count; slot++) this.#norms[slot] = l2Norm(this.get(slot));
     this.#count = count;
   }
@@ -53,7 +60,7 @@ export class VectorStore {
       this.#blocks.push(new Float32Array(BLOCK * this.dimension));
     }
     if (slot === this.#norms.length) {
-      const norms = new Float32Array(this.#norms.length * 2);
+      const norms = new Float64Array(this.#norms.length * 2);
       norms.set(this.#norms);
       this.#norms = norms;
     }

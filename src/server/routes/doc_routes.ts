@@ -4,12 +4,12 @@ import { readJsonBody } from "../json_body.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import { insertBatchBody, type InsertBody, insertBody, queryBody } from "../schemas.ts";
 import type { ServerEnv } from "../server_env.ts";
-import { scoreToDistance } from "../similarity.ts";
 import type { CollectionMeta } from "../collection_meta.ts";
 import type { NewDocument } from "../store.ts";
 import { isUuid } from "../uuid_v7.ts";
 import { toFloat32Vector } from "../vector_input.ts";
 import { collectionOf } from "./collection_routes.ts";
+import { queryResponseBody } from "./query_response.ts";
 
 function newDocument(body: InsertBody, meta: CollectionMeta, field: string): NewDocument {
   return {
@@ -50,13 +50,9 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     const collection = await collectionOf(c, deps, "read");
     const body = await readJsonBody(c, queryBody, deps.maxBodyBytes);
     const query = toFloat32Vector(body.query_vector, collection.meta, "query_vector");
-    const metric = collection.meta.metric;
-    const matches = deps.store.query(collection, query, body.top_k).map((hit) => ({
-      doc_id: hit.docId,
-      external_id: hit.externalId,
-      distance: scoreToDistance(metric, hit.score),
-    }));
-    return c.json({ matches, latency_ms: performance.now() - started });
+    const hits = await deps.store.query(collection, query, body.top_k);
+    const answer = queryResponseBody(hits, collection.meta.metric, performance.now() - started);
+    return c.body(answer, 200, { "content-type": "application/json" });
   });
   app.get("/api/v1/collections/:id/docs/:doc_id", async (c) => {
     const collection = await collectionOf(c, deps, "read");

@@ -102,7 +102,7 @@ Deno.test("bad input: exit 2, one line naming the problem, no output file", asyn
   );
   const expected = [
     /^akibench dataset: k must be an integer from 1 to 10, got 11$/,
-    /^akibench dataset: generate: unknown option '--bogus' \(see 'akibench dataset --help'\)$/,
+    /^akibench dataset: generate: unknown option '--bogus'; expected one of: --out, --size, .*, --clusters \(see 'akibench dataset --help'\)$/,
     /^akibench dataset: --metric: unknown metric 'hamming'/,
     /^akibench dataset: .*cut\.fvecs: truncated or corrupt: 18 bytes/,
     /^akibench dataset: .*junk\.hdf5: not an HDF5 file/,

@@ -75,12 +75,13 @@ const VERDICT_MARKS: Record<Verdict, RunStatus> = {
   noise: "skipped",
 };
 
-/** A row's cells for HTML: numbers right-aligned, the verdict (last) with a CSS mark for its emoji. */
+const VERDICT_COLUMN = COMPARISON_HEADERS.indexOf("Verdict");
+
+/** A row's cells for HTML: numbers right-aligned, the verdict with a CSS mark for its emoji. */
 function htmlCells(r: MetricComparison): Cell[] {
   const cells = comparisonCells(r);
-  const last = cells.length - 1;
   return cells.map((cell, i) =>
-    i === last
+    i === VERDICT_COLUMN
       ? {
         html: statusMark(VERDICT_MARKS[r.verdict]) +
           e(cell.replace(/^\p{Extended_Pictographic}\uFE0F?\s*/u, "")),

@@ -313,8 +313,13 @@ Deno.test(
       const metrics = (await env.call("GET", "/metrics")).body as string;
       assert.match(metrics, /^akidb_s3_uploads_total 2$/m);
 
-      // Deleting the collection deletes its batches (another collection's stay).
+      // Deleting the collection deletes its batches (another collection's stay). The other
+      // collection is written with uploads off: the WAL applies an insert_batch's documents in
+      // one or more group commits, and a flush between two would split it into two batches.
+      await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0 });
+      await new Promise((r) => setTimeout(r, 150)); // the last 50 ms timer has fired
       const other = await collectionWithGraph(env, 100);
+      await env.call("PUT", "/api/v1/tiering/policy", { upload_interval_s: 0.05 });
       await until(
         async () => (await env.raw.list(batchPrefix(other.id))).length === 1,
         "other collection's batch",

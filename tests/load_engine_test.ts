@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as hdr from "hdr-histogram-js";
+import type { Clock } from "../src/load/clock.ts";
 import { classifyError, runLoad } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
@@ -97,29 +98,63 @@ for (const qps of [100, 1000]) {
   });
 }
 
-Deno.test("engine: a 1 s stall shows in latency for every request scheduled during it, in service time only for those in flight", async () => {
-  const srv = startServer();
-  try {
-    const start = performance.now();
-    srv.state.stallFrom = start + 1500;
-    srv.state.stallTo = start + 2500;
-    const out = await runLoad(load(50, 4, {}, 10), factory, fetcher(srv.url));
-    const all = out.operations[0];
-    assert.equal(all.operation, "all");
-    assert.equal(all.successful, 200);
-    // 50 arrivals fall in the stall; the ones in its first ~0.8 s wait ≥ 200 ms.
-    assert.ok(all.latency_ms.p95 >= 300, `latency p95 ${all.latency_ms.p95}`);
-    assert.ok(all.latency_ms.p99 >= 700, `latency p99 ${all.latency_ms.p99}`);
-    assert.ok(all.latency_ms.max >= 900 && all.latency_ms.max < 1200);
-    const slowLatency = countAbove(all.histograms.latency_us, 100);
-    assert.ok(slowLatency >= 40 && slowLatency <= 50, `latency > 100 ms: ${slowLatency}`);
-    // Only the 10 requests in flight when the stall began were slow to be served.
-    const slowService = countAbove(all.histograms.service_time_us, 100);
-    assert.ok(slowService >= 9 && slowService <= 11, `service > 100 ms: ${slowService}`);
-    assert.ok(all.service_time_ms.p90 < 50, `service p90 ${all.service_time_ms.p90}`);
-  } finally {
-    await srv.server.shutdown();
+/**
+ * Virtual time for the engine: its sleeps and turns advance it, and `at(ms)` resolves once it
+ * has reached `ms`; each sleep stops at every such deadline and lets what it resolved run first.
+ */
+class VirtualClock implements Clock {
+  t = 0;
+  #waiters: { ms: number; resolve: () => void }[] = [];
+  now = () => this.t;
+  at(ms: number): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ ms, resolve });
+    return promise;
   }
+  sleep = async (ms: number) => {
+    const end = this.t + ms;
+    for (;;) {
+      const next = Math.min(...this.#waiters.map((w) => w.ms));
+      if (next > end) break;
+      this.#advance(Math.max(this.t, next));
+      await new Promise((r) => setTimeout(r, 0)); // completions run at their own time
+    }
+    this.t = end;
+  };
+  nextTurn = (fn: () => void) => {
+    this.#advance(this.t + 0.01);
+    queueMicrotask(fn);
+  };
+  #advance(t: number) {
+    this.t = t;
+    const due = this.#waiters.filter((w) => w.ms <= t);
+    this.#waiters = this.#waiters.filter((w) => w.ms > t);
+    for (const w of due) w.resolve();
+  }
+}
+
+Deno.test("engine: a 1 s stall shows in latency for every request scheduled during it, in service time only for those in flight", async () => {
+  // On virtual time: a target answering in 1 ms holds what arrives in [1500, 2500) ms until
+  // then, whatever the machine's timers do.
+  const clock = new VirtualClock();
+  const send = () => {
+    const now = clock.now();
+    return clock.at(now >= 1500 && now < 2500 ? 2500 : now + 1);
+  };
+  const out = await runLoad(load(50, 4, {}, 10), factory, send, { clock });
+  const all = out.operations[0];
+  assert.equal(all.operation, "all");
+  assert.equal(all.successful, 200);
+  // 50 arrivals fall in the stall; the ones in its first ~0.8 s wait ≥ 200 ms.
+  assert.ok(all.latency_ms.p95 >= 300, `latency p95 ${all.latency_ms.p95}`);
+  assert.ok(all.latency_ms.p99 >= 700, `latency p99 ${all.latency_ms.p99}`);
+  assert.ok(all.latency_ms.max >= 900 && all.latency_ms.max < 1200);
+  const slowLatency = countAbove(all.histograms.latency_us, 100);
+  assert.ok(slowLatency >= 40 && slowLatency <= 50, `latency > 100 ms: ${slowLatency}`);
+  // Only the 10 requests in flight when the stall began were slow to be served.
+  const slowService = countAbove(all.histograms.service_time_us, 100);
+  assert.ok(slowService >= 9 && slowService <= 11, `service > 100 ms: ${slowService}`);
+  assert.ok(all.service_time_ms.p90 < 50, `service p90 ${all.service_time_ms.p90}`);
 });
 
 Deno.test("engine: overflow drop counts drops during a stall and never sends them", async () => {

@@ -21,7 +21,7 @@ const HOG_STEPS = 20;
 function startHog(): { child: Deno.ChildProcess; next(): Promise<string>; go(): Promise<void> } {
   const code = `
     import { cpuUsage } from "node:process";
-    const keep = [];
+    const keep = globalThis.keep = []; // reachable until exit, or GC hands the steps back
     const cpuMs = () => { const u = cpuUsage(); return (u.user + u.system) / 1000; };
     console.log("ready");
     for await (const _ of Deno.stdin.readable) break;

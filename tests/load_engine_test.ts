@@ -1,27 +1,20 @@
 import assert from "node:assert/strict";
 import * as hdr from "hdr-histogram-js";
+import type { Clock } from "../src/load/clock.ts";
 import { classifyError, runLoad } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { leastSquaresSlope } from "../src/metrics/least_squares.ts";
 import { TargetError } from "../src/targets/target.ts";
 
-/**
- * A real HTTP server on 127.0.0.1: records when each request arrived; requests arriving during
- * the stall window [stallFrom, stallTo) (ms, performance.now()) are held until it ends.
- */
+/** A real HTTP server on 127.0.0.1 that records when each request arrived (performance.now()). */
 function startServer(status = 200) {
   const arrivals: number[] = [];
-  const state = { stallFrom: Infinity, stallTo: -Infinity };
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
-    const now = performance.now();
-    arrivals.push(now);
-    if (now >= state.stallFrom && now < state.stallTo) {
-      await new Promise((r) => setTimeout(r, state.stallTo - now));
-    }
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    arrivals.push(performance.now());
     return new Response("ok", { status });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}/`, arrivals, state, server };
+  return { url: `http://127.0.0.1:${server.addr.port}/`, arrivals, server };
 }
 
 function load(qps: number, durationS: number, extra: Partial<LoadSpec> = {}, maxInFlight = 100) {
@@ -97,57 +90,95 @@ for (const qps of [100, 1000]) {
   });
 }
 
-Deno.test("engine: a 1 s stall shows in latency for every request scheduled during it, in service time only for those in flight", async () => {
-  const srv = startServer();
-  try {
-    const start = performance.now();
-    srv.state.stallFrom = start + 1500;
-    srv.state.stallTo = start + 2500;
-    const out = await runLoad(load(50, 4, {}, 10), factory, fetcher(srv.url));
-    const all = out.operations[0];
-    assert.equal(all.operation, "all");
-    assert.equal(all.successful, 200);
-    // 50 arrivals fall in the stall; the ones in its first ~0.8 s wait ≥ 200 ms.
-    assert.ok(all.latency_ms.p95 >= 300, `latency p95 ${all.latency_ms.p95}`);
-    assert.ok(all.latency_ms.p99 >= 700, `latency p99 ${all.latency_ms.p99}`);
-    assert.ok(all.latency_ms.max >= 900 && all.latency_ms.max < 1200);
-    const slowLatency = countAbove(all.histograms.latency_us, 100);
-    assert.ok(slowLatency >= 40 && slowLatency <= 50, `latency > 100 ms: ${slowLatency}`);
-    // Only the 10 requests in flight when the stall began were slow to be served.
-    const slowService = countAbove(all.histograms.service_time_us, 100);
-    assert.ok(slowService >= 9 && slowService <= 11, `service > 100 ms: ${slowService}`);
-    assert.ok(all.service_time_ms.p90 < 50, `service p90 ${all.service_time_ms.p90}`);
-  } finally {
-    await srv.server.shutdown();
+/**
+ * Virtual time for the engine: its sleeps and turns advance it, and `at(ms)` resolves once it
+ * has reached `ms`; each sleep stops at every such deadline and lets what it resolved run first.
+ */
+class VirtualClock implements Clock {
+  t = 0;
+  #waiters: { ms: number; resolve: () => void }[] = [];
+  now = () => this.t;
+  at(ms: number): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ ms, resolve });
+    return promise;
   }
+  sleep = async (ms: number) => {
+    const end = this.t + ms;
+    for (;;) {
+      const next = Math.min(...this.#waiters.map((w) => w.ms));
+      if (next > end) break;
+      this.#advance(Math.max(this.t, next));
+      await new Promise((r) => setTimeout(r, 0)); // completions run at their own time
+    }
+    this.t = end;
+  };
+  nextTurn = (fn: () => void) => {
+    this.#advance(this.t + 0.01);
+    queueMicrotask(fn);
+  };
+  #advance(t: number) {
+    this.t = t;
+    const due = this.#waiters.filter((w) => w.ms <= t);
+    this.#waiters = this.#waiters.filter((w) => w.ms > t);
+    for (const w of due) w.resolve();
+  }
+}
+
+Deno.test("engine: a 1 s stall shows in latency for every request scheduled during it, in service time only for those in flight", async () => {
+  // On virtual time: a target answering in 1 ms holds what arrives in [1500, 2500) ms until
+  // then, whatever the machine's timers do.
+  const clock = new VirtualClock();
+  const send = () => {
+    const now = clock.now();
+    return clock.at(now >= 1500 && now < 2500 ? 2500 : now + 1);
+  };
+  const out = await runLoad(load(50, 4, {}, 10), factory, send, { clock });
+  const all = out.operations[0];
+  assert.equal(all.operation, "all");
+  assert.equal(all.successful, 200);
+  // 50 arrivals fall in the stall; the ones in its first ~0.8 s wait ≥ 200 ms.
+  assert.ok(all.latency_ms.p95 >= 300, `latency p95 ${all.latency_ms.p95}`);
+  assert.ok(all.latency_ms.p99 >= 700, `latency p99 ${all.latency_ms.p99}`);
+  assert.ok(all.latency_ms.max >= 900 && all.latency_ms.max < 1200);
+  const slowLatency = countAbove(all.histograms.latency_us, 100);
+  assert.ok(slowLatency >= 40 && slowLatency <= 50, `latency > 100 ms: ${slowLatency}`);
+  // Only the 10 requests in flight when the stall began were slow to be served.
+  const slowService = countAbove(all.histograms.service_time_us, 100);
+  assert.ok(slowService >= 9 && slowService <= 11, `service > 100 ms: ${slowService}`);
+  assert.ok(all.service_time_ms.p90 < 50, `service p90 ${all.service_time_ms.p90}`);
 });
 
 Deno.test("engine: overflow drop counts drops during a stall and never sends them", async () => {
-  const srv = startServer();
-  try {
-    const start = performance.now();
-    srv.state.stallFrom = start + 1000;
-    srv.state.stallTo = start + 2000;
-    const out = await runLoad(load(50, 3, { overflow: "drop" }, 10), factory, fetcher(srv.url));
-    const dropped = out.totals.dropped_requests;
-    assert.ok(dropped >= 35 && dropped <= 41, `dropped ${dropped}`);
-    assert.equal(out.totals.total_requests, 150);
-    assert.equal(srv.arrivals.length, 150 - dropped);
-    assert.equal(out.totals.successful_requests, 150 - dropped);
-    assert.equal(out.perSecond.reduce((n, p) => n + p.dropped, 0), dropped);
-    assert.equal(out.operations[0].dropped, dropped);
-  } finally {
-    await srv.server.shutdown();
-  }
+  // On virtual time: a target answering in 1 ms holds what arrives in [1000, 2000) ms until then.
+  const clock = new VirtualClock();
+  let sent = 0;
+  const send = () => {
+    sent++;
+    const now = clock.now();
+    return clock.at(now >= 1000 && now < 2000 ? 2000 : now + 1);
+  };
+  const out = await runLoad(load(50, 3, { overflow: "drop" }, 10), factory, send, { clock });
+  const dropped = out.totals.dropped_requests;
+  assert.ok(dropped >= 35 && dropped <= 41, `dropped ${dropped}`);
+  assert.equal(out.totals.total_requests, 150);
+  assert.equal(sent, 150 - dropped);
+  assert.equal(out.totals.successful_requests, 150 - dropped);
+  assert.equal(out.perSecond.reduce((n, p) => n + p.dropped, 0), dropped);
+  assert.equal(out.operations[0].dropped, dropped);
 });
 
 Deno.test("engine: timeouts, 5xx and connection failures are classified", async () => {
-  const slow = startServer();
   const failing = startServer(503);
   try {
-    slow.state.stallFrom = 0;
-    slow.state.stallTo = performance.now() + 1000;
-    const timedOut = await runLoad(load(20, 0.5, { timeoutMs: 100 }), factory, fetcher(slow.url));
+    // On virtual time, against a target that answers nothing until its request is aborted.
+    const never = (_: number, signal: AbortSignal) =>
+      new Promise<void>((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason))
+      );
+    const timedOut = await runLoad(load(20, 0.5, { timeoutMs: 100 }), factory, never, {
+      clock: new VirtualClock(),
+    });
     assert.equal(timedOut.operations[0].errors_by_class.timeout, 10);
     assert.ok(timedOut.totals.latency_ms.p50 >= 100 && timedOut.totals.latency_ms.p50 < 150);
     const errors = await runLoad(load(20, 0.5), factory, fetcher(failing.url));
@@ -156,7 +187,6 @@ Deno.test("engine: timeouts, 5xx and connection failures are classified", async 
     assert.equal(classifyError(new TypeError("error sending request")), "connection");
     assert.equal(classifyError(new SyntaxError("bad json")), "invalid_response");
   } finally {
-    await slow.server.shutdown();
     await failing.server.shutdown();
   }
 });
@@ -180,22 +210,19 @@ Deno.test("engine: a CPU-starved generator is flagged invalid", async () => {
 });
 
 Deno.test("engine: an abort signal stops scheduling and marks the run interrupted", async () => {
-  const srv = startServer();
-  try {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 500);
-    const t0 = performance.now();
-    const seconds: number[] = [];
-    const out = await runLoad(load(100, 10), factory, fetcher(srv.url), {
-      signal: controller.signal,
-      onSecond: (p) => seconds.push(p.t),
-    });
-    assert.ok(performance.now() - t0 < 3000);
-    assert.equal(out.interrupted, true);
-    assert.ok(out.totals.total_requests >= 40 && out.totals.total_requests <= 60);
-    assert.ok(out.durationSeconds < 1);
-    assert.deepEqual(seconds, [0]);
-  } finally {
-    await srv.server.shutdown();
-  }
+  // On virtual time: the abort comes 500 ms into a 10 s run, against a target answering in 1 ms.
+  const clock = new VirtualClock();
+  const controller = new AbortController();
+  clock.at(500).then(() => controller.abort());
+  const seconds: number[] = [];
+  const out = await runLoad(load(100, 10), factory, () => clock.at(clock.now() + 1), {
+    clock,
+    signal: controller.signal,
+    onSecond: (p) => seconds.push(p.t),
+  });
+  assert.equal(out.interrupted, true);
+  assert.ok(out.totals.total_requests >= 40 && out.totals.total_requests <= 60);
+  assert.ok(out.durationSeconds < 1);
+  assert.ok(clock.now() < 3000, `returned ${clock.now()} ms into the run`);
+  assert.deepEqual(seconds, [0]);
 });

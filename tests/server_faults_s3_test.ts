@@ -179,6 +179,28 @@ Deno.test(
   },
 );
 
+Deno.test("s3: opening an existing bucket survives a failed HeadBucket", opts, async () => {
+  const embedded = await startEmbeddedS3();
+  const settings = {
+    endpoint: embedded.endpoint,
+    bucket: "akidb-test",
+    ...EMBEDDED_S3_CREDENTIALS,
+  };
+  try {
+    (await S3ObjectStore.open(settings)).close();
+    // Only the first request, HeadBucket, fails; CreateBucket then finds the bucket there.
+    const draws = [0];
+    const faults = new FaultInjector(() => draws.shift() ?? 1);
+    faults.set({ s3_latency_ms: 0, s3_error_rate: 0.5, s3_throttle_rate: 0 });
+    const store = await S3ObjectStore.open(settings, faults);
+    assert.equal(faults.settings().injected_errors, 1);
+    assert.equal(await store.head("missing"), null);
+    store.close();
+  } finally {
+    await embedded.close();
+  }
+});
+
 Deno.test("s3: throttling answers 503 SlowDown; permanent 404 is not retried", opts, async () => {
   await withS3(async (s3, faults) => {
     faults.set({ s3_latency_ms: 0, s3_error_rate: 0, s3_throttle_rate: 1 });

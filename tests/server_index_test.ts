@@ -178,17 +178,17 @@ Deno.test("collection: merges running while an evicted collection loads never re
   for (let i = 600; i < 610; i++) c.applyInsert(`d${i}`, null, 0, filled(1, i)); // still pending
   const image = await c.encodeImage();
   c.evict({ file: null, objectKey: "images/c" });
-  // The store's merge timer keeps running during the load's awaits.
-  let loaded = false;
-  const loading = c.load(image).then(() => (loaded = true));
-  let merges = 0;
-  while (!loaded) {
+  // The store's merge timer can fire at each of the load's awaits: the graph is restored through
+  // a temporary file. A merge runs each time one of those file operations completes, before the
+  // load resumes, so every such point is exercised on every run (a timer loop beside the load
+  // hit them only when the I/O happened to outlast a timer turn).
+  const graphSizeAtMerges: number[] = [];
+  await runningAfterFileOps(() => {
     c.index.merge(1, c.documentCount);
-    merges++;
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  await loading;
-  assert.ok(merges > 1, "merges ran while the image loaded");
+    graphSizeAtMerges.push(c.index.graphSize);
+  }, () => c.load(image));
+  assert.ok(graphSizeAtMerges.length > 1, "merges ran while the image loaded");
+  assert.ok(graphSizeAtMerges.some((size) => size >= 600), "a merge ran after the graph came back");
   while (c.index.pendingCount > 0) c.index.merge(50, c.documentCount);
   assert.equal(c.index.graphSize, 610, "each live slot in the graph once");
   const q = data.subarray(5 * DIM, 6 * DIM);
@@ -229,3 +229,27 @@ Deno.test("collection: restoring slots refuses documents that do not match the v
     /not whole vectors/,
   );
 });
+
+/**
+ * Runs `body` with `step` run each time one of Deno's asynchronous temporary-file operations
+ * completes, before the caller awaiting it resumes.
+ */
+async function runningAfterFileOps(step: () => void, body: () => Promise<void>): Promise<void> {
+  const ops = ["makeTempFile", "writeFile", "remove"] as const;
+  const originals = ops.map((op) => Deno[op]);
+  ops.forEach((op, i) => {
+    const original = originals[i] as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(Deno, {
+      [op]: async (...args: unknown[]) => {
+        const result = await original(...args);
+        step();
+        return result;
+      },
+    });
+  });
+  try {
+    await body();
+  } finally {
+    ops.forEach((op, i) => Object.assign(Deno, { [op]: originals[i] }));
+  }
+}

@@ -35,7 +35,10 @@ Deno.test("store: inserted vectors reach the graph while queries keep the server
     });
     let inserted = 0;
     const deadline = performance.now() + 15_000;
-    // Inserts and queries never stop, so the server is never idle; merging must still progress.
+    // Inserts and queries never stop, and a request stays in flight throughout (as a slow client's
+    // would), so the server is busy at every check however late this loop resumes after a
+    // response; merging must still progress.
+    server.store.requestStarted();
     while (performance.now() < deadline) {
       if (inserted < 1500) {
         const docs = Array.from({ length: 100 }, () => ({ doc_id: uuidV7(), vector: vector() }));
@@ -46,6 +49,7 @@ Deno.test("store: inserted vectors reach the graph while queries keep the server
       assert.equal(server.store.busy, true);
       if (inserted >= 1500 && server.store.pendingVectors() === 0) break;
     }
+    server.store.requestFinished();
     assert.equal(server.store.pendingVectors(), 0, "every vector merged while busy");
     assert.equal(server.store.collections.get(id)!.index.graphSize, 1500);
   } finally {

@@ -5,6 +5,8 @@ import { AkidbTarget } from "../src/targets/akidb.ts";
 /** A fake AkiDB that answers like the real one: plain-text errors, 500s for validation. */
 function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
   const seen: Headers[] = [];
+  // The slow query answers only at close: the client's timeout always comes first.
+  const closing = Promise.withResolvers<void>();
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
     seen.push(req.headers);
     const path = new URL(req.url).pathname;
@@ -32,7 +34,7 @@ function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
       return new Response("<html>oops</html>", { status: 200 });
     }
     if (path === "/api/v1/collections/slow/query") {
-      await new Promise((r) => setTimeout(r, 1000));
+      await closing.promise;
       return Response.json({ matches: [] });
     }
     if (path === "/api/v1/collections/c1/docs/missing") return Response.json({ document: null });
@@ -47,7 +49,11 @@ function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
     return new Response("Not Found", { status: 404 });
   });
   const addr = server.addr as Deno.NetAddr;
-  return { url: `http://127.0.0.1:${addr.port}`, seen, close: () => server.shutdown() };
+  const close = () => {
+    closing.resolve();
+    return server.shutdown();
+  };
+  return { url: `http://127.0.0.1:${addr.port}`, seen, close };
 }
 
 Deno.test("akidb adapter: successful calls map AkiDB's JSON shapes", async () => {

@@ -127,8 +127,10 @@ Deno.test("http1 pool: chunked (streamed) and large bodies, 4xx/5xx plain-text b
 });
 
 Deno.test("http1 pool: a timeout closes the socket and the pool recovers", async () => {
+  // /slow answers only once the test is over: the client's timeout always comes first.
+  const over = Promise.withResolvers<void>();
   const s = serve(async (req) => {
-    if (new URL(req.url).pathname === "/slow") await new Promise((r) => setTimeout(r, 300));
+    if (new URL(req.url).pathname === "/slow") await over.promise;
     return new Response("ok");
   });
   const pool = new Http1Pool(s.url);
@@ -140,6 +142,7 @@ Deno.test("http1 pool: a timeout closes the socket and the pool recovers", async
     assert.equal((await pool.send("GET", "/", {}, undefined)).text, "ok");
   } finally {
     pool.close();
+    over.resolve();
     await s.close();
   }
 });

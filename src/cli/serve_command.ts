@@ -1,7 +1,7 @@
 import type { Command } from "./command.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
-import { startServer } from "../server/start.ts";
+import { DEFAULT_TIMEOUTS, type ServerTimeouts, startServer } from "../server/start.ts";
 import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
 import { startTenancy } from "../server/tenancy/tenancy_extension.ts";
 import { isApiKey } from "../server/tenancy/api_key.ts";
@@ -12,6 +12,8 @@ const HELP = `akibench serve: run the AkiDB 2.0-compatible reference server
 Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--hnsw-m 16] [--ef-construction 128] [--ef-search 96]
                       [--checkpoint-wal-mb 64]
+                      [--header-timeout-ms 10000] [--body-timeout-ms 60000]
+                      [--idle-timeout-ms 30000]
                       [--tenancy [--admin-key KEY]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
 
@@ -23,6 +25,13 @@ Options:
   --ef-construction N  HNSW build beam width
   --ef-search N        HNSW search beam width
   --checkpoint-wal-mb N  snapshot and truncate the WAL once it exceeds N MiB (default 64)
+  --header-timeout-ms N  close a new connection whose request headers are not complete
+                       within N ms (default ${DEFAULT_TIMEOUTS.headerMs})
+  --body-timeout-ms N  answer 408 and close the connection when a request body has not
+                       fully arrived N ms after its headers (default ${DEFAULT_TIMEOUTS.bodyMs})
+  --idle-timeout-ms N  close a keep-alive connection after N ms without a request in
+                       progress; the next request's headers must be complete by then
+                       (default ${DEFAULT_TIMEOUTS.idleMs})
   --tenancy            API keys, roles and the audit log (collections belong to tenants)
   --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
                        new key, printed to stderr)
@@ -35,6 +44,9 @@ Options:
 
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
 SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.`;
+
+/** Longest timeout a flag may set (a timer beyond ~24.8 days would fire at once). */
+const DAY_MS = 86_400_000;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -49,6 +61,9 @@ export const serveCommand: Command = {
       "ef-construction": { type: "string" },
       "ef-search": { type: "string" },
       "checkpoint-wal-mb": { type: "string" },
+      "header-timeout-ms": { type: "string" },
+      "body-timeout-ms": { type: "string" },
+      "idle-timeout-ms": { type: "string" },
       tenancy: { type: "boolean" },
       "admin-key": { type: "string" },
       tiering: { type: "boolean" },
@@ -70,6 +85,13 @@ export const serveCommand: Command = {
       1,
       1 << 20,
     );
+    const timeouts: Partial<ServerTimeouts> = Object.fromEntries(
+      Object.entries({
+        headerMs: intFlagInRange("header-timeout-ms", values["header-timeout-ms"], 1, DAY_MS),
+        bodyMs: intFlagInRange("body-timeout-ms", values["body-timeout-ms"], 1, DAY_MS),
+        idleMs: intFlagInRange("idle-timeout-ms", values["idle-timeout-ms"], 1, DAY_MS),
+      }).filter(([, v]) => v !== undefined),
+    );
     const dataDir = values["data-dir"] ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
     const extensions = await startExtensions(values, dataDir).catch(async (error) => {
       if (values["data-dir"] === undefined) await Deno.remove(dataDir, { recursive: true });
@@ -80,6 +102,7 @@ export const serveCommand: Command = {
       host: values.host ?? "127.0.0.1",
       dataDir,
       index,
+      timeouts,
       extensions: combineExtensions(...extensions.map((e) => e.extensions)),
       storage: checkpointMb === undefined ? {} : { checkpointWalBytes: checkpointMb * 1024 * 1024 },
     });

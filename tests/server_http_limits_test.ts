@@ -95,7 +95,7 @@ Deno.test("serve: idle, trickling and slow-body connections are closed by the ti
 });
 
 Deno.test("serve: 1,000 bodies declared as 60 MiB with 20 bytes sent hold memory for what arrived", async () => {
-  await withServer(["--body-timeout-ms", "3000"], async (url, pid) => {
+  await withServer(["--body-timeout-ms", "3000", "--idle-timeout-ms", "1000"], async (url, pid) => {
     const port = portOf(url);
     const id = (await call(url, "POST", "/api/v1/collections", {
       name: "mem",
@@ -170,7 +170,15 @@ Deno.test("serve: error messages quote at most 100 characters of the input", asy
 });
 
 Deno.test("serve: tier, policy, fault and tenant routes limit bodies, check types and ranges", async () => {
-  await withServer(["--tenancy", "--admin-key", ADMIN_KEY, "--faults"], async (url) => {
+  // A 413 connection is closed by the idle timeout (the server does not read the body).
+  await withServer([
+    "--tenancy",
+    "--admin-key",
+    ADMIN_KEY,
+    "--faults",
+    "--idle-timeout-ms",
+    "500",
+  ], async (url) => {
     const port = portOf(url);
     const id = (await call(url, "POST", "/api/v1/collections", {
       name: "admin",

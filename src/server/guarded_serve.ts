@@ -37,7 +37,9 @@ type ServeHttpOnConnection = (
  * same Hono app ~30 % slower here. So connections are accepted here and each is handed to Deno's
  * own hyper-based server (`serveHttpOnConnection`, the function `Deno.serve` is built on, reached
  * through `Deno[Deno.internal]`), watched by a timer that runs whenever no request is in
- * progress on it and closes it when it fires.
+ * progress on it and closes it when it fires. (A response with `Connection: close` to a request
+ * whose body was left unread does not close the connection in Deno's server; the idle timer
+ * does. Closing it sooner, by abort or graceful shutdown, lost the response or waited for ever.)
  */
 export function serveGuarded(
   options: { hostname: string; port: number; timeouts: ConnectionTimeouts },
@@ -83,6 +85,7 @@ class GuardedConnection {
   #active = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
+  #ended = false;
 
   constructor(
     conn: Deno.TcpConn,
@@ -107,7 +110,10 @@ class GuardedConnection {
       () => new Response(JSON.stringify({ error: "internal error" }), { status: 500 }),
       () => {},
     );
-    this.finished = this.#server.finished.catch(() => {}).finally(() => this.#disarm());
+    this.finished = this.#server.finished.catch(() => {}).finally(() => {
+      this.#ended = true;
+      this.#disarm();
+    });
   }
 
   /** Closes the connection at once when idle, else after the requests in progress. */
@@ -130,6 +136,7 @@ class GuardedConnection {
 
   #close() {
     this.#disarm();
-    this.#abort.abort();
+    // Aborting closes the connection's resource, which must still exist.
+    if (!this.#ended) this.#abort.abort();
   }
 }

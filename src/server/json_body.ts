@@ -73,8 +73,6 @@ async function readLimited(
   declared: number,
   deadline: number,
 ): Promise<string> {
-  const body = request.body;
-  if (!body) return "";
   const timedOut = (total: number | string) =>
     new HttpError(408, `request body not received in time (${total} bytes arrived)`, {
       closeConnection: true,
@@ -93,6 +91,10 @@ async function readLimited(
     if (next === "timeout") throw timedOut("not all");
     return next;
   }
+  // Touched only here: `request.body` makes the stream, which request.text() then reads
+  // chunk by chunk instead of in one native call (+0.1 ms of server CPU per query).
+  const body = request.body;
+  if (!body) return "";
   const reader = body.getReader();
   let bytes = new Uint8Array(0);
   let total = 0;

@@ -1,7 +1,7 @@
 import type { Command } from "./command.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
-import { startServer } from "../server/start.ts";
+import { DEFAULT_TIMEOUTS, type ServerTimeouts, startServer } from "../server/start.ts";
 import { addedLatencyExtension } from "../server/added_latency.ts";
 import { StorageDamage } from "../server/storage_damage.ts";
 import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
@@ -14,6 +14,8 @@ const HELP = `akibench serve: run the AkiDB 2.0-compatible reference server
 Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--hnsw-m 16] [--ef-construction 128] [--ef-search 96]
                       [--checkpoint-wal-mb 64] [--recover]
+                      [--header-timeout-ms 10000] [--body-timeout-ms 60000]
+                      [--idle-timeout-ms 30000]
                       [--tenancy [--admin-key KEY]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
                       [--added-latency-ms 0]
@@ -28,6 +30,13 @@ Options:
   --checkpoint-wal-mb N  snapshot and truncate the WAL once it exceeds N MiB (default 64)
   --recover            start even if the WAL is damaged: keep the log up to the damage, move
                        the rest into DIR/recovered-TIME/ and print how many records were dropped
+  --header-timeout-ms N  close a new connection whose request headers are not complete
+                       within N ms (default ${DEFAULT_TIMEOUTS.headerMs})
+  --body-timeout-ms N  answer 408 and close the connection when a request body has not
+                       fully arrived N ms after its headers (default ${DEFAULT_TIMEOUTS.bodyMs})
+  --idle-timeout-ms N  close a keep-alive connection after N ms without a request in
+                       progress; the next request's headers must be complete by then
+                       (default ${DEFAULT_TIMEOUTS.idleMs})
   --tenancy            API keys, roles and the audit log (collections belong to tenants)
   --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
                        new key, printed to stderr)
@@ -47,6 +56,9 @@ A damaged data dir (checksum mismatch, missing WAL segment or snapshot file) sto
 with one line naming the file and byte offset, exit code 1, nothing on disk changed; an
 unfinished final WAL write (a crash mid-write, never acknowledged) is cut.`;
 
+/** Longest timeout a flag may set (a timer beyond ~24.8 days would fire at once). */
+const DAY_MS = 86_400_000;
+
 export const serveCommand: Command = {
   name: "serve",
   summary: "run the AkiDB-compatible reference server",
@@ -60,6 +72,9 @@ export const serveCommand: Command = {
       "ef-construction": { type: "string" },
       "ef-search": { type: "string" },
       "checkpoint-wal-mb": { type: "string" },
+      "header-timeout-ms": { type: "string" },
+      "body-timeout-ms": { type: "string" },
+      "idle-timeout-ms": { type: "string" },
       tenancy: { type: "boolean" },
       "admin-key": { type: "string" },
       tiering: { type: "boolean" },
@@ -83,6 +98,13 @@ export const serveCommand: Command = {
       1,
       1 << 20,
     );
+    const timeouts: Partial<ServerTimeouts> = Object.fromEntries(
+      Object.entries({
+        headerMs: intFlagInRange("header-timeout-ms", values["header-timeout-ms"], 1, DAY_MS),
+        bodyMs: intFlagInRange("body-timeout-ms", values["body-timeout-ms"], 1, DAY_MS),
+        idleMs: intFlagInRange("idle-timeout-ms", values["idle-timeout-ms"], 1, DAY_MS),
+      }).filter(([, v]) => v !== undefined),
+    );
     const dataDir = values["data-dir"] ?? await Deno.makeTempDir({ prefix: "akibench-server-" });
     const addedLatencyMs = intFlagInRange(
       "added-latency-ms",
@@ -100,6 +122,7 @@ export const serveCommand: Command = {
       host: values.host ?? "127.0.0.1",
       dataDir,
       index,
+      timeouts,
       extensions: combineExtensions(
         ...(addedLatencyMs ? [addedLatencyExtension(addedLatencyMs)] : []),
         ...extensions.map((e) => e.extensions),

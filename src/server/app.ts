@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { routePath } from "hono/route";
-import { HttpError } from "./http_error.ts";
+import { excerpt, HttpError } from "./http_error.ts";
 import type { RouteDeps } from "./route_deps.ts";
 import { adminRoutes } from "./routes/admin_routes.ts";
 import { collectionRoutes } from "./routes/collection_routes.ts";
@@ -12,12 +12,13 @@ import type { ServerEnv } from "./server_env.ts";
 /**
  * The reference server's Hono app. Chain: request metrics → extension middleware (tenancy/auth,
  * audit, faults, in the order given) → routes. Errors become JSON {"error": …} with their
- * status; unknown routes are 404.
+ * status (messages capped: http_error.ts); unknown routes are 404.
  */
 export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.use("*", async (c, next) => {
     const started = performance.now();
+    c.set("bodyDeadline", started + deps.bodyTimeoutMs);
     deps.store.requestStarted();
     try {
       await next();
@@ -40,11 +41,16 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   docRoutes(app, deps);
   adminRoutes(app, deps);
   deps.extensions.routes?.(app, deps.store);
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: `no route for ${excerpt(c.req.method)} ${excerpt(c.req.path)}` }, 404)
+  );
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    if (error instanceof HttpError) {
+      const headers = error.closeConnection ? { connection: "close" } : undefined;
+      return c.json({ error: error.message }, error.status, headers);
+    }
     console.error("akibench server: unhandled error:", error);
-    return c.json({ error: `internal error: ${(error as Error).message}` }, 500);
+    return c.json({ error: `internal error: ${excerpt((error as Error).message)}` }, 500);
   });
   return app;
 }

@@ -8,6 +8,8 @@ export interface RouteDeps {
   extensions: ServerExtensions;
   requestMetrics: RequestMetrics;
   maxBodyBytes: number;
+  /** How long a request's body may take to arrive after its headers (ms). */
+  bodyTimeoutMs: number;
   /** performance.now() at start. */
   startedAt: number;
   /** False until recovery finished and while shutting down. */

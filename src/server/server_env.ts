@@ -6,6 +6,8 @@ import type { Store } from "./store.ts";
 export interface ServerVariables {
   tenantId: string;
   principal: string;
+  /** performance.now() time by which the request's body must have arrived (json_body.ts). */
+  bodyDeadline: number;
   /** Run when the request ends (e.g. tiering's lease on a collection it loaded). */
   onRequestEnd: (() => void)[];
 }

@@ -1,4 +1,5 @@
 import { buildApp } from "./app.ts";
+import { type ConnectionTimeouts, serveGuarded } from "./guarded_serve.ts";
 import type { IndexParams } from "./collection_meta.ts";
 import { RequestMetrics } from "./metrics.ts";
 import type { ServerExtensions } from "./server_env.ts";
@@ -20,6 +21,8 @@ export interface StartServerOptions {
   storage?: Partial<Omit<StoreOptions, "indexParams">>;
   /** Largest accepted request body, bytes (default 64 MiB). */
   maxBodyBytes?: number;
+  /** Connection and body timeouts, ms (defaults: DEFAULT_TIMEOUTS). */
+  timeouts?: Partial<ServerTimeouts>;
   /** Tenancy, audit, tiering and fault plug-ins. */
   extensions?: ServerExtensions;
 }
@@ -37,6 +40,22 @@ export interface RunningServer {
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** The reference server's timeouts: a connection's (see ConnectionTimeouts) and a body's. */
+export interface ServerTimeouts extends ConnectionTimeouts {
+  /** A request's whole body must arrive within this after its headers (ms), else 408. */
+  bodyMs: number;
+}
+
+/**
+ * Generous for clients on a LAN or loopback, the server's use: a load generator's idle pooled
+ * connection lives 30 s; a 64 MiB body needs ~1 MiB/s.
+ */
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headerMs: 10_000,
+  bodyMs: 60_000,
+  idleMs: 30_000,
+};
+
 /**
  * Starts the AkiDB-compatible reference server in this process. Unless `quiet`, prints exactly
  * one line: `akibench reference server listening on http://HOST:PORT (pid N)`.
@@ -51,21 +70,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     indexParams: { ...DEFAULT_INDEX_PARAMS, ...options.index },
   });
   let ready = true;
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app = buildApp({
     store,
     extensions: options.extensions ?? {},
     requestMetrics: new RequestMetrics(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: timeouts.bodyMs,
     startedAt,
     isReady: () => ready,
   });
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    port: options.port ?? 0,
-    hostname: host,
-    onListen: (addr) => resolve(addr as Deno.NetAddr),
-  }, app.fetch);
-  const addr = await listening;
+  const server = serveGuarded({ hostname: host, port: options.port ?? 0, timeouts }, app.fetch);
+  const addr = server.addr;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
   if (!options.quiet) {
     console.log(`akibench reference server listening on ${url} (pid ${Deno.pid})`);

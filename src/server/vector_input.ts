@@ -1,5 +1,5 @@
 import type { CollectionMeta } from "./collection_meta.ts";
-import { HttpError } from "./http_error.ts";
+import { excerpt, HttpError } from "./http_error.ts";
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -25,7 +25,7 @@ export function toFloat32Vector(
     if (typeof x !== "number" || !Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX) {
       throw new HttpError(
         400,
-        `${field}[${i}] must be a finite float32 number, got ${JSON.stringify(x)}`,
+        `${field}[${i}] must be a finite float32 number, got ${excerpt(String(JSON.stringify(x)))}`,
       );
     }
     vector[i] = x;

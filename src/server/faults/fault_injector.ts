@@ -1,11 +1,14 @@
 import { z } from "zod";
 
+/** Longest injected fault, s (its expiry must stay a valid date; a year is plenty). */
+const MAX_FAULT_DURATION_S = 365 * 86_400;
+
 /** Body of POST /admin/faults: what to inject into every S3 request, optionally for a while. */
 export const FaultSpecSchema = z.strictObject({
   s3_latency_ms: z.number().int().min(0).max(600_000).default(0),
   s3_error_rate: z.number().min(0).max(1).default(0),
   s3_throttle_rate: z.number().min(0).max(1).default(0),
-  duration_s: z.number().positive().optional(),
+  duration_s: z.number().positive().max(MAX_FAULT_DURATION_S).optional(),
 });
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 

@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import type { Collection } from "../collection.ts";
-import { readJsonBody } from "../json_body.ts";
+import { readJsonBody, SMALL_BODY_BYTES } from "../json_body.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import { createCollectionBody } from "../schemas.ts";
 import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
@@ -43,7 +43,7 @@ export async function collectionOf(
 /** Collections CRUD under /api/v1/collections. */
 export function collectionRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.post("/api/v1/collections", async (c) => {
-    const body = await readJsonBody(c, createCollectionBody, deps.maxBodyBytes);
+    const body = await readJsonBody(c, createCollectionBody, SMALL_BODY_BYTES);
     const collection = await deps.store.createCollection({
       id: uuidV7(),
       name: body.name,

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { HttpError } from "../http_error.ts";
+import { excerpt, HttpError } from "../http_error.ts";
 import { readJsonBody } from "../json_body.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import { insertBatchBody, type InsertBody, insertBody, queryBody } from "../schemas.ts";
@@ -20,7 +20,7 @@ function newDocument(body: InsertBody, meta: CollectionMeta, field: string): New
 }
 
 function docIdParam(value: string): string {
-  if (!isUuid(value)) throw new HttpError(400, `doc_id '${value}' is not a UUID`);
+  if (!isUuid(value)) throw new HttpError(400, `doc_id '${excerpt(value)}' is not a UUID`);
   return value.toLowerCase();
 }
 

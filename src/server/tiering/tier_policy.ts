@@ -25,14 +25,21 @@ export const DEFAULT_TIER_POLICY: TierPolicy = {
   uploadIntervalMs: 250,
 };
 
+/** A year, s: the longest idle time or access window. */
+const MAX_SPAN_S = 365 * 86_400;
+/** Timer periods, s: at least 10 ms (no busy loop), at most an hour (a timer's range is ~24 days). */
+const MIN_PERIOD_S = 0.01;
+const MAX_PERIOD_S = 3600;
+
 /** PUT /api/v1/tiering/policy body, in seconds as the API speaks; omitted fields keep their value. */
 export const TierPolicyUpdateSchema = z.strictObject({
-  hot_to_warm_idle_s: z.number().positive().optional(),
-  warm_to_cold_idle_s: z.number().positive().optional(),
-  warm_to_hot_accesses: z.number().int().min(1).optional(),
-  access_window_s: z.number().positive().optional(),
-  check_interval_s: z.number().positive().optional(),
-  upload_interval_s: z.number().min(0).optional(),
+  hot_to_warm_idle_s: z.number().positive().max(MAX_SPAN_S).optional(),
+  warm_to_cold_idle_s: z.number().positive().max(MAX_SPAN_S).optional(),
+  warm_to_hot_accesses: z.number().int().min(1).max(1_000_000).optional(),
+  access_window_s: z.number().positive().max(MAX_SPAN_S).optional(),
+  check_interval_s: z.number().min(MIN_PERIOD_S).max(MAX_PERIOD_S).optional(),
+  upload_interval_s: z.union([z.literal(0), z.number().min(MIN_PERIOD_S).max(MAX_PERIOD_S)])
+    .optional(),
 });
 export type TierPolicyUpdate = z.infer<typeof TierPolicyUpdateSchema>;
 

@@ -1,27 +1,12 @@
 import type { Hono } from "hono";
 import { z } from "zod";
-import { HttpError } from "../http_error.ts";
+import { readJsonBody, SMALL_BODY_BYTES } from "../json_body.ts";
 import { type ServerEnv, tenantOf } from "../server_env.ts";
 import type { Store } from "../store.ts";
 import { TIER_ACTIONS, type TierManager } from "./tier_manager.ts";
 import { policyJson, TierPolicyUpdateSchema, updatedPolicy } from "./tier_policy.ts";
 
 const TierActionBody = z.strictObject({ action: z.enum(TIER_ACTIONS) });
-
-async function jsonBody<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
-  let body: unknown;
-  try {
-    body = await req.json();
-  } catch {
-    throw new HttpError(400, "body must be JSON");
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(400, `${issue.path.join(".") || "body"}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 /**
  * GET/POST /api/v1/collections/:id/tier (the tenant's own collections only),
@@ -34,13 +19,13 @@ export function tierRoutes(app: Hono<ServerEnv>, store: Store, tiers: TierManage
   });
   app.post("/api/v1/collections/:id/tier", async (c) => {
     const collection = store.get(c.req.param("id"), tenantOf(c));
-    const { action } = await jsonBody(c.req.raw, TierActionBody);
+    const { action } = await readJsonBody(c, TierActionBody, SMALL_BODY_BYTES);
     return c.json(await tiers.act(collection.meta.id, action));
   });
   app.get("/api/v1/metrics/tiers", (c) => c.json(tiers.counts()));
   app.get("/api/v1/tiering/policy", (c) => c.json(policyJson(tiers.policy)));
   app.put("/api/v1/tiering/policy", async (c) => {
-    const update = await jsonBody(c.req.raw, TierPolicyUpdateSchema);
+    const update = await readJsonBody(c, TierPolicyUpdateSchema, SMALL_BODY_BYTES);
     tiers.setPolicy(updatedPolicy(tiers.policy, update));
     return c.json(policyJson(tiers.policy));
   });

@@ -16,7 +16,7 @@ Deno.test("run --target akidb: the bundled baseline smoke against a served refer
       stderr: "piped",
     }).output();
     const stdout = new TextDecoder().decode(out.stdout);
-    const folder = /^Reports: (\S+)/m.exec(stdout)?.[1];
+    const folder = /^Open (\S+)\/index\.html/m.exec(stdout)?.[1];
     assert.ok(folder, stdout + new TextDecoder().decode(out.stderr));
     const r: RunResult = JSON.parse(await Deno.readTextFile(`${dir}/${folder}/baseline.json`));
     // The served server is another process: its RSS and CPU come from its /metrics.

@@ -1,6 +1,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { checkOutputFile } from "./output_path.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { compareRuns } from "../report/compare.ts";
 import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_report.ts";
@@ -52,6 +53,7 @@ export const compareCommand: Command = {
       throw new UsageError(`--format must be md or html, got '${format}'`);
     }
     const tolerance = parseTolerance(values.tolerance ?? "10%");
+    if (values.out) await checkOutputFile(values.out);
     const [baseArg, nextArg] = positionals;
     const [base, next] = [await readRuns(baseArg), await readRuns(nextArg)];
     const comparison = compareRuns(base.runs, next.runs, { tolerance });

@@ -26,7 +26,9 @@ intervals: latency percentiles by a seeded bootstrap of both runs' HDR histogram
 runs always get the same interval), error rate and throughput by binomial and Poisson intervals;
 each row reports its interval. Floors: latency 1 ms (and at least 10 samples beyond the
 percentile in both runs), throughput 1 req/s, error rate 0.1 percentage point, recall 0.005,
-memory growth 1 MB/min.
+memory growth 1 MB/min. When both sides were recorded with 'run --repeat N', latency,
+throughput and memory growth are compared as means over the runs, with Welch's t interval from
+the spread between the runs: load that drifts between runs then counts as noise too.
 Exit codes: 0 no regression, 1 a metric regressed, 2 usage error.`;
 
 function parseTolerance(text: string): number {

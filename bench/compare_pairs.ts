@@ -1,16 +1,20 @@
 /**
  * Records the run pairs behind compare's noise test: `pairs` times, the scenario
  * tests/fixtures/compare/noise.yaml twice with its one seed against one reference server
- * (`serve`), and once against a server started with `--added-latency-ms 2`. Each RunResult is
- * written without the target's /metrics series (compare does not read them) as
- * <out>/{base,same,slow}-<i>.json, and each pair's comparison verdicts are printed. A run whose
- * load generator could not keep up (invalid: compare would not judge it) is run again.
+ * (`serve`), and once against a server started with `--added-latency-ms 2`, each of the three
+ * as `--repeat` runs back to back (run --repeat N's RunResult: the first run in full, all N
+ * summarized in `repeats`). Each RunResult is written without the target's /metrics series and
+ * the per-second histograms of the runs (compare reads neither when both sides have repeats)
+ * as <out>/{base,same,slow}-<i>.json, and each pair's comparison verdicts are printed. A run
+ * whose load generator could not keep up (invalid: compare would not judge it) is run again.
  *
- *   flock /tmp/bench.lock deno run -A bench/compare_pairs.ts --pairs 10 --out tests/fixtures/compare
+ *   flock /tmp/bench.lock deno run -A bench/compare_pairs.ts --pairs 10 --repeat 3 \
+ *     --out tests/fixtures/compare
  */
 import { parseArgs } from "node:util";
 import { compareRuns } from "../src/report/compare.ts";
 import type { RunResult } from "../src/result/run_result.ts";
+import { runRepeated } from "../src/run/repeat_runs.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
 import { loadScenario } from "../src/scenario/load.ts";
 import { AkidbTarget } from "../src/targets/akidb.ts";
@@ -18,10 +22,15 @@ import { spawnServer } from "./server/child_server.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { pairs: { type: "string", default: "10" }, out: { type: "string" } },
+  options: {
+    pairs: { type: "string", default: "10" },
+    repeat: { type: "string", default: "3" },
+    out: { type: "string" },
+  },
 });
 const out = values.out ?? "tests/fixtures/compare";
 const pairs = Number(values.pairs);
+const repeat = Number(values.repeat);
 const scenario = await loadScenario(
   new URL("../tests/fixtures/compare/noise.yaml", import.meta.url).pathname,
   "full",
@@ -37,8 +46,8 @@ const [plain, slow] = [await serve([]), await serve(["--added-latency-ms", "2"])
 /** Attempts per run: a busy machine can saturate the load generator, and compare skips such runs. */
 const ATTEMPTS = 5;
 
-/** Runs the scenario until the generator kept up (up to ATTEMPTS), and writes that run. */
-async function record(url: string, file: string): Promise<RunResult> {
+/** One run of the scenario, again while the generator could not keep up (up to ATTEMPTS). */
+async function once(url: string, file: string): Promise<RunResult> {
   for (let attempt = 1;; attempt++) {
     const target = new AkidbTarget(url);
     let r: RunResult;
@@ -47,13 +56,18 @@ async function record(url: string, file: string): Promise<RunResult> {
     } finally {
       await target.close();
     }
-    if (r.status !== "invalid" || attempt === ATTEMPTS) {
-      const kept = { ...r, series: { ...r.series, target_metrics: {} } };
-      await Deno.writeTextFile(`${out}/${file}`, JSON.stringify(kept) + "\n");
-      return r;
-    }
+    if (r.status !== "invalid" || attempt === ATTEMPTS) return r;
     console.log(`${file}: invalid (${r.status_reason}); again`);
   }
+}
+
+/** `repeat` runs of the scenario as one RunResult (as run --repeat writes it), written to file. */
+async function record(url: string, file: string): Promise<RunResult> {
+  const r = await runRepeated(repeat, () => once(url, file));
+  const perSecond = r.series.per_second.map(({ latency_us: _, ...p }) => p);
+  const kept = { ...r, series: { ...r.series, per_second: perSecond, target_metrics: {} } };
+  await Deno.writeTextFile(`${out}/${file}`, JSON.stringify(kept) + "\n");
+  return r;
 }
 
 try {
@@ -66,6 +80,7 @@ try {
       return `${c.regressions} regressed`;
     };
     const p99 = (r: RunResult) => r.operations[0].latency_ms.p99;
+    console.log(`${new Date().toISOString()}`);
     console.log(
       `pair ${i}: ${base.status}/${same.status}/${slower.status}; p99 ${p99(base)} / ${
         p99(same)

@@ -8,6 +8,10 @@ import { parseCriterion } from "../src/criteria/parse.ts";
 import type { RunResult, TrafficStats } from "../src/result/run_result.ts";
 import { resultShell } from "../src/run/result_shell.ts";
 import { loadScenario } from "../src/scenario/load.ts";
+import { renderHtml } from "../src/report/html.ts";
+import { renderMarkdown } from "../src/report/markdown.ts";
+import { renderTerminalSummary } from "../src/report/terminal.ts";
+import { makeRunResult } from "./fixtures/make_fixture.ts";
 
 function stats(operation: string, extra: Partial<TrafficStats> = {}): TrafficStats {
   const latency = {
@@ -169,4 +173,28 @@ Deno.test("evaluateCriteria lists failures with their reasons", async () => {
   ]);
   assert.equal(out.results.length, 3);
   assert.equal(evaluateCriteria([parseCriterion("p95 < 25ms")], r).passed, true);
+});
+
+Deno.test("a latency criterion from fewer than 100 samples is flagged in the criteria tables", () => {
+  const r = makeRunResult({ durationS: 5, seed: 3, baseQps: 20 });
+  const few = { ...stats("x").latency_ms, count: 11, p95: 7 };
+  r.operations.push(stats("search@cold", { requests: 11, latency_ms: few }));
+  r.success_criteria = evaluateCriteria(
+    ["p95(search){tier=cold} < 25ms", "p95(search) < 25ms", "error_rate < 5%"].map(parseCriterion),
+    r,
+  );
+  const [cold, search, errors] = r.success_criteria.results;
+  assert.equal(cold.samples, 11);
+  const searched = r.operations.find((o) => o.operation === "search")!.latency_ms.count;
+  assert.ok(searched >= 100);
+  assert.equal(search.samples, searched);
+  assert.equal(errors.samples, undefined, "only latency percentiles count samples");
+  const flagged = /7 ms \(only 11 samples\)/;
+  const md = renderMarkdown(r);
+  assert.match(md, /\| `p95\(search\)\{tier=cold\} < 25ms` \| 7 ms \(only 11 samples\) \|/);
+  assert.match(md, /\| `p95\(search\) < 25ms` \| [\d.]+ ms \|/, "enough samples: no flag");
+  assert.match(renderHtml(r), /<table id="criteria">(?:(?!<\/table>)[^])*7 ms \(only 11 samples\)/);
+  const terminal = renderTerminalSummary(r, { color: false });
+  assert.match(terminal, flagged);
+  assert.equal(terminal.match(/only \d+ samples/g)?.length, 1);
 });

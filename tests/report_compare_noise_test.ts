@@ -3,13 +3,13 @@ import { compareRuns } from "../src/report/compare.ts";
 import type { RunResult } from "../src/result/run_result.ts";
 
 /**
- * Run triples bench/compare_pairs.ts recorded (tests/fixtures/compare/noise.yaml, one seed): two
- * back-to-back runs against one reference server (base, same) and one against a server started
- * with --added-latency-ms 2 (slow). Recorded on the shared 2-core development machine while
- * other work ran on it (load average 5–12).
+ * Run triples bench/compare_pairs.ts recorded (tests/fixtures/compare/noise.yaml, one seed), each
+ * result three runs back to back as `run --repeat 3` records them: base and same against one
+ * reference server, slow against a server started with --added-latency-ms 2. Recorded on the
+ * shared 2-core development machine while other work ran on it (load average 4–8).
  */
 const FIXTURES = new URL("./fixtures/compare/", import.meta.url).pathname;
-const PAIRS = 9;
+const PAIRS = 10;
 
 async function triple(i: number): Promise<RunResult[]> {
   return await Promise.all(
@@ -22,6 +22,7 @@ async function triple(i: number): Promise<RunResult[]> {
 function regressed(base: RunResult, next: RunResult) {
   const c = compareRuns([base], [next], { tolerance: 0.1 });
   assert.deepEqual(c.notCompared, [], "both runs valid");
+  assert.deepEqual(c.repeated, [{ scenario: base.scenario_id, base: 3, next: 3 }]);
   return c.rows.filter((r) => r.verdict === "regressed");
 }
 
@@ -43,17 +44,26 @@ Deno.test("compare: a server 2 ms slower regresses in every recorded pair, with 
   );
 });
 
-Deno.test({
-  name: "compare: two runs of one seed against one server never regress (recorded pairs)",
-  // Not met yet: on the busy machine 4 of these 9 identical pairs still show a "regression"
-  // (all/search p90–p95, memory growth of a 10 s run): the machine's load drifts between runs,
-  // which no interval from within one run can see. Needs repeated runs per side (--repeat N).
-  ignore: true,
-  async fn() {
-    for (let i = 1; i <= PAIRS; i++) {
-      const [base, same] = await triple(i);
-      const rows = regressed(base, same);
-      assert.deepEqual(rows.map((r) => `${r.operation} ${r.metric} [${r.interval}]`), [], `${i}`);
-    }
-  },
+Deno.test("compare: two runs of one seed against one server never regress (recorded pairs)", async () => {
+  for (let i = 1; i <= PAIRS; i++) {
+    const [base, same] = await triple(i);
+    const rows = regressed(base, same);
+    assert.deepEqual(rows.map((r) => `${r.operation} ${r.metric} [${r.interval}]`), [], `${i}`);
+  }
+});
+
+Deno.test("compare: one run a side (no repeats) falls back to the intervals from within the runs", async () => {
+  const [base, same] = await triple(1);
+  const single = (r: RunResult): RunResult => ({ ...r, repeats: undefined });
+  const c = compareRuns([single(base)], [single(same)], { tolerance: 0.1 });
+  assert.deepEqual(c.repeated, []);
+  const p50 = c.rows.find((r) => r.operation === "all" && r.metric === "latency p50")!;
+  assert.ok(Math.abs(p50.base! - base.operations[0].latency_ms.p50) < 0.001, "the first run's p50");
+  const over = compareRuns([base], [same], { tolerance: 0.1 }).rows
+    .find((r) => r.operation === "all" && r.metric === "latency p50")!;
+  const p50s = base.repeats!.map((r) => r.operations[0].latency_ms.p50);
+  assert.ok(
+    Math.abs(over.base! - (p50s[0] + p50s[1] + p50s[2]) / 3) < 1e-9,
+    "the mean of the runs",
+  );
 });

@@ -1,6 +1,7 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { checkOutputFile } from "./output_path.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { compareRuns } from "../report/compare.ts";
 import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_report.ts";
@@ -25,7 +26,9 @@ intervals: latency percentiles by a seeded bootstrap of both runs' HDR histogram
 runs always get the same interval), error rate and throughput by binomial and Poisson intervals;
 each row reports its interval. Floors: latency 1 ms (and at least 10 samples beyond the
 percentile in both runs), throughput 1 req/s, error rate 0.1 percentage point, recall 0.005,
-memory growth 1 MB/min.
+memory growth 1 MB/min. When both sides were recorded with 'run --repeat N', latency,
+throughput and memory growth are compared as means over the runs, with Welch's t interval from
+the spread between the runs: load that drifts between runs then counts as noise too.
 Exit codes: 0 no regression, 1 a metric regressed, 2 usage error.`;
 
 function parseTolerance(text: string): number {
@@ -52,6 +55,7 @@ export const compareCommand: Command = {
       throw new UsageError(`--format must be md or html, got '${format}'`);
     }
     const tolerance = parseTolerance(values.tolerance ?? "10%");
+    if (values.out) await checkOutputFile(values.out);
     const [baseArg, nextArg] = positionals;
     const [base, next] = [await readRuns(baseArg), await readRuns(nextArg)];
     const comparison = compareRuns(base.runs, next.runs, { tolerance });

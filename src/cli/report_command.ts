@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { makeOutputFolder } from "./output_path.ts";
 import type { RunResult, SuiteResult } from "../result/run_result.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { renderHtml, renderSuiteHtml } from "../report/html.ts";
@@ -87,6 +88,7 @@ async function reportAcross(inputs: string[], values: { format?: string; out?: s
   if (inputs.length === 0) throw new UsageError("--across: name the result folders to compare");
   const targets = await readAcross(inputs);
   const out = values.out ?? await commonFolder(targets);
+  await makeOutputFolder(out);
   const { written } = await writeAcrossReports(out, targets);
   for (const path of written) console.log(path);
   return 0;
@@ -111,7 +113,7 @@ export const reportCommand: Command = {
     const { suite, runs } = await readRuns(input);
     const isDir = await Deno.stat(input).then((s) => s.isDirectory);
     const out = values.out ?? (isDir ? input : dirname(input));
-    await Deno.mkdir(out, { recursive: true });
+    await makeOutputFolder(out);
     const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
     for (const format of formats) {
       if (format === "terminal") {

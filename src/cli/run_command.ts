@@ -43,6 +43,9 @@ Options:
   --smoke          run each scenario at its smoke scale
   --full           run each scenario as written (default)
   --seed N         override the scenarios' seeds
+  --repeat N       run each scenario N times (each on a fresh embedded server); the result is
+                   the first run with all N summarized in "repeats", which 'compare' judges by
+                   the spread between runs (default 1)
   --out DIR        report folder (default reports/<timestamp>); refused if it holds files
   --force          write into an --out folder that already holds files (overwrites them)
   --dataset-dir DIR  dataset cache folder (default datasets)
@@ -68,6 +71,8 @@ export interface RunFlags {
   resourceMetrics?: string;
   profile: "full" | "smoke";
   seed?: number;
+  /** Runs of each scenario (--repeat N). */
+  repeat: number;
   out?: string;
   /** Write into an --out folder that already holds files. */
   force: boolean;
@@ -154,6 +159,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
         signal: controller.signal,
         keep: flags.keep,
         datasetDir: flags.datasetDir,
+        repeat: flags.repeat,
         openTarget: open,
         outDir,
         color,
@@ -170,6 +176,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       keep: flags.keep,
       datasetDir: flags.datasetDir,
       resourceMetricsUrl: flags.resourceMetrics,
+      repeat: flags.repeat,
       openTarget: (scenario) => open(specs[0], scenario),
       onProgress: progress.show,
       onUpdate: live ? (r) => live.update(r) : undefined,
@@ -205,6 +212,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     smoke: { type: "boolean" },
     full: { type: "boolean" },
     seed: { type: "string" },
+    repeat: { type: "string" },
     out: { type: "string" },
     force: { type: "boolean" },
     "dataset-dir": { type: "string" },
@@ -226,6 +234,10 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
       throw new UsageError(`--seed: expected an integer, got "${v.seed}"`);
     }
   }
+  const repeat = Number(v.repeat ?? "1");
+  if (!Number.isSafeInteger(repeat) || repeat < 1 || repeat > 100) {
+    throw new UsageError(`--repeat: expected a whole number from 1 to 100, got "${v.repeat}"`);
+  }
   const flags: RunFlags = {
     target: v.target ?? "reference",
     url: v.url,
@@ -235,6 +247,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     resourceMetrics,
     profile: v.smoke ? "smoke" : "full",
     seed,
+    repeat,
     out: v.out,
     force: v.force ?? false,
     datasetDir: v["dataset-dir"],

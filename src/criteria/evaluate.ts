@@ -33,12 +33,14 @@ export const NOT_RECOVERED =
  */
 export function evaluateCriterion(c: Criterion, run: RunResult): CriterionResult {
   const observed = observe(c, run);
+  const samples = c.kind === "latency" ? traffic(run, c.traffic!)?.latency_ms.count : undefined;
   const base = {
     expression: c.expression,
     metric: c.metric,
     comparator: c.comparator,
     threshold: c.threshold,
     unit: c.unit,
+    ...(samples !== undefined && { samples }),
   };
   if (observed === null) {
     const unread = c.kind === "cpu"

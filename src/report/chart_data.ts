@@ -46,9 +46,13 @@ export interface BarRow {
 
 const round = (x: number | null) => x === null ? null : Math.round(x * 1000) / 1000;
 
-/** " (only 11 samples)" after a label whose percentiles rest on few latencies, else "". */
+/** " (only 11 samples)" after a value or label resting on `count` latencies when few, else "". */
+export function fewSamplesNote(count: number): string {
+  return count < FEW_SAMPLES ? ` (only ${count} samples)` : "";
+}
+
 function fewSamples(s: TrafficStats): string {
-  return s.latency_ms.count < FEW_SAMPLES ? ` (only ${s.latency_ms.count} samples)` : "";
+  return fewSamplesNote(s.latency_ms.count);
 }
 
 function bars(stats: TrafficStats[], label: (s: TrafficStats) => string): BarRow[] {

@@ -1,7 +1,8 @@
-import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import type { RepeatSummary, RunResult, TrafficStats } from "../result/run_result.ts";
 import { afterWarmup, slopeStandardError } from "../metrics/least_squares.ts";
 import { PercentileBootstrap } from "./bootstrap.ts";
 import { type DecodedHistogram, decodeHistogram } from "./histogram_decode.ts";
+import { mean, welchInterval } from "./repeat_interval.ts";
 import { secondsDifferenceIntervals } from "./second_bootstrap.ts";
 
 /**
@@ -18,6 +19,10 @@ import { secondsDifferenceIntervals } from "./second_bootstrap.ts";
  * - throughput (req/s): floor 1 req/s; error rate: floor 0.1 percentage point;
  * - recall: floor 0.005; memory growth: floor 1 MB/min.
  * Changes inside the interval or the floors are reported as "noise", never as regressions.
+ * Where both results hold repeated runs (`run --repeat N`, RunResult.repeats), a scenario's
+ * latency percentiles, throughput and memory growth are compared as means over the runs, with
+ * Welch's t interval from the spread between the runs (repeat_interval.ts): load that drifts
+ * between runs, invisible within one, is then part of the interval. Error rate pools the runs.
  */
 export interface CompareOptions {
   /** Relative tolerance, e.g. 0.1 for 10%. */
@@ -49,6 +54,8 @@ export interface Comparison {
   /** Scenarios not compared because either side did not run (skipped, invalid, interrupted). */
   notCompared: { scenario: string; reason: string }[];
   regressions: number;
+  /** Scenarios compared over repeated runs: how many runs each side had. */
+  repeated: { scenario: string; base: number; next: number }[];
 }
 
 /** Minimum samples beyond a percentile for it to count (e.g. p99 needs ≥ 1000 samples). */
@@ -62,6 +69,9 @@ const PERCENTILES: [string, number][] = [
   ["p99", 99],
   ["p99.9", 99.9],
 ];
+
+/** Where each of PERCENTILES is in a LatencySummary. */
+const SUMMARY_KEYS = { 50: "p50", 90: "p90", 95: "p95", 99: "p99", 99.9: "p999" } as const;
 
 interface Judge {
   higherIsWorse: boolean;
@@ -115,6 +125,109 @@ function normalInterval(diff: number, se1: number, se2: number): [number, number
   return [diff - half, diff + half];
 }
 
+/**
+ * The row of latency percentile `name`: judged by `interval`, but never a regression or an
+ * improvement when any of the runs behind it (`counts`: their samples) has fewer than
+ * MIN_TAIL_SAMPLES beyond the percentile.
+ */
+function latencyRow(
+  scenario: string,
+  operation: string,
+  name: string,
+  base: number | null,
+  next: number | null,
+  tol: number,
+  interval: [number, number] | null,
+  counts: number[],
+): MetricComparison {
+  const p = PERCENTILES.find(([n]) => n === name)![1];
+  const r = judge(base, next, { higherIsWorse: true, floor: LATENCY_FLOOR_MS }, tol, interval);
+  if (r.verdict === "regressed" || r.verdict === "improved") {
+    if (Math.min(...counts) * (1 - p / 100) < MIN_TAIL_SAMPLES) {
+      r.verdict = "noise";
+      r.note = `fewer than ${MIN_TAIL_SAMPLES} samples beyond ${name}`;
+    }
+  } else if (r.verdict === "noise" && r.note?.startsWith("difference below")) {
+    r.note = `difference below ${LATENCY_FLOOR_MS} ms`;
+  }
+  return { scenario, operation, metric: `latency ${name}`, unit: "ms", base, next, ...r };
+}
+
+/** Both results' repeated runs, when both hold at least 2 that ran; otherwise null. */
+function repeatsOf(base: RunResult, next: RunResult): [RepeatSummary[], RepeatSummary[]] | null {
+  const ran = (r: RunResult) =>
+    r.repeats && r.repeats.length >= 2 && r.repeats.every((x) => RAN.has(x.status))
+      ? r.repeats
+      : null;
+  const [b, n] = [ran(base), ran(next)];
+  return b && n ? [b, n] : null;
+}
+
+/**
+ * One operation's rows over repeated runs: latency percentiles and throughput as means over the
+ * runs with Welch's interval from their spread, error rate pooled over the runs (binomial).
+ */
+function compareRepeatedOperation(
+  scenario: string,
+  op: string,
+  base: RepeatSummary[],
+  next: RepeatSummary[],
+  tol: number,
+): MetricComparison[] {
+  const of = (runs: RepeatSummary[]) =>
+    runs.map((r) => ({ run: r, s: r.operations.find((o) => o.operation === op) }))
+      .filter((x): x is { run: RepeatSummary; s: NonNullable<typeof x.s> } => !!x.s);
+  const [b, n] = [of(base), of(next)];
+  if (b.length < 2 || n.length < 2) return [];
+  const rows: MetricComparison[] = [];
+  const counts = [...b, ...n].map((x) => x.s.latency_ms.count);
+  for (const [name, p] of PERCENTILES) {
+    const key = SUMMARY_KEYS[p as keyof typeof SUMMARY_KEYS];
+    const [vb, vn] = [b, n].map((xs) => xs.map((x) => x.s.latency_ms[key]));
+    rows.push(
+      latencyRow(scenario, op, name, mean(vb), mean(vn), tol, welchInterval(vb, vn), counts),
+    );
+  }
+  const [qb, qn] = [b, n].map((xs) =>
+    xs.map((x) => x.run.duration_seconds > 0 ? x.s.successful / x.run.duration_seconds : 0)
+  );
+  const throughput = { higherIsWorse: false, floor: 1 };
+  rows.push({
+    scenario,
+    operation: op,
+    metric: "throughput",
+    unit: "req/s",
+    base: mean(qb),
+    next: mean(qn),
+    ...judge(mean(qb), mean(qn), throughput, tol, welchInterval(qb, qn)),
+  });
+  const pooled = (xs: typeof b) => {
+    const requests = xs.reduce((a, x) => a + x.s.requests, 0);
+    const bad = xs.reduce((a, x) => a + x.s.failed + x.s.dropped, 0);
+    return { requests, rate: requests > 0 ? bad / requests : null };
+  };
+  const [eb, en] = [pooled(b), pooled(n)];
+  const se = (e: typeof eb) => Math.sqrt(e.rate! * (1 - e.rate!) / e.requests);
+  rows.push({
+    scenario,
+    operation: op,
+    metric: "error rate",
+    unit: "ratio",
+    base: eb.rate,
+    next: en.rate,
+    ...judge(
+      eb.rate,
+      en.rate,
+      { higherIsWorse: true, floor: 0.001 },
+      tol,
+      eb.rate === null || en.rate === null
+        ? null
+        : normalInterval(en.rate - eb.rate, se(eb), se(en)),
+    ),
+  });
+  return rows;
+}
+
 function compareOperation(
   scenario: string,
   base: TrafficStats,
@@ -132,26 +245,8 @@ function compareOperation(
       const b = hb ? hb.getValueAtPercentile(p) / 1000 : null;
       const n = hn ? hn.getValueAtPercentile(p) / 1000 : null;
       const interval = hb && hn ? latencyInterval(p, hb, hn) : null;
-      const tail = (count: number) => count * (1 - p / 100);
-      const r = judge(b, n, { higherIsWorse: true, floor: LATENCY_FLOOR_MS }, tol, interval);
-      if (r.verdict === "regressed" || r.verdict === "improved") {
-        const few = Math.min(tail(hb!.totalCount), tail(hn!.totalCount)) < MIN_TAIL_SAMPLES;
-        if (few) {
-          r.verdict = "noise";
-          r.note = `fewer than ${MIN_TAIL_SAMPLES} samples beyond ${name}`;
-        }
-      } else if (r.verdict === "noise" && r.note?.startsWith("difference below")) {
-        r.note = `difference below ${LATENCY_FLOOR_MS} ms`;
-      }
-      rows.push({
-        scenario,
-        operation: op,
-        metric: `latency ${name}`,
-        unit: "ms",
-        base: b,
-        next: n,
-        ...r,
-      });
+      const counts = hb && hn ? [hb.totalCount, hn.totalCount] : [];
+      rows.push(latencyRow(scenario, op, name, b, n, tol, interval, counts));
     }
   } finally {
     hb?.destroy();
@@ -259,12 +354,16 @@ function compareScenario(
 ): MetricComparison[] {
   const rows: MetricComparison[] = [];
   const id = base.scenario_id;
-  const intervals = latencyIntervals(base, next, bootstrap);
+  const repeats = repeatsOf(base, next);
+  const intervals = repeats ? null : latencyIntervals(base, next, bootstrap);
   for (const b of base.operations) {
     const n = next.operations.find((o) => o.operation === b.operation);
-    if (n) {
+    if (!n) continue;
+    if (repeats) {
+      rows.push(...compareRepeatedOperation(id, b.operation, ...repeats, tol));
+    } else {
       const durations: [number, number] = [base.duration_seconds, next.duration_seconds];
-      rows.push(...compareOperation(id, b, n, durations, tol, intervals(b.operation)));
+      rows.push(...compareOperation(id, b, n, durations, tol, intervals!(b.operation)));
     }
   }
   const recallB = base.recall?.overall ?? null;
@@ -280,9 +379,14 @@ function compareScenario(
       ...judge(recallB, recallN, { higherIsWorse: false, floor: 0.005 }, tol),
     });
   }
-  const memB = base.memory_mb?.growth_per_min ?? null;
-  const memN = next.memory_mb?.growth_per_min ?? null;
+  const growths = repeats?.map((rs) => rs.map((r) => r.memory_growth_per_min));
+  const repeatedGrowth = growths?.every((g) => g.every((x) => x !== null))
+    ? growths as [number[], number[]]
+    : null;
+  const memB = repeatedGrowth ? mean(repeatedGrowth[0]) : base.memory_mb?.growth_per_min ?? null;
+  const memN = repeatedGrowth ? mean(repeatedGrowth[1]) : next.memory_mb?.growth_per_min ?? null;
   if (memB !== null || memN !== null) {
+    const interval = repeatedGrowth ? welchInterval(...repeatedGrowth) : growthInterval(base, next);
     rows.push({
       scenario: id,
       operation: "all",
@@ -290,7 +394,7 @@ function compareScenario(
       unit: "MB/min",
       base: memB,
       next: memN,
-      ...judge(memB, memN, { higherIsWorse: true, floor: 1 }, tol, growthInterval(base, next)),
+      ...judge(memB, memN, { higherIsWorse: true, floor: 1 }, tol, interval),
     });
   }
   return rows;
@@ -306,6 +410,7 @@ export function compareRuns(
 ): Comparison {
   const rows: MetricComparison[] = [];
   const notCompared: Comparison["notCompared"] = [];
+  const repeated: Comparison["repeated"] = [];
   // One seeded bootstrap consumed in row order: the same inputs always give the same intervals.
   const bootstrap = new PercentileBootstrap();
   const nextById = new Map(next.map((r) => [r.scenario_id, r]));
@@ -318,6 +423,10 @@ export function compareRuns(
       continue;
     }
     rows.push(...compareScenario(b, n, options.tolerance, bootstrap));
+    const runs = repeatsOf(b, n);
+    if (runs) {
+      repeated.push({ scenario: b.scenario_id, base: runs[0].length, next: runs[1].length });
+    }
   }
   return {
     tolerance: options.tolerance,
@@ -326,5 +435,6 @@ export function compareRuns(
     onlyInNew: next.filter((r) => !baseIds.has(r.scenario_id)).map((r) => r.scenario_id),
     notCompared,
     regressions: rows.filter((r) => r.verdict === "regressed").length,
+    repeated,
   };
 }

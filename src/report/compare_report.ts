@@ -22,13 +22,18 @@ const NOISE_NOTE = "A metric regresses only when it is worse by more than the to
   "of both runs' HDR histograms; error rate and throughput: binomial and Poisson intervals). " +
   "Noise guard: latency differences under 1 ms, percentiles with fewer than 10 samples beyond " +
   "them, throughput under 1 req/s, error rate under 0.1 point, recall under 0.005 and memory " +
-  "growth under 1 MB/min never count as regressions.";
+  "growth under 1 MB/min never count as regressions. Where both sides hold repeated runs " +
+  "(run --repeat N), latency, throughput and memory growth are means over the runs and their " +
+  "interval is Welch's t from the spread between the runs.";
 
 function extras(c: Comparison): string[] {
   const out: string[] = [];
   if (c.onlyInBase.length > 0) out.push(`Only in base: ${c.onlyInBase.join(", ")}.`);
   if (c.onlyInNew.length > 0) out.push(`Only in new: ${c.onlyInNew.join(", ")}.`);
   for (const n of c.notCompared) out.push(`Not compared: ${n.scenario} (${n.reason}).`);
+  for (const r of c.repeated) {
+    out.push(`${r.scenario}: means of ${r.base} base and ${r.next} new runs.`);
+  }
   return out;
 }
 

@@ -88,6 +88,8 @@ export interface CriterionResult {
   passed: boolean;
   /** Why it failed or could not be evaluated, when it did not pass. */
   reason?: string;
+  /** Latencies a latency percentile was read from (absent for other criteria and older results). */
+  samples?: number;
 }
 
 export interface Environment {
@@ -196,6 +198,24 @@ export interface RunResult {
   };
   target: { name: string; version: string; url: string | null };
   environment: Environment;
+  /**
+   * `run --repeat N` (N ≥ 2): a summary of each of the N runs of the scenario, in order. The
+   * rest of this RunResult is the first of them in full. `compare` judges two results that both
+   * have repeats by the spread between their runs (load that drifts between runs), which no
+   * interval from within one run can see.
+   */
+  repeats?: RepeatSummary[];
+}
+
+/** What `compare` needs of one repeated run: per-operation counts and latency, memory growth. */
+export interface RepeatSummary {
+  status: RunStatus;
+  duration_seconds: number;
+  operations: Pick<
+    TrafficStats,
+    "operation" | "requests" | "successful" | "failed" | "dropped" | "latency_ms"
+  >[];
+  memory_growth_per_min: number | null;
 }
 
 /** What `deno task bench` writes next to the per-scenario results. */

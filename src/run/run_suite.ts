@@ -8,6 +8,7 @@ import {
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import { resultShell } from "./result_shell.ts";
+import { runRepeated } from "./repeat_runs.ts";
 import { runScenario, type RunScenarioOptions } from "./run_scenario.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import { scenarioHash } from "../scenario/hash.ts";
@@ -17,6 +18,8 @@ export interface SuiteOptions extends RunScenarioOptions {
   openTarget: (scenario: Scenario) => Promise<ScenarioTarget>;
   /** Called with each finished run (terminal summary, its reports); awaited before the next. */
   onRun?: (result: RunResult) => void | Promise<void>;
+  /** Runs of each scenario (`--repeat N`), each against a freshly opened target; default 1. */
+  repeat?: number;
 }
 
 /**
@@ -32,25 +35,31 @@ export async function runSuite(
   const runs: RunResult[] = [];
   for (const scenario of scenarios) {
     if (options.signal?.aborted) break;
-    let result: RunResult;
-    let target: ScenarioTarget | null = null;
-    try {
-      target = await options.openTarget(scenario);
-      result = await runScenario(scenario, target, options);
-    } catch (err) {
-      const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
-      const name = target?.name ?? "unknown";
-      result = resultShell(
-        scenario,
-        hash,
-        env,
-        { name, version: "unknown", url: target?.url ?? null },
-        "invalid",
-        (err as Error).message,
-      );
-    } finally {
-      await target?.close();
-    }
+    const once = async (): Promise<RunResult> => {
+      let target: ScenarioTarget | null = null;
+      try {
+        target = await options.openTarget(scenario);
+        return await runScenario(scenario, target, options);
+      } catch (err) {
+        const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
+        const name = target?.name ?? "unknown";
+        return resultShell(
+          scenario,
+          hash,
+          env,
+          { name, version: "unknown", url: target?.url ?? null },
+          "invalid",
+          (err as Error).message,
+        );
+      } finally {
+        await target?.close();
+      }
+    };
+    const result = await runRepeated(
+      options.repeat ?? 1,
+      once,
+      () => options.signal?.aborted === true,
+    );
     runs.push(result);
     await options.onRun?.(result);
   }

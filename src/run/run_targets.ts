@@ -17,6 +17,8 @@ export interface TargetsOptions extends RunScenarioOptions {
   openTarget: (spec: TargetSpec, scenario: Scenario) => Promise<ScenarioTarget>;
   /** Called with each finished run. */
   onRun?: (spec: TargetSpec, result: RunResult) => void;
+  /** Runs of each scenario on each target (`--repeat N`); default 1. */
+  repeat?: number;
 }
 
 /**

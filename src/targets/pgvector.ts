@@ -8,6 +8,7 @@ import {
   type CollectionInfo,
   type CollectionSpec,
   type Document,
+  NO_EXTENSIONS,
   type RequestContext,
   type SearchHit,
   TargetError,
@@ -125,19 +126,12 @@ export class PgvectorTarget implements ScenarioTarget {
     return Promise.resolve(this.#version);
   }
 
-  async capabilities(): Promise<Capabilities> {
-    const { batch_insert: _, ...caps } = await this.features();
-    return caps;
+  capabilities(): Promise<Capabilities> {
+    return Promise.resolve({ ...NO_EXTENSIONS });
   }
 
   features(): Promise<Capabilities & { batch_insert: boolean }> {
-    return Promise.resolve({
-      tiering: false,
-      tenancy: false,
-      audit: false,
-      faults: false,
-      batch_insert: true,
-    });
+    return Promise.resolve({ ...NO_EXTENSIONS, batch_insert: true });
   }
 
   async healthy(): Promise<boolean> {

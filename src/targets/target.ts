@@ -8,6 +8,14 @@ export interface Capabilities {
   faults: boolean;
 }
 
+/** The capabilities of a database with none of AkiDB's extensions (the peer targets). */
+export const NO_EXTENSIONS: Readonly<Capabilities> = {
+  tiering: false,
+  tenancy: false,
+  audit: false,
+  faults: false,
+};
+
 export interface CollectionSpec {
   name: string;
   dimension: number;

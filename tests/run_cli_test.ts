@@ -1,23 +1,11 @@
 import assert from "node:assert/strict";
-import { main } from "../src/cli/main.ts";
+import { cliInProcess } from "./cli_in_process.ts";
 import { defaultReportDir, parseRunFlags } from "../src/cli/run_command.ts";
 import { UsageError } from "../src/cli/usage_error.ts";
 import { checkReportFolder } from "../src/cli/report_folder.ts";
 import { exitCodeFor } from "../src/run/run_suite.ts";
 import { suiteStatus } from "../src/result/suite_status.ts";
 import type { RunResult, RunStatus } from "../src/result/run_result.ts";
-
-/** Runs the CLI in-process with console.error captured. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  const lines: string[] = [];
-  const original = console.error;
-  console.error = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    return { code: await main(args), stderr: lines.join("\n") };
-  } finally {
-    console.error = original;
-  }
-}
 
 Deno.test("akibench run: config errors exit 2 with one line naming the problem", async () => {
   const dir = await Deno.makeTempDir();
@@ -43,7 +31,7 @@ Deno.test("akibench run: config errors exit 2 with one line naming the problem",
       [["bench", "extra"], /extra/],
     ];
     for (const [args, message] of cases) {
-      const { code, stderr } = await cli(args);
+      const { code, stderr } = await cliInProcess(args);
       assert.equal(code, 2, args.join(" "));
       assert.match(stderr, message, args.join(" "));
       assert.equal(stderr.split("\n").length, 1, "one line");
@@ -57,7 +45,7 @@ Deno.test("akibench run --out: a folder holding files is refused unless --force"
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/baseline.json`, "earlier run");
-    const { code, stderr } = await cli(["run", "baseline", "--smoke", "--out", dir]);
+    const { code, stderr } = await cliInProcess(["run", "baseline", "--smoke", "--out", dir]);
     assert.equal(code, 2);
     assert.match(stderr, /--out .*: folder already holds reports \(.*--force to overwrite\)$/);
     assert.equal(stderr.split("\n").length, 1, "one line");
@@ -130,7 +118,7 @@ Deno.test("akibench run against an unreachable target: one line with the reason,
   };
   try {
     const url = `http://127.0.0.1:${port}`;
-    const { code } = await cli([
+    const { code } = await cliInProcess([
       "run",
       "baseline",
       "spike",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "../src/cli/main.ts";
+import { cliInProcess } from "./cli_in_process.ts";
 import { generateDataset } from "../src/dataset/generate.ts";
 import { writeDataset } from "../src/dataset/hdf5.ts";
 import type { Metric } from "../src/dataset/metric.ts";
@@ -57,18 +58,6 @@ async function withScenario(
   }
 }
 
-/** `akibench run` in-process: exit code and its error line. */
-async function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
-  const lines: string[] = [];
-  const original = console.error;
-  console.error = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    return { code: await main(args), stderr: lines.join("\n") };
-  } finally {
-    console.error = original;
-  }
-}
-
 Deno.test("dataset.file: metric, dimension, queries and ground truth come from the file (path relative to the scenario)", () =>
   withScenario("", async (yaml, dir, hash) => {
     const s = await loadScenario(yaml, "full");
@@ -113,7 +102,7 @@ Deno.test("dataset.file: a missing file, a hash mismatch and conflicts are one c
     for (const [field, message] of cases) {
       await Deno.writeTextFile(yaml, scenarioText(field));
       if (field === "") await Deno.rename(`${dir}/data/vectors.hdf5`, `${dir}/data/away.hdf5`);
-      const { code, stderr } = await runCli(["run", yaml, "--out", `${dir}/reports`]);
+      const { code, stderr } = await cliInProcess(["run", yaml, "--out", `${dir}/reports`]);
       if (field === "") await Deno.rename(`${dir}/data/away.hdf5`, `${dir}/data/vectors.hdf5`);
       assert.equal(code, 2, field);
       assert.match(stderr, message, `${field}: ${stderr}`);

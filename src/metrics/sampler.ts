@@ -34,6 +34,12 @@ export interface SamplerResult {
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
+/**
+ * How long one scrape may take. A target under load can answer /metrics late; a late reading is
+ * still a reading (the next sample is then due at once), where a scrape cut at the interval
+ * would lose exactly the samples of the busiest seconds.
+ */
+const SCRAPE_TIMEOUT_MS = 5000;
 
 /**
  * Samples every intervalMs until stop(): target RSS and CPU, each series on its own (from
@@ -59,8 +65,8 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
   const scrape = async (t: number): Promise<ResourceReading | null> => {
     const separate = resourceUrl !== options.metricsUrl;
     const [scraped, fromResourceUrl] = await Promise.all([
-      options.metricsUrl ? scrapeMetrics(options.metricsUrl, intervalMs) : null,
-      separate && resourceUrl ? scrapeMetrics(resourceUrl, intervalMs) : null,
+      options.metricsUrl ? scrapeMetrics(options.metricsUrl, SCRAPE_TIMEOUT_MS) : null,
+      separate && resourceUrl ? scrapeMetrics(resourceUrl, SCRAPE_TIMEOUT_MS) : null,
     ]);
     for (const s of scraped?.samples ?? []) {
       if (gauges.has(s.name)) (targetMetrics[seriesKey(s)] ??= []).push({ t, value: s.value });

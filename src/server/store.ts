@@ -51,12 +51,25 @@ export interface StoreOptions {
    * to the damage, move the rest aside. Without it, damage stops the start (StorageDamage).
    */
   recover?: boolean;
+  /**
+   * Runs the memory release's quiet check once QUIET_MS have passed (the default); tests pass
+   * their own to say when the quiet time is over.
+   */
+  quietTimer?: QuietTimer;
 }
 
 /** Vectors merged into graphs after which the memory the load left behind is released. */
 const RELEASE_AFTER_MERGED = 4096;
 /** How long the server must see no data operation before releasing memory. */
 const QUIET_MS = 250;
+
+/** Calls `check` once a quiet period has passed; cancel() stops it first. */
+export type QuietTimer = (check: () => void) => { cancel(): void };
+
+const quietTimeout: QuietTimer = (check) => {
+  const timer = setTimeout(check, QUIET_MS);
+  return { cancel: () => clearTimeout(timer) };
+};
 /**
  * A request seen this recently makes the server busy: under a closed loop of clients there are
  * instants with no request in flight, and an idle-sized merge step there stalls the next ones.
@@ -105,7 +118,7 @@ export class Store {
   #wal!: Wal;
   #reservedNames = new Set<string>();
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
-  #releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  #releaseTimer: { cancel(): void } | null = null;
   #mergedSinceRelease = 0;
   #checkpointing: Promise<void> | null = null;
   #closed = false;
@@ -271,7 +284,7 @@ export class Store {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
-    if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
+    this.#releaseTimer?.cancel();
     await this.#wal.drain();
     await this.checkpoint();
     await this.#wal.close();
@@ -463,17 +476,18 @@ export class Store {
     if (this.#releaseTimer !== null || this.#closed) return;
     const operations = () => this.counters.inserts + this.counters.queries + this.counters.deletes;
     let seen = operations();
+    const wait = this.options.quietTimer ?? quietTimeout;
     const check = () => {
       const now = operations();
       if (this.#activeRequests > 0 || now !== seen) {
         seen = now;
-        this.#releaseTimer = setTimeout(check, QUIET_MS);
+        this.#releaseTimer = wait(check);
         return;
       }
       this.#releaseTimer = null;
       releaseMemory();
       this.counters.memoryReleases++;
     };
-    this.#releaseTimer = setTimeout(check, QUIET_MS);
+    this.#releaseTimer = wait(check);
   }
 }

@@ -1,4 +1,4 @@
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HttpError } from "../http_error.ts";
 import { uuidV7 } from "../uuid_v7.ts";
 import { generateApiKey, hashApiKey, isApiKey } from "./api_key.ts";
@@ -54,7 +54,9 @@ interface CachedKey {
  */
 export class TenancyStore {
   #byHash = new Map<string, CachedKey>();
-  #lastUsed = new Map<string, string>();
+  /** Key id → Date.now() of its last use, since the last saveLastUsed(). */
+  #lastUsed = new Map<string, number>();
+  #byKeyHash: StatementSync;
 
   constructor(readonly db: DatabaseSync) {
     db.exec(`
@@ -74,6 +76,10 @@ export class TenancyStore {
     }
     db.prepare("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES (?, ?, ?)")
       .run(DEFAULT_TENANT, DEFAULT_TENANT, new Date().toISOString());
+    this.#byKeyHash = db.prepare(
+      `SELECT id, name, tenant_id, role, expires_at, revoked_at FROM api_keys
+       WHERE key_sha256 = ?`,
+    );
   }
 
   /**
@@ -143,7 +149,10 @@ export class TenancyStore {
       `SELECT id AS key_id, name, role, created_at, expires_at, revoked_at, last_used_at
        FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id`,
     ).all(tenantId) as unknown as KeyInfo[];
-    for (const k of keys) k.last_used_at = this.#lastUsed.get(k.key_id) ?? k.last_used_at;
+    for (const k of keys) {
+      const used = this.#lastUsed.get(k.key_id);
+      if (used !== undefined) k.last_used_at = new Date(used).toISOString();
+    }
     return keys;
   }
 
@@ -171,10 +180,7 @@ export class TenancyStore {
     const hash = hashApiKey(key);
     let cached = this.#byHash.get(hash);
     if (cached === undefined) {
-      const row = this.db.prepare(
-        `SELECT id, name, tenant_id, role, expires_at, revoked_at FROM api_keys
-         WHERE key_sha256 = ?`,
-      ).get(hash) as Record<string, string | null> | undefined;
+      const row = this.#byKeyHash.get(hash) as Record<string, string | null> | undefined;
       // Unknown keys are not cached: a key created later must work at once.
       if (row === undefined) return null;
       cached = {
@@ -199,7 +205,7 @@ export class TenancyStore {
 
   /** Notes that `keyId` authenticated a request now. */
   touch(keyId: string): void {
-    this.#lastUsed.set(keyId, new Date().toISOString());
+    this.#lastUsed.set(keyId, Date.now());
   }
 
   /** Writes the last-used times noted since the previous call. */
@@ -208,7 +214,7 @@ export class TenancyStore {
     const update = this.db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
     this.db.exec("BEGIN");
     try {
-      for (const [keyId, at] of this.#lastUsed) update.run(at, keyId);
+      for (const [keyId, at] of this.#lastUsed) update.run(new Date(at).toISOString(), keyId);
       this.db.exec("COMMIT");
     } catch (error) {
       this.db.exec("ROLLBACK");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { scrapeMetrics } from "../src/metrics/target_rss.ts";
 import { withTenancyServer } from "./tenancy_server.ts";
 
 const DIM = 16;
@@ -60,6 +61,10 @@ Deno.test("tenancy scope: server-wide metrics and health need the operator or a 
       assert.equal(details.body.components.storage.collections, 2);
       assert.equal((await s.as(key, "GET", "/api/v1/metrics/tiers")).body.total_collections, 2);
     }
+    // The run's sampler scrapes with the operator's key (ScenarioTarget.metricsKey).
+    assert.equal(await scrapeMetrics(`${s.url}/metrics`, 5000), null);
+    const scraped = await scrapeMetrics(`${s.url}/metrics`, 5000, s.operatorKey);
+    assert.ok(scraped!.samples.some((x) => x.name === "akidb_collection_vectors"));
     // A metrics reader reads; it neither changes settings nor touches tenants' data.
     const r = reader.body.api_key;
     assert.equal((await s.as(r, "PUT", "/api/v1/tiering/policy", {})).status, 403);

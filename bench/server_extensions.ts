@@ -141,7 +141,7 @@ await withServer(["--tenancy", "--admin-key", admin, "--tiering"], async (url) =
     return `${action} → ${st.tier} ${(performance.now() - t0).toFixed(1)} ms`;
   };
   // Keep the collection warm during the warm phase (no access-count promotion).
-  await call(url, "PUT", "/api/v1/tiering/policy", admin, { warm_to_hot_accesses: 1e9 });
+  await call(url, "PUT", "/api/v1/tiering/policy", admin, { warm_to_hot_accesses: 1_000_000 });
   const status = () => call(url, "GET", `/api/v1/collections/${id}/tier`, admin);
   const ram = async () => `${((await status()).ram_bytes / 2 ** 20).toFixed(1)} MiB`;
   // RSS first: it waits 3 s, so a copy loaded by the warm query loop has been released.

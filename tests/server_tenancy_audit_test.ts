@@ -83,6 +83,8 @@ Deno.test("tenancy audit: anonymous noise and a noisy tenant are capped in their
     assert.match(anonymous[0].resource, /…\(\d{4,} chars\)$/);
     assert.equal(all.entries.filter((e: Entry) => e.tenant_id === b.id).length, 100);
     assert.equal(all.dropped, (3000 - 50) + (150 - 100));
+    const metrics = await s.as(s.operatorKey, "GET", "/metrics");
+    assert.match(metrics.body, /^akidb_audit_dropped_total 3000$/m);
     const aEntries = all.entries.filter((e: Entry) => e.tenant_id === a.id);
     assert.equal(aEntries.length, 20, "no entry of tenant A was pushed out");
     const aView = (await s.as(a.keys.auditor, "GET", "/api/v1/audit?limit=1000")).body;

@@ -44,6 +44,10 @@ export function startTenancy(options: TenancyOptions): Tenancy {
       capabilities: { tenancy: true, audit: true },
       middleware: [authMiddleware(store, audit)],
       routes: (app) => void app.route("/", tenancyRoutes(store, audit)),
+      prometheus: () =>
+        "# HELP akidb_audit_dropped_total Audit entries dropped over the per-bucket limits.\n" +
+        "# TYPE akidb_audit_dropped_total counter\n" +
+        `akidb_audit_dropped_total ${audit.dropped()}\n`,
     },
     adminKey,
     store,

@@ -1,4 +1,11 @@
 import assert from "node:assert/strict";
+import { buildApp } from "../src/server/app.ts";
+import { faultRoutes } from "../src/server/faults/fault_routes.ts";
+import { deadLetterRoutes } from "../src/server/faults/resilience_routes.ts";
+import type { RouteDeps } from "../src/server/route_deps.ts";
+import type { ServerExtensions } from "../src/server/server_env.ts";
+import { tenancyRoutes } from "../src/server/tenancy/tenancy_routes.ts";
+import { tierRoutes } from "../src/server/tiering/tier_routes.ts";
 import { withTenancyServer } from "./tenancy_server.ts";
 
 const DIM = 16;
@@ -42,6 +49,47 @@ function attacks(a: { tenant: string; coll: string; doc: string; key: string }) 
   }
   return routes;
 }
+
+/**
+ * Routes a tenant's key may use with a 2xx, each only over its own tenant (the other test
+ * checks they show nothing of A), and the anonymous ones (liveness, readiness, capabilities).
+ */
+const OWN_VIEWS = [
+  "GET /health",
+  "GET /ready",
+  "GET /api/v1/capabilities",
+  "GET /api/v1/collections",
+  "POST /api/v1/collections",
+  "GET /admin/tenants",
+  "GET /api/v1/metrics/tiers",
+  "GET /api/v1/audit",
+];
+
+Deno.test("tenancy fuzz: the attacks cover every route the server has", () => {
+  const stub = {} as never;
+  // The routes tiering_extension.ts and tenancy_extension.ts mount.
+  const extensions: ServerExtensions = {
+    routes: (app) => {
+      app.route("/", tenancyRoutes(stub, stub));
+      tierRoutes(app, stub, stub);
+      app.route("/", deadLetterRoutes(stub));
+      app.route("/", faultRoutes(stub));
+    },
+  };
+  // Registering routes reads none of the deps; only requests would.
+  const app = buildApp({ extensions } as unknown as RouteDeps);
+  const id = "0190b2d4-0000-7000-8000-000000000001";
+  const sent = attacks({ tenant: id, coll: id, doc: id, key: id }).map(([m, p]) =>
+    `${m} ${p.replace(/\?.*$/, "")}`
+  );
+  const routes = app.routes.filter((r) => r.method !== "ALL");
+  assert.ok(routes.length > 30);
+  for (const { method, path } of routes) {
+    const pattern = new RegExp(`^${method} ${path.replace(/:[a-z_]+/g, "[^/]+")}$`);
+    const covered = sent.some((s) => pattern.test(s)) || OWN_VIEWS.includes(`${method} ${path}`);
+    assert.ok(covered, `${method} ${path} is neither attacked nor a tenant's own view`);
+  }
+});
 
 Deno.test("tenancy fuzz: no key of tenant B, of any role, gets a 2xx from any route aimed at tenant A or the server, and each attempt is audited as denied", async () => {
   await withTenancyServer(["--faults", "--resilience-time-scale", "0.001"], async (s) => {

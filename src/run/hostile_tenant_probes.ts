@@ -59,7 +59,12 @@ export async function probeHostileTenant(
   const newKey = async (tenant: string, body: Record<string, unknown>) => {
     const res = await send("POST", `/admin/tenants/${tenant}/api-keys`, undefined, body);
     const parsed = res.status === 201 ? jsonOf(res.text) : {};
-    return { status: res.status, key: parsed.api_key as string, keyId: parsed.key_id as string };
+    return {
+      status: res.status,
+      key: parsed.api_key as string,
+      keyId: parsed.key_id as string,
+      expiresAt: parsed.expires_at,
+    };
   };
   // Without a key of its own a probe would be sent with the operator's (probeRequest's default).
   const made = async (tenant: string, body: Record<string, unknown>) => {
@@ -172,16 +177,13 @@ export async function probeHostileTenant(
     found.leaks.push(`keys cannot be revoked: DELETE answered ${revoke.status}`);
   }
   await attempt("a revoked key", ["GET", "/api/v1/collections", revoked.key], "collections");
-  const expiresAt = new Date(Date.now() + 1000).toISOString();
-  const expiring = await newKey(b.id, {
-    role: "viewer",
-    name: "probe-expiring",
-    expires_at: expiresAt,
-  });
-  if (typeof expiring.key !== "string") {
-    found.leaks.push(`keys cannot expire: a key with expires_at answered ${expiring.status}`);
+  // A lifetime, not a time: on a busy machine a time 1 s ahead may have passed on arrival.
+  const expiring = await newKey(b.id, { role: "viewer", name: "probe-expiring", expires_in_s: 1 });
+  const expiresAt = Date.parse(String(expiring.expiresAt));
+  if (typeof expiring.key !== "string" || Number.isNaN(expiresAt)) {
+    found.leaks.push(`keys cannot expire: a key with expires_in_s answered ${expiring.status}`);
   } else {
-    await sleep(Math.max(0, Date.parse(expiresAt) - Date.now()) + 100);
+    await sleep(Math.max(0, expiresAt - Date.now()) + 100);
     await attempt("an expired key", ["GET", "/api/v1/collections", expiring.key], "collections");
   }
   return found;

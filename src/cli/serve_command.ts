@@ -16,7 +16,8 @@ Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--checkpoint-wal-mb 64] [--recover]
                       [--header-timeout-ms 10000] [--body-timeout-ms 60000]
                       [--idle-timeout-ms 30000]
-                      [--tenancy [--admin-key KEY]] [--tiering] [--faults]
+                      [--tenancy [--admin-key KEY] [--audit-max-entries 100000]
+                       [--audit-max-anonymous 10000]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
                       [--added-latency-ms 0]
 
@@ -39,7 +40,11 @@ Options:
                        (default ${DEFAULT_TIMEOUTS.idleMs})
   --tenancy            API keys, roles and the audit log (collections belong to tenants)
   --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
-                       new key, printed to stderr)
+                       new key, printed to stderr): the operator's, above every tenant
+  --audit-max-entries N  audit entries kept per tenant; older ones are dropped and counted
+                       (default 100000)
+  --audit-max-anonymous N  audit entries kept of requests without a valid key, apart from the
+                       tenants' (default 10000)
   --tiering            hot/warm/cold tiering: whole collections in RAM, a local file, S3
   --faults             POST/DELETE /admin/faults inject S3 latency/errors (implies --tiering)
   --s3-endpoint URL    S3-compatible endpoint for tiering (default: s3rver embedded on
@@ -77,6 +82,8 @@ export const serveCommand: Command = {
       "idle-timeout-ms": { type: "string" },
       tenancy: { type: "boolean" },
       "admin-key": { type: "string" },
+      "audit-max-entries": { type: "string" },
+      "audit-max-anonymous": { type: "string" },
       tiering: { type: "boolean" },
       faults: { type: "boolean" },
       "s3-endpoint": { type: "string" },
@@ -161,6 +168,8 @@ function damaged(error: unknown): number {
 interface ExtensionFlags {
   tenancy?: boolean;
   "admin-key"?: string;
+  "audit-max-entries"?: string;
+  "audit-max-anonymous"?: string;
   tiering?: boolean;
   faults?: boolean;
   "s3-endpoint"?: string;
@@ -179,7 +188,15 @@ async function startExtensions(
     throw new UsageError("--admin-key must be ak_ followed by 64 lowercase hex characters");
   }
   if (flags.tenancy) {
-    const tenancy = startTenancy({ dataDir, adminKey });
+    const perTenant = intFlagInRange("audit-max-entries", flags["audit-max-entries"], 1, 1e9);
+    const anonymous = intFlagInRange("audit-max-anonymous", flags["audit-max-anonymous"], 1, 1e9);
+    const tenancy = startTenancy({
+      dataDir,
+      adminKey,
+      auditLimits: Object.fromEntries(
+        Object.entries({ perTenant, anonymous }).filter(([, v]) => v !== undefined),
+      ),
+    });
     if (adminKey === undefined && Deno.env.get("AKIDB_ADMIN_KEY") === undefined) {
       console.error(`akibench serve: bootstrap admin key ${tenancy.adminKey}`);
     }

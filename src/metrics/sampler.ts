@@ -12,6 +12,8 @@ export interface SamplerOptions {
   pid?: number;
   /** Target's Prometheus endpoint: the gauges, and the RSS/CPU source when there is no pid. */
   metricsUrl?: string;
+  /** Bearer key for metricsUrl only (never sent to resourceMetricsUrl, another server). */
+  metricsKey?: string;
   /**
    * A Prometheus endpoint to read RSS/CPU from instead of the pid and metricsUrl (--resource-
    * metrics: a node_exporter or process-exporter next to a remote target).
@@ -65,7 +67,9 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
   const scrape = async (t: number): Promise<ResourceReading | null> => {
     const separate = resourceUrl !== options.metricsUrl;
     const [scraped, fromResourceUrl] = await Promise.all([
-      options.metricsUrl ? scrapeMetrics(options.metricsUrl, SCRAPE_TIMEOUT_MS) : null,
+      options.metricsUrl
+        ? scrapeMetrics(options.metricsUrl, SCRAPE_TIMEOUT_MS, options.metricsKey)
+        : null,
       separate && resourceUrl ? scrapeMetrics(resourceUrl, SCRAPE_TIMEOUT_MS) : null,
     ]);
     for (const s of scraped?.samples ?? []) {

@@ -155,7 +155,7 @@ export async function runScenario(
 function resourceSource(target: ScenarioTarget, options: RunScenarioOptions): TargetProcess {
   return options.resourceMetricsUrl
     ? { metricsUrl: options.resourceMetricsUrl }
-    : { pid: target.pid, metricsUrl: target.metricsUrl };
+    : { pid: target.pid, metricsUrl: target.metricsUrl, metricsKey: target.metricsKey };
 }
 
 /**
@@ -250,6 +250,7 @@ async function measure(
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
+    metricsKey: target.metricsKey,
     resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
     writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
@@ -308,17 +309,18 @@ async function measure(
   const problems = [...faultProblems];
   if (alive && scenario.tenants.length > 0 && ctx.features.tenancy) {
     try {
-      Object.assign(
-        checks,
-        await probeIsolation(
-          target,
-          collections,
-          deployment,
-          deployment.tenantIds,
-          dataset.dim,
-          ctx.features.audit,
-        ),
+      const isolation = await probeIsolation(
+        target,
+        collections,
+        deployment,
+        deployment.tenantIds,
+        dataset.dim,
+        ctx.features,
       );
+      Object.assign(checks, isolation.checks);
+      if (isolation.findings.length > 0) {
+        problems.push(`tenancy probes: ${isolation.findings.join("; ")}`);
+      }
     } catch (err) {
       problems.push(`tenancy probes: ${(err as Error).message}`);
     }

@@ -27,6 +27,7 @@ export class AkidbTarget implements ScenarioTarget {
   readonly name: string = "akidb";
   readonly url: string;
   readonly metricsUrl: string;
+  readonly metricsKey?: string;
   readonly http: HttpClient;
   #features: Promise<Capabilities & { batch_insert: boolean }> | null = null;
 
@@ -35,6 +36,7 @@ export class AkidbTarget implements ScenarioTarget {
     this.http = new HttpClient(url, adminKey, transport);
     this.url = this.http.baseUrl;
     this.metricsUrl = `${this.url}/metrics`;
+    this.metricsKey = adminKey;
   }
 
   async version(): Promise<string> {
@@ -239,6 +241,15 @@ export class AkidbTarget implements ScenarioTarget {
     const key = b?.api_key ?? b?.key;
     if (typeof key !== "string") throw invalid(`POST ${path}`, "api_key");
     return key;
+  }
+
+  probeRequest(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
+    return this.http.raw(method, path, key, body);
   }
 
   async auditEntries(since?: string): Promise<AuditEntry[]> {

@@ -79,6 +79,28 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Sends a request and returns its status and body text whatever they are; `key` null sends
+   * no key at all (the default key is not used), undefined the default key.
+   */
+  raw(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<TransportResponse> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const sent = key === null ? undefined : key ?? this.defaultKey;
+    if (sent) headers["authorization"] = `Bearer ${sent}`;
+    return this.#transport.send(
+      method,
+      path,
+      headers,
+      body === undefined ? undefined : JSON.stringify(body),
+    );
+  }
+
   close(): void {
     this.#transport.close();
   }

@@ -40,6 +40,8 @@ export interface AuditEntry {
 export interface ScenarioHooks {
   /** Prometheus endpoint for the sampler, when the target has one. */
   readonly metricsUrl?: string;
+  /** Key the endpoint needs (the operator's, on a tenancy server). */
+  readonly metricsKey?: string;
   /** Capabilities plus batch_insert (bulk loading). */
   features(): Promise<Capabilities & { batch_insert: boolean }>;
   /** True when the target still answers its health check. */
@@ -54,6 +56,16 @@ export interface ScenarioHooks {
   setFaults?(faults: FaultSetting | null): Promise<void>;
   createTenant?(name: string): Promise<string>;
   createApiKey?(tenantId: string, role: string): Promise<string>;
+  /**
+   * One raw request for the post-run tenancy probes: `key` null sends none, undefined the
+   * operator's (admin) key. Any status is an answer.
+   */
+  probeRequest?(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }>;
   /** Audit entries (as the admin), optionally only those at or after an ISO time. */
   auditEntries?(since?: string): Promise<AuditEntry[]>;
 }

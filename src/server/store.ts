@@ -387,7 +387,8 @@ export class Store {
       console.error(
         `akibench server: recovered from ${state.snapshotDamage.message}: started from ${from}, ` +
           `the newest intact generation, and replayed ${wal.records.length} WAL records from ` +
-          `${walSegmentName(snapshotSeq ?? 0)} on; the damaged snapshot is in ${aside}`,
+          `${walSegmentName(snapshotSeq ?? 0)} on; the damaged ` +
+          `${state.current === null ? "CURRENT" : `snapshot ${state.current}`} is in ${aside}`,
       );
     }
     if (state.headDamage !== null) {

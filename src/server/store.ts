@@ -314,7 +314,8 @@ export class Store {
     const previous = this.#snapshotSeq;
     await writeSnapshot(this.dataDir, seq, captures, previous);
     this.#snapshotSeq = seq;
-    // An image recovered from the old snapshot dir (removed now) is in the new one.
+    // An image recovered from an older snapshot dir (removed now or at the next checkpoint) is
+    // in the new one.
     const oldSnapshots = join(this.dataDir, "snapshots");
     for (const { collection, evicted } of captures) {
       const location = collection.evictedLocation;

@@ -107,35 +107,27 @@ export class Wal {
    * at the switch so it sees exactly the state the old segments describe.
    */
   async rotate<T>(atBoundary: () => T): Promise<T> {
-    while (this.#flushing) await this.#flushing;
-    const result = atBoundary();
-    // Holding the flush slot: appends queue (unapplied, so atBoundary's view stays exact) and
-    // nothing is written until the new segment exists durably and WAL_HEAD names it. A record
-    // acknowledged in it is then one whose loss a start sees.
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#flushing = promise;
+    // The next segment exists durably and WAL_HEAD names it before any record goes into it, so
+    // a start sees its loss. Done first, while appends still go to the current segment, so the
+    // switch holds no append back (a crash in between leaves an empty newest segment: no loss).
+    const next = this.#seq + 1;
+    const file = await Deno.open(join(this.dir, walSegmentName(next)), {
+      create: true,
+      append: true,
+    });
     try {
-      const next = this.#seq + 1;
-      const file = await Deno.open(join(this.dir, walSegmentName(next)), {
-        create: true,
-        append: true,
-      });
-      try {
-        await syncDir(this.dir);
-        await writeWalHead(this.dir, next);
-      } catch (error) {
-        file.close();
-        throw error;
-      }
-      this.#file.close();
-      this.#file = file;
-      this.#seq = next;
-      this.#bytes = 0;
-    } finally {
-      this.#flushing = null;
-      resolve();
-      if (this.#pending.length > 0) this.#flushing = this.#flushLoop();
+      await syncDir(this.dir);
+      await writeWalHead(this.dir, next);
+      while (this.#flushing) await this.#flushing;
+    } catch (error) {
+      file.close();
+      throw error;
     }
+    const result = atBoundary();
+    this.#file.close();
+    this.#file = file;
+    this.#seq = next;
+    this.#bytes = 0;
     return result;
   }
 

@@ -117,6 +117,10 @@ Deno.test("storage: a deleted newest WAL segment stops the start; --recover star
     report.stdout,
     new RegExp(`^damaged: ${join(dir, segment(seq))}: WAL segment is missing`),
   );
+  // Both generations need the segment: both are damaged, the segment is one damaged file.
+  assert.match(report.stdout, /^generation current: .*: damaged/m);
+  assert.match(report.stdout, /^generation previous: .*: damaged/m);
+  assert.match(report.stdout, /: 1 damaged file, /);
 
   const server = await started(dir, ["--recover"]);
   const snapshotDocs = await documentCount(server.url, id);

@@ -29,9 +29,11 @@ export interface DataDirReport {
  */
 export async function checkDataDir(dataDir: string): Promise<DataDirReport> {
   const report: DataDirReport = { damage: [], notes: [], generations: [], records: 0 };
+  // Both generations read the newest segments: one line per damaged place, not per reader.
+  const place = (d: StorageDamage) => `${d.file}\u0000${d.offset}`;
   const found = (damage: StorageDamage[]) => {
-    const known = new Set(report.damage.map((d) => d.message));
-    report.damage.push(...damage.filter((d) => !known.has(d.message)));
+    const known = new Set(report.damage.map(place));
+    report.damage.push(...damage.filter((d) => !known.has(place(d))));
   };
   const caught = (error: unknown) => {
     if (!(error instanceof StorageDamage)) throw error;

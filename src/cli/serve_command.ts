@@ -29,8 +29,10 @@ Options:
   --ef-construction N  HNSW build beam width
   --ef-search N        HNSW search beam width
   --checkpoint-wal-mb N  snapshot and truncate the WAL once it exceeds N MiB (default 64)
-  --recover            start even if the WAL is damaged: keep the log up to the damage, move
-                       the rest into DIR/recovered-TIME/ and print how many records were dropped
+  --recover            start even if the data dir is damaged: from the previous snapshot
+                       generation (kept with its WAL) if the newest snapshot is damaged; keep
+                       the WAL up to damage in it; move what is discarded into
+                       DIR/recovered-TIME/ and print how many records were replayed and dropped
   --header-timeout-ms N  close a new connection whose request headers are not complete
                        within N ms (default ${DEFAULT_TIMEOUTS.headerMs})
   --body-timeout-ms N  answer 408 and close the connection when a request body has not
@@ -160,7 +162,7 @@ function damaged(error: unknown): number {
   if (!(error instanceof StorageDamage)) throw error;
   console.error(
     `akibench serve: ${error.message}; nothing on disk was changed ('akibench fsck' lists ` +
-      "all damage; 'serve --recover' starts past damage in the WAL)",
+      "all damage; 'serve --recover' starts from the last good state)",
   );
   return 1;
 }

@@ -196,7 +196,7 @@ export class LiveRun implements LoadObserver {
 
   /** The load is over: nothing is in flight any more; the status line stops showing it. */
   end(): void {
-    this.inFlight.clear();
+    for (const tenant of this.inFlight.keys()) this.inFlight.set(tenant, 0);
     this.#status.running = false;
     this.#latency?.destroy();
     this.#latency = null;

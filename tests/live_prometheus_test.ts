@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
 import { startMetricsServer } from "../src/metrics/metrics_server.ts";
+import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import { LATENCY_BUCKETS_S } from "../src/metrics/prometheus_histogram.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
 import { parseScenario } from "../src/scenario/load.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 import { type PrometheusServer, startPrometheus } from "./prometheus_server.ts";
+import { metricNames } from "./promql_names.ts";
 
 /**
  * A real Prometheus (Debian `prometheus`) scrapes a short run against the real reference server
@@ -14,7 +17,9 @@ import { type PrometheusServer, startPrometheus } from "./prometheus_server.ts";
  * seen 80 successful requests the test kills the server, so every later request is refused: the
  * error-rate alert must fire then, and not before; then the run is stopped (as by Ctrl-C, so the
  * steps never depend on how fast the machine is). Prometheus's numbers must agree with the
- * RunResult.
+ * RunResult, and every query of the Grafana dashboard must read only series the exporter
+ * emitted and show data. The server runs with tiering and faults, so that the target's tier and
+ * circuit-breaker gauges are passed through as they are for those scenarios.
  */
 
 const LIVE = `name: Live
@@ -65,7 +70,7 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
     render: () => live.render(),
   });
   let prometheus: PrometheusServer | null = null;
-  const target = await ReferenceTarget.start();
+  const target = await ReferenceTarget.start({ tiering: true, faults: true });
   try {
     prometheus = await startPrometheus(new URL(exporter.url).host, [await immediateRules(dir)]);
     const prom = prometheus;
@@ -78,12 +83,18 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
       signal: stop.signal,
     });
 
-    // Once Prometheus has scraped 80 finished requests (all successful), the alert is quiet;
-    // then the server dies and every later request is refused.
-    await waitFor("80 requests scraped", async () => {
-      const r = await prom.query(`sum(akibench_requests_total{${sel}})`);
-      return r.length === 1 && Number(r[0].value[1]) >= 80 ? true : null;
-    });
+    // Once Prometheus has scraped 80 finished requests (all successful) and three samples of
+    // the target's memory (for the dashboard's growth rate), the alert is quiet; then the
+    // server dies and every later request is refused.
+    const atLeast = (expr: string, n: number) => async () => {
+      const r = await prom.query(expr);
+      return r.length === 1 && Number(r[0].value[1]) >= n ? true : null;
+    };
+    await waitFor("80 requests scraped", atLeast(`sum(akibench_requests_total{${sel}})`, 80));
+    await waitFor(
+      "3 memory samples scraped",
+      atLeast(`count_over_time(akibench_target_resident_memory_bytes{${sel}}[5m])`, 3),
+    );
     assert.equal(scalar(await prom.query(`sum(akibench_errors_total{${sel}})`)), 0);
     assert.deepEqual(
       (await prom.alerts()).filter((a) => a.labels.alertname === "AkibenchHighErrorRate"),
@@ -189,6 +200,54 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
         );
       }
     });
+
+    await t.step(
+      "every dashboard query and alert rule reads emitted series; every panel shows data",
+      async () => {
+        // Every name the exporter emitted in any scrape of the run (the target's gauges vanish
+        // from the last scrapes: it was killed), and the final scrape's.
+        const scraped = new Set([
+          ...(await prom.series(`{job="akibench"}`)).map((s) => s.__name__),
+          ...parsePrometheusText(await (await fetch(exporter.url)).text()).samples.map((s) =>
+            s.name
+          ),
+        ]);
+        const dashboard = JSON.parse(
+          await Deno.readTextFile("deploy/grafana/dashboards/akibench.json"),
+        ) as {
+          panels: { title: string; targets?: { expr: string }[] }[];
+          templating: { list: { query: { query: string } }[] };
+        };
+        const queries = dashboard.panels.flatMap((p) =>
+          (p.targets ?? []).map((q) => ({ panel: p.title, expr: q.expr }))
+        );
+        assert.ok(queries.length >= 20, `${queries.length} queries`);
+        const variables = dashboard.templating.list.map((v) => v.query.query);
+        for (const expr of variables) {
+          for (const name of metricNames(expr.replace(/^label_values\((.*), \w+\)$/, "$1"))) {
+            assert.ok(scraped.has(name), `variable ${expr}: ${name} not emitted`);
+          }
+        }
+        const rules = parse(await Deno.readTextFile("alerts/akibench_live.rules.yml")) as {
+          groups: { rules: { alert: string; expr: string }[] }[];
+        };
+        for (const rule of rules.groups.flatMap((g) => g.rules)) {
+          for (const name of metricNames(rule.expr)) {
+            assert.ok(scraped.has(name), `alert ${rule.alert}: ${name} not emitted`);
+          }
+        }
+        for (const { panel, expr } of queries) {
+          const names = metricNames(expr);
+          assert.ok(names.length > 0, `${panel}: ${expr}`);
+          for (const name of names) assert.ok(scraped.has(name), `${panel}: ${name} not emitted`);
+          const concrete = expr.replaceAll("$scenario", "live").replaceAll("$target", "reference")
+            .replaceAll("$__rate_interval", "1m");
+          const answer = await prom.queryRaw(concrete);
+          assert.equal(answer.status, "success", `${panel}: ${concrete}: ${answer.error}`);
+          assert.ok((await prom.queryRange(concrete)).length > 0, `${panel}: no data: ${concrete}`);
+        }
+      },
+    );
   } finally {
     await prometheus?.stop();
     await target.close();

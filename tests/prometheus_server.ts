@@ -6,6 +6,8 @@ export interface PrometheusServer {
   url: string;
   /** An instant query's result vector (throws on a query error). */
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** A range query over the last 5 minutes (1 s steps), as a Grafana panel asks: its series. */
+  queryRange(expr: string): Promise<{ metric: Record<string, string> }[]>;
   /** The query API's raw answer: status "error" for a bad expression. */
   queryRaw(expr: string): Promise<{ status: string; error?: string }>;
   /** Label sets of every series matching `match` stored in the last hour. */
@@ -58,6 +60,17 @@ export async function startPrometheus(
     queryRaw: (expr) => api("query", { query: expr }),
     async query(expr) {
       const body = await api("query", { query: expr });
+      if (body.status !== "success") throw new Error(`${expr}: ${body.error}`);
+      return body.data.result;
+    },
+    async queryRange(expr) {
+      const now = Math.ceil(Date.now() / 1000);
+      const body = await api("query_range", {
+        query: expr,
+        start: String(now - 300),
+        end: String(now),
+        step: "1",
+      });
       if (body.status !== "success") throw new Error(`${expr}: ${body.error}`);
       return body.data.result;
     },

@@ -136,12 +136,12 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   await checkReportFolder(outDir, flags.force);
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const progress = ttyProgress("akibench");
+  const watch = await startLiveFigures(flags, progress.show);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSigint);
   const live = flags.serve ? await startLiveReport({ port: 0, hostname: "127.0.0.1" }) : null;
   if (live) console.log(`live report: ${live.url}`);
-  const watch = await startLiveFigures(flags, progress.show);
   const open = async (spec: TargetSpec, scenario: Scenario) => {
     try {
       const needs = new Set(scenario.requires);

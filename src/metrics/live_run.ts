@@ -78,8 +78,8 @@ export class LiveRun implements LoadObserver {
   info: LiveRunInfo;
   readonly cells: LiveCell[] = [];
   readonly #index = new Map<string, Map<string, Map<string, LiveCell>>>();
-  readonly inFlight = new Map<string, number>();
-  readonly scheduleLag = new PromHistogram(LAG_BUCKETS_S);
+  readonly inFlight: Map<string, number> = new Map();
+  readonly scheduleLag: PromHistogram = new PromHistogram(LAG_BUCKETS_S);
   resources: ResourcePoint | null = null;
   targetGauges: PromSample[] = [];
   recall: { k: number; value: number } | null = null;

@@ -1,5 +1,6 @@
-import { LiveRun, type LiveRunInfo, type LiveStatus } from "./live_run.ts";
-import { Exposition } from "./prometheus_exposition.ts";
+import type { ResourcePoint } from "../result/run_result.ts";
+import { type LiveCell, LiveRun, type LiveRunInfo, type LiveStatus } from "./live_run.ts";
+import { Exposition, joinLabels, labelText } from "./prometheus_exposition.ts";
 
 const MB = 1024 * 1024;
 
@@ -31,101 +32,86 @@ export class LiveMetrics {
   render(): string {
     const out = new Exposition();
     const runs = [...this.#runs.values()];
-    const base = (r: LiveRun) => ({ scenario: r.info.scenario, target: r.info.target });
+    const bases = runs.map((r) => labelText({ scenario: r.info.scenario, target: r.info.target }));
     const family = (
       name: string,
       type: "counter" | "gauge" | "histogram",
       help: string,
-      write: (r: LiveRun, labels: Record<string, string>) => void,
+      write: (r: LiveRun, base: string) => void,
     ) => {
       out.family(name, type, help);
-      for (const r of runs) write(r, base(r));
+      runs.forEach((r, i) => write(r, bases[i]));
     };
     const perCell = (
       name: string,
       type: "counter" | "histogram",
       help: string,
-      write: (cell: LiveRun["cells"][number], labels: Record<string, string>) => void,
+      write: (cell: LiveCell) => void,
     ) =>
-      family(name, type, help, (r, labels) => {
-        for (const c of r.cells) {
-          write(c, { ...labels, operation: c.operation, tenant: c.tenant, phase: c.phase });
-        }
+      family(name, type, help, (r) => {
+        for (const c of r.cells) write(c);
       });
 
-    family(
-      "akibench_run_info",
-      "gauge",
-      "Runs of this process (value 1).",
-      (r, l) =>
-        out.sample("akibench_run_info", {
-          ...l,
-          profile: r.info.profile,
-          seed: String(r.info.seed),
-        }, 1),
-    );
+    family("akibench_run_info", "gauge", "Runs of this process (value 1).", (r, base) =>
+      out.sample(
+        "akibench_run_info",
+        joinLabels(base, labelText({ profile: r.info.profile, seed: String(r.info.seed) })),
+        1,
+      ));
     family(
       "akibench_run_elapsed_seconds",
       "gauge",
       "Seconds of load done so far.",
-      (r, l) => out.sample("akibench_run_elapsed_seconds", l, r.status().elapsedS),
+      (r, base) => out.sample("akibench_run_elapsed_seconds", base, r.status().elapsedS),
     );
     family(
       "akibench_run_duration_seconds",
       "gauge",
       "Planned seconds of load.",
-      (r, l) => out.sample("akibench_run_duration_seconds", l, r.info.durationS),
+      (r, base) => out.sample("akibench_run_duration_seconds", base, r.info.durationS),
     );
     family(
       "akibench_run_running",
       "gauge",
       "1 while the run's load is in progress.",
-      (r, l) => out.sample("akibench_run_running", l, r.status().running ? 1 : 0),
+      (r, base) => out.sample("akibench_run_running", base, r.status().running ? 1 : 0),
     );
     perCell(
       "akibench_offered_requests_total",
       "counter",
       "Arrivals due by the schedule (the offered load), counted at their intended time.",
-      (c, l) => out.sample("akibench_offered_requests_total", l, c.offered),
+      (c) => out.sample("akibench_offered_requests_total", c.labels, c.offered),
     );
     perCell(
       "akibench_requests_total",
       "counter",
       "Requests finished: succeeded, failed or dropped.",
-      (c, l) => out.sample("akibench_requests_total", l, c.requests),
+      (c) => out.sample("akibench_requests_total", c.labels, c.requests),
     );
-    perCell(
-      "akibench_errors_total",
-      "counter",
-      "Failed requests by error class.",
-      (c, l) => {
-        for (const [cls, n] of Object.entries(c.errors)) {
-          out.sample("akibench_errors_total", { ...l, class: cls }, n);
-        }
-      },
-    );
+    perCell("akibench_errors_total", "counter", "Failed requests by error class.", (c) => {
+      for (const cls in c.errors) {
+        out.sample("akibench_errors_total", `${c.labels},class="${cls}"`, c.errors[cls]);
+      }
+    });
     perCell(
       "akibench_dropped_requests_total",
       "counter",
       "Arrivals dropped by the overflow policy (never sent).",
-      (c, l) => out.sample("akibench_dropped_requests_total", l, c.dropped),
+      (c) => out.sample("akibench_dropped_requests_total", c.labels, c.dropped),
     );
     perCell(
       "akibench_request_duration_seconds",
       "histogram",
       "Latency from the intended send time to completion (failed requests included).",
-      (c, l) => out.histogram("akibench_request_duration_seconds", l, c.latency),
+      (c) => out.histogram("akibench_request_duration_seconds", c.labels, c.latency),
     );
     family(
       "akibench_in_flight_requests",
       "gauge",
       "Requests sent and not yet finished.",
-      (r, l) => {
+      (r, base) => {
         for (const [tenant, n] of r.inFlight) {
-          out.sample("akibench_in_flight_requests", {
-            ...l,
-            tenant,
-          }, n);
+          out.sample("akibench_in_flight_requests", joinLabels(base, labelText({ tenant })), n);
         }
       },
     );
@@ -133,21 +119,21 @@ export class LiveMetrics {
       "akibench_schedule_lag_seconds",
       "histogram",
       "How late the generator dispatched each arrival after its intended time.",
-      (r, l) => out.histogram("akibench_schedule_lag_seconds", l, r.scheduleLag),
+      (r, base) => out.histogram("akibench_schedule_lag_seconds", base, r.scheduleLag),
     );
     family(
       "akibench_latency_limit_seconds",
       "gauge",
       "The scenario's latency criteria, e.g. p95 < 25ms as quantile 0.95, 0.025.",
-      (r, l) => {
+      (r, base) => {
         for (const lim of r.info.latencyLimits) {
-          out.sample("akibench_latency_limit_seconds", {
-            ...l,
+          const labels = labelText({
             quantile: String(lim.quantile),
             operation: lim.operation,
             tenant: lim.tenant,
             phase: lim.phase,
-          }, lim.seconds);
+          });
+          out.sample("akibench_latency_limit_seconds", joinLabels(base, labels), lim.seconds);
         }
       },
     );
@@ -155,24 +141,20 @@ export class LiveMetrics {
       "akibench_recall",
       "gauge",
       "Recall@k of the measured searches (scored after the load).",
-      (r, l) => {
-        if (r.recall) {
-          out.sample(
-            "akibench_recall",
-            { ...l, k: String(r.recall.k) },
-            r.recall.value,
-          );
-        }
+      (r, base) => {
+        if (!r.recall) return;
+        const labels = joinLabels(base, labelText({ k: String(r.recall.k) }));
+        out.sample("akibench_recall", labels, r.recall.value);
       },
     );
     const resource = (
       name: string,
       help: string,
-      value: (p: NonNullable<LiveRun["resources"]>) => number | null,
+      value: (p: ResourcePoint) => number | null,
     ) =>
-      family(name, "gauge", help, (r, l) => {
+      family(name, "gauge", help, (r, base) => {
         const v = r.resources ? value(r.resources) : null;
-        if (v !== null) out.sample(name, l, v);
+        if (v !== null) out.sample(name, base, v);
       });
     resource(
       "akibench_target_resident_memory_bytes",
@@ -202,9 +184,13 @@ export class LiveMetrics {
     // The target's own state gauges (tiers, circuit breaker, DLQ) under their own names.
     const targetFamilies = new Set(runs.flatMap((r) => r.targetGauges.map((s) => s.name)));
     for (const name of [...targetFamilies].sort()) {
-      family(name, "gauge", "Sampled from the target's /metrics.", (r, l) => {
+      family(name, "gauge", "Sampled from the target's /metrics.", (r, base) => {
         for (const s of r.targetGauges) {
-          if (s.name === name) out.sample(name, { ...s.labels, ...l }, s.value);
+          if (s.name !== name) continue;
+          const own = { ...s.labels };
+          delete own.scenario;
+          delete own.target;
+          out.sample(name, joinLabels(labelText(own), base), s.value);
         }
       });
     }

@@ -4,6 +4,7 @@ import type { ResourcePoint, SecondPoint } from "../result/run_result.ts";
 import type { ErrorClass } from "../targets/target.ts";
 import { type Histogram, newHistogram } from "./histogram.ts";
 import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_histogram.ts";
+import { labelText } from "./prometheus_exposition.ts";
 import type { PromSample } from "./prometheus_text.ts";
 
 /** Every class a failed request can have; each cell's error counters start at 0 for all. */
@@ -45,6 +46,8 @@ export interface LiveCell {
   dropped: number;
   errors: Record<string, number>;
   latency: PromHistogram;
+  /** The cell's labels (scenario, target, operation, tenant, phase), formatted once. */
+  labels: string;
 }
 
 /** The status line's view of the load in progress (counts since this run's load began). */
@@ -134,6 +137,13 @@ export class LiveRun implements LoadObserver {
         dropped: 0,
         errors: Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])),
         latency: new PromHistogram(LATENCY_BUCKETS_S),
+        labels: labelText({
+          scenario: this.info.scenario,
+          target: this.info.target,
+          operation: label.operation,
+          tenant: label.tenant,
+          phase,
+        }),
       };
       byPhase.set(phase, cell);
       this.cells.push(cell);

@@ -2,7 +2,8 @@ import type { PromHistogram } from "./prometheus_histogram.ts";
 
 /**
  * Lines of the Prometheus text exposition format (0.0.4), for the live /metrics page. A family
- * is written once with its HELP and TYPE, then all its samples.
+ * is written once with its HELP and TYPE, then all its samples. Labels come preformatted
+ * (labelText), so that a scrape of thousands of samples only concatenates strings.
  */
 export class Exposition {
   readonly #lines: string[] = [];
@@ -11,18 +12,22 @@ export class Exposition {
     this.#lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
   }
 
-  sample(name: string, labels: Record<string, string>, value: number): void {
-    this.#lines.push(`${name}${formatLabels(labels)} ${formatValue(value)}`);
+  /** `labels`: the text between the braces, from labelText ("" for none). */
+  sample(name: string, labels: string, value: number): void {
+    this.#lines.push(
+      `${name}${labels === "" ? "" : `{${labels}}`} ${formatValue(value)}`,
+    );
   }
 
   /** A histogram's cumulative `_bucket` series (le in seconds), `_sum` and `_count`. */
-  histogram(name: string, labels: Record<string, string>, h: PromHistogram): void {
+  histogram(name: string, labels: string, h: PromHistogram): void {
+    const prefix = `${name}_bucket{${labels === "" ? "" : `${labels},`}le="`;
     let cumulative = 0;
-    h.boundsS.forEach((bound, i) => {
+    for (let i = 0; i < h.boundsS.length; i++) {
       cumulative += h.counts[i];
-      this.sample(`${name}_bucket`, { ...labels, le: String(bound) }, cumulative);
-    });
-    this.sample(`${name}_bucket`, { ...labels, le: "+Inf" }, h.count);
+      this.#lines.push(`${prefix}${h.boundsS[i]}"} ${cumulative}`);
+    }
+    this.#lines.push(`${prefix}+Inf"} ${h.count}`);
     this.sample(`${name}_sum`, labels, h.sumS);
     this.sample(`${name}_count`, labels, h.count);
   }
@@ -32,12 +37,21 @@ export class Exposition {
   }
 }
 
-/** `{k="v",…}` with \, " and newlines escaped; empty label values are left out. */
-export function formatLabels(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).filter(([, v]) => v !== "").map(([k, v]) =>
-    `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`
-  );
-  return parts.length === 0 ? "" : `{${parts.join(",")}}`;
+/** `k="v",…` (no braces) with \, " and newlines escaped; empty values are left out. */
+export function labelText(labels: Record<string, string>): string {
+  let out = "";
+  for (const k in labels) {
+    const v = labels[k];
+    if (v === "") continue;
+    const escaped = v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+    out += `${out === "" ? "" : ","}${k}="${escaped}"`;
+  }
+  return out;
+}
+
+/** Two preformatted label texts as one. */
+export function joinLabels(a: string, b: string): string {
+  return a === "" ? b : b === "" ? a : `${a},${b}`;
 }
 
 export function formatValue(v: number): string {

@@ -88,7 +88,16 @@ criteria: [ "p95 < 25ms" ]
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+    // Ctrl-C: the partial reports are written, then run waits for one more scrape (Prometheus
+    // would store the final figures) and exits.
     child.kill("SIGINT");
+    while (!out.includes("waiting ≤ 15 s for a last scrape")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`exited without waiting for a last scrape: ${out}`);
+      out += value;
+    }
+    const last = parsePrometheusText(await (await fetch(url)).text()).samples;
+    assert.equal(last.find((s) => s.name === "akibench_run_running")?.value, 0);
     const status = await child.status;
     assert.equal(status.code, 130, await stderr);
   } finally {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initHistograms, newHistogram, recordMs } from "../src/metrics/histogram.ts";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
+import { startMetricsServer } from "../src/metrics/metrics_server.ts";
 import type { LiveRunInfo } from "../src/metrics/live_run.ts";
 import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import { emptySecond } from "../src/metrics/second_series.ts";
@@ -95,4 +96,26 @@ Deno.test("live metrics: a repeat continues the counters and starts the gauges a
   assert.deepEqual(targets, ["reference", "akidb"]);
   h.destroy();
   again.end();
+});
+
+Deno.test("metrics server: renders per scrape in format 0.0.4; nextScrape resolves at the next one", async () => {
+  let renders = 0;
+  const server = await startMetricsServer({
+    port: 0,
+    hostname: "127.0.0.1",
+    render: () => `akibench_renders ${++renders}\n`,
+  });
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    assert.equal(await server.nextScrape(1), false, "no scrape: false after the wait");
+    const next = server.nextScrape(60_000);
+    const res = await fetch(server.url);
+    assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    assert.equal(await res.text(), "akibench_renders 1\n");
+    assert.equal(await next, true);
+    assert.equal(await (await fetch(server.url)).text(), "akibench_renders 2\n");
+    assert.equal(server.scrapes(), 2);
+  } finally {
+    await server.close();
+  }
 });

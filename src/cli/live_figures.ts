@@ -3,6 +3,12 @@ import { type MetricsServer, startMetricsServer } from "../metrics/metrics_serve
 import { startStatusLines } from "./status_line.ts";
 import { UsageError } from "./usage_error.ts";
 
+/**
+ * How long `run` waits, after its last run, for Prometheus to scrape the final figures (when it
+ * has scraped before): one scrape interval at Prometheus's default of 15 s.
+ */
+export const FINAL_SCRAPE_WAIT_MS = 15_000;
+
 /** What `run` watches a run with: live figures, their /metrics endpoint, status lines. */
 export interface LiveFigures {
   /** Undefined when nobody reads them (no --metrics-port, no status lines). */
@@ -54,6 +60,10 @@ export async function startLiveFigures(
       : show,
     async close() {
       lines?.stop();
+      if (server && server.scrapes() > 0) {
+        console.log(`live metrics: waiting ≤ ${FINAL_SCRAPE_WAIT_MS / 1000} s for a last scrape`);
+        await server.nextScrape(FINAL_SCRAPE_WAIT_MS);
+      }
       await server?.close();
     },
   };

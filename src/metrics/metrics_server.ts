@@ -8,6 +8,8 @@ export interface MetricsServer {
   url: string;
   /** Scrapes answered so far. */
   scrapes(): number;
+  /** Resolves true at the next scrape, or false after `timeoutMs` without one. */
+  nextScrape(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -16,10 +18,13 @@ export async function startMetricsServer(
   options: { port: number; hostname: string; render: () => string },
 ): Promise<MetricsServer> {
   let scrapes = 0;
+  const waiting = new Set<() => void>();
   const app = new Hono();
   app.get("/metrics", (c) => {
     scrapes++;
-    return c.body(options.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+    const body = options.render();
+    for (const done of waiting) done();
+    return c.body(body, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });
   const ready = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
@@ -32,6 +37,18 @@ export async function startMetricsServer(
   return {
     url: `http://${host}:${addr.port}/metrics`,
     scrapes: () => scrapes,
+    nextScrape(timeoutMs) {
+      return new Promise<boolean>((resolve) => {
+        const finish = (scraped: boolean) => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve(scraped);
+        };
+        const done = () => finish(true);
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        waiting.add(done);
+      });
+    },
     close: () => server.shutdown(),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from "../targets/registry.ts";
 import type { Command } from "./command.ts";
 import { runAcrossTargets } from "./run_across.ts";
+import { startLiveFigures } from "./live_figures.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { checkReportFolder } from "./report_folder.ts";
@@ -51,6 +52,10 @@ Options:
   --dataset-dir DIR  dataset cache folder (default datasets)
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
+  --metrics-port P serve the live figures in Prometheus format on http://HOST:P/metrics while
+                   running (0: a free port; the URL is printed); --metrics-host HOST (default
+                   127.0.0.1; 0.0.0.0 for a Prometheus in a container)
+  --quiet          no status lines (printed every 10 s when stdout is not a terminal)
 
 Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml. With several
 targets each target's reports go into <out>/<target>/ (a repeated name becomes NAME-2), and
@@ -79,6 +84,11 @@ export interface RunFlags {
   datasetDir?: string;
   keep: boolean;
   serve: boolean;
+  /** Port of the live Prometheus /metrics endpoint (--metrics-port), and its address. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** No status lines on a non-terminal stdout (--quiet). */
+  quiet: boolean;
 }
 
 /** A folder name for this moment, e.g. reports/2026-11-28T07-55-01Z. */
@@ -126,6 +136,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   await checkReportFolder(outDir, flags.force);
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const progress = ttyProgress("akibench");
+  const watch = await startLiveFigures(flags, progress.show);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSigint);
@@ -163,7 +174,8 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
         openTarget: open,
         outDir,
         color,
-        onProgress: progress.show,
+        onProgress: watch.onProgress,
+        live: watch.metrics,
         onUpdate: live ? (r) => live.update(r) : undefined,
         onRun: (r) => {
           progress.done();
@@ -178,7 +190,8 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       resourceMetricsUrl: flags.resourceMetrics,
       repeat: flags.repeat,
       openTarget: (scenario) => open(specs[0], scenario),
-      onProgress: progress.show,
+      onProgress: watch.onProgress,
+      live: watch.metrics,
       onUpdate: live ? (r) => live.update(r) : undefined,
       onRun: async (r) => {
         progress.done();
@@ -198,6 +211,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
     await live?.close();
+    await watch.close();
   }
 }
 
@@ -218,6 +232,9 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     "dataset-dir": { type: "string" },
     keep: { type: "boolean" },
     serve: { type: "boolean" },
+    "metrics-port": { type: "string" },
+    "metrics-host": { type: "string" },
+    quiet: { type: "boolean" },
   }, allowPositionals);
   const v = parsed.values;
   if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
@@ -238,6 +255,18 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
   if (!Number.isSafeInteger(repeat) || repeat < 1 || repeat > 100) {
     throw new UsageError(`--repeat: expected a whole number from 1 to 100, got "${v.repeat}"`);
   }
+  const metricsPort = v["metrics-port"] === undefined ? undefined : Number(v["metrics-port"]);
+  if (
+    metricsPort !== undefined &&
+    !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65535)
+  ) {
+    throw new UsageError(
+      `--metrics-port: expected a port from 0 to 65535, got "${v["metrics-port"]}"`,
+    );
+  }
+  if (v["metrics-host"] !== undefined && metricsPort === undefined) {
+    throw new UsageError("--metrics-host needs --metrics-port");
+  }
   const flags: RunFlags = {
     target: v.target ?? "reference",
     url: v.url,
@@ -253,6 +282,9 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     datasetDir: v["dataset-dir"],
     keep: v.keep ?? false,
     serve: v.serve ?? false,
+    metricsPort,
+    metricsHost: v["metrics-host"] ?? "127.0.0.1",
+    quiet: v.quiet ?? false,
   };
   return { flags, positionals: parsed.positionals };
 }

@@ -15,6 +15,7 @@ import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
 import { ArrivalSchedule } from "./arrival_schedule.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { FifoQueue } from "./fifo_queue.ts";
+import type { LoadObserver } from "./load_observer.ts";
 import type {
   Execute,
   LoadOutcome,
@@ -77,6 +78,8 @@ export interface RunLoadOptions {
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
   /** Time source (tests use a fake one). */
   clock?: Clock;
+  /** Sees every arrival and outcome as it happens (the live /metrics exporter). */
+  observer?: LoadObserver;
 }
 
 interface Arrival<R> {
@@ -133,6 +136,7 @@ export async function runLoad<R>(
   const { result, perSecond } = await runShard(spec, factory, execute, {
     signal: options.signal,
     clock: options.clock,
+    observer: options.observer,
     onSecond: onSecond && ((point, _latency, streams) => onSecond(point, streams)),
   });
   return buildOutcome([result], perSecond, mergePhases(spec.streams.map((s) => s.profile.phases)));
@@ -147,6 +151,7 @@ export interface ShardOptions {
   startAtMs?: number;
   /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
   onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
+  observer?: LoadObserver;
 }
 
 /** runLoad's measuring core, also run by each worker of runLoadInWorkers. */
@@ -159,6 +164,7 @@ export async function runShard<R>(
   await initHistograms();
   const shard = options.shard ?? { index: 0, count: 1 };
   const clock = options.clock ?? realClock;
+  const observer = options.observer;
   const recorder = new TrafficRecorder();
   const scheduleLag = newHistogram();
   const loopLag = new EventLoopLagMonitor().start();
@@ -184,9 +190,10 @@ export async function runShard<R>(
       },
     };
   });
-  const series = new SecondSeries((point, latency) =>
-    options.onSecond?.(point, latency, states.map(totalsOf))
-  );
+  const series = new SecondSeries((point, latency) => {
+    observer?.second(point, latency);
+    options.onSecond?.(point, latency, states.map(totalsOf));
+  });
   // In-flight requests in send order; they share one timeout, so they expire in this order too.
   const inFlight = new FifoQueue<InFlight<R>>();
   // Timeout groups in send order; `group` is the newest (new sends join it while it is young).
@@ -221,6 +228,7 @@ export async function runShard<R>(
   ) => {
     const latencyMs = now - arrival.intendedMs;
     recorder.complete(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs);
+    observer?.completed(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs !== null);
     series.completed(now, errorClass, latencyMs);
     if (serviceMs !== null) state.totals.inFlight--;
     if (errorClass === null) state.totals.successful++;
@@ -230,6 +238,7 @@ export async function runShard<R>(
   /** Sends `arrival` now; `nowMs` is elapsed() taken just before. */
   const send = (state: StreamState<R>, arrival: Arrival<R>, nowMs: number) => {
     state.totals.inFlight++;
+    observer?.sent(arrival.label);
     if (group === null || nowMs - group.firstSentMs >= TIMEOUT_GROUP_MS) {
       group = {
         controller: new AbortController(),
@@ -279,12 +288,14 @@ export async function runShard<R>(
     const now = elapsed();
     const lagMs = now - intendedMs;
     recordMs(scheduleLag, lagMs);
+    observer?.offered(label, arrival.phase, lagMs);
     sends++;
     if (lagMs > LATE_SEND_MS) lateSends++;
     if (state.totals.inFlight < state.maxInFlight && state.queue.length === 0) {
       send(state, arrival, now);
     } else if (spec.overflow === "drop") {
       recorder.drop(label, arrival.phase);
+      observer?.dropped(label, arrival.phase);
       series.dropped(intendedMs);
       state.totals.dropped++;
     } else {

@@ -3,6 +3,7 @@ import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
+import type { LiveMetrics } from "../metrics/live_metrics.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
@@ -16,6 +17,7 @@ import type { Capabilities } from "../targets/target.ts";
 import { makeExecutor } from "./executor.ts";
 import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
+import { latencyLimits } from "./latency_limits.ts";
 import { probeIsolation } from "./isolation.ts";
 import { baseRowCount, planCollections } from "./layout.ts";
 import { loadScenarioDataset } from "./scenario_data.ts";
@@ -44,6 +46,8 @@ export interface RunScenarioOptions {
   onProgress?: (message: string) => void;
   /** Called about once a second during the load with the run so far (live report). */
   onUpdate?: (partial: RunResult) => void;
+  /** Live figures for /metrics and the status line, fed during the load. */
+  live?: LiveMetrics;
 }
 
 /**
@@ -246,6 +250,14 @@ async function measure(
       ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
     ]),
   ];
+  const live = ctx.live?.beginRun({
+    scenario: scenario.id,
+    target: target.name,
+    profile: scenario.profile,
+    seed: scenario.seed,
+    durationS: scenario.durationS,
+    latencyLimits: latencyLimits(criteria),
+  });
   const vectorMb = ctx.vectorCost.bytes / (1024 * 1024);
   const sampler = startSampler({
     pid: target.pid,
@@ -254,6 +266,10 @@ async function measure(
     resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
     writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
+    onSample: live && ((point, kept) => {
+      live.resources = point;
+      live.targetGauges = kept;
+    }),
   });
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
@@ -287,11 +303,17 @@ async function measure(
   const outcome = await runLoad(spec, plan.next, executor.execute, {
     signal: ctx.signal,
     onSecond,
+    observer: live,
   });
+  live?.end();
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
   executor.scoreRecall();
+  const recallResult = recall ? recall.series.result() : null;
+  if (live && recallResult && recallResult.overall !== null) {
+    live.recall = { k: recallResult.k, value: recallResult.overall };
+  }
 
   const alive = await target.healthy();
   const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
@@ -345,7 +367,7 @@ async function measure(
     tenants: outcome.tenants,
     phases: outcome.phases,
     phase_windows: outcome.phaseWindows,
-    recall: recall ? recall.series.result() : null,
+    recall: recallResult,
     integrity,
     checks,
     generator: outcome.generator,

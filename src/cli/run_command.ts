@@ -52,7 +52,8 @@ Options:
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
 
-Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml. With several
+Writes <scenario>.json/.md/.html as each scenario ends, and suite.json, summary.md, index.html
+and junit.xml (refreshed after each scenario, so a stopped suite's index shows what finished). With several
 targets each target's reports go into <out>/<target>/ (a repeated name becomes NAME-2), and
 <out>/comparison.html and comparison.md set the targets side by side per scenario, e.g.
   akibench run baseline --smoke --target reference,akidb=http://127.0.0.1:8080
@@ -180,11 +181,13 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       openTarget: (scenario) => open(specs[0], scenario),
       onProgress: progress.show,
       onUpdate: live ? (r) => live.update(r) : undefined,
-      onRun: async (r) => {
+      onRun: async (r, sofar) => {
         progress.done();
         live?.update(r);
         console.log(renderTerminalSummary(r, { color }));
         const [, , html] = await writeRunReports(outDir, r);
+        // The index too, so a suite stopped midway can be opened at what finished.
+        if (sofar.suite.pending) await writeSuiteReports(outDir, sofar.suite, sofar.runs);
         console.log(`Report: ${html}\n`);
       },
     });

@@ -190,12 +190,22 @@ export function renderSuiteHtml(suite: SuiteResult, runs: RunResult[]): string {
     ])
   );
   const notRun = runs.filter((r) => ["skipped", "invalid", "interrupted"].includes(r.status));
+  const pending = suite.pending ?? [];
+  // A suite still running has no status yet: its runs so far have theirs.
+  const heading = pending.length > 0
+    ? `akibench suite: ${runs.length} of ${runs.length + pending.length} scenarios finished`
+    : `akibench suite ${statusBadge(suite.status)}`;
   const body = [
-    `<header><h1>akibench suite ${statusBadge(suite.status)}</h1><p class="lead">Profile ${
-      e(suite.profile)
-    }, ${e(suite.start_time)} → ${
-      e(suite.end_time)
-    }, ${runs.length} scenarios.</p></header><main id="report">`,
+    `<header><h1>${heading}</h1><p class="lead">Profile ${e(suite.profile)}, ${
+      e(suite.start_time)
+    } → ${e(suite.end_time)}, ${runs.length} scenarios.</p></header><main id="report">`,
+    ...(pending.length > 0
+      ? [
+        `<p class="note" id="pending">Written when the last of these ended; not finished then: ${
+          pending.map((id) => `<code>${e(id)}</code>`).join(", ")
+        }. If the suite was stopped, they did not run; otherwise reload when it ends.</p>`,
+      ]
+      : []),
     "<h2>Scenarios</h2>",
     htmlTable(
       ["Scenario", "Status", "Duration", "Requests", "Avg QPS", "p95 ms", "Error rate", "Criteria"],
@@ -226,7 +236,9 @@ export function renderSuiteHtml(suite: SuiteResult, runs: RunResult[]): string {
     `<p class="note">Raw data: <a href="suite.json">suite.json</a>, <a href="summary.md">summary.md</a>, <a href="junit.xml">junit.xml</a>.</p></main>`,
   );
   return htmlPage({
-    title: `akibench suite: ${statusWord(suite.status)}`,
+    title: pending.length > 0
+      ? `akibench suite: in progress`
+      : `akibench suite: ${statusWord(suite.status)}`,
     body: body.join("\n"),
     json: { [SUITE_RESULT_ELEMENT_ID]: suite },
   });

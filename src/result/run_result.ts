@@ -226,6 +226,12 @@ export interface SuiteResult {
   profile: string;
   status: RunStatus;
   runs: { scenario_id: string; status: RunStatus; file: string }[];
+  /**
+   * Scenarios not finished yet, in order, while the suite runs: `run` rewrites the suite files
+   * after each scenario, so a suite stopped or killed midway leaves an index of what finished.
+   * Absent once the suite has ended.
+   */
+  pending?: string[];
 }
 
 /** RSS growth over the load minus what the vectors written cost the target (MB); null if not counted. */

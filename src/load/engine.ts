@@ -145,8 +145,16 @@ export interface ShardOptions {
   shard?: Shard;
   /** Start of the load on `clock` (ms), so that shards share one time origin; default now. */
   startAtMs?: number;
-  /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
-  onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
+  /**
+   * A second closed: its point, its latency histogram, stream totals and the histograms of its
+   * qualified operations (histograms valid during the call only).
+   */
+  onSecond?: (
+    point: SecondPoint,
+    latency: Histogram,
+    streams: StreamTotals[],
+    byOperation: ReadonlyMap<string, Histogram>,
+  ) => void;
 }
 
 /** runLoad's measuring core, also run by each worker of runLoadInWorkers. */
@@ -184,8 +192,8 @@ export async function runShard<R>(
       },
     };
   });
-  const series = new SecondSeries((point, latency) =>
-    options.onSecond?.(point, latency, states.map(totalsOf))
+  const series = new SecondSeries((point, latency, byOperation) =>
+    options.onSecond?.(point, latency, states.map(totalsOf), byOperation)
   );
   // In-flight requests in send order; they share one timeout, so they expire in this order too.
   const inFlight = new FifoQueue<InFlight<R>>();
@@ -221,7 +229,7 @@ export async function runShard<R>(
   ) => {
     const latencyMs = now - arrival.intendedMs;
     recorder.complete(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs);
-    series.completed(now, errorClass, latencyMs);
+    series.completed(now, errorClass, latencyMs, arrival.label.operation);
     if (serviceMs !== null) state.totals.inFlight--;
     if (errorClass === null) state.totals.successful++;
     else state.totals.failed++;

@@ -31,13 +31,16 @@ export function statusBadge(status: RunStatus): string {
   return `<span class="status ${status}">${statusMark(status)}${e(statusWord(status))}</span>`;
 }
 
-/** A captioned chart box holding one canvas (drawn by the page's chart script). */
-export function figure(id: string, caption: string): string {
+/**
+ * A captioned chart box holding one canvas (drawn by the page's chart script), with an optional
+ * note under it (how to read it).
+ */
+export function figure(id: string, caption: string, note?: string): string {
   return `<figure class="chart"><figcaption>${
     e(caption)
   }</figcaption><div class="box"><canvas id="${id}" role="img" aria-label="${
     e(caption)
-  }"></canvas></div></figure>`;
+  }"></canvas></div>${note ? `<p class="note">${e(note)}</p>` : ""}</figure>`;
 }
 
 function chartFigures(data: ChartData, hasSeries: boolean): string {
@@ -63,6 +66,18 @@ function chartFigures(data: ChartData, hasSeries: boolean): string {
   }
   if (Object.keys(data.tierRates).length > 0) {
     f.push(figure("chart-tier-moves", "Tier transitions per second"));
+  }
+  if (data.tierLatency.length > 0) {
+    f.push(figure(
+      "chart-tier-latency",
+      `Search latency by storage tier, per second${bucket}, with tier transitions`,
+      "p50 solid, p95 dashed. A search counts under the tier its collection is in by " +
+        "akibench's model of the scenario's tiering policy, replayed on the run's own " +
+        "accesses when the search is sent; the server may move a collection up to one policy " +
+        "check later. Marks: the target's tier-transition counters (its /metrics, sampled " +
+        "every second) rose in the second before; coloured by the tier moved into, one row " +
+        "per kind of move.",
+    ));
   }
   if (data.breaker.length > 0) f.push(figure("chart-breaker", "Circuit-breaker state"));
   Object.keys(data.otherTargetMetrics).forEach((name, i) =>

@@ -57,6 +57,20 @@ export interface SecondPoint {
    * `compare` resamples these seconds for its latency intervals.
    */
   latency_us?: string;
+  /**
+   * This second's latency of each operation recorded under a qualified label (`op@qualifier`:
+   * the tiered scenario's `search@hot|warm|cold`), by label; absent when none completed, and in
+   * results made before it was recorded.
+   */
+  by_operation?: Record<string, SecondLatency>;
+}
+
+/** Latency percentiles (ms) of the requests of one kind that completed in one second. */
+export interface SecondLatency {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
 }
 
 export interface ResourcePoint {

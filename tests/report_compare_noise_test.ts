@@ -52,9 +52,33 @@ Deno.test("compare: two runs of one seed against one server never regress (recor
   }
 });
 
+/** The first run of a recorded --repeat result alone, as `run` without --repeat records it. */
+function single(r: RunResult): RunResult {
+  return { ...r, repeats: undefined };
+}
+
+Deno.test("compare of single runs: identical pairs never regress, the 2 ms slower server always does (recorded first runs)", async () => {
+  for (let i = 1; i <= PAIRS; i++) {
+    const [base, same, slow] = (await triple(i)).map(single);
+    const c = compareRuns([base], [same], { tolerance: 0.1 });
+    assert.deepEqual(c.repeated, []);
+    assert.deepEqual(
+      c.rows.filter((r) => r.verdict === "regressed").map((r) => `${r.operation} ${r.metric}`),
+      [],
+      `pair ${i}`,
+    );
+    const s = compareRuns([base], [slow], { tolerance: 0.1 });
+    const p50 = s.rows.filter((r) => r.verdict === "regressed");
+    assert.ok(p50.some((r) => r.operation === "all" && r.metric === "latency p50"), `pair ${i}`);
+    for (const r of p50) {
+      assert.equal(r.metric, "latency p50", `pair ${i}: only medians are judged from single runs`);
+      assert.ok(r.interval![0] > r.base!, `pair ${i}: beyond twice the base`);
+    }
+  }
+});
+
 Deno.test("compare: one run a side (no repeats) falls back to the intervals from within the runs", async () => {
   const [base, same] = await triple(1);
-  const single = (r: RunResult): RunResult => ({ ...r, repeats: undefined });
   const c = compareRuns([single(base)], [single(same)], { tolerance: 0.1 });
   assert.deepEqual(c.repeated, []);
   const p50 = c.rows.find((r) => r.operation === "all" && r.metric === "latency p50")!;

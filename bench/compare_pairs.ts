@@ -85,6 +85,7 @@ try {
     const slower = await record(slow.url, `slow-${i}.json`);
     const verdicts = (next: RunResult) => {
       const c = compareRuns([base], [next], { tolerance: 0.1 });
+      if (c.notCompared.length > 0) return `not compared (${c.notCompared[0].reason})`;
       const named = (verdict: string) =>
         c.rows.filter((r) => r.verdict === verdict).map((r) => `${r.operation} ${r.metric}`);
       const regressed = named("regressed");

@@ -138,11 +138,11 @@ Deno.test("chart data: search latency per tier per second, and none for results 
   assert.ok(!renderHtml(run).includes('id="chart-tier-latency"'));
   const [s0, s1, s2] = run.series.per_second;
   s0.by_operation = {
-    "search@cold": { count: 1, p50: 40, p95: 40, p99: 40 },
-    "search@hot": { count: 50, p50: 1, p95: 3, p99: 4 },
+    "search@cold": { count: 1, p50: 40, p95: 40 },
+    "search@hot": { count: 50, p50: 1, p95: 3 },
   };
-  s1.by_operation = { "search@hot": { count: 40, p50: 2, p95: 5, p99: 6 } };
-  s2.by_operation = { "insert@x": { count: 3, p50: 9, p95: 9, p99: 9 } };
+  s1.by_operation = { "search@hot": { count: 40, p50: 2, p95: 5 } };
+  s2.by_operation = { "insert@x": { count: 3, p50: 9, p95: 9 } };
   const data = chartData(run);
   assert.deepEqual(data.tierLatency.map((t) => t.tier), ["hot", "cold"], "hot, warm, cold order");
   const hot = data.tierLatency[0];

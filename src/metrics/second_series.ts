@@ -118,8 +118,8 @@ export function secondLatencies(
   for (const label of [...byOperation.keys()].sort()) {
     const h = byOperation.get(label)!;
     if (h.totalCount === 0) continue;
-    const { p50, p95, p99 } = secondPercentiles(h);
-    out[label] = { count: h.totalCount, p50: p50!, p95: p95!, p99: p99! };
+    const { p50, p95 } = secondPercentiles(h);
+    out[label] = { count: h.totalCount, p50: p50!, p95: p95! };
   }
   return Object.keys(out).length > 0 ? out : null;
 }

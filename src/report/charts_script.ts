@@ -72,9 +72,22 @@ export const CHARTS_SCRIPT = String.raw`
       ctx.restore();
     }
   };
+  // One colour per tier on every tier chart; a move takes the colour of the tier it moves into,
+  // dashed when it promotes (cold → warm, warm → hot).
   var TIER_COLORS = { hot: "#cf222e", warm: "#9a6700", cold: "#0969da" };
+  var TIER_RANK = { hot: 0, warm: 1, cold: 2 };
+  function tierColor(tier) {
+    return TIER_COLORS[tier] || COLORS[7];
+  }
   function moveColor(move) {
-    return TIER_COLORS[move.split(" → ")[1]] || COLORS[7];
+    return tierColor(move.split(" → ")[1]);
+  }
+  function moveStyle(move) {
+    var ends = move.split(" → ");
+    var promotes = TIER_RANK[ends[1]] < TIER_RANK[ends[0]];
+    var c = moveColor(move);
+    return promotes ? { borderColor: c, backgroundColor: c, borderDash: [6, 3] }
+      : { borderColor: c, backgroundColor: c };
   }
   function tierLatencyChart(id, data) {
     var moves = Object.keys(data.tierRates);
@@ -90,8 +103,9 @@ export const CHARTS_SCRIPT = String.raw`
     // Legend entries for the markers (no data of their own).
     moves.forEach(function (m) {
       if (data.tierMarkers.some(function (k) { return k.move === m; })) {
-        sets.push(line("| " + m, [], 0, { borderColor: moveColor(m),
-          backgroundColor: moveColor(m), borderWidth: 2 }));
+        var style = moveStyle(m);
+        style.borderWidth = 2;
+        sets.push(line("| " + m, [], 0, style));
       }
     });
     var options = { scales: { x: timeAxis(data), y: { type: "logarithmic",
@@ -189,13 +203,14 @@ export const CHARTS_SCRIPT = String.raw`
       { pointRadius: 2 })], "recall", { y: { min: 0, max: 1, title: { display: true,
         text: "recall" } } });
     var tiers = Object.keys(data.tiers);
-    if (tiers.length) timeChart("chart-tiers", data, tiers.map(function (t, i) {
-      return line(t, data.tiers[t], i, { fill: true });
+    if (tiers.length) timeChart("chart-tiers", data, tiers.map(function (t) {
+      return line(t, data.tiers[t], 0, { fill: true, borderColor: tierColor(t),
+        backgroundColor: tierColor(t) });
     }), "collections", { y: { stacked: true, beginAtZero: true,
       title: { display: true, text: "collections" } } }, true);
     var moves = Object.keys(data.tierRates);
-    if (moves.length) timeChart("chart-tier-moves", data, moves.map(function (m, i) {
-      return line(m, data.tierRates[m], i);
+    if (moves.length) timeChart("chart-tier-moves", data, moves.map(function (m) {
+      return line(m, data.tierRates[m], 0, moveStyle(m));
     }), "collections moved / s");
     if (data.tierLatency.length) tierLatencyChart("chart-tier-latency", data);
     var STATES = ["closed", "open", "half-open"];

@@ -72,11 +72,11 @@ function chartFigures(data: ChartData, hasSeries: boolean): string {
       "chart-tier-latency",
       `Search latency by storage tier, per second${bucket}, with tier transitions`,
       "p50 solid, p95 dashed. A search counts under the tier its collection is in by " +
-        "akibench's model of the scenario's tiering policy, replayed on the run's own " +
-        "accesses when the search is sent; the server may move a collection up to one policy " +
-        "check later. Marks: the target's tier-transition counters (its /metrics, sampled " +
-        "every second) rose in the second before; coloured by the tier moved into, one row " +
-        "per kind of move.",
+        "akibench's model of the scenario's tiering policy when the search is sent: the run's " +
+        "own accesses replayed from the tiers the target reported as the load began; the " +
+        "server may move a collection up to one policy check later. Marks: the target's tier-transition counters (its /metrics, sampled " +
+        "every second) rose in the second before; coloured by the tier moved into (dashed " +
+        "legend: a promotion), one row per kind of move.",
     ));
   }
   if (data.breaker.length > 0) f.push(figure("chart-breaker", "Circuit-breaker state"));

@@ -94,12 +94,13 @@ Deno.test("compare: one run a side (no repeats) falls back to the intervals from
 
 /**
  * Single runs as `run` without --repeat records them, per-second histograms kept (compare
- * resamples blocks of seconds): two sessions of bench/compare_pairs.ts --pairs 10 --repeat 1 on
- * the shared 2-core machine at load average 3–17. Kept are the triples with valid runs (in the
- * others the load generator could not keep up, and compare does not judge invalid runs): pairs
- * 1, 2, 4, 6 and 7 of the first session (same-2 is invalid) and 7–10 of the second as 11–14.
- * The intervals from within the runs alone flagged identical pairs 11 (memory growth) and 12
- * (p50 over all operations and of search, 1.71 → 3.33 ms: 1.95×).
+ * resamples blocks of seconds): three sessions of bench/compare_pairs.ts --pairs 10 --repeat 1
+ * on the shared 2-core machine at load average 3–17. Kept are the triples with valid runs (in
+ * the others the load generator could not keep up, and compare does not judge invalid runs):
+ * pairs 1, 2, 4, 6 and 7 of the first session (same-2 is invalid), 7–10 of the second as 11–14
+ * and all of the third as 21–30. The intervals from within the runs alone flagged identical
+ * pairs 11, 27 and 30 (memory growth), 12 (p50 over all operations and of search, 1.71 → 3.33
+ * ms: 1.95×) and 28 (insert p50, 2.78 → 4.22 ms).
  */
 const SINGLE = `${FIXTURES}single/`;
 
@@ -107,7 +108,7 @@ Deno.test("compare of single runs with per-second histograms: identical pairs ne
   const read = async (name: string) =>
     JSON.parse(await Deno.readTextFile(`${SINGLE}${name}.json`)) as RunResult;
   let identical = 0;
-  for (const i of [1, 2, 4, 6, 7, 11, 12, 13, 14]) {
+  for (const i of [1, 2, 4, 6, 7, 11, 12, 13, 14, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]) {
     const [base, same, slow] = await Promise.all(
       ["base", "same", "slow"].map((k) => read(`${k}-${i}`)),
     );
@@ -125,5 +126,5 @@ Deno.test("compare of single runs with per-second histograms: identical pairs ne
       assert.ok(r.interval![0] > r.base!, `pair ${i}: ${r.operation} ${r.metric}`);
     }
   }
-  assert.equal(identical, 8);
+  assert.equal(identical, 18);
 });

@@ -57,7 +57,8 @@ Options:
                    127.0.0.1; 0.0.0.0 for a Prometheus in a container)
   --quiet          no status lines (printed every 10 s when stdout is not a terminal)
 
-Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml. With several
+Writes <scenario>.json/.md/.html as each scenario ends, and suite.json, summary.md, index.html
+and junit.xml (refreshed after each scenario, so a stopped suite's index shows what finished). With several
 targets each target's reports go into <out>/<target>/ (a repeated name becomes NAME-2), and
 <out>/comparison.html and comparison.md set the targets side by side per scenario, e.g.
   akibench run baseline --smoke --target reference,akidb=http://127.0.0.1:8080
@@ -193,11 +194,13 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       onProgress: watch.onProgress,
       live: watch.metrics,
       onUpdate: live ? (r) => live.update(r) : undefined,
-      onRun: async (r) => {
+      onRun: async (r, sofar) => {
         progress.done();
         live?.update(r);
         console.log(renderTerminalSummary(r, { color }));
         const [, , html] = await writeRunReports(outDir, r);
+        // The index too, so a suite stopped midway can be opened at what finished.
+        if (sofar.suite.pending) await writeSuiteReports(outDir, sofar.suite, sofar.runs);
         console.log(`Report: ${html}\n`);
       },
     });

@@ -149,8 +149,16 @@ export interface ShardOptions {
   shard?: Shard;
   /** Start of the load on `clock` (ms), so that shards share one time origin; default now. */
   startAtMs?: number;
-  /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
-  onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
+  /**
+   * A second closed: its point, its latency histogram, stream totals and the histograms of its
+   * qualified operations (histograms valid during the call only).
+   */
+  onSecond?: (
+    point: SecondPoint,
+    latency: Histogram,
+    streams: StreamTotals[],
+    byOperation: ReadonlyMap<string, Histogram>,
+  ) => void;
   observer?: LoadObserver;
 }
 
@@ -190,9 +198,9 @@ export async function runShard<R>(
       },
     };
   });
-  const series = new SecondSeries((point, latency) => {
+  const series = new SecondSeries((point, latency, byOperation) => {
     observer?.second(point, latency);
-    options.onSecond?.(point, latency, states.map(totalsOf));
+    options.onSecond?.(point, latency, states.map(totalsOf), byOperation);
   });
   // In-flight requests in send order; they share one timeout, so they expire in this order too.
   const inFlight = new FifoQueue<InFlight<R>>();
@@ -229,7 +237,7 @@ export async function runShard<R>(
     const latencyMs = now - arrival.intendedMs;
     recorder.complete(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs);
     observer?.completed(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs !== null);
-    series.completed(now, errorClass, latencyMs);
+    series.completed(now, errorClass, latencyMs, arrival.label.operation);
     if (serviceMs !== null) state.totals.inFlight--;
     if (errorClass === null) state.totals.successful++;
     else state.totals.failed++;

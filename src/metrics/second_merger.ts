@@ -1,10 +1,11 @@
 import type { SecondPoint } from "../result/run_result.ts";
 import { addEncoded, encodeHistogram, type Histogram, newHistogram } from "./histogram.ts";
-import { emptySecond, secondPercentiles } from "./second_series.ts";
+import { emptySecond, secondLatencies, secondPercentiles } from "./second_series.ts";
 
 interface Pending<T> {
   point: SecondPoint;
   latency: Histogram;
+  byOperation: Map<string, Histogram>;
   parts: T[];
 }
 
@@ -24,12 +25,30 @@ export class SecondMerger<T> {
     this.#onMerged = onMerged;
   }
 
-  /** One shard's closed second, with its latency histogram (µs, encoded) and any payload. */
-  add(point: SecondPoint, latencyUs: string, part: T): void {
+  /**
+   * One shard's closed second, with its latency histogram (µs, encoded), any payload and the
+   * histograms of its qualified operations (encoded, by label).
+   */
+  add(
+    point: SecondPoint,
+    latencyUs: string,
+    part: T,
+    byOperationUs: Record<string, string> = {},
+  ): void {
     let p = this.#pending.get(point.t);
     if (!p) {
-      p = { point: emptySecond(point.t), latency: newHistogram(), parts: [] };
+      p = {
+        point: emptySecond(point.t),
+        latency: newHistogram(),
+        byOperation: new Map(),
+        parts: [],
+      };
       this.#pending.set(point.t, p);
+    }
+    for (const [label, encoded] of Object.entries(byOperationUs)) {
+      let h = p.byOperation.get(label);
+      if (!h) p.byOperation.set(label, h = newHistogram());
+      addEncoded(h, encoded);
     }
     const m = p.point;
     m.offered += point.offered;
@@ -59,7 +78,10 @@ export class SecondMerger<T> {
       }
       Object.assign(p.point, secondPercentiles(p.latency));
       if (p.latency.totalCount > 0) p.point.latency_us = encodeHistogram(p.latency);
+      const byOperation = secondLatencies(p.byOperation);
+      if (byOperation) p.point.by_operation = byOperation;
       p.latency.destroy();
+      for (const h of p.byOperation.values()) h.destroy();
       this.#pending.delete(second);
       this.points.push(p.point);
       this.#onMerged?.(p.point, p.parts);

@@ -4,6 +4,7 @@ import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
 import type { LiveMetrics } from "../metrics/live_metrics.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
@@ -221,6 +222,24 @@ async function measure(
     seed: scenario.seed,
     streams,
   };
+  const labelTiers = criteria.some((c) => c.traffic?.tier !== undefined);
+  const setupProblems: string[] = [];
+  let initialTiers: TierStart[] | undefined;
+  if (labelTiers && ctx.features.tiering && target.collectionTier) {
+    // A policy of seconds demotes the collections while the ground truth is computed: the tier
+    // model starts from where the target has them, not from "all hot".
+    try {
+      initialTiers = await Promise.all(
+        deployment.collectionIds.map((id, i) =>
+          target.collectionTier!(id, { apiKey: deployment.collectionKeys[i] })
+        ),
+      );
+    } catch (err) {
+      setupProblems.push(
+        `tiers at the start unknown, the tier model starts all hot: ${(err as Error).message}`,
+      );
+    }
+  }
   const plan = new RequestPlan(
     scenario,
     collections,
@@ -231,7 +250,8 @@ async function measure(
       queries: dataset.queries,
     },
     undefined,
-    criteria.some((c) => c.traffic?.tier !== undefined),
+    labelTiers,
+    initialTiers,
   );
   let loadStart = performance.now();
   const executor = makeExecutor({
@@ -328,7 +348,7 @@ async function measure(
       metric: dataset.metric,
     });
   }
-  const problems = [...faultProblems];
+  const problems = [...setupProblems, ...faultProblems];
   if (alive && scenario.tenants.length > 0 && ctx.features.tenancy) {
     try {
       const isolation = await probeIsolation(

@@ -17,6 +17,7 @@ import {
   TargetError,
 } from "./target.ts";
 import type { Metric } from "../dataset/metric.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
 
 /**
  * Adapter for any server speaking the AkiDB 2.0 REST API (a real AkiDB or the reference server).
@@ -210,6 +211,24 @@ export class AkidbTarget implements ScenarioTarget {
     const b = body as Record<string, unknown>;
     const n = (v: unknown) => (typeof v === "number" ? v : 0);
     return { hot: n(b?.hot_count), warm: n(b?.warm_count), cold: n(b?.cold_count) };
+  }
+
+  async collectionTier(collectionId: string, ctx?: RequestContext): Promise<TierStart> {
+    const [, body] = await this.http.call(
+      "GET",
+      `/api/v1/collections/${collectionId}/tier`,
+      undefined,
+      ctx,
+    );
+    const b = body as { tier?: unknown; last_accessed_at?: unknown };
+    if (b?.tier !== "hot" && b?.tier !== "warm" && b?.tier !== "cold") {
+      throw new TargetError("invalid_response", `tier of ${collectionId}: ${JSON.stringify(b)}`);
+    }
+    const last = typeof b.last_accessed_at === "string" ? Date.parse(b.last_accessed_at) : NaN;
+    return {
+      tier: b.tier,
+      idleS: Number.isNaN(last) ? 0 : Math.max(0, (Date.now() - last) / 1000),
+    };
   }
 
   async setFaults(f: FaultSetting | null): Promise<void> {

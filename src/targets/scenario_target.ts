@@ -1,3 +1,4 @@
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import type { Capabilities, Document, RequestContext, Target } from "./target.ts";
 
 /** One fault setting handed to the target (S3 latency, error rate, throttling). */
@@ -53,6 +54,8 @@ export interface ScenarioHooks {
   insertBatch?(collectionId: string, docs: Document[], ctx?: RequestContext): Promise<void>;
   setTieringPolicy?(policy: TieringSetting): Promise<void>;
   tierCounts?(): Promise<TierCounts>;
+  /** A collection's tier and seconds since its last access, as the target reports them. */
+  collectionTier?(collectionId: string, ctx?: RequestContext): Promise<TierStart>;
   setFaults?(faults: FaultSetting | null): Promise<void>;
   createTenant?(name: string): Promise<string>;
   createApiKey?(tenantId: string, role: string): Promise<string>;

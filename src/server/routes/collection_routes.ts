@@ -5,6 +5,7 @@ import type { RouteDeps } from "../route_deps.ts";
 import { createCollectionBody } from "../schemas.ts";
 import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
 import { uuidV7 } from "../uuid_v7.ts";
+import { rfc3339 } from "./akidb_json.ts";
 
 function summary(collection: Collection) {
   const { id, name, dimension, metric, createdAt } = collection.meta;
@@ -14,7 +15,7 @@ function summary(collection: Collection) {
     dimension,
     metric,
     document_count: collection.documentCount,
-    created_at: new Date(createdAt).toISOString(),
+    created_at: rfc3339(createdAt),
   };
 }
 

@@ -10,6 +10,7 @@ import { isUuid } from "../uuid_v7.ts";
 import { toFloat32Vector } from "../vector_input.ts";
 import { collectionOf } from "./collection_routes.ts";
 import { queryResponseBody } from "./query_response.ts";
+import { documentResponseBody } from "./akidb_json.ts";
 
 function newDocument(body: InsertBody, meta: CollectionMeta, field: string): NewDocument {
   return {
@@ -57,7 +58,8 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.get("/api/v1/collections/:id/docs/:doc_id", async (c) => {
     const collection = await collectionOf(c, deps, "read");
     const docId = docIdParam(c.req.param("doc_id"));
-    return c.json({ document: collection.getDocument(docId) });
+    const body = documentResponseBody(collection.getDocument(docId));
+    return c.body(body, 200, { "content-type": "application/json" });
   });
   app.delete("/api/v1/collections/:id/docs/:doc_id", async (c) => {
     const started = performance.now();

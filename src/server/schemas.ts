@@ -1,5 +1,9 @@
 import { z } from "zod";
 import { isUuid } from "./uuid_v7.ts";
+import { AKIDB_BODY_BYTES } from "./json_body.ts";
+
+/** AkiDB's metrics; AkiDB lower-cases the metric it is given (`"COSINE"` is cosine). */
+export const METRICS = ["cosine", "l2", "dot"] as const;
 
 /** Largest top_k a query may ask for. */
 export const MAX_TOP_K = 10_000;
@@ -9,7 +13,9 @@ export const MAX_BATCH_DOCS = 10_000;
 export const createCollectionBody = z.object({
   name: z.string().min(1).max(256),
   dimension: z.number().int().min(16).max(4096),
-  metric: z.enum(["cosine", "l2", "dot"]),
+  metric: z.string().refine((m) => (METRICS as readonly string[]).includes(m.toLowerCase()), {
+    message: "must be one of cosine, l2, dot (any case)",
+  }),
   embedding_model: z.string().max(256).nullable().optional(),
 });
 
@@ -20,7 +26,8 @@ const docId = z.string().refine(isUuid, { message: "must be a UUID" });
 
 export const insertBody = z.object({
   doc_id: docId,
-  external_id: z.string().max(1024).nullable().optional(),
+  // AkiDB sets no limit but its 2 MiB body; insert_batch bodies may be larger, not its ids.
+  external_id: z.string().max(AKIDB_BODY_BYTES).nullable().optional(),
   vector: jsonArray,
 });
 

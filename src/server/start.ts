@@ -5,6 +5,7 @@ import { RequestMetrics } from "./metrics.ts";
 import type { ServerExtensions } from "./server_env.ts";
 import { Store, type StoreOptions } from "./store.ts";
 import { DEFAULT_INDEX_PARAMS } from "./collection_meta.ts";
+import { AKIDB_BODY_BYTES } from "./json_body.ts";
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -23,6 +24,12 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Connection and body timeouts, ms (defaults: DEFAULT_TIMEOUTS). */
   timeouts?: Partial<ServerTimeouts>;
+  /**
+   * `akidb`: AkiDB 2.0's own answers (akidb_compat/: text/plain errors, its statuses, no dot
+   * collections, ≤ 128 matches, /ready 503 without collections) and its 2 MiB body limit on every
+   * route, insert_batch too.
+   */
+  compat?: "akidb";
   /** Tenancy, audit, tiering and fault plug-ins. */
   extensions?: ServerExtensions;
 }
@@ -75,7 +82,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store,
     extensions: options.extensions ?? {},
     requestMetrics: new RequestMetrics(),
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: options.maxBodyBytes ??
+      (options.compat === "akidb" ? AKIDB_BODY_BYTES : DEFAULT_MAX_BODY_BYTES),
+    compat: options.compat,
     bodyTimeoutMs: timeouts.bodyMs,
     startedAt,
     isReady: () => ready,

@@ -94,6 +94,11 @@ export const serveCommand: Command = {
     if (values.compat !== undefined && values.compat !== "akidb") {
       throw new UsageError(`--compat: unknown value '${values.compat}' (the one known is akidb)`);
     }
+    if (values.compat && (values.tenancy || values.tiering || values.faults)) {
+      throw new UsageError(
+        "--compat akidb serves AkiDB's routes only: drop --tenancy/--tiering/--faults",
+      );
+    }
     const index = Object.fromEntries(
       Object.entries({
         m: intFlagInRange("hnsw-m", values["hnsw-m"], 2, 256),

@@ -10,8 +10,18 @@ export const MAX_TOP_K = 10_000;
 /** Most documents one insert_batch request may carry. */
 export const MAX_BATCH_DOCS = 10_000;
 
+/**
+ * What AkiDB refuses in a collection name (akidb-service collection_service.rs:423-442): "..",
+ * path separators, NUL, Windows-reserved and control characters.
+ */
+export const BAD_COLLECTION_NAME = /\.\.|[/\\\0<>:"|?*\p{Cc}]/u;
+
 export const createCollectionBody = z.object({
-  name: z.string().min(1).max(256),
+  name: z.string().min(1)
+    .refine((n) => new TextEncoder().encode(n).length <= 255, { message: "at most 255 bytes" })
+    .refine((n) => !BAD_COLLECTION_NAME.test(n), {
+      message: "no '..', / \\ NUL < > : \" | ? * or control characters",
+    }),
   dimension: z.number().int().min(16).max(4096),
   metric: z.string().refine((m) => (METRICS as readonly string[]).includes(m.toLowerCase()), {
     message: "must be one of cosine, l2, dot (any case)",

@@ -5,7 +5,6 @@ import { RequestMetrics } from "./metrics.ts";
 import type { ServerExtensions } from "./server_env.ts";
 import { Store, type StoreOptions } from "./store.ts";
 import { DEFAULT_INDEX_PARAMS } from "./collection_meta.ts";
-import { AKIDB_BODY_BYTES } from "./json_body.ts";
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -26,8 +25,8 @@ export interface StartServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /**
    * `akidb`: AkiDB 2.0's own answers (akidb_compat/: text/plain errors, its statuses, no dot
-   * collections, ≤ 128 matches, /ready 503 without collections) and its 2 MiB body limit on every
-   * route, insert_batch too.
+   * collections, ≤ 128 matches, /ready 503 without collections, 2 MiB bodies, and none of the
+   * reference's own routes: capabilities, insert_batch).
    */
   compat?: "akidb";
   /** Tenancy, audit, tiering and fault plug-ins. */
@@ -82,8 +81,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     store,
     extensions: options.extensions ?? {},
     requestMetrics: new RequestMetrics(),
-    maxBodyBytes: options.maxBodyBytes ??
-      (options.compat === "akidb" ? AKIDB_BODY_BYTES : DEFAULT_MAX_BODY_BYTES),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     compat: options.compat,
     bodyTimeoutMs: timeouts.bodyMs,
     startedAt,

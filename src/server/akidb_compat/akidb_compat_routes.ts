@@ -5,7 +5,7 @@ import type { CollectionMetric } from "../collection_meta.ts";
 import type { Collection } from "../collection.ts";
 import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
 import { canonicalUuid, uuidV7 } from "../uuid_v7.ts";
-import { MAX_TOP_K, METRICS } from "../schemas.ts";
+import { BAD_COLLECTION_NAME, MAX_TOP_K, METRICS } from "../schemas.ts";
 import { collectionOf } from "../routes/collection_routes.ts";
 import { documentResponseBody, rfc3339 } from "../routes/akidb_json.ts";
 import { queryResponseBody } from "../routes/query_response.ts";
@@ -23,17 +23,21 @@ const DOT_REFUSED = "invalid state: instant-distance backend does not support Do
   "2. Use custom HnswIndex (research-only, 65% recall)\n" +
   "3. Convert to Cosine similarity (normalize vectors before insert)";
 
-/** Characters AkiDB refuses in collection names (akidb-service collection_service.rs:423-442). */
-const BAD_NAME = /\.\.|[/\\\0<>:"|?*\p{Cc}]/u;
 
 /**
  * `serve --compat akidb`: AkiDB 2.0's own handlers (akidb-rest src/handlers/management.rs,
  * collections.rs, health.rs) over the reference store, with AkiDB's order of checks, statuses
  * and text/plain messages: validation in the service is 500 (400 only when the message says
  * "dimension"), not found 404, a dot collection 500, at most 128 matches, /ready 503 until a
- * collection exists. Registered before the core routes, so these answer first.
+ * collection exists, no capabilities or insert_batch. Registered before the core routes, so
+ * these answer first.
  */
 export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
+  // The reference's own routes: AkiDB has none (axum: 404, empty body), so a client sees no
+  // capabilities and loads one document per request, as against AkiDB.
+  for (const path of ["/api/v1/capabilities", "/api/v1/collections/:id/insert_batch"]) {
+    app.all(path, (c) => c.body(null, 404));
+  }
   app.get("/ready", (c) => {
     const ready = deps.isReady() && deps.store.collections.size > 0;
     return ready
@@ -59,11 +63,15 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     if (new TextEncoder().encode(name).length > 255) {
       throw serviceError(`validation error: collection name must be <= 255 characters`);
     }
-    if (BAD_NAME.test(name)) {
+    if (BAD_COLLECTION_NAME.test(name)) {
       throw serviceError("validation error: collection name contains invalid characters");
     }
     if (dimension < 16 || dimension > 4096) {
-      throw serviceError(`invalid state: dimension must be between 16 and 4096, got ${dimension}`);
+      // management.rs:59-65: a create error that mentions "dimension" is 400, others 500.
+      throw new HttpError(
+        400,
+        `invalid state: dimension must be between 16 and 4096, got ${dimension}`,
+      );
     }
     if (model !== null && (model === "" || model.length > 256)) {
       throw serviceError("validation error: embedding_model must be 1 to 256 characters");

@@ -116,7 +116,8 @@ export class AkidbTarget implements ScenarioTarget {
     }, ctx).catch((error) => {
       // AkiDB's index refuses dot with a 500 naming "Dot product" (instant_hnsw.rs:158).
       if (spec.metric === "dot" && error instanceof TargetError && error.status === 500) {
-        throw new TargetError("http_5xx", `${DOT_UNSUPPORTED}: ${error.message}`, 500);
+        const answer = error.message.split("\n")[0];
+        throw new TargetError("http_5xx", `${DOT_UNSUPPORTED} (${answer})`, 500);
       }
       throw error;
     });

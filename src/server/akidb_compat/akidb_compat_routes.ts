@@ -23,7 +23,6 @@ const DOT_REFUSED = "invalid state: instant-distance backend does not support Do
   "2. Use custom HnswIndex (research-only, 65% recall)\n" +
   "3. Convert to Cosine similarity (normalize vectors before insert)";
 
-
 /**
  * `serve --compat akidb`: AkiDB 2.0's own handlers (akidb-rest src/handlers/management.rs,
  * collections.rs, health.rs) over the reference store, with AkiDB's order of checks, statuses

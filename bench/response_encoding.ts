@@ -68,7 +68,7 @@ try {
   const phases: [string, (i: number) => Promise<number>][] = [
     ["get", async (i) => {
       const path = `/api/v1/collections/${collection}/docs/${docId((i * 7919) % docs)}`;
-      const res = await pool.send("GET", path, {});
+      const res = await pool.send("GET", path, {}, undefined);
       if (res.status !== 200) throw new Error(`get ${res.status}`);
       return res.text.length;
     }],

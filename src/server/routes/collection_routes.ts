@@ -3,7 +3,7 @@ import type { Collection } from "../collection.ts";
 import { AKIDB_BODY_BYTES, readJsonBody } from "../json_body.ts";
 import { excerpt, HttpError } from "../http_error.ts";
 import type { RouteDeps } from "../route_deps.ts";
-import { type CollectionMetric } from "../collection_meta.ts";
+import type { CollectionMetric } from "../collection_meta.ts";
 import { createCollectionBody } from "../schemas.ts";
 import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
 import { canonicalUuid, uuidV7 } from "../uuid_v7.ts";

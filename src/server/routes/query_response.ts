@@ -24,7 +24,7 @@ export function queryResponseBody(
   const encode = (from: number, to: number) =>
     hits.slice(from, to).map((hit) =>
       `{"doc_id":"${hit.docId}","external_id":${JSON.stringify(hit.externalId)},"distance":${
-        float32Text(Math.fround(scoreToDistance(metric, hit.score)))
+        distanceText(scoreToDistance(metric, hit.score))
       }}`
     ).join(",");
   const tail = `],"latency_ms":${JSON.stringify(latencyMs)}}`;
@@ -41,4 +41,14 @@ export function queryResponseBody(
       from = to;
     },
   });
+}
+
+/**
+ * A distance as AkiDB's f32 prints, in its shortest form. Beyond float32's range (a dot product
+ * of huge vectors) AkiDB's f32 overflows to inf, which serde_json writes as null; the reference
+ * computes in double and writes that double instead, so clients always get a number.
+ */
+function distanceText(distance: number): string {
+  const single = Math.fround(distance);
+  return Number.isFinite(single) ? float32Text(single) : JSON.stringify(distance);
 }

@@ -6,8 +6,8 @@ import type { Collection } from "../collection.ts";
 import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
 import { canonicalUuid, uuidV7 } from "../uuid_v7.ts";
 import { BAD_COLLECTION_NAME, MAX_TOP_K, METRICS } from "../schemas.ts";
-import { collectionOf } from "../routes/collection_routes.ts";
-import { documentResponseBody, rfc3339 } from "../routes/akidb_json.ts";
+import { collectionOf, collectionSummary } from "../routes/collection_routes.ts";
+import { documentResponseBody } from "../routes/akidb_json.ts";
 import { queryResponseBody } from "../routes/query_response.ts";
 import { akidbJsonBody } from "./akidb_json_body.ts";
 
@@ -97,14 +97,14 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.get("/api/v1/collections", (c) => {
     // AkiDB's list leaves document_count at 0 (management.rs:108, "TODO").
     const collections = deps.store.list(tenantOf(c)).map((x) => ({
-      ...summary(x),
+      ...collectionSummary(x),
       document_count: 0,
     }));
     return c.json({ collections });
   });
   app.get("/api/v1/collections/:id", async (c) => {
     const collection = await akidbCollection(c, deps);
-    return c.json({ collection: summary(collection) });
+    return c.json({ collection: collectionSummary(collection) });
   });
   app.delete("/api/v1/collections/:id", async (c) => {
     await deps.store.deleteCollection(await akidbCollection(c, deps, "write"));
@@ -215,18 +215,6 @@ function checkFinite(vector: number[], what: string): void {
         "Only finite numbers are allowed (no NaN or Infinity)",
     );
   }
-}
-
-function summary(collection: Collection) {
-  const { id, name, dimension, metric, createdAt } = collection.meta;
-  return {
-    collection_id: id,
-    name,
-    dimension,
-    metric,
-    document_count: collection.documentCount,
-    created_at: rfc3339(createdAt),
-  };
 }
 
 /**

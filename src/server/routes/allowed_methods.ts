@@ -1,12 +1,12 @@
 import type { Hono } from "hono";
+import type { ServerEnv } from "../server_env.ts";
 
 /**
  * The methods `app`'s routes serve at `path` (its middleware, method ALL, aside), so a request
  * with another method can be answered 405 with an Allow header, as AkiDB's axum router does,
  * rather than 404. Patterns are Hono's (`:param` matches one segment).
  */
-// deno-lint-ignore no-explicit-any
-export function allowedMethods(app: Hono<any>, path: string): string[] {
+export function allowedMethods(app: Hono<ServerEnv>, path: string): string[] {
   const methods = new Set<string>();
   for (const route of app.routes) {
     if (route.method === "ALL") continue;

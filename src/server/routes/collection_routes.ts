@@ -9,7 +9,8 @@ import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.t
 import { canonicalUuid, uuidV7 } from "../uuid_v7.ts";
 import { rfc3339 } from "./akidb_json.ts";
 
-function summary(collection: Collection) {
+/** A collection as AkiDB's CollectionInfo (list and get). */
+export function collectionSummary(collection: Collection) {
   const { id, name, dimension, metric, createdAt } = collection.meta;
   return {
     collection_id: id,
@@ -76,10 +77,12 @@ export function collectionRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     return c.json({ collection_id: id, name, dimension, metric: body.metric }, 201);
   });
   app.get("/api/v1/collections", (c) => {
-    return c.json({ collections: deps.store.list(tenantOf(c)).map(summary) });
+    return c.json({ collections: deps.store.list(tenantOf(c)).map(collectionSummary) });
   });
   app.get("/api/v1/collections/:id", (c) => {
-    return c.json({ collection: summary(deps.store.get(collectionIdParam(c), tenantOf(c))) });
+    return c.json({
+      collection: collectionSummary(deps.store.get(collectionIdParam(c), tenantOf(c))),
+    });
   });
   app.delete("/api/v1/collections/:id", async (c) => {
     await deps.store.deleteCollection(deps.store.get(collectionIdParam(c), tenantOf(c)));

@@ -246,3 +246,23 @@ Deno.test("parity 9: non-UUID ids 400, other methods 405, AkiDB routes' bodies o
     assert.equal(inserted.status, 200, "a 2+ MiB insert_batch body is accepted");
   });
 });
+
+Deno.test("serve --compat: an unknown value, or akidb with extensions, is a usage error", async () => {
+  const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
+  for (
+    const [args, message] of [
+      [["--compat", "milvus"], /--compat: unknown value 'milvus'/],
+      [["--compat", "akidb", "--tenancy"], /--compat akidb serves AkiDB's routes only/],
+    ] as const
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "serve", "--port", "0", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, stderr);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
+  }
+});

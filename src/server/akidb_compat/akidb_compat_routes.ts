@@ -107,7 +107,13 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     return c.json({ collection: collectionSummary(collection) });
   });
   app.delete("/api/v1/collections/:id", async (c) => {
-    await deps.store.deleteCollection(await akidbCollection(c, deps, "write"));
+    // AkiDB deletes from its repository first, whose not-found error names "collection".
+    const id = collectionIdOf(c);
+    const collection = await akidbCollection(c, deps, "write").catch((error) => {
+      const missing = error instanceof HttpError && error.status === 404;
+      throw missing ? new HttpError(404, `collection \`${id}\` was not found`) : error;
+    });
+    await deps.store.deleteCollection(collection);
     return c.body(null, 204);
   });
   app.post("/api/v1/collections/:id/insert", async (c) => {

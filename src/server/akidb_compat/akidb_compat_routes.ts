@@ -46,6 +46,17 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
         message: "Service is still loading collections or storage backends are unavailable",
       }, 503);
   });
+  app.post("/admin/collections/:id/dlq/retry", (c) => {
+    // admin.rs:204-227: its own wording for a bad id, and every failure a 500.
+    const raw = c.req.param("id");
+    const id = canonicalUuid(raw);
+    if (id === null) throw new HttpError(400, `Invalid collection ID: ${uuidError(raw)}`);
+    if (!deps.store.list(tenantOf(c)).some((x) => x.meta.id === id)) {
+      throw serviceError(`DLQ retry failed: Collection \`${id}\` was not found`);
+    }
+    // No S3 path under --compat (no tiering), so the dead-letter queue is empty.
+    return c.json({ collection_id: id, retried_count: 0, success_count: 0, failed_count: 0 });
+  });
   app.post("/api/v1/collections", async (c) => {
     const body = await akidbJsonBody(c, {
       name: "string",

@@ -78,7 +78,10 @@ const withSnapshot = (async () => {
     const r = await call(server.url, "POST", `/api/v1/collections/${id}/insert_batch`, { docs });
     assert.equal(r.status, 200);
   }
-  while ((await call(server.url, "GET", "/admin/health")).body.components.index.pending_vectors) {
+  while (
+    (await call(server.url, "GET", "/admin/health")).body.components.database.details
+      .pending_vectors
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop(server, "SIGTERM");

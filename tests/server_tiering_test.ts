@@ -248,8 +248,8 @@ Deno.test(
 
       assert.equal((await env.call("DELETE", "/admin/faults")).body.active, false);
       const reset = await env.call("POST", "/admin/circuit-breaker/reset");
-      assert.equal(reset.body.previous_state, "open");
-      assert.equal(reset.body.new_state, "closed");
+      assert.equal(reset.body.previous_state, "Open");
+      assert.equal(reset.body.new_state, "Closed");
       const retry = await env.call("POST", `/admin/collections/${id}/dlq/retry`);
       assert.equal(retry.body.retried_count, 2);
       assert.equal(retry.body.success_count, 2);

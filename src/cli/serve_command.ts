@@ -20,6 +20,7 @@ Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                        [--audit-max-anonymous 10000]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
                       [--added-latency-ms 0]
+                      [--compat akidb]
 
 Options:
   --port N             TCP port (default 8080; 0 picks a free port)
@@ -56,6 +57,10 @@ Options:
                        and the dead-letter replay interval (10 s)
   --added-latency-ms N  delay every /api/v1/collections/ request by N ms (a deliberately
                        slower server, to check that 'akibench compare' catches it)
+  --compat akidb       answer as a real AkiDB 2.0 does where it is stricter: text/plain
+                       errors with its statuses (422 type errors, 500 validation errors),
+                       dot collections refused (500), at most 128 matches, /ready 503 until a
+                       collection exists, 2 MiB bodies (docs/akidb-differences.md)
 
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
 SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.
@@ -93,7 +98,16 @@ export const serveCommand: Command = {
       "resilience-time-scale": { type: "string" },
       "added-latency-ms": { type: "string" },
       recover: { type: "boolean" },
+      compat: { type: "string" },
     }, false);
+    if (values.compat !== undefined && values.compat !== "akidb") {
+      throw new UsageError(`--compat: unknown value '${values.compat}' (the one known is akidb)`);
+    }
+    if (values.compat && (values.tenancy || values.tiering || values.faults)) {
+      throw new UsageError(
+        "--compat akidb serves AkiDB's routes only: drop --tenancy/--tiering/--faults",
+      );
+    }
     const index = Object.fromEntries(
       Object.entries({
         m: intFlagInRange("hnsw-m", values["hnsw-m"], 2, 256),
@@ -130,6 +144,7 @@ export const serveCommand: Command = {
       port: intFlagInRange("port", values.port, 0, 65535) ?? 8080,
       host: values.host ?? "127.0.0.1",
       dataDir,
+      compat: values.compat as "akidb" | undefined,
       index,
       timeouts,
       extensions: combineExtensions(

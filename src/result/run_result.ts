@@ -173,6 +173,8 @@ export interface RunResult {
   phase_windows: Phase[];
   recall: {
     k: number;
+    /** The scenario's k, when the target returns fewer matches (k is then its maximum). */
+    capped_from?: number;
     samples: number;
     overall: number | null;
     series: { t: number; recall: number; samples: number }[];

@@ -196,11 +196,16 @@ async function measure(
   const criteria = scenario.criteria.map(parseCriterion);
   const logs = collections.map(() => new WriteLog());
   if (scenario.recall) progress("computing the ground truth of each collection");
+  // A target that returns at most N matches (AkiDB: 128) is judged on recall@N, not recall@k
+  // against a truth it cannot return; the result records the k it was capped from.
+  const recallK = scenario.recall
+    ? Math.min(scenario.recall.k, ctx.features.max_matches ?? Infinity)
+    : 0;
   const recall = scenario.recall
     ? {
-      truth: await RecallTruth.prepare(dataset, collections, scenario.seed, scenario.recall.k),
-      series: new RecallSeries(scenario.recall.k),
-      k: scenario.recall.k,
+      truth: await RecallTruth.prepare(dataset, collections, scenario.seed, recallK),
+      series: new RecallSeries(recallK),
+      k: recallK,
     }
     : null;
   const streams: Stream[] = scenario.tenants.length === 0
@@ -330,7 +335,12 @@ async function measure(
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
   executor.scoreRecall();
-  const recallResult = recall ? recall.series.result() : null;
+  const recallResult = recall
+    ? {
+      ...recall.series.result(),
+      ...(recallK < scenario.recall!.k ? { capped_from: scenario.recall!.k } : {}),
+    }
+    : null;
   if (live && recallResult && recallResult.overall !== null) {
     live.recall = { k: recallResult.k, value: recallResult.overall };
   }

@@ -18,6 +18,11 @@ export interface CallOptions {
  * akibench's own HTTP/1.1 pool for http:// URLs (several times fetch's request rate) unless
  * `transport` is "fetch"; https:// URLs always use fetch.
  */
+/** A request body already encoded as JSON (sent as is, not stringified again). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export class HttpClient {
   readonly #base: string;
   readonly #transport: HttpTransport;
@@ -53,7 +58,11 @@ export class HttpClient {
         method,
         path,
         headers,
-        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined
+          ? undefined
+          : body instanceof JsonText
+          ? body.text
+          : JSON.stringify(body),
         opts.signal,
       );
     } catch (err) {

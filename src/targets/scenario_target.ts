@@ -38,13 +38,19 @@ export interface AuditEntry {
  * What scenarios need beyond the Target contract. Each optional hook exists only where the
  * target supports it; the run checks capabilities before calling tenancy, tiering or fault hooks.
  */
+/**
+ * Capabilities plus batch_insert (bulk loading) and, for a target that returns fewer matches
+ * than asked, the most it returns (recall is then judged at that depth, and the report says so).
+ */
+export type Features = Capabilities & { batch_insert: boolean; max_matches?: number };
+
 export interface ScenarioHooks {
   /** Prometheus endpoint for the sampler, when the target has one. */
   readonly metricsUrl?: string;
   /** Key the endpoint needs (the operator's, on a tenancy server). */
   readonly metricsKey?: string;
   /** Capabilities plus batch_insert (bulk loading). */
-  features(): Promise<Capabilities & { batch_insert: boolean }>;
+  features(): Promise<Features>;
   /** True when the target still answers its health check. */
   healthy(): Promise<boolean>;
   /** How the target's process ended (a process this run started), or null while it runs. */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { readJsonBody, SMALL_BODY_BYTES } from "../json_body.ts";
 import { seesEveryTenant, type ServerEnv, tenantOf } from "../server_env.ts";
 import type { Store } from "../store.ts";
+import { collectionIdParam } from "../routes/collection_routes.ts";
 import { TIER_ACTIONS, type TierManager } from "./tier_manager.ts";
 import { policyJson, TierPolicyUpdateSchema, updatedPolicy } from "./tier_policy.ts";
 
@@ -15,11 +16,11 @@ const TierActionBody = z.strictObject({ action: z.enum(TIER_ACTIONS) });
  */
 export function tierRoutes(app: Hono<ServerEnv>, store: Store, tiers: TierManager): void {
   app.get("/api/v1/collections/:id/tier", (c) => {
-    const collection = store.get(c.req.param("id"), tenantOf(c));
+    const collection = store.get(collectionIdParam(c), tenantOf(c));
     return c.json(tiers.status(collection.meta.id));
   });
   app.post("/api/v1/collections/:id/tier", async (c) => {
-    const collection = store.get(c.req.param("id"), tenantOf(c));
+    const collection = store.get(collectionIdParam(c), tenantOf(c));
     const { action } = await readJsonBody(c, TierActionBody, SMALL_BODY_BYTES);
     return c.json(await tiers.act(collection.meta.id, action));
   });

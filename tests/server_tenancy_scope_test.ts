@@ -58,7 +58,7 @@ Deno.test("tenancy scope: server-wide metrics and health need the operator or a 
         new RegExp(`akidb_collection_vectors\\{collection_id="${aColl}"\\}`),
       );
       const details = await s.as(key, "GET", "/admin/health");
-      assert.equal(details.body.components.storage.collections, 2);
+      assert.equal(details.body.components.database.details.collections, 2);
       assert.equal((await s.as(key, "GET", "/api/v1/metrics/tiers")).body.total_collections, 2);
     }
     // The run's sampler scrapes with the operator's key (ScenarioTarget.metricsKey).

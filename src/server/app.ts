@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { routePath } from "hono/route";
 import { excerpt, HttpError } from "./http_error.ts";
+import { discardBody } from "./json_body.ts";
 import type { RouteDeps } from "./route_deps.ts";
 import { adminRoutes } from "./routes/admin_routes.ts";
 import { collectionRoutes } from "./routes/collection_routes.ts";
@@ -46,8 +47,9 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   );
   app.onError((error, c) => {
     if (error instanceof HttpError) {
-      const headers = error.closeConnection ? { connection: "close" } : undefined;
-      return c.json({ error: error.message }, error.status, headers);
+      if (!error.closeConnection) return c.json({ error: error.message }, error.status);
+      discardBody(c.req.raw);
+      return c.json({ error: error.message }, error.status, { connection: "close" });
     }
     console.error("akibench server: unhandled error:", error);
     return c.json({ error: `internal error: ${excerpt((error as Error).message)}` }, 500);

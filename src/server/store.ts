@@ -8,6 +8,7 @@ import {
 } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
 import { releaseMemory } from "./memory_release.ts";
+import { ScanPool } from "./scan_pool.ts";
 import { captureCollections, prepareSnapshotDir, readSnapshot, writeSnapshot } from "./snapshot.ts";
 import { StorageDamage } from "./storage_damage.ts";
 import { storageFormat, writeStorageFormat } from "./storage_format.ts";
@@ -112,6 +113,8 @@ export class Store {
   #snapshotVectorBytes = 0;
   #activeRequests = 0;
   #lastRequestAt = -Infinity;
+  /** Worker threads for heavy searches (started on the first one). */
+  #scans = new ScanPool();
 
   private constructor(readonly dataDir: string, readonly options: StoreOptions) {}
 
@@ -241,7 +244,7 @@ export class Store {
 
   query(collection: Collection, vector: Float32Array, k: number): Promise<DocumentHit[]> {
     this.counters.queries++;
-    return collection.query(vector, k);
+    return collection.query(vector, k, this.#scans);
   }
 
   /**
@@ -272,6 +275,7 @@ export class Store {
     this.#closed = true;
     if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
     if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
+    this.#scans.close();
     await this.#wal.drain();
     await this.checkpoint();
     await this.#wal.close();

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { routePath } from "hono/route";
 import { excerpt, HttpError } from "./http_error.ts";
+import { discardBody } from "./json_body.ts";
 import type { RouteDeps } from "./route_deps.ts";
 import { adminRoutes } from "./routes/admin_routes.ts";
 import { allowedHeader, allowedMethods } from "./routes/allowed_methods.ts";
@@ -59,8 +60,13 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   });
   app.onError((error, c) => {
     if (error instanceof HttpError) {
-      const headers = error.closeConnection ? { connection: "close" } : undefined;
-      // AkiDB's errors are (StatusCode, String): text/plain.
+      if (!error.closeConnection) {
+        // AkiDB's errors are (StatusCode, String): text/plain.
+        if (compat) return c.text(error.message, error.status);
+        return c.json({ error: error.message }, error.status);
+      }
+      discardBody(c.req.raw);
+      const headers = { connection: "close" };
       if (compat) return c.text(error.message, error.status, headers);
       return c.json({ error: error.message }, error.status, headers);
     }

@@ -2,6 +2,7 @@ import { decodeCollectionImage, encodeCollectionImage } from "./collection_image
 import { CollectionIndex, type ScoredSlot } from "./collection_index.ts";
 import type { CollectionMeta } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
+import type { ScanPool } from "./scan_pool.ts";
 import { VectorStore } from "./vector_store.ts";
 
 /** A stored document (`vector` is a view of the store: encode it before the next await). */
@@ -294,12 +295,13 @@ export class Collection {
 
   /**
    * Top `k` documents for `query`, best first; with k ≥ the document count, every document
-   * once. The caller keeps the collection resident until it returns (tiering's `users`).
+   * once. Heavy searches run on `scans` (CollectionIndex.search). The caller keeps the
+   * collection resident until it returns (tiering's `users`).
    */
-  async query(query: Float32Array, k: number): Promise<DocumentHit[]> {
+  async query(query: Float32Array, k: number, scans?: ScanPool): Promise<DocumentHit[]> {
     this.#mustBeResident();
     const index = this.index, docIds = this.#docIds, externalIds = this.#externalIds;
-    const hits = await index.search(query, k, this.#live.size);
+    const hits = await index.search(query, k, this.#live.size, scans);
     return hits.map(({ slot, score }: ScoredSlot) => ({
       docId: docIds[slot],
       externalId: externalIds[slot],

@@ -1,6 +1,8 @@
 import { setImmediate } from "node:timers/promises";
 import usearch from "usearch";
 import { type CollectionMetric, type IndexParams, indexParamsFor } from "./collection_meta.ts";
+import { exactScan, type ExactScanJob } from "./exact_scan.ts";
+import type { ScanPool } from "./scan_pool.ts";
 import { similarity } from "./similarity.ts";
 import { TopK } from "./top_k.ts";
 import type { VectorStore } from "./vector_store.ts";
@@ -42,7 +44,9 @@ const HEAVY_SHARE = 32;
 
 /** Buffered slots from which a graph-less search scans natively rather than in JS. */
 const NATIVE_SCAN_MIN = 256;
-/** Extra candidates per range of a native scan, re-scored exactly (absorbs f32 ranking noise). */
+/** Vectors per run of a native scan (one block of the vector store). */
+const NATIVE_SCAN_SLOTS = 1024;
+/** Extra candidates per run of a native scan, re-scored exactly (absorbs f32 ranking noise). */
 const NATIVE_SCAN_MARGIN = 16;
 
 /**
@@ -153,15 +157,28 @@ export class CollectionIndex {
    * Top `k` live slots for `query`, best first (ties: lower slot first), each once; `liveCount`
    * is the number of live slots. A heavy search (see `#heavy`) scores every slot exactly instead
    * of asking the graph, and without a graph every search is exact: so a search with
-   * k ≥ liveCount returns every live slot whatever the graph's connectivity. Exact scoring runs
-   * in slices of SCAN_SLICE_FLOATS (native scans: one range) that yield to the event loop in
-   * between, so one large search never stalls the server's other requests.
+   * k ≥ liveCount returns every live slot whatever the graph's connectivity. A heavy search runs
+   * on `scans`' worker threads, over the slots live when it was called (writes that land while
+   * it runs are not seen, so an updated document is found once, in its state at the call); the
+   * other exact scoring runs in slices of SCAN_SLICE_FLOATS (native scans: one range) that yield
+   * to the event loop in between, so one large search never stalls the server's other requests.
    */
-  async search(query: Float32Array, k: number, liveCount: number): Promise<ScoredSlot[]> {
+  async search(
+    query: Float32Array,
+    k: number,
+    liveCount: number,
+    scans?: ScanPool,
+  ): Promise<ScoredSlot[]> {
     if (k < 1) return [];
     let queryNorm = 0;
     for (let i = 0; i < query.length; i++) queryNorm += query[i] * query[i];
     queryNorm = Math.sqrt(queryNorm);
+    const graph = this.#hnsw !== null && this.#hnsw.size() > 0 ? this.#hnsw : null;
+    if (graph !== null && this.#heavy(k, liveCount)) {
+      const job = this.#scanJob(query, queryNorm, k);
+      const { slots, scores } = await (scans ? scans.scan(job) : exactScan(job));
+      return Array.from(slots, (slot, i) => ({ slot, score: scores[i] }));
+    }
     const top = new TopK(k);
     const vectors = this.vectors;
     const score = (slot: number) => {
@@ -179,11 +196,7 @@ export class CollectionIndex {
     };
     let count: number;
     let slotAt: (i: number) => number;
-    const graph = this.#hnsw !== null && this.#hnsw.size() > 0 ? this.#hnsw : null;
-    if (graph !== null && this.#heavy(k, liveCount)) {
-      count = vectors.count;
-      slotAt = (i) => i;
-    } else if (graph !== null) {
+    if (graph !== null) {
       const found = graph.search(query, k * OVERSAMPLE[this.params.quantization], 1);
       const inGraph = new Set<number>();
       for (const key of found.keys) inGraph.add(Number(key));
@@ -210,6 +223,14 @@ export class CollectionIndex {
     return await top.sorted();
   }
 
+  /** An exact scan of every slot live now (taken synchronously: no write lands in between). */
+  #scanJob(query: Float32Array, queryNorm: number, k: number): ExactScanJob {
+    const vectors = this.vectors.shared();
+    const live = new Uint8Array(vectors.count);
+    for (let slot = 0; slot < vectors.count; slot++) live[slot] = this.#live(slot) ? 1 : 0;
+    return { metric: this.metric, query, queryNorm, k, vectors, live };
+  }
+
   /**
    * True when the graph would be asked for 1/HEAVY_SHARE of the live slots or more. Measured on
    * 100k × 128 cosine (i8, 2026-12-05): usearch explores ~3.3 µs per candidate asked for
@@ -224,42 +245,43 @@ export class CollectionIndex {
 
   /**
    * Without a graph every live slot is in the buffer: usearch's SIMD brute force (f32) over each
-   * contiguous range of the vector store picks candidates, which search() then re-scores exactly.
-   * It takes the nearest k + NATIVE_SCAN_MARGIN of a range, and more while removed slots or ties
-   * could push a live one out. A 1,000 × 512 cosine scan: ~0.12 ms against ~0.55 ms in JS.
+   * run of up to NATIVE_SCAN_SLOTS contiguous vectors picks candidates, which search() then
+   * re-scores exactly. It takes the nearest k + NATIVE_SCAN_MARGIN of a run, and more while
+   * removed slots or ties could push a live one out. A 1,000 × 512 cosine scan: ~0.12 ms against
+   * ~0.55 ms in JS. The binding refuses shared memory (and ignores byteOffset), so each run is
+   * copied into a private buffer first (~0.03 ms for 1,024 × 128).
    */
   async #nativeCandidates(query: Float32Array, k: number): Promise<number[]> {
     const out: number[] = [];
     const dim = this.vectors.dimension;
-    // The binding reads typed arrays from the start of their buffer (it ignores byteOffset).
     const q = query.byteOffset === 0 ? query : query.slice();
+    const run = new Float32Array(NATIVE_SCAN_SLOTS * dim);
     let from = 0;
     for (const range of this.vectors.ranges(0, this.vectors.count)) {
-      if (from > 0) await setImmediate(); // one range (≤ 1,024 vectors) per turn of the loop
-      const n = range.length / dim;
-      if (range.byteOffset !== 0) {
-        for (let slot = from; slot < from + n; slot++) out.push(slot);
-        from += n;
-        continue;
-      }
-      for (let want = Math.min(n, k + NATIVE_SCAN_MARGIN);; want = Math.min(n, want * 2)) {
-        const found = usearch.exactSearch(
-          range,
-          q,
-          dim,
-          want,
-          USEARCH_METRIC[this.metric],
-          1,
-        );
-        const keys = (found as { keys: BigUint64Array }).keys;
-        let live = 0;
-        for (const key of keys) if (this.#live(from + Number(key))) live++;
-        if (want === n || live >= k + NATIVE_SCAN_MARGIN / 2) {
-          for (const key of keys) out.push(from + Number(key));
-          break;
+      for (let at = 0; at < range.length; at += run.length) {
+        if (from > 0) await setImmediate(); // one run per turn of the loop
+        const vectors = range.subarray(at, at + run.length);
+        const n = vectors.length / dim;
+        run.set(vectors);
+        for (let want = Math.min(n, k + NATIVE_SCAN_MARGIN);; want = Math.min(n, want * 2)) {
+          const found = usearch.exactSearch(
+            run.subarray(0, vectors.length),
+            q,
+            dim,
+            want,
+            USEARCH_METRIC[this.metric],
+            1,
+          );
+          const keys = (found as { keys: BigUint64Array }).keys;
+          let live = 0;
+          for (const key of keys) if (this.#live(from + Number(key))) live++;
+          if (want === n || live >= k + NATIVE_SCAN_MARGIN / 2) {
+            for (const key of keys) out.push(from + Number(key));
+            break;
+          }
         }
+        from += n;
       }
-      from += n;
     }
     return out;
   }

@@ -1,3 +1,5 @@
+import { type Deadline, deadlines } from "./deadlines.ts";
+
 /** How long a connection may go without a request in progress. */
 export interface ConnectionTimeouts {
   /** A new connection must deliver its first request's complete headers within this (ms). */
@@ -36,10 +38,8 @@ type ServeHttpOnConnection = (
  * its socket for ever; denoland/deno#32497 is open), and node:http, which has them, served the
  * same Hono app ~30 % slower here. So connections are accepted here and each is handed to Deno's
  * own hyper-based server (`serveHttpOnConnection`, the function `Deno.serve` is built on, reached
- * through `Deno[Deno.internal]`), watched by a timer that runs whenever no request is in
- * progress on it and closes it when it fires. (A response with `Connection: close` to a request
- * whose body was left unread does not close the connection in Deno's server; the idle timer
- * does. Closing it sooner, by abort or graceful shutdown, lost the response or waited for ever.)
+ * through `Deno[Deno.internal]`), with a deadline (deadlines.ts) that is set whenever no request
+ * is in progress on it and closes it when it passes.
  */
 export function serveGuarded(
   options: { hostname: string; port: number; timeouts: ConnectionTimeouts },
@@ -78,12 +78,13 @@ function serveHttpOnConnection(): ServeHttpOnConnection {
   return serveOn;
 }
 
-class GuardedConnection {
+class GuardedConnection implements Deadline {
   readonly finished: Promise<void>;
+  /** When the connection is closed unless a request starts before (Infinity while one runs). */
+  at: number;
   #abort = new AbortController();
   #server: HttpOnConnection;
   #active = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
   #ended = false;
 
@@ -94,16 +95,20 @@ class GuardedConnection {
     serveOn: ServeHttpOnConnection,
   ) {
     conn.setNoDelay(true);
-    this.#arm(timeouts.headerMs);
+    this.at = performance.now() + timeouts.headerMs;
+    deadlines.watch(this);
+    const done = () => {
+      if (--this.#active === 0 && !this.#closing) {
+        this.at = performance.now() + this.timeouts.idleMs;
+        deadlines.moved(this);
+      }
+    };
     this.#server = serveOn(
       conn,
       this.#abort.signal,
       (request, info) => {
-        this.#disarm();
+        this.at = Infinity;
         this.#active++;
-        const done = () => {
-          if (--this.#active === 0 && !this.#closing) this.#arm(this.timeouts.idleMs);
-        };
         info.completed.then(done, done);
         return handler(request, info);
       },
@@ -112,30 +117,21 @@ class GuardedConnection {
     );
     this.finished = this.#server.finished.catch(() => {}).finally(() => {
       this.#ended = true;
-      this.#disarm();
+      deadlines.unwatch(this);
     });
   }
 
   /** Closes the connection at once when idle, else after the requests in progress. */
   shutdown(): Promise<void> {
     this.#closing = true;
-    if (this.#active === 0) this.#close();
+    if (this.#active === 0) this.expire();
     else this.#server.shutdown().catch(() => {});
     return this.finished;
   }
 
-  #arm(ms: number) {
-    this.#disarm();
-    this.#timer = setTimeout(() => this.#close(), ms);
-  }
-
-  #disarm() {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  #close() {
-    this.#disarm();
+  /** The deadline passed (or the server shuts down): closes the connection. */
+  expire(): void {
+    this.at = Infinity;
     // Aborting closes the connection's resource, which must still exist.
     if (!this.#ended) this.#abort.abort();
   }

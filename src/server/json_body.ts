@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import { type Deadline, deadlines } from "./deadlines.ts";
 import { excerpt, HttpError } from "./http_error.ts";
 
 /** Body limit of routes that take a few small fields (tiers, policy, faults). */
@@ -104,8 +105,9 @@ async function readLimited(
   const reader = body.getReader();
   let bytes = new Uint8Array(0);
   let total = 0;
-  const fail = async (error: HttpError) => {
-    await reader.cancel().catch(() => {});
+  // The body stays unread: onError drains it (discardBody) so the connection can close.
+  const fail = (error: HttpError) => {
+    reader.releaseLock();
     return error;
   };
   for (;;) {
@@ -115,11 +117,11 @@ async function readLimited(
     } catch (error) {
       throw unreadable(error);
     }
-    if (next === "timeout") throw await fail(timedOut(total));
+    if (next === "timeout") throw fail(timedOut(total));
     if (next.done) break;
     const chunk = next.value;
     if (total + chunk.length > maxBytes) {
-      throw await fail(
+      throw fail(
         new HttpError(413, `request body exceeds the limit of ${maxBytes} bytes`, {
           closeConnection: true,
         }),
@@ -138,12 +140,33 @@ async function readLimited(
   return new TextDecoder().decode(bytes.subarray(0, total));
 }
 
-/** `read`, or "timeout" once `deadline` (performance.now() time) has passed. */
-function beforeDeadline<T>(read: Promise<T>, deadline: number): Promise<T | "timeout"> {
-  if (deadline === Infinity) return read;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - performance.now()));
+/** `read`, or "timeout" once `at` (performance.now() time) has passed. */
+function beforeDeadline<T>(read: Promise<T>, at: number): Promise<T | "timeout"> {
+  if (at === Infinity) return read;
+  return new Promise((resolve, reject) => {
+    const deadline: Deadline = { at, expire: () => resolve("timeout") };
+    deadlines.watch(deadline);
+    read.then((value) => {
+      deadlines.unwatch(deadline);
+      resolve(value);
+    }, (error) => {
+      deadlines.unwatch(deadline);
+      reject(error);
+    });
   });
-  return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Reads and drops what arrives of `request`'s unread body until the answer is sent, so that a
+ * `Connection: close` answer closes the connection as soon as it is written. Deno's server
+ * (hyper) closes a connection only once the request body is finished; a body nobody reads never
+ * is, and the connection stayed open until the idle timeout. A body being read when the answer
+ * is sent is closed by Deno, and hyper then ends the connection after the answer (scratch runs
+ * with serveHttpOnConnection, Deno 2.9.6, 2026-12-05: cancelling the body or leaving it untouched
+ * kept the connection open; a pending read closed it). Memory stays flat: nothing is kept.
+ */
+export function discardBody(request: Request): void {
+  const body = request.body;
+  if (body === null || body.locked) return; // being read already (request.text() in flight)
+  body.pipeTo(new WritableStream()).catch(() => {});
 }

@@ -8,6 +8,7 @@ import {
 } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
 import { releaseMemory } from "./memory_release.ts";
+import { ScanPool } from "./scan_pool.ts";
 import { captureCollections, prepareSnapshotDir, writeSnapshot } from "./snapshot.ts";
 import { readStartState, setAsideRecovered } from "./start_state.ts";
 import { StorageDamage } from "./storage_damage.ts";
@@ -135,6 +136,8 @@ export class Store {
   #checkpointStall = testHookPath("AKIBENCH_TEST_CHECKPOINT_STALL");
   #activeRequests = 0;
   #lastRequestAt = -Infinity;
+  /** Worker threads for heavy searches (started on the first one). */
+  #scans = new ScanPool();
 
   private constructor(readonly dataDir: string, readonly options: StoreOptions) {}
 
@@ -264,7 +267,7 @@ export class Store {
 
   query(collection: Collection, vector: Float32Array, k: number): Promise<DocumentHit[]> {
     this.counters.queries++;
-    return collection.query(vector, k);
+    return collection.query(vector, k, this.#scans);
   }
 
   /**
@@ -295,6 +298,7 @@ export class Store {
     this.#closed = true;
     if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
     this.#releaseTimer?.cancel();
+    this.#scans.close();
     await this.#wal.drain();
     await this.checkpoint();
     await this.#wal.close();

@@ -3,22 +3,61 @@ const BLOCK_SHIFT = 10;
 const BLOCK = 1 << BLOCK_SHIFT;
 
 /**
+ * A VectorStore's memory as of one moment, for another thread: every array is backed by a
+ * SharedArrayBuffer, so posting this to a worker shares the vectors instead of copying them.
+ * Slots below `count` never change (slots are append-only), so the worker reads a stable state
+ * while the store keeps growing.
+ */
+export interface SharedVectors {
+  dimension: number;
+  count: number;
+  base: Float32Array;
+  baseCount: number;
+  blocks: Float32Array[];
+  norms: Float64Array;
+}
+
+/**
  * Append-only float32 vectors addressed by slot, with their L2 norms in float64: the norm of a
  * vector of float32 values near the float32 maximum exceeds that maximum (a float32 norm read
  * Infinity, and its cosine self-similarity 0), while float64 holds any sum of 4,096 squares of
  * float32 values (4,096 × (3.4e38)² ≈ 4.7e80). Vectors live in fixed
  * blocks of BLOCK slots (after an optional adopted base, e.g. read from a snapshot), so growing
- * never copies the data, never holds two copies at once, and wastes at most one block.
+ * never copies the data, never holds two copies at once, and wastes at most one block. All of
+ * it is in SharedArrayBuffers, which scan workers read in place (`shared`, `attach`).
  */
 export class VectorStore {
-  #base: Float32Array = new Float32Array(0);
+  #base: Float32Array = new Float32Array(new SharedArrayBuffer(0));
   #baseCount = 0;
   #blocks: Float32Array[] = [];
   #norms: Float64Array;
   #count = 0;
 
   constructor(readonly dimension: number, capacity = BLOCK) {
-    this.#norms = new Float64Array(Math.max(1, capacity));
+    this.#norms = sharedFloat64(Math.max(1, capacity));
+  }
+
+  /** A read-only store over `shared` (in a scan worker): slots [0, shared.count). */
+  static attach(shared: SharedVectors): VectorStore {
+    const store = new VectorStore(shared.dimension, 1);
+    store.#base = shared.base;
+    store.#baseCount = shared.baseCount;
+    store.#blocks = shared.blocks;
+    store.#norms = shared.norms;
+    store.#count = shared.count;
+    return store;
+  }
+
+  /** The store's memory as of now (shared, not copied). */
+  shared(): SharedVectors {
+    return {
+      dimension: this.dimension,
+      count: this.#count,
+      base: this.#base,
+      baseCount: this.#baseCount,
+      blocks: this.#blocks.slice(),
+      norms: this.#norms,
+    };
   }
 
   /** Number of slots used. */
@@ -45,9 +84,11 @@ export class VectorStore {
       throw new Error(`${data.length} floats are not whole vectors of ${this.dimension}`);
     }
     const count = data.length / this.dimension;
-    this.#base = data;
+    // Copied into shared memory (the caller's buffer, e.g. a file's bytes, is then garbage).
+    this.#base = new Float32Array(new SharedArrayBuffer(data.byteLength));
+    this.#base.set(data);
     this.#baseCount = count;
-    this.#norms = new Float64Array(Math.max(1, count));
+    this.#norms = sharedFloat64(Math.max(1, count));
     for (let slot = 0; slot < count; slot++) this.#norms[slot] = l2Norm(this.get(slot));
     this.#count = count;
   }
@@ -57,10 +98,10 @@ export class VectorStore {
     const slot = this.#count;
     const offset = slot - this.#baseCount;
     if (offset >> BLOCK_SHIFT === this.#blocks.length) {
-      this.#blocks.push(new Float32Array(BLOCK * this.dimension));
+      this.#blocks.push(new Float32Array(new SharedArrayBuffer(BLOCK * this.dimension * 4)));
     }
     if (slot === this.#norms.length) {
-      const norms = new Float64Array(this.#norms.length * 2);
+      const norms = sharedFloat64(this.#norms.length * 2);
       norms.set(this.#norms);
       this.#norms = norms;
     }
@@ -117,6 +158,10 @@ export class VectorStore {
     }
     return out;
   }
+}
+
+function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * 8));
 }
 
 function l2Norm(vector: Float32Array): number {

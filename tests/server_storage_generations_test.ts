@@ -63,7 +63,11 @@ async function assertAllServed(url: string, id: string, n: number): Promise<void
   assert.equal(await documentCount(url, id), n);
   for (const i of [0, n >> 1, n - 1]) {
     const r = await call(url, "GET", `/api/v1/collections/${id}/docs/${docId(i)}`);
-    assert.deepEqual(r.body.document?.vector, vectors[i].map(Math.fround), `doc ${i}`);
+    assert.deepEqual(
+      r.body.document?.vector.map(Math.fround),
+      vectors[i].map(Math.fround),
+      `doc ${i}`,
+    );
   }
 }
 

@@ -145,6 +145,11 @@ export interface ShardOptions {
   shard?: Shard;
   /** Start of the load on `clock` (ms), so that shards share one time origin; default now. */
   startAtMs?: number;
+  /**
+   * Call the factory for other shards' arrivals too (and discard them): a factory that keeps
+   * state between calls, like RequestPlan, then builds every arrival as a single run would.
+   */
+  planEvery?: boolean;
   /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
   onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
 }
@@ -271,8 +276,10 @@ export async function runShard<R>(
 
   const dispatch = (state: StreamState<R>, intendedMs: number) => {
     const index = state.index++;
-    if (index % shard.count !== shard.index) return;
+    const own = index % shard.count === shard.index;
+    if (!own && !options.planEvery) return;
     const { label, request } = factory(state.stream, index, intendedMs / 1000);
+    if (!own) return;
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;
     series.offered(intendedMs);

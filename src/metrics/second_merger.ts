@@ -24,8 +24,11 @@ export class SecondMerger<T> {
     this.#onMerged = onMerged;
   }
 
-  /** One shard's closed second, with its latency histogram (µs, encoded) and any payload. */
-  add(point: SecondPoint, latencyUs: string, part: T): void {
+  /**
+   * One shard's closed second, with its latency histogram (µs, encoded; undefined when nothing
+   * completed in it) and any payload.
+   */
+  add(point: SecondPoint, latencyUs: string | undefined, part: T): void {
     let p = this.#pending.get(point.t);
     if (!p) {
       p = { point: emptySecond(point.t), latency: newHistogram(), parts: [] };
@@ -37,7 +40,7 @@ export class SecondMerger<T> {
     m.successful += point.successful;
     m.dropped += point.dropped;
     for (const [k, v] of Object.entries(point.errors)) m.errors[k] = (m.errors[k] ?? 0) + v;
-    addEncoded(p.latency, latencyUs);
+    if (latencyUs !== undefined) addEncoded(p.latency, latencyUs);
     p.parts.push(part);
     if (p.parts.length === this.#partCount) this.#emitThrough(point.t);
   }

@@ -1,8 +1,5 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
-import type { LoadSpec, Stream } from "../load/load_spec.ts";
-import { makeRateProfile } from "../load/rate_profile.ts";
-import { RequestPlan } from "../load/request_plan.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
@@ -22,8 +19,9 @@ import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
+import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
-import { deploy, emptyDeployment, teardown } from "./setup.ts";
+import { applyTieringPolicy, deploy, emptyDeployment, teardown } from "./setup.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
 import { MIN_MEASURED_VECTORS, type VectorCost, vectorCost } from "./vector_cost.ts";
 import { WriteLog } from "./write_log.ts";
@@ -110,17 +108,7 @@ export async function runScenario(
   };
   let rssBefore: number | null = null, rssAfter: number | null = null;
   try {
-    const t = scenario.server.tiering;
-    if (t && features.tiering) {
-      await target.setTieringPolicy!({
-        hotToWarmIdleS: t.hotToWarmIdleS,
-        warmToColdIdleS: t.warmToColdIdleS,
-        warmToHotAccesses: t.warmToHotAccesses,
-        accessWindowS: t.warmToHotWindowS,
-        checkIntervalS: t.checkIntervalS,
-        uploadIntervalS: t.uploadIntervalS,
-      });
-    }
+    await applyTieringPolicy(target, scenario, features);
     rssBefore = await rss("before");
     progress("creating collections");
     await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
@@ -163,7 +151,7 @@ function resourceSource(target: ScenarioTarget, options: RunScenarioOptions): Ta
  * names them, so that a report shows tier occupancy and transitions, and the object store's
  * circuit breaker and dead-letter queue, over time.
  */
-function stateGauges(features: Capabilities): string[] {
+export function stateGauges(features: Capabilities): string[] {
   const objectStore = features.tiering || features.faults;
   return [
     ...(features.tiering ? ["akidb_tier_collections", "akidb_tier_transitions_total"] : []),
@@ -198,35 +186,11 @@ async function measure(
       k: scenario.recall.k,
     }
     : null;
-  const streams: Stream[] = scenario.tenants.length === 0
-    ? [{
-      tenant: "",
-      profile: makeRateProfile(scenario.load!, scenario.durationS, scenario.seed),
-      maxInFlight: scenario.concurrency,
-    }]
-    : scenario.tenants.map((t, i) => ({
-      tenant: t.name,
-      profile: makeRateProfile(t.load, scenario.durationS, scenario.seed + i),
-      maxInFlight: t.concurrency,
-    }));
-  const spec: LoadSpec = {
-    durationS: scenario.durationS,
-    arrivals: scenario.arrivals,
-    overflow: scenario.overflow,
-    timeoutMs: scenario.timeoutMs,
-    seed: scenario.seed,
-    streams,
-  };
-  const plan = new RequestPlan(
+  const spec = scenarioLoadSpec(scenario);
+  const plan = scenarioPlan(
     scenario,
     collections,
-    {
-      dim: dataset.dim,
-      train: dataset.train,
-      test: dataset.test,
-      queries: dataset.queries,
-    },
-    undefined,
+    dataset,
     criteria.some((c) => c.traffic?.tier !== undefined),
   );
   let loadStart = performance.now();

@@ -16,7 +16,7 @@ import {
 import type { Command } from "./command.ts";
 import { runAcrossTargets } from "./run_across.ts";
 import { ttyProgress } from "./tty_progress.ts";
-import { parseFlags } from "./parse_flags.ts";
+import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { checkReportFolder } from "./report_folder.ts";
 import { UsageError } from "./usage_error.ts";
 import { runShardedPart, type ShardedPart, type ShardedRunOptions } from "./sharded_run.ts";
@@ -53,6 +53,9 @@ Options:
   --dataset-dir DIR  dataset cache folder (default datasets)
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
+  --workers N      spread each scenario's load over N worker threads (one event loop each, so
+                   several cores send): the same seeded plan and result, each worker with its
+                   own connections and 1/N of each in-flight limit (default 1, the reference)
 
 Sharded runs (one scenario, a target at a --url; --out DIR|s3://BUCKET/PREFIX is the run's
 store, shared by every part; then 'akibench merge STORE --out DIR' writes the reports):
@@ -92,6 +95,8 @@ export interface RunFlags {
   serve: boolean;
   /** The part of a sharded run this process does (--setup-only, --shard, --finish-only). */
   sharded?: ShardedPart;
+  /** Worker threads per scenario's load (--workers N). */
+  workers: number;
 }
 
 /** A folder name for this moment, e.g. reports/2026-11-28T07-55-01Z. */
@@ -198,6 +203,11 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       datasetDir: flags.datasetDir,
       resourceMetricsUrl: flags.resourceMetrics,
       repeat: flags.repeat,
+      workers: flags.workers,
+      workerTargetOptions: {
+        chromaTenant: flags.chromaTenant,
+        chromaDatabase: flags.chromaDatabase,
+      },
       openTarget: (scenario) => open(specs[0], scenario),
       onProgress: progress.show,
       onUpdate: live ? (r) => live.update(r) : undefined,
@@ -243,6 +253,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     shard: { type: "string" },
     "start-at": { type: "string" },
     "finish-only": { type: "boolean" },
+    workers: { type: "string" },
   }, allowPositionals);
   const v = parsed.values;
   if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
@@ -279,6 +290,7 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     keep: v.keep ?? false,
     serve: v.serve ?? false,
     sharded: shardedPartOf(v),
+    workers: intFlagInRange("workers", v.workers, 1, 64) ?? 1,
   };
   return { flags, positionals: parsed.positionals };
 }
@@ -330,8 +342,8 @@ function checkShardedFlags(scenarios: Scenario[], flags: RunFlags): void {
   if (flags.out === undefined) {
     throw new UsageError("a sharded run needs --out DIR|s3://BUCKET/PREFIX, shared by its parts");
   }
-  if (flags.repeat > 1 || flags.serve) {
-    throw new UsageError("--repeat and --serve do not apply to a sharded run");
+  if (flags.repeat > 1 || flags.serve || flags.workers > 1) {
+    throw new UsageError("--repeat, --serve and --workers do not apply to a sharded run");
   }
 }
 

@@ -43,11 +43,12 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       signal: stop.signal,
       shard: msg.shard,
       startAtMs: startAt,
+      planEvery: msg.planEvery,
       onSecond: (point, latency, streams) =>
         post({ type: "second", point, latencyUs: encodeHistogram(latency), streams }),
     });
     await parts.close?.();
-    post({ type: "done", result });
+    post({ type: "done", result, report: parts.report?.() });
   } catch (error) {
     post({
       type: "error",

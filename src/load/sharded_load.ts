@@ -8,7 +8,8 @@ import { makeRateProfile } from "./rate_profile.ts";
 
 /** A LoadSpec as plain data (profiles as ProfileSpec), so it can be sent to workers. */
 export interface PortableLoadSpec extends Omit<LoadSpec, "streams"> {
-  streams: { tenant: string; profile: ProfileSpec; maxInFlight: number }[];
+  /** `seed`: the profile's seed when not the spec's (a scenario's tenant i uses seed + i). */
+  streams: { tenant: string; profile: ProfileSpec; maxInFlight: number; seed?: number }[];
 }
 
 /** The engine's LoadSpec of a portable one: profiles built with the spec's duration and seed. */
@@ -17,7 +18,7 @@ export function toLoadSpec(spec: PortableLoadSpec): LoadSpec {
     ...spec,
     streams: spec.streams.map((s) => ({
       tenant: s.tenant,
-      profile: makeRateProfile(s.profile, spec.durationS, spec.seed),
+      profile: makeRateProfile(s.profile, spec.durationS, s.seed ?? spec.seed),
       maxInFlight: s.maxInFlight,
     })),
   };
@@ -29,27 +30,37 @@ export interface LoadParts<R> {
   execute: Execute<R>;
   /** Releases what createLoad opened (connections, clients), after the shard's run. */
   close?: () => Promise<void>;
+  /** What the shard kept besides its measurements (structured-cloneable), for the caller. */
+  report?: () => unknown;
 }
 
 /**
  * The module runLoadInWorkers loads in every worker. Constraint: `factory` must be a pure
  * function of (stream, index) — each worker calls it only for its own arrivals (index % count ==
  * shard.index), so a factory that keeps state between calls would diverge from a single-threaded
- * run. Everything `createLoad` needs must come from `context` (structured-cloneable).
+ * run — unless the run's `planEvery` is set (each worker then calls it for every arrival).
+ * Everything `createLoad` needs must come from `context` (structured-cloneable).
  */
 export interface LoadModule<R> {
   createLoad(context: unknown, shard: Shard): LoadParts<R> | Promise<LoadParts<R>>;
 }
 
 export type WorkerRequest =
-  | { type: "prepare"; moduleUrl: string; context: unknown; spec: PortableLoadSpec; shard: Shard }
+  | {
+    type: "prepare";
+    moduleUrl: string;
+    context: unknown;
+    spec: PortableLoadSpec;
+    shard: Shard;
+    planEvery: boolean;
+  }
   | { type: "start"; startAtEpochMs: number }
   | { type: "stop" };
 
 export type WorkerMessage =
   | { type: "ready" }
   | { type: "second"; point: SecondPoint; latencyUs: string; streams: StreamTotals[] }
-  | { type: "done"; result: ShardResult }
+  | { type: "done"; result: ShardResult; report: unknown }
   | { type: "error"; message: string };
 
 export interface ShardedLoadOptions {
@@ -57,6 +68,8 @@ export interface ShardedLoadOptions {
   workers: number;
   signal?: AbortSignal;
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
+  /** Build every arrival in every worker (a stateful factory; see LoadModule). */
+  planEvery?: boolean;
 }
 
 /** Lead time between "all workers ready" and the common start, so every worker is waiting. */
@@ -73,7 +86,7 @@ export async function runLoadInWorkers(
   spec: PortableLoadSpec,
   load: { moduleUrl: string; context?: unknown },
   options: ShardedLoadOptions,
-): Promise<LoadOutcome> {
+): Promise<LoadOutcome & { reports: unknown[] }> {
   await initHistograms();
   const count = Math.max(1, Math.floor(options.workers));
   const merger = new SecondMerger<StreamTotals[]>(count, (point, parts) => {
@@ -91,12 +104,12 @@ export async function runLoadInWorkers(
     const allReady = new Promise<void>((resolve) => startAll = resolve);
     const results = await Promise.all(
       workers.map((worker, index) =>
-        new Promise<ShardResult>((resolve, reject) => {
+        new Promise<{ result: ShardResult; report: unknown }>((resolve, reject) => {
           worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
             const m = e.data;
             if (m.type === "ready" && ++ready === count) startAll();
             else if (m.type === "second") merger.add(m.point, m.latencyUs, m.streams);
-            else if (m.type === "done") resolve(m.result);
+            else if (m.type === "done") resolve(m);
             else if (m.type === "error") reject(new Error(`load worker ${index}: ${m.message}`));
           };
           worker.onerror = (e) => {
@@ -109,6 +122,7 @@ export async function runLoadInWorkers(
             context: load.context,
             spec,
             shard: { index, count },
+            planEvery: options.planEvery ?? false,
           };
           worker.postMessage(request);
           allReady.then(() => {
@@ -121,7 +135,10 @@ export async function runLoadInWorkers(
     );
     const perSecond = merger.finish();
     const phases = toLoadSpec(spec).streams.map((s) => s.profile.phases);
-    return buildOutcome(results, perSecond, mergePhases(phases));
+    return {
+      ...buildOutcome(results.map((r) => r.result), perSecond, mergePhases(phases)),
+      reports: results.map((r) => r.report),
+    };
   } finally {
     options.signal?.removeEventListener("abort", stopAll);
     workers.forEach((w) => w.terminate());

@@ -20,6 +20,8 @@ import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
 import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
+import { loadInWorkers } from "./load_in_workers.ts";
+import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { applyTieringPolicy, deploy, emptyDeployment, teardown } from "./setup.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
@@ -42,6 +44,13 @@ export interface RunScenarioOptions {
   onProgress?: (message: string) => void;
   /** Called about once a second during the load with the run so far (live report). */
   onUpdate?: (partial: RunResult) => void;
+  /**
+   * Worker threads to spread the load over (`run --workers N`; default 1, the reference path):
+   * the same plan, each worker with its own client; needs a target with a URL.
+   */
+  workers?: number;
+  /** What a worker's client needs besides the target's URL (Chroma's tenant and database). */
+  workerTargetOptions?: { chromaTenant?: string; chromaDatabase?: string };
 }
 
 /**
@@ -187,12 +196,8 @@ async function measure(
     }
     : null;
   const spec = scenarioLoadSpec(scenario);
-  const plan = scenarioPlan(
-    scenario,
-    collections,
-    dataset,
-    criteria.some((c) => c.traffic?.tier !== undefined),
-  );
+  const labelTiers = criteria.some((c) => c.traffic?.tier !== undefined);
+  const plan = scenarioPlan(scenario, collections, dataset, labelTiers);
   let loadStart = performance.now();
   const executor = makeExecutor({
     target,
@@ -211,12 +216,15 @@ async function measure(
     ]),
   ];
   const vectorMb = ctx.vectorCost.bytes / (1024 * 1024);
+  const workers = Math.max(1, ctx.workers ?? 1);
+  const workerWrites = new Int32Array(new SharedArrayBuffer(4));
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
     resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
-    writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
+    writtenMb: () =>
+      (logs.reduce((n, log) => n + log.inserted.length, 0) + workerWrites[0]) * vectorMb,
   });
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
@@ -247,20 +255,33 @@ async function measure(
     });
   };
   loadStart = performance.now();
-  const outcome = await runLoad(spec, plan.next, executor.execute, {
-    signal: ctx.signal,
-    onSecond,
-  });
+  const { outcome, journals } = workers > 1
+    ? await loadInWorkers(scenario, target, dataset, collections, deployment, {
+      workers,
+      labelTiers,
+      targetOptions: ctx.workerTargetOptions ?? {},
+      written: workerWrites.buffer as SharedArrayBuffer,
+      signal: ctx.signal,
+      onSecond,
+    })
+    : {
+      outcome: await runLoad(spec, plan.next, executor.execute, { signal: ctx.signal, onSecond }),
+      journals: null,
+    };
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
-  executor.scoreRecall();
+  if (journals && recall) {
+    scorePooledRecall(journals, collections.length, Date.parse(outcome.startTime), recall);
+  } else executor.scoreRecall();
+  // Workers' writes reached the target through their own clients: their journals say which.
+  const written = journals ? pooledLedger(journals, collections, dataset, scenario.seed) : ledger;
 
   const alive = await target.healthy();
   const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
   let integrity: RunResult["integrity"] = null;
   if (scenario.integrity && alive && !outcome.interrupted) {
-    const sample = ledger.sample(scenario.integrity.sample);
+    const sample = written.sample(scenario.integrity.sample);
     progress(`verifying ${sample.length} documents`);
     integrity = await verifyIntegrity(sample, {
       target,

@@ -37,6 +37,19 @@ export interface ShardedRunOptions {
  * the exit code: 0, 3 (invalid shard: generator saturated), 130 (interrupted).
  */
 export async function runShardedPart(scenario: Scenario, o: ShardedRunOptions): Promise<number> {
+  try {
+    return await runPart(scenario, o);
+  } catch (err) {
+    if (err instanceof RunPartError) {
+      if (err.exitCode === 2) throw new UsageError(err.message);
+      console.error(`akibench run: ${err.message}`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+async function runPart(scenario: Scenario, o: ShardedRunOptions): Promise<number> {
   const store = openRunStore(o.out);
   const name = o.part.kind === "setup"
     ? MANIFEST_FILE
@@ -84,13 +97,6 @@ export async function runShardedPart(scenario: Scenario, o: ShardedRunOptions): 
     await store.write(name, JSON.stringify(finish, null, 2));
     console.log(`Run finished: ${o.out}/${name} (merge with: akibench merge ${o.out} --out DIR)`);
     return 0;
-  } catch (err) {
-    if (err instanceof RunPartError) {
-      if (err.exitCode === 2) throw new UsageError(err.message);
-      console.error(`akibench run: ${err.message}`);
-      return err.exitCode;
-    }
-    throw err;
   } finally {
     await target.close?.();
   }

@@ -33,22 +33,28 @@ Options:
 Exit codes: as 'run': 0 all criteria passed, 1 a criterion failed, 2 usage error or mismatched
 inputs, 3 run invalid (a shard's generator saturated).`;
 
+/** `merge`'s flags: SHARD_RESULT… positionals, --out and --force. */
+export function parseMergeFlags(args: string[]) {
+  const { values, positionals } = parseFlags(args, {
+    out: { type: "string" },
+    force: { type: "boolean" },
+  }, true);
+  if (positionals.length === 0) throw new UsageError("name the shard results to merge", true);
+  if (values.out === undefined) throw new UsageError("--out DIR is required", true);
+  return { out: values.out, force: values.force ?? false, places: positionals };
+}
+
 export const mergeCommand: Command = {
   name: "merge",
   summary: "merge a sharded run's shard results into one run and its reports",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      out: { type: "string" },
-      force: { type: "boolean" },
-    }, true);
-    if (positionals.length === 0) throw new UsageError("name the shard results to merge", true);
-    if (values.out === undefined) throw new UsageError("--out DIR is required", true);
-    await checkReportFolder(values.out, values.force ?? false);
+    const { out, force, places } = parseMergeFlags(args);
+    await checkReportFolder(out, force);
     const start = new Date().toISOString();
     let run;
     try {
-      const parts = await readRunParts(positionals, openRunStore);
+      const parts = await readRunParts(places, openRunStore);
       checkShardSet(parts.shards, parts.finish);
       run = await mergeShards(parts.shards.map((s) => s.file), parts.finish?.file ?? null);
     } catch (err) {
@@ -58,8 +64,8 @@ export const mergeCommand: Command = {
     const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
     console.log(renderTerminalSummary(run, { color }));
     const suite = suiteOf([run], start, run.profile, false);
-    await writeReports(values.out, suite, [run]);
-    console.log(`Open ${join(values.out, "index.html")} (all reports are in ${values.out})`);
+    await writeReports(out, suite, [run]);
+    console.log(`Open ${join(out, "index.html")} (all reports are in ${out})`);
     return exitCodeFor(suite.status);
   },
 };

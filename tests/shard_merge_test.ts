@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import * as hdr from "hdr-histogram-js";
-import { runLoad, runShard } from "../src/load/engine.ts";
+import type { Dataset } from "../src/dataset/dataset.ts";
+import { runLoad, runShard, type Shard } from "../src/load/engine.ts";
+import type { PlannedRequest } from "../src/load/request_plan.ts";
+import { planCollections } from "../src/run/layout.ts";
+import { scenarioLoadSpec, scenarioPlan } from "../src/run/scenario_load.ts";
+import { parseScenario } from "../src/scenario/load.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { mergeLoads } from "../src/shard/merge_shards.ts";
@@ -103,4 +108,69 @@ Deno.test("shards: the merged histogram holds, count for count, every shard's sa
   assert.deepEqual(values(all.histograms.latency_us), samples.sort((a, b) => a - b));
   assert.equal(all.requests, shards.reduce((n, s) => n + s.load.sends, 0));
   assert.ok(all.requests > 150, `${all.requests} requests`);
+});
+
+const PLAN_YAML = `name: plan
+seed: 11
+duration: 6s
+arrivals: poisson
+mix: { search: 40, insert: 20, update: 15, delete: 15, metadata: 10 }
+dataset: { size: 120, dim: 4, metric: cosine, k: 10, collections: 2 }
+tenants:
+  - { name: a, qps: 40, concurrency: 4 }
+  - { name: b, qps: 25, concurrency: 3 }
+recall: { share: 50%, k: 5 }
+criteria: [p95 < 1s]
+`;
+
+/** What a request does, as text: operation, stream, document (or query) and vector. */
+function describe(r: PlannedRequest): string {
+  const doc = "docId" in r ? r.docId : "query" in r ? `q${r.query}` : "";
+  const vector = "vector" in r ? Array.from(r.vector.slice(0, 2), (x) => x.toFixed(5)) : [];
+  return `${r.op} ${r.tenant} c${r.collection} ${doc} ${vector}`;
+}
+
+/** Every request one engine run (or shard) sends with RequestPlan as its factory. */
+async function plannedRequests(shard?: Shard): Promise<string[]> {
+  const scenario = parseScenario(PLAN_YAML, "plan.yaml", "full");
+  const collections = planCollections(scenario);
+  const n = scenario.dataset.size * 2;
+  const dataset = {
+    dim: 4,
+    train: Float32Array.from({ length: n * 4 }, (_, i) => Math.sin(i)),
+    test: Float32Array.from({ length: 20 * 4 }, (_, i) => Math.cos(i)),
+    queries: 20,
+  } as unknown as Dataset;
+  const plan = scenarioPlan(scenario, collections, dataset, false);
+  const sent: string[] = [];
+  const clock = new VirtualClock();
+  await runShard(scenarioLoadSpec(scenario), plan.next, (r) => {
+    sent.push(describe(r));
+    return clock.at(clock.now() + 1);
+  }, { clock, shard, startAtMs: 0, planEvery: true });
+  return sent;
+}
+
+Deno.test("shards: N shards of a seeded RequestPlan send exactly one run's requests, and each document's update or delete in one shard only", async () => {
+  const single = await plannedRequests();
+  assert.ok(single.length > 300, `${single.length} requests`);
+  assert.ok(
+    single.some((r) => r.startsWith("update")) && single.some((r) => r.startsWith("delete")),
+  );
+  for (const count of [2, 3]) {
+    const shards = [];
+    for (let index = 0; index < count; index++) {
+      shards.push(await plannedRequests({ index, count }));
+    }
+    assert.deepEqual(shards.flat().sort(), [...single].sort(), `${count} shards`);
+    const owner = new Map<string, number>();
+    shards.forEach((sent, i) => {
+      for (const r of sent) {
+        const [op, , , doc] = r.split(" ");
+        if (op !== "update" && op !== "delete") continue;
+        assert.equal(owner.get(doc) ?? i, i, `${doc} written by shards ${owner.get(doc)} and ${i}`);
+        owner.set(doc, i);
+      }
+    });
+  }
 });

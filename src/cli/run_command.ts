@@ -186,6 +186,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
         keep: flags.keep,
         datasetDir: flags.datasetDir,
         repeat: flags.repeat,
+        workers: flags.workers,
         openTarget: open,
         outDir,
         color,

@@ -127,7 +127,7 @@ export async function mergeShards(
     phase_windows: outcome.phaseWindows,
     recall: finish?.recall ?? null,
     integrity: finish?.integrity ?? null,
-    checks: finish?.checks ?? {},
+    checks: Object.assign({}, ...sorted.map((s) => s.checks), finish?.checks),
     generator: outcome.generator,
     series: { ...first.run.series, per_second: perSecond },
     shards: sorted.map((s) => ({

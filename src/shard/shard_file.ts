@@ -18,6 +18,8 @@ export interface ShardFile {
   load_start_epoch_ms: number;
   /** Target clock minus this shard's clock (ms), from the target's Date header; null if unknown. */
   clock_offset_ms: number | null;
+  /** Checks only this shard can make: recovery_time in the shard that ran the fault schedule. */
+  checks: Record<string, number>;
   /** What went wrong in this shard besides its generator check (clock, late start, faults). */
   problems: string[];
   load: ShardResult;

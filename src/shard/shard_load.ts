@@ -6,6 +6,7 @@ import type { RunResult } from "../result/run_result.ts";
 import { makeExecutor } from "../run/executor.ts";
 import { startFaultSchedule } from "../run/fault_schedule.ts";
 import { IntegrityLedger } from "../run/integrity.ts";
+import { faultsEndS, recoveryTimeMs } from "../run/recovery_time.ts";
 import { stateGauges } from "../run/run_scenario.ts";
 import { scenarioLoadSpec, scenarioPlan } from "../run/scenario_load.ts";
 import { withMergedTiers } from "../run/tier_traffic.ts";
@@ -123,6 +124,11 @@ export async function runShardLoad(
   });
   problems.push(...(faults ? await (await faults).stop() : []));
   const sampled = await sampler.stop();
+  const checks: Record<string, number> = {};
+  if (faults) {
+    const recovery = recoveryTimeMs(sampled.targetMetrics, faultsEndS(scenario.server.faults));
+    if (recovery !== null) checks.recovery_time = recovery;
+  }
   const outcome = buildOutcome(
     [load],
     perSecond,
@@ -161,6 +167,7 @@ export async function runShardLoad(
     criteria: scenario.criteria,
     load_start_epoch_ms: startEpochMs,
     clock_offset_ms: offset && Math.round(offset.offsetMs * 10) / 10,
+    checks,
     problems,
     load,
     journal: journal.data(),

@@ -101,6 +101,9 @@ Deno.test("sharded run: setup, 2 shard processes, finish and merge send what one
     assert.ok(perShard.every((n) => n > 0), `${perShard}`);
     assert.equal(perShard[0] + perShard[1], merged.total_requests);
     assert.equal(typeof merged.shards![0].clock_offset_ms, "number");
+    const md = await Deno.readTextFile(`${dir}/report/tiny.md`);
+    assert.match(md, /## Shards\n/);
+    assert.match(md, /\| 1\/2 +\| \S+ +\| +-?[\d.]+ ms \| +\d+ \|/);
     // Recall and integrity were judged over both shards' searches and writes.
     assert.equal(merged.failed_requests, 0, JSON.stringify(merged.operations[0].errors_by_class));
     assert.equal(single.failed_requests, 0);

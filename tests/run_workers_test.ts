@@ -52,8 +52,10 @@ Deno.test("run --workers 2: the same plan, counts, mix, recall samples and integ
   assert.ok(two.recall!.overall! > 0.8, `recall ${two.recall!.overall}`);
   assert.equal(two.integrity?.checked, one.integrity?.checked);
   assert.equal(two.integrity?.corruption, 0);
-  // The same RunResult shape either way.
-  assert.deepEqual(Object.keys(two).sort(), Object.keys(one).sort());
+  // The same RunResult shape either way (a reason appears only when one run has one, e.g. a
+  // generator starved by the busy machine).
+  const keys = (r: RunResult) => Object.keys(r).filter((k) => k !== "status_reason").sort();
+  assert.deepEqual(keys(two), keys(one));
   assert.deepEqual(
     two.series.per_second.slice(0, 3).map((p) => p.offered),
     one.series.per_second.slice(0, 3).map((p) => p.offered),

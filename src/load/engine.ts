@@ -20,6 +20,7 @@ import type {
   LoadOutcome,
   LoadSpec,
   RequestFactory,
+  SkipArrival,
   Stream,
   TrafficLabel,
 } from "./load_spec.ts";
@@ -146,10 +147,10 @@ export interface ShardOptions {
   /** Start of the load on `clock` (ms), so that shards share one time origin; default now. */
   startAtMs?: number;
   /**
-   * Call the factory for other shards' arrivals too (and discard them): a factory that keeps
-   * state between calls, like RequestPlan, then builds every arrival as a single run would.
+   * Called for every other shard's arrival in place of the factory: a factory that keeps state
+   * between calls, like RequestPlan, then builds this shard's arrivals as a single run would.
    */
-  planEvery?: boolean;
+  skip?: SkipArrival;
   /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
   onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
 }
@@ -276,10 +277,11 @@ export async function runShard<R>(
 
   const dispatch = (state: StreamState<R>, intendedMs: number) => {
     const index = state.index++;
-    const own = index % shard.count === shard.index;
-    if (!own && !options.planEvery) return;
+    if (index % shard.count !== shard.index) {
+      options.skip?.(state.stream, index, intendedMs / 1000);
+      return;
+    }
     const { label, request } = factory(state.stream, index, intendedMs / 1000);
-    if (!own) return;
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;
     series.offered(intendedMs);

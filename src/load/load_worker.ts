@@ -43,7 +43,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       signal: stop.signal,
       shard: msg.shard,
       startAtMs: startAt,
-      planEvery: msg.planEvery,
+      skip: parts.skip,
       onSecond: (point, latency, streams) =>
         post({ type: "second", point, latencyUs: encodeHistogram(latency), streams }),
     });

@@ -3,7 +3,14 @@ import { initHistograms } from "../metrics/histogram.ts";
 import { SecondMerger } from "../metrics/second_merger.ts";
 import type { Shard, StreamTotals } from "./engine.ts";
 import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
-import type { Execute, LoadOutcome, LoadSpec, ProfileSpec, RequestFactory } from "./load_spec.ts";
+import type {
+  Execute,
+  LoadOutcome,
+  LoadSpec,
+  ProfileSpec,
+  RequestFactory,
+  SkipArrival,
+} from "./load_spec.ts";
 import { makeRateProfile } from "./rate_profile.ts";
 
 /** A LoadSpec as plain data (profiles as ProfileSpec), so it can be sent to workers. */
@@ -27,6 +34,8 @@ export function toLoadSpec(spec: PortableLoadSpec): LoadSpec {
 /** What each worker builds from the caller's module. */
 export interface LoadParts<R> {
   factory: RequestFactory<R>;
+  /** For a stateful factory: keeps it in step over the other workers' arrivals. */
+  skip?: SkipArrival;
   execute: Execute<R>;
   /** Releases what createLoad opened (connections, clients), after the shard's run. */
   close?: () => Promise<void>;
@@ -38,7 +47,8 @@ export interface LoadParts<R> {
  * The module runLoadInWorkers loads in every worker. Constraint: `factory` must be a pure
  * function of (stream, index) — each worker calls it only for its own arrivals (index % count ==
  * shard.index), so a factory that keeps state between calls would diverge from a single-threaded
- * run — unless the run's `planEvery` is set (each worker then calls it for every arrival).
+ * run — unless `createLoad` also returns `skip`, which each worker then calls for every other
+ * worker's arrival.
  * Everything `createLoad` needs must come from `context` (structured-cloneable).
  */
 export interface LoadModule<R> {
@@ -52,7 +62,6 @@ export type WorkerRequest =
     context: unknown;
     spec: PortableLoadSpec;
     shard: Shard;
-    planEvery: boolean;
   }
   | { type: "start"; startAtEpochMs: number }
   | { type: "stop" };
@@ -68,8 +77,6 @@ export interface ShardedLoadOptions {
   workers: number;
   signal?: AbortSignal;
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
-  /** Build every arrival in every worker (a stateful factory; see LoadModule). */
-  planEvery?: boolean;
 }
 
 /** Lead time between "all workers ready" and the common start, so every worker is waiting. */
@@ -122,7 +129,6 @@ export async function runLoadInWorkers(
             context: load.context,
             spec,
             shard: { index, count },
-            planEvery: options.planEvery ?? false,
           };
           worker.postMessage(request);
           allReady.then(() => {

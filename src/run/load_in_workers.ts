@@ -83,7 +83,6 @@ export async function loadInWorkers(
     { moduleUrl: new URL("./worker_load_module.ts", import.meta.url).href, context },
     {
       workers: options.workers,
-      planEvery: true,
       signal: options.signal,
       onSecond: options.onSecond,
     },

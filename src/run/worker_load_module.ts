@@ -46,7 +46,7 @@ async function connect(t: WorkerLoadContext["target"], shard: Shard): Promise<Sc
 
 /**
  * The LoadModule of `run --workers N`: every worker builds the scenario's whole seeded plan
- * (runLoadInWorkers runs with planEvery) and executes its share against its own client, and
+ * (its `skip` keeps the plan in step over the other workers' arrivals) and executes its share against its own client, and
  * hands back the journal of its measured searches and writes, which the caller pools for
  * recall and integrity like a sharded run's finish.
  */
@@ -77,6 +77,7 @@ export async function createLoad(
   });
   return {
     factory: plan.next,
+    skip: plan.skip,
     execute: async (request, signal) => {
       await executor.execute(request, signal);
       if (request.op === "insert" || request.op === "update") Atomics.add(written, 0, 1);

@@ -118,7 +118,7 @@ export async function runShardLoad(
     signal: options.signal,
     shard: options.shard,
     startAtMs,
-    planEvery: true,
+    skip: plan.skip,
     onSecond: (p) =>
       progress(`shard load ${p.t + 1}/${duration} s, ${p.achieved} req/s this shard`),
   });

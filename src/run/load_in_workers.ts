@@ -42,7 +42,7 @@ export interface WorkersOptions {
 
 /**
  * The scenario's load over `workers` worker threads (runLoadInWorkers): the same seeded plan,
- * every arrival built in every worker and sent by one, each worker with its own client to the
+ * every arrival planned in every worker (built only by the one that sends it), each worker with its own client to the
  * target and 1/N of each in-flight limit. Returns the merged outcome (the shape runLoad gives)
  * and each worker's journal, for recall and integrity.
  */

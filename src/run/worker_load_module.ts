@@ -45,9 +45,9 @@ async function connect(t: WorkerLoadContext["target"], shard: Shard): Promise<Sc
 }
 
 /**
- * The LoadModule of `run --workers N`: every worker builds the scenario's whole seeded plan
- * (its `skip` keeps the plan in step over the other workers' arrivals) and executes its share against its own client, and
- * hands back the journal of its measured searches and writes, which the caller pools for
+ * The LoadModule of `run --workers N`: every worker walks the scenario's whole seeded plan (its
+ * `skip` keeps it in step over the other workers' arrivals), executes its share against its own
+ * client, and hands back the journal of its measured searches and writes, which the caller pools for
  * recall and integrity like a sharded run's finish.
  */
 export async function createLoad(

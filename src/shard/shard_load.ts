@@ -34,8 +34,9 @@ export interface ShardLoadOptions {
 
 /**
  * Runs shard `shard.index` of `shard.count` of the scenario's load against the collections the
- * manifest names: the full seeded plan is built (every arrival, so it matches a single run
- * exactly) and this shard sends arrival i of each stream when i mod count = index, with each
+ * manifest names: the seeded plan walks every arrival (other shards' ones through its `skip`,
+ * which builds nothing), so this shard's requests are exactly those a single run would send
+ * for them, and it sends arrival i of each stream when i mod count = index, with each
  * stream's in-flight limit split over the shards. Measured searches and writes go to a journal
  * for the finish to score. The fault schedule, a target-wide action, runs in shard 0 only.
  */

@@ -18,6 +18,11 @@ export type { LoadModule, LoadParts, PortableLoadSpec } from "./src/load/sharded
 export { startSampler } from "./src/metrics/sampler.ts";
 export type { SamplerOptions, SamplerResult } from "./src/metrics/sampler.ts";
 export { parsePrometheusText } from "./src/metrics/prometheus_text.ts";
+export { LiveMetrics } from "./src/metrics/live_metrics.ts";
+export type { LiveRun, LiveRunInfo, LiveStatus } from "./src/metrics/live_run.ts";
+export { startMetricsServer } from "./src/metrics/metrics_server.ts";
+export type { MetricsServer } from "./src/metrics/metrics_server.ts";
+export type { LoadObserver } from "./src/load/load_observer.ts";
 export type { Dataset, GenerateParams } from "./src/dataset/dataset.ts";
 export { loadOrGenerate } from "./src/dataset/cache.ts";
 export { generateDataset } from "./src/dataset/generate.ts";

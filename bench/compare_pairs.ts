@@ -10,6 +10,8 @@
  *
  *   flock /tmp/bench.lock deno run -A bench/compare_pairs.ts --pairs 10 --repeat 3 \
  *     --out tests/fixtures/compare
+ *   flock /tmp/bench.lock deno run -A bench/compare_pairs.ts --pairs 10 --repeat 1 \
+ *     --out tests/fixtures/compare/single
  */
 import { parseArgs } from "node:util";
 import { compareRuns } from "../src/report/compare.ts";
@@ -31,6 +33,7 @@ const { values } = parseArgs({
 const out = values.out ?? "tests/fixtures/compare";
 const pairs = Number(values.pairs);
 const repeat = Number(values.repeat);
+await Deno.mkdir(out, { recursive: true });
 const scenario = await loadScenario(
   new URL("../tests/fixtures/compare/noise.yaml", import.meta.url).pathname,
   "full",
@@ -61,10 +64,15 @@ async function once(url: string, file: string): Promise<RunResult> {
   }
 }
 
-/** `repeat` runs of the scenario as one RunResult (as run --repeat writes it), written to file. */
+/**
+ * `repeat` runs of the scenario as one RunResult (as run --repeat writes it), written to file.
+ * A single run keeps its per-second histograms: compare resamples them when a side has no repeats.
+ */
 async function record(url: string, file: string): Promise<RunResult> {
   const r = await runRepeated(repeat, () => once(url, file));
-  const perSecond = r.series.per_second.map(({ latency_us: _, ...p }) => p);
+  const perSecond = repeat >= 2
+    ? r.series.per_second.map(({ latency_us: _, ...p }) => p)
+    : r.series.per_second;
   const kept = { ...r, series: { ...r.series, per_second: perSecond, target_metrics: {} } };
   await Deno.writeTextFile(`${out}/${file}`, JSON.stringify(kept) + "\n");
   return r;
@@ -77,7 +85,14 @@ try {
     const slower = await record(slow.url, `slow-${i}.json`);
     const verdicts = (next: RunResult) => {
       const c = compareRuns([base], [next], { tolerance: 0.1 });
-      return `${c.regressions} regressed`;
+      if (c.notCompared.length > 0) return `not compared (${c.notCompared[0].reason})`;
+      const named = (verdict: string) =>
+        c.rows.filter((r) => r.verdict === verdict).map((r) => `${r.operation} ${r.metric}`);
+      const regressed = named("regressed");
+      const inconclusive = named("inconclusive");
+      return `${c.regressions} regressed${regressed.length ? ` (${regressed.join(", ")})` : ""}${
+        inconclusive.length ? `, ${inconclusive.length} inconclusive` : ""
+      }`;
     };
     const p99 = (r: RunResult) => r.operations[0].latency_ms.p99;
     console.log(`${new Date().toISOString()}`);

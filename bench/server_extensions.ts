@@ -58,11 +58,17 @@ async function withServer<T>(extra: string[], fn: (url: string) => Promise<T>): 
 }
 
 /** The server's RSS from /metrics, after `waitMs` (tiering frees buffers; V8 collects later). */
-async function rssMiB(url: string, waitMs = 3000): Promise<string> {
+async function rssMiB(url: string, key: string, waitMs = 3000): Promise<string> {
   await new Promise((r) => setTimeout(r, waitMs));
-  const text = await (await fetch(url + "/metrics")).text();
+  const text = await metricsText(url, key);
   const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)![1]);
   return `${(rss / 2 ** 20).toFixed(0)} MiB`;
+}
+
+/** GET /metrics (with tenancy, as the operator). */
+async function metricsText(url: string, key?: string): Promise<string> {
+  const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
+  return await (await fetch(url + "/metrics", { headers })).text();
 }
 
 async function call(url: string, method: string, path: string, key?: string, body?: unknown) {
@@ -93,7 +99,7 @@ async function loadCollection(url: string, key?: string): Promise<string> {
   }
   // Let the background merge build the HNSW graph.
   while (true) {
-    const metrics = await (await fetch(url + "/metrics")).text();
+    const metrics = await metricsText(url, key);
     if (/^akidb_index_pending_vectors 0$/m.test(metrics)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -135,18 +141,22 @@ await withServer(["--tenancy", "--admin-key", admin, "--tiering"], async (url) =
     return `${action} → ${st.tier} ${(performance.now() - t0).toFixed(1)} ms`;
   };
   // Keep the collection warm during the warm phase (no access-count promotion).
-  await call(url, "PUT", "/api/v1/tiering/policy", admin, { warm_to_hot_accesses: 1e9 });
+  await call(url, "PUT", "/api/v1/tiering/policy", admin, { warm_to_hot_accesses: 1_000_000 });
   const status = () => call(url, "GET", `/api/v1/collections/${id}/tier`, admin);
   const ram = async () => `${((await status()).ram_bytes / 2 ** 20).toFixed(1)} MiB`;
   // RSS first: it waits 3 s, so a copy loaded by the warm query loop has been released.
-  console.log(`hot: server RSS ${await rssMiB(url)}, collection RAM ${await ram()}`);
+  console.log(`hot: server RSS ${await rssMiB(url, admin)}, collection RAM ${await ram()}`);
   console.log(await tier("demote_to_warm"), `(image ${(await status()).image_bytes} bytes)`);
-  console.log(`warm: server RSS ${await rssMiB(url)} (after 3 s), collection RAM ${await ram()}`);
+  console.log(
+    `warm: server RSS ${await rssMiB(url, admin)} (after 3 s), collection RAM ${await ram()}`,
+  );
   console.log(`warm (loaded per request): ${await queryLoop(url, id, admin)}`);
   const st = await status();
   if (st.tier !== "warm") throw new Error(`collection left warm during the warm phase: ${st.tier}`);
   console.log(await tier("demote_to_cold"));
-  console.log(`cold: server RSS ${await rssMiB(url)} (after 3 s), collection RAM ${await ram()}`);
+  console.log(
+    `cold: server RSS ${await rssMiB(url, admin)} (after 3 s), collection RAM ${await ram()}`,
+  );
   console.log(await tier("promote_to_hot"));
-  console.log(`hot again: server RSS ${await rssMiB(url)}, collection RAM ${await ram()}`);
+  console.log(`hot again: server RSS ${await rssMiB(url, admin)}, collection RAM ${await ram()}`);
 });

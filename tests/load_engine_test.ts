@@ -4,6 +4,8 @@ import { classifyError, runLoad } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { leastSquaresSlope } from "../src/metrics/least_squares.ts";
+import { LiveMetrics } from "../src/metrics/live_metrics.ts";
+import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import { TargetError } from "../src/targets/target.ts";
 import { VirtualClock } from "./virtual_clock.ts";
 
@@ -190,4 +192,49 @@ Deno.test("engine: an abort signal stops scheduling and marks the run interrupte
   assert.ok(out.durationSeconds < 1);
   assert.ok(clock.now() < 3000, `returned ${clock.now()} ms into the run`);
   assert.deepEqual(seconds, [0]);
+});
+
+Deno.test("engine: the live observer counts what the outcome counts, request by request", async () => {
+  // On virtual time, with a stall that makes the drop policy drop and 1 in 7 requests fail.
+  const clock = new VirtualClock();
+  const live = new LiveMetrics();
+  const observer = live.beginRun({
+    scenario: "s",
+    target: "t",
+    profile: "full",
+    seed: 1,
+    durationS: 3,
+    latencyLimits: [],
+  });
+  let sent = 0;
+  const send = async () => {
+    const n = sent++;
+    const now = clock.now();
+    await clock.at(now >= 1000 && now < 2000 ? 2000 : now + 1);
+    if (n % 7 === 3) throw new TargetError("http_5xx", "HTTP 503", 503);
+  };
+  const spec = load(50, 3, { overflow: "drop" }, 10);
+  const out = await runLoad(spec, factory, send, { clock, observer });
+  observer.end();
+  const samples = parsePrometheusText(live.render()).samples;
+  const value = (name: string, labels: Record<string, string> = {}) =>
+    samples.filter((s) =>
+      s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)
+    ).reduce((n, s) => n + s.value, 0);
+  assert.ok(out.totals.dropped_requests > 0 && out.totals.failed_requests > 0);
+  assert.equal(value("akibench_requests_total"), out.totals.total_requests);
+  assert.equal(value("akibench_offered_requests_total"), out.totals.total_requests);
+  assert.equal(value("akibench_dropped_requests_total"), out.totals.dropped_requests);
+  assert.equal(value("akibench_errors_total"), out.totals.failed_requests);
+  assert.equal(value("akibench_errors_total", { class: "http_5xx" }), out.totals.failed_requests);
+  const completed = out.totals.successful_requests + out.totals.failed_requests;
+  assert.equal(value("akibench_request_duration_seconds_count"), completed);
+  assert.equal(value("akibench_request_duration_seconds_bucket", { le: "+Inf" }), completed);
+  assert.equal(value("akibench_schedule_lag_seconds_count"), out.totals.total_requests);
+  assert.equal(value("akibench_in_flight_requests"), 0);
+  // The stall's latencies (up to ~1 s) are above 0.5 s for some; none of them is above 2.5 s.
+  const le = (bound: string) => value("akibench_request_duration_seconds_bucket", { le: bound });
+  assert.ok(le("0.5") < completed && le("2.5") === completed, `${le("0.5")} ${completed}`);
+  assert.equal(live.status()!.requests, out.totals.total_requests);
+  assert.equal(live.status()!.running, false);
 });

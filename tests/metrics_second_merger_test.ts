@@ -7,6 +7,7 @@ import {
   recordMs,
 } from "../src/metrics/histogram.ts";
 import { SecondMerger } from "../src/metrics/second_merger.ts";
+import { SecondSeries } from "../src/metrics/second_series.ts";
 
 await initHistograms();
 
@@ -47,4 +48,46 @@ Deno.test("second merger: sums counts, percentiles from merged histograms, in or
   assert.ok(Math.abs(p0.p50! - 1) < 0.01);
   assert.ok(Math.abs(p0.p95! - 100) < 0.1, `p95 ${p0.p95}`);
   assert.ok(Math.abs(p1.p99! - 5) < 0.01);
+});
+
+Deno.test("second series: qualified operations (search@hot) get their own per-second percentiles, merged across shards", () => {
+  const shards = [0, 1].map(() => {
+    const encoded: Record<string, string>[] = [];
+    const latency: string[] = [];
+    const series = new SecondSeries((_p, all, byOperation) => {
+      latency.push(encodeHistogram(all));
+      encoded.push(
+        Object.fromEntries(
+          [...byOperation].filter(([, h]) => h.totalCount > 0)
+            .map(([k, h]) => [k, encodeHistogram(h)]),
+        ),
+      );
+    });
+    return { series, encoded, latency };
+  });
+  const [a, b] = shards;
+  // Second 0: hot searches at 1 ms on shard A, cold ones at 200 ms on B; unqualified inserts.
+  for (let i = 0; i < 19; i++) a.series.completed(100 + i, null, 1, "search@hot");
+  a.series.completed(150, null, 9, "insert");
+  b.series.completed(200, null, 200, "search@cold");
+  // Second 1: only an insert.
+  a.series.completed(1100, null, 3, "insert");
+  for (const s of shards) {
+    s.series.advance(2000);
+    s.series.finish();
+  }
+  const [a0, a1] = a.series.points;
+  assert.deepEqual(a0.by_operation, { "search@hot": { count: 19, p50: 1, p95: 1 } });
+  assert.equal(a1.by_operation, undefined, "a second without qualified operations has none");
+  assert.equal(a0.achieved, 20, "the totals still count every operation");
+
+  const m = new SecondMerger<null>(2);
+  for (const s of shards) {
+    s.series.points.forEach((p, i) => m.add(p, s.latency[i], null, s.encoded[i]));
+  }
+  const [m0, m1] = m.finish();
+  assert.deepEqual(Object.keys(m0.by_operation!), ["search@cold", "search@hot"]);
+  assert.equal(m0.by_operation!["search@hot"].count, 19);
+  assert.ok(Math.abs(m0.by_operation!["search@cold"].p95 - 200) < 0.2);
+  assert.equal(m1.by_operation, undefined);
 });

@@ -102,6 +102,50 @@ Deno.test({
         },
       );
       await t.step(
+        "a tiered run draws search latency per tier with the target's transitions marked",
+        async () => {
+          const run = loadFixture("run_result.json");
+          run.series.per_second.forEach((p, i) => {
+            p.by_operation = {
+              "search@hot": { count: 80, p50: 1 + (i % 3), p95: 4 },
+              ...(i % 4 === 0 && { "search@cold": { count: 1, p50: 40, p95: 40 } }),
+            };
+          });
+          const at = (...values: number[]) => values.map((value, i) => ({ t: 5 * i, value }));
+          run.series.target_metrics = {
+            'akidb_tier_transitions_total{from="hot",to="warm"}': at(0, 2, 2, 5),
+            'akidb_tier_transitions_total{from="cold",to="warm"}': at(0, 0, 1, 1),
+          };
+          const path = join(dir, "tiered.html");
+          await Deno.writeTextFile(path, renderHtml(run));
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const errors: string[] = [];
+          page.on("pageerror", (e) => errors.push(String(e)));
+          page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+          await page.goto(pathToFileURL(path).href);
+          await page.waitForFunction(() => (window as unknown as { Chart?: unknown }).Chart);
+          const legend = await page.evaluate(() => {
+            const chart = (window as unknown as {
+              Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } };
+            }).Chart.getChart("chart-tier-latency");
+            return chart.data.datasets.map((d) => d.label);
+          });
+          assert.deepEqual(legend, [
+            "hot p50",
+            "hot p95",
+            "cold p50",
+            "cold p95",
+            "| cold → warm",
+            "| hot → warm",
+          ]);
+          assert.deepEqual(errors, []);
+          await page.locator("#chart-tier-latency").screenshot({
+            path: "reports/browser-test-tier-latency.png",
+          });
+          await page.close();
+        },
+      );
+      await t.step(
         "compare page overlays the base and new latency spectra of each scenario",
         async () => {
           const base = loadFixture("run_result.json");

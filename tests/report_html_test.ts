@@ -125,6 +125,33 @@ Deno.test("chart data reads tiers from labelled gauges, tier moves as rates, and
     "warm → cold": [[2, 0]],
   }, "transition counters become moves per second over a trailing 5-s window");
   assert.deepEqual(data.zeroThroughout, ["akidb_dlq_size"]);
+  assert.deepEqual(data.tierMarkers, [
+    { t: 2, move: "hot → warm", count: 4 },
+    { t: 4, move: "hot → warm", count: 2 },
+  ], "a mark where a transition counter rose, none for one that stayed");
+});
+
+Deno.test("chart data: search latency per tier per second, and none for results without it", async () => {
+  const { chartData } = await import("../src/report/chart_data.ts");
+  const run = loadFixture("run_result.json");
+  assert.deepEqual(chartData(run).tierLatency, [], "a result without per-tier seconds");
+  assert.ok(!renderHtml(run).includes('id="chart-tier-latency"'));
+  const [s0, s1, s2] = run.series.per_second;
+  s0.by_operation = {
+    "search@cold": { count: 1, p50: 40, p95: 40 },
+    "search@hot": { count: 50, p50: 1, p95: 3 },
+  };
+  s1.by_operation = { "search@hot": { count: 40, p50: 2, p95: 5 } };
+  s2.by_operation = { "insert@x": { count: 3, p50: 9, p95: 9 } };
+  const data = chartData(run);
+  assert.deepEqual(data.tierLatency.map((t) => t.tier), ["hot", "cold"], "hot, warm, cold order");
+  const hot = data.tierLatency[0];
+  assert.deepEqual(hot.p50.slice(0, 3), [[s0.t, 1], [s1.t, 2], [s2.t, null]]);
+  assert.deepEqual(hot.p95.slice(0, 2), [[s0.t, 3], [s1.t, 5]]);
+  assert.deepEqual(data.tierLatency[1].p95.slice(0, 2), [[s0.t, 40], [s1.t, null]]);
+  const html = renderHtml(run);
+  assert.ok(html.includes('id="chart-tier-latency"'));
+  assert.ok(html.includes("A search counts under the tier its collection is in"), "attribution");
 });
 
 Deno.test("chart data: one time range for all charts, and no partial last second", async () => {

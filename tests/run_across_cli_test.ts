@@ -39,8 +39,16 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "akibench-across-cli-" });
     const { child, url } = await spawnServer(join(dir, "server"));
     const logged: string[] = [];
+    const out = join(dir, "out");
+    // reference's index as the akidb run of the first scenario begins (reference's has ended).
+    let indexAfterFirst: string | null = null;
     const original = console.log;
-    console.log = (...a: unknown[]) => logged.push(a.join(" "));
+    console.log = (...a: unknown[]) => {
+      logged.push(a.join(" "));
+      if (a[0] === "--- target akidb ---" && indexAfterFirst === null) {
+        indexAfterFirst = Deno.readTextFileSync(join(out, "reference", "index.html"));
+      }
+    };
     try {
       await Deno.writeTextFile(join(dir, "tiny.yaml"), TINY);
       await Deno.writeTextFile(
@@ -50,7 +58,6 @@ Deno.test({
           "requires: [tiering]\ncriteria:",
         ),
       );
-      const out = join(dir, "out");
       const code = await main([
         "run",
         join(dir, "tiny.yaml"),
@@ -72,6 +79,8 @@ Deno.test({
           assert.ok((await Deno.stat(join(out, t.runs[0].target.name, name))).isFile, name);
         }
       }
+      assert.match(indexAfterFirst!, /1 of 2 scenarios finished/);
+      assert.match(indexAfterFirst!, /not finished then: <code>tiny_tiered<\/code>/);
       assert.deepEqual(ref.runs.map((r) => r.target.name), ["reference", "reference"]);
       assert.deepEqual(akidb.runs.map((r) => r.target.url), [url, url]);
       // On a busy machine the generator may saturate (invalid): whatever happened, it is reported.

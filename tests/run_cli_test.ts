@@ -95,7 +95,7 @@ Deno.test("suite status and exit codes: skipped never fails, invalid beats faile
   assert.equal(exitCodeFor("interrupted"), 130);
 });
 
-Deno.test("akibench run against an unreachable target: one line with the reason, exit 3, no zeros; each scenario's reports are written when it ends", async () => {
+Deno.test("akibench run against an unreachable target: one line with the reason, exit 3, no zeros; each scenario's reports and the index are written when it ends", async () => {
   // A port that was just free: nothing listens there.
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
@@ -105,6 +105,7 @@ Deno.test("akibench run against an unreachable target: one line with the reason,
   const exists = (p: string) => Deno.statSync(p) && true;
   const logged: string[] = [];
   const onDiskWhenLogged: string[] = [];
+  const indexWhenLogged: string[] = [];
   const original = console.log;
   console.log = (...a: unknown[]) => {
     const line = a.join(" ");
@@ -114,6 +115,7 @@ Deno.test("akibench run against an unreachable target: one line with the reason,
         [...Deno.readDirSync(out)].map((e) => e.name).filter((n) => !n.includes(".tmp")).sort()
           .join(" "),
       );
+      indexWhenLogged.push(Deno.readTextFileSync(`${out}/index.html`));
     }
   };
   try {
@@ -139,9 +141,18 @@ Deno.test("akibench run against an unreachable target: one line with the reason,
     assert.ok(!text.includes("Latency"), text);
     assert.ok(!text.includes("P50"), text);
     assert.deepEqual(onDiskWhenLogged, [
-      "baseline.html baseline.json baseline.md",
-      "baseline.html baseline.json baseline.md spike.html spike.json spike.md",
-    ], "each scenario's reports are on disk when it ends, before the suite's");
+      "baseline.html baseline.json baseline.md index.html junit.xml suite.json summary.md",
+      "baseline.html baseline.json baseline.md index.html junit.xml spike.html spike.json spike.md suite.json summary.md",
+    ], "each scenario's reports and the suite's index are on disk when it ends");
+    // After the first scenario the index lists it and names the one still to run.
+    assert.match(indexWhenLogged[0], /<h1>akibench suite: 1 of 2 scenarios finished<\/h1>/);
+    assert.match(indexWhenLogged[0], /href="baseline\.html"/);
+    assert.match(indexWhenLogged[0], /not finished then: <code>spike<\/code>/);
+    assert.ok(!indexWhenLogged[0].includes('href="spike.html"'));
+    const final = JSON.parse(await Deno.readTextFile(`${out}/suite.json`));
+    assert.equal(final.pending, undefined, "the suite's own end rewrote it without pending");
+    const index = await Deno.readTextFile(`${out}/index.html`);
+    assert.ok(index.includes('href="spike.html"') && !index.includes('id="pending"'), index);
     assert.ok(logged.includes(`Report: ${out}/baseline.html\n`), text);
     assert.equal(logged[logged.length - 1], `Open ${out}/index.html (all reports are in ${out})`);
     assert.ok(exists(`${out}/index.html`));

@@ -9,6 +9,7 @@ import {
 } from "../src/metrics/histogram.ts";
 import type { TrafficStats } from "../src/result/run_result.ts";
 import { withMergedTiers } from "../src/run/tier_traffic.ts";
+import { ReferenceTarget } from "../src/targets/reference.ts";
 
 Deno.test("tier prediction follows the policy: idle demotes, access promotes", () => {
   const t = new TierPredictor(2, {
@@ -24,6 +25,40 @@ Deno.test("tier prediction follows the policy: idle demotes, access promotes", (
   assert.equal(t.access(0, 8.5), "hot", "… promoted it to hot");
   assert.equal(t.access(1, 20), "cold", "idle 20 s ≥ 10 s: cold");
   assert.equal(t.access(1, 21), "warm", "cold → warm on first access");
+});
+
+Deno.test("tier prediction starts from the target's tiers when given them", () => {
+  const policy = {
+    hotToWarmIdleS: 5,
+    warmToColdIdleS: 10,
+    warmToHotAccesses: 3,
+    warmToHotWindowS: 2,
+  };
+  const t = new TierPredictor(3, policy, 100, [
+    { tier: "cold", idleS: 30 },
+    { tier: "hot", idleS: 6 },
+    { tier: "warm", idleS: 1 },
+  ]);
+  assert.equal(t.access(0, 100.5), "cold", "demoted during setup: the first search meets cold");
+  assert.equal(t.access(0, 101), "warm");
+  assert.equal(t.access(1, 100.5), "warm", "hot but idle 6.5 s by now: demoted");
+  assert.equal(t.access(2, 100.5), "warm");
+  assert.equal(new TierPredictor(1, policy, 100).access(0, 100.5), "hot", "default: just loaded");
+});
+
+Deno.test("the akidb target reads a collection's tier and idle time from the server", async () => {
+  const target = await ReferenceTarget.start({ tiering: true });
+  try {
+    const id = await target.createCollection({ name: "c", dimension: 16, metric: "cosine" });
+    const fresh = await target.collectionTier(id);
+    assert.equal(fresh.tier, "hot");
+    assert.ok(fresh.idleS >= 0 && fresh.idleS < 60, `${fresh.idleS}`);
+    await target.http.call("POST", `/api/v1/collections/${id}/tier`, { action: "demote_to_cold" });
+    assert.equal((await target.collectionTier(id)).tier, "cold");
+    assert.equal((await target.collectionTier(id)).tier, "cold", "reading it is no access");
+  } finally {
+    await target.close();
+  }
 });
 
 function stats(operation: string, values: number[]): TrafficStats {

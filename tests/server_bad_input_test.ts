@@ -115,7 +115,15 @@ Deno.test("server: every kind of bad input gets a precise 4xx and the server sur
         404,
         /not found/,
       ],
-      ["unknown collection get", "GET", "/api/v1/collections/nope", undefined, 404, /not found/],
+      [
+        "unknown collection get",
+        "GET",
+        "/api/v1/collections/01a20000-0000-7000-8000-000000000000",
+        undefined,
+        404,
+        /not found/,
+      ],
+      ["non-UUID collection get", "GET", "/api/v1/collections/nope", undefined, 400, /Invalid/],
       [
         "non-UUID doc path",
         "GET",
@@ -133,7 +141,7 @@ Deno.test("server: every kind of bad input gets a precise 4xx and the server sur
         /not a UUID/,
       ],
       ["unknown route", "GET", "/api/v2/nothing", undefined, 404, /no route/],
-      ["wrong method", "PUT", "/api/v1/collections", undefined, 404, /no route/],
+      ["wrong method", "PUT", "/api/v1/collections", undefined, 405, /not allowed/],
     );
     for (const [name, method, path, body, status, message] of cases) {
       const r = await call(u, method, path, body);

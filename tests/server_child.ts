@@ -2,14 +2,19 @@ import assert from "node:assert/strict";
 
 /**
  * Starts `akibench serve --port 0 --data-dir DIR --checkpoint-wal-mb 1 [extra…]` as a child
- * process and waits for its one startup line.
+ * process and waits for its one startup line. `from` runs another copy of akibench (its
+ * src/cli/main.ts, with its folder as the working directory).
  */
-export async function spawnServer(dataDir: string, extra: string[] = []) {
+export async function spawnServer(dataDir: string, extra: string[] = [], from?: string) {
+  const main = from === undefined
+    ? new URL("../src/cli/main.ts", import.meta.url).pathname
+    : `${from}/src/cli/main.ts`;
   const child = new Deno.Command(Deno.execPath(), {
+    cwd: from,
     args: [
       "run",
       "-A",
-      new URL("../src/cli/main.ts", import.meta.url).pathname,
+      main,
       "serve",
       "--port",
       "0",

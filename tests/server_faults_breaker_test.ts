@@ -121,3 +121,15 @@ Deno.test("faults: throttle and error rates split one draw; latency applies to e
   assert.equal(s.injected_throttles, 1);
   assert.equal(s.delayed_requests, 4);
 });
+
+Deno.test("faults: a change of faults ends the delays in progress", () => {
+  const f = new FaultInjector();
+  f.set({ s3_latency_ms: 600_000, s3_error_rate: 0, s3_throttle_rate: 0 });
+  const first = f.decide();
+  f.set({ s3_latency_ms: 600_000, s3_error_rate: 0, s3_throttle_rate: 0 });
+  const second = f.decide();
+  assert.equal(first.changed.aborted, true, "set() lets the earlier delays go");
+  assert.equal(second.changed.aborted, false);
+  f.clear();
+  assert.equal(second.changed.aborted, true, "clear() lets them go");
+});

@@ -103,15 +103,15 @@ Deno.test("serve: 1,000 bodies declared as 60 MiB with 20 bytes sent hold memory
       metric: "l2",
     })).body.collection_id;
     const before = await peakRss(pid);
-    // Under the 64 MiB limit, so each is read: were the declared lengths allocated, the 1,000
+    // Under insert_batch's 64 MiB limit, so each is read: were the declared lengths allocated, the 1,000
     // connections would take 60 GB.
     const conns = await Promise.all(Array.from({ length: 1000 }, async () => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
       await send(
         conn,
-        `POST /api/v1/collections/${id}/insert HTTP/1.1\r\nHost: x\r\n` +
+        `POST /api/v1/collections/${id}/insert_batch HTTP/1.1\r\nHost: x\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${60 * 1024 * 1024}\r\n\r\n` +
-          '{"doc_id": "0190a0b0',
+          '{"docs":[{"doc_id":"',
       );
       return conn;
     }));
@@ -134,7 +134,7 @@ Deno.test("serve: error messages quote at most 100 characters of the input", asy
       dimension: 16,
       metric: "l2",
     }, admin)).body.collection_id;
-    const huge = "z".repeat(5_000_000);
+    const huge = "z".repeat(1_500_000); // under AkiDB's 2 MiB body limit
     const vector = [huge, ...Array(15).fill(1)];
     const cases: [string, string, unknown][] = [
       [`/api/v1/collections/${id}/insert`, "POST", {
@@ -159,7 +159,7 @@ Deno.test("serve: error messages quote at most 100 characters of the input", asy
       doc_id: "0190a0b0-0000-7000-8000-000000000001",
       vector,
     }, admin);
-    assert.match(r.body.error, /vector\[0\].*"z{99}… \(5000002 characters\)/);
+    assert.match(r.body.error, /vector\[0\].*"z{99}… \(1500002 characters\)/);
     const type = await call(url, "POST", `/api/v1/collections/${id}/insert`, "{}", {
       ...admin,
       "content-type": "text/" + huge.slice(0, 50_000),

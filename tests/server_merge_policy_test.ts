@@ -77,7 +77,7 @@ Deno.test("store: a collection searched exactly by design is not an indexing bac
     assert.equal(server.store.collections.get(id)!.index.pendingCount, 40, "exact buffer");
     assert.equal(server.store.pendingVectors(), 0);
     const health = await (await fetch(`${server.url}/admin/health`)).json();
-    assert.equal(health.components.index.pending_vectors, 0);
+    assert.equal(health.components.database.details.pending_vectors, 0);
   } finally {
     await server.close();
     await Deno.remove(server.dataDir, { recursive: true });

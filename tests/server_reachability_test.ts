@@ -20,7 +20,7 @@ const ROUND = 2_400;
 async function untilMerged(url: string): Promise<void> {
   for (;;) {
     const health = await call(url, "GET", "/admin/health");
-    if (health.body.components.index.pending_vectors === 0) return;
+    if (health.body.components.database.details.pending_vectors === 0) return;
     await sleep(200); // leaves the server idle between polls: idle merge steps run then
   }
 }

@@ -7,97 +7,19 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { call, docId, randomVectors } from "./server_http_client.ts";
+import {
+  assertRefused,
+  copyDir,
+  documentCount,
+  fingerprint,
+  fsck,
+  start,
+  started,
+  stop,
+} from "./server_data_dir.ts";
 
-const MAIN = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const DIM = 16;
 const WAL = "wal-0000000000.log";
-
-type Started = { child: Deno.ChildProcess; url: string; stderr: () => string };
-type Refused = { code: number; stderr: string };
-
-/** Runs `akibench serve` on `dataDir`: the running server, or the exit code and stderr. */
-async function start(
-  dataDir: string,
-  extra: string[] = [],
-  env: Record<string, string> = {},
-): Promise<Started | Refused> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...extra],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const stderrDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
-  );
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      const { code } = await child.status;
-      await stderrDone;
-      return { code, stderr };
-    }
-    text += value;
-  }
-  reader.releaseLock();
-  const url = /listening on (http:\/\/\S+) /.exec(text)![1];
-  return { child, url, stderr: () => stderr };
-}
-
-async function started(dataDir: string, extra: string[] = [], env = {}): Promise<Started> {
-  const result = await start(dataDir, extra, env);
-  assert.ok("url" in result, `server did not start: ${"stderr" in result && result.stderr}`);
-  return result;
-}
-
-async function stop(server: Started, signal: Deno.Signal): Promise<void> {
-  server.child.kill(signal);
-  await server.child.status;
-  await server.child.stdout.cancel().catch(() => {});
-}
-
-/** Path → SHA-256 of every file under `dir`. */
-async function fingerprint(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) {
-      for (const [p, h] of await fingerprint(path)) out.set(p, h);
-    } else {
-      const hash = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-      out.set(path, Array.from(new Uint8Array(hash), (b) => b.toString(16)).join(""));
-    }
-  }
-  return out;
-}
-
-/** Starts the server on `dataDir`, expecting a refusal naming `file` (and `offset`). */
-async function assertRefused(dataDir: string, file: string, offset: number | null, what: RegExp) {
-  const before = await fingerprint(dataDir);
-  const result = await start(dataDir);
-  assert.ok("code" in result, `server started on a damaged data dir (${file})`);
-  assert.equal(result.code, 1, result.stderr);
-  const lines = result.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `one line, no stack trace: ${result.stderr}`);
-  assert.ok(lines[0].startsWith(`akibench serve: ${join(dataDir, file)}: `), lines[0]);
-  if (offset !== null) assert.ok(lines[0].includes(`: at byte ${offset}: `), lines[0]);
-  assert.match(lines[0], what);
-  assert.deepEqual(await fingerprint(dataDir), before, "the refused start changed the data dir");
-}
-
-async function copyDir(from: string): Promise<string> {
-  const to = await Deno.makeTempDir({ prefix: "akibench-damage-" });
-  const { success } = await new Deno.Command("cp", { args: ["-a", `${from}/.`, to] }).output();
-  assert.ok(success);
-  return to;
-}
-
-async function documentCount(url: string, id: string): Promise<number> {
-  return (await call(url, "GET", `/api/v1/collections/${id}`)).body.collection.document_count;
-}
 
 /** Offsets of the WAL frames in `bytes` (header: magic, u32 payload length, two CRCs). */
 function frameOffsets(bytes: Uint8Array): number[] {
@@ -156,7 +78,10 @@ const withSnapshot = (async () => {
     const r = await call(server.url, "POST", `/api/v1/collections/${id}/insert_batch`, { docs });
     assert.equal(r.status, 200);
   }
-  while ((await call(server.url, "GET", "/admin/health")).body.components.index.pending_vectors) {
+  while (
+    (await call(server.url, "GET", "/admin/health")).body.components.database.details
+      .pending_vectors
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop(server, "SIGTERM");
@@ -354,16 +279,8 @@ Deno.test("storage: a data dir of the older format is refused, not read", async 
   await Deno.remove(dir, { recursive: true });
 });
 
-async function fsck(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "fsck", ...args],
-  }).output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
-
 Deno.test("storage: fsck reports a clean data dir with 0 and every damaged file with 1", async () => {
-  const { dir: baseDir, id, snap } = await withSnapshot;
+  const { dir: baseDir, id, snap, seq } = await withSnapshot;
   const dir = await copyDir(baseDir);
   const clean = await fsck(["--data-dir", dir]);
   assert.equal(clean.code, 0, clean.stdout + clean.stderr);
@@ -376,10 +293,17 @@ Deno.test("storage: fsck reports a clean data dir with 0 and every damaged file 
   const damaged = await fsck(["--data-dir", dir]);
   assert.equal(damaged.code, 1, damaged.stdout + damaged.stderr);
   const lines = damaged.stdout.trimEnd().split("\n");
-  assert.equal(lines.length, 3, damaged.stdout);
+  assert.equal(lines.length, 5, damaged.stdout);
   assert.match(lines[0], new RegExp(`^damaged: ${join(dir, snap, id)}\\.vectors: at byte 0: `));
   assert.match(lines[1], /^damaged: .*tiers\/state\.json: unreadable tier state/);
-  assert.match(lines[2], /: 2 damaged files, 0 WAL records replayable$/);
+  // The snapshot SIGTERM wrote is damaged; the generation before it (the log from the start)
+  // is what serve --recover would use.
+  assert.match(lines[2], new RegExp(`^generation current: snapshot ${seq} .*: damaged`));
+  assert.match(
+    lines[3],
+    /^generation previous: the empty state \+ WAL from wal-0000000000\.log on: good/,
+  );
+  assert.match(lines[4], /: 2 damaged files, 0 WAL records replayable$/);
   assert.deepEqual(await fingerprint(dir), before, "fsck changed the data dir");
 
   const log = await copyDir((await logOnly).dir);

@@ -131,7 +131,7 @@ Deno.test("tenancy: roles, tenant isolation (404) and the audit log", opts, asyn
         "auditor collection.read",
         "viewer collection.delete",
         "viewer document.insert",
-        "developer tenant.manage",
+        "developer tenant.create",
       ],
     );
     const inserts = await call(

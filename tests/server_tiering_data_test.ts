@@ -202,7 +202,7 @@ Deno.test(
       assert.equal(st.local_file, false);
       assert.equal(await fileSize(`${dataDir}/tiers/${c.id}.image`), null);
       const doc = await env.api("GET", `/api/v1/collections/${c.id}/docs/${extra.doc_id}`);
-      assert.deepEqual(doc.body.document.vector, extra.vector.map(Math.fround));
+      assert.deepEqual(doc.body.document.vector.map(Math.fround), extra.vector.map(Math.fround));
       assert.deepEqual(await contents(env, c), before);
     } finally {
       await env.close();
@@ -298,7 +298,7 @@ Deno.test(
       assert.equal((await env.api("POST", `/api/v1/collections/${id}/insert`, doc)).status, 200);
       assert.equal((await env.tier(id)).tier, "hot");
       const got = await env.api("GET", `/api/v1/collections/${id}/docs/${docId(1)}`);
-      assert.deepEqual(got.body.document.vector, vector.map(Math.fround));
+      assert.deepEqual(got.body.document.vector.map(Math.fround), vector.map(Math.fround));
     } finally {
       await env.close();
       await Deno.remove(dataDir, { recursive: true });

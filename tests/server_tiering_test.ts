@@ -105,6 +105,11 @@ async function topDoc(env: Env, id: string, i: number): Promise<string> {
   return res.body.matches[0].doc_id;
 }
 
+/** S3 requests the fault injector has delayed so far. */
+async function delayedRequests(env: Env): Promise<number> {
+  return (await env.call("GET", "/admin/faults")).body.delayed_requests;
+}
+
 /** Size of an S3 object, null when absent, "busy" when s3rver answers 500 mid-write. */
 const objectSize = (env: Env, key: string) => env.raw.head(key).catch(() => "busy" as const);
 
@@ -243,8 +248,8 @@ Deno.test(
 
       assert.equal((await env.call("DELETE", "/admin/faults")).body.active, false);
       const reset = await env.call("POST", "/admin/circuit-breaker/reset");
-      assert.equal(reset.body.previous_state, "open");
-      assert.equal(reset.body.new_state, "closed");
+      assert.equal(reset.body.previous_state, "Open");
+      assert.equal(reset.body.new_state, "Closed");
       const retry = await env.call("POST", `/admin/collections/${id}/dlq/retry`);
       assert.equal(retry.body.retried_count, 2);
       assert.equal(retry.body.success_count, 2);
@@ -351,14 +356,21 @@ Deno.test(
     try {
       const { id, docIds } = await collectionWithGraph(env, 100);
       await env.call("POST", `/api/v1/collections/${id}/tier`, { action: "demote_to_warm" });
-      await env.call("POST", "/admin/faults", { s3_latency_ms: 1500 });
+      // The upload waits until the faults are cleared, so the queries surely run during it.
+      await env.call("POST", "/admin/faults", { s3_latency_ms: 600_000 });
+      const delayedBefore = await delayedRequests(env);
       let demoted = false;
       const demotion = env.call("POST", `/api/v1/collections/${id}/tier`, {
         action: "demote_to_cold",
       }).then((r) => (demoted = true, r));
-      await new Promise((r) => setTimeout(r, 100));
+      await until(async () => (await delayedRequests(env)) > delayedBefore, "the upload on S3");
+      // Queries stuck behind the upload would hang: after a minute the upload is let go, and
+      // the demotion then finishes first.
+      const letGo = setTimeout(() => env.call("DELETE", "/admin/faults"), 60_000);
       for (let i = 0; i < 4; i++) assert.equal(await topDoc(env, id, i), docIds[i]);
-      assert.equal(demoted, false, "all four queries were answered while the upload was slow");
+      clearTimeout(letGo);
+      assert.equal(demoted, false, "all four queries were answered while the upload waited");
+      await env.call("DELETE", "/admin/faults");
       assert.equal((await demotion).body.tier, "cold");
     } finally {
       await env.close();

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { crc32 } from "../src/server/crc32.ts";
 import { readWalSegment, Wal, walSegmentName } from "../src/server/wal.ts";
 import { encodeWalRecord, scanWalRecords, type WalRecord } from "../src/server/wal_record.ts";
+import { readWalHead } from "../src/server/wal_head.ts";
 
 const insert = (n: number): WalRecord => ({
   type: "insert",
@@ -74,6 +75,33 @@ Deno.test("wal: group commit batches concurrent appends, applies in order", asyn
     assert.equal(scan.validBytes, size);
     assert.equal(scan.damage?.torn, true);
     assert.equal((await Deno.stat(path)).size, size + 20, "reading changes nothing");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("wal: a rollover makes WAL_HEAD name the new segment; its boundary splits the log exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const wal = await Wal.open(dir, 3);
+    assert.equal(await readWalHead(dir), 3);
+    const applied: number[] = [];
+    const log = (n: number) => wal.append(insert(n), () => applied.push(n));
+    await log(0);
+    // Appends started with the rollover land on either side of it; the boundary sees exactly
+    // those in the old segment applied (a snapshot taken there plus the new segment is the state).
+    const [atBoundary] = await Promise.all([
+      wal.rotate(() => applied.length),
+      ...Array.from({ length: 5 }, (_, i) => log(1 + i)),
+    ]);
+    assert.equal(wal.seq, 4);
+    assert.equal(await readWalHead(dir), 4);
+    await log(6);
+    await wal.close();
+    const in3 = (await readWalSegment(join(dir, walSegmentName(3)))).records.length;
+    const in4 = (await readWalSegment(join(dir, walSegmentName(4)))).records.length;
+    assert.equal(in3, atBoundary);
+    assert.equal(in3 + in4, 7);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

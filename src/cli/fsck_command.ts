@@ -9,8 +9,10 @@ Usage: akibench fsck --data-dir DIR
 
 Checks what 'akibench serve' checks on start, without starting it and without changing
 anything: the storage format, every snapshot file against the checksums in its manifest,
-CURRENT, every WAL record's checksums and that no WAL segment is missing, and the tier state.
-Prints one line per problem (file, byte offset, what is wrong), then a summary line.
+CURRENT, every WAL record's checksums and that no WAL segment is missing (WAL_HEAD names the
+newest), and the tier state; for both snapshot generations kept (the current one and the
+previous one 'serve --recover' falls back to). Prints one line per problem (file, byte
+offset, what is wrong), one per generation (good or damaged), then a summary line.
 
 Exit codes: 0 clean (an unfinished final WAL write, cut on the next start, is not damage),
 1 damaged, 2 usage error (no such directory).`;
@@ -28,6 +30,7 @@ export const fsckCommand: Command = {
     const report = await checkDataDir(dataDir);
     for (const damage of report.damage) console.log(`damaged: ${damage.message}`);
     for (const note of report.notes) console.log(`note: ${note}`);
+    for (const generation of report.generations) console.log(`generation ${generation}`);
     const summary = report.damage.length === 0
       ? "clean"
       : `${report.damage.length} damaged file${report.damage.length === 1 ? "" : "s"}`;

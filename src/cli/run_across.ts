@@ -3,8 +3,8 @@ import type { RunResult } from "../result/run_result.ts";
 import { renderAcrossTerminal } from "../report/across_targets_terminal.ts";
 import { renderTerminalSummary } from "../report/terminal.ts";
 import { writeAcrossManifest, writeAcrossReports } from "../report/write_across.ts";
-import { writeReports } from "../report/write_reports.ts";
-import { exitCodeFor } from "../run/run_suite.ts";
+import { writeReports, writeRunReports, writeSuiteReports } from "../report/write_reports.ts";
+import { exitCodeFor, suiteOf } from "../run/run_suite.ts";
 import { runTargets, type TargetsOptions } from "../run/run_targets.ts";
 import type { TargetSpec } from "../run/target_specs.ts";
 import type { Scenario } from "../scenario/scenario.ts";
@@ -28,12 +28,22 @@ export async function runAcrossTargets(
   profile: string,
   options: AcrossRunOptions,
 ): Promise<number> {
+  const start = new Date().toISOString();
+  const finished = new Map<string, RunResult[]>();
   const results = await runTargets(scenarios, specs, profile, {
     ...options,
-    onRun: (spec, r) => {
+    onRun: async (spec, r) => {
       options.onRun?.(r);
       console.log(`--- target ${spec.label} ---`);
       console.log(renderTerminalSummary(r, { color: options.color }));
+      // Each target's reports and index as its runs end, so a run stopped midway keeps them.
+      const runs = [...finished.get(spec.label) ?? [], r];
+      finished.set(spec.label, runs);
+      const dir = join(options.outDir, spec.label);
+      await writeRunReports(dir, r);
+      const suite = suiteOf(runs, start, profile, false);
+      suite.pending = scenarios.slice(runs.length).map((s) => s.id);
+      if (suite.pending.length > 0) await writeSuiteReports(dir, suite, runs);
     },
   });
   let files = 0;

@@ -15,6 +15,7 @@ import {
 } from "../targets/registry.ts";
 import type { Command } from "./command.ts";
 import { runAcrossTargets } from "./run_across.ts";
+import { startLiveFigures } from "./live_figures.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { checkReportFolder } from "./report_folder.ts";
@@ -53,6 +54,10 @@ Options:
   --dataset-dir DIR  dataset cache folder (default datasets)
   --keep           keep the collections and tenants the run created
   --serve          serve a live report on a random 127.0.0.1 port while running
+  --metrics-port P serve the live figures in Prometheus format on http://HOST:P/metrics while
+                   running (0: a free port; the URL is printed); --metrics-host HOST (default
+                   127.0.0.1; 0.0.0.0 for a Prometheus in a container)
+  --quiet          no status lines (printed every 10 s when stdout is not a terminal)
   --workers N      spread each scenario's load over N worker threads (one event loop each, so
                    several cores send): the same seeded plan and result, each worker with its
                    own connections and 1/N of each in-flight limit (default 1, the reference)
@@ -66,7 +71,8 @@ store, shared by every part; then 'akibench merge STORE --out DIR' writes the re
   --finish-only    score the recall of every shard's searches, read back the writes, tear down
                    (unless --keep)
 
-Writes <scenario>.json/.md/.html, suite.json, summary.md, index.html and junit.xml. With several
+Writes <scenario>.json/.md/.html as each scenario ends, and suite.json, summary.md, index.html
+and junit.xml (refreshed after each scenario, so a stopped suite's index shows what finished). With several
 targets each target's reports go into <out>/<target>/ (a repeated name becomes NAME-2), and
 <out>/comparison.html and comparison.md set the targets side by side per scenario, e.g.
   akibench run baseline --smoke --target reference,akidb=http://127.0.0.1:8080
@@ -93,6 +99,11 @@ export interface RunFlags {
   datasetDir?: string;
   keep: boolean;
   serve: boolean;
+  /** Port of the live Prometheus /metrics endpoint (--metrics-port), and its address. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** No status lines on a non-terminal stdout (--quiet). */
+  quiet: boolean;
   /** The part of a sharded run this process does (--setup-only, --shard, --finish-only). */
   sharded?: ShardedPart;
   /** Worker threads per scenario's load (--workers N). */
@@ -145,6 +156,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   if (!flags.sharded) await checkReportFolder(outDir, flags.force);
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const progress = ttyProgress("akibench");
+  const watch = await startLiveFigures(flags, progress.show);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   Deno.addSignalListener("SIGINT", onSigint);
@@ -190,7 +202,8 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
         openTarget: open,
         outDir,
         color,
-        onProgress: progress.show,
+        onProgress: watch.onProgress,
+        live: watch.metrics,
         onUpdate: live ? (r) => live.update(r) : undefined,
         onRun: (r) => {
           progress.done();
@@ -210,13 +223,16 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
         chromaDatabase: flags.chromaDatabase,
       },
       openTarget: (scenario) => open(specs[0], scenario),
-      onProgress: progress.show,
+      onProgress: watch.onProgress,
+      live: watch.metrics,
       onUpdate: live ? (r) => live.update(r) : undefined,
-      onRun: async (r) => {
+      onRun: async (r, sofar) => {
         progress.done();
         live?.update(r);
         console.log(renderTerminalSummary(r, { color }));
         const [, , html] = await writeRunReports(outDir, r);
+        // The index too, so a suite stopped midway can be opened at what finished.
+        if (sofar.suite.pending) await writeSuiteReports(outDir, sofar.suite, sofar.runs);
         console.log(`Report: ${html}\n`);
       },
     });
@@ -230,6 +246,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
     await live?.close();
+    await watch.close();
   }
 }
 
@@ -250,6 +267,9 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     "dataset-dir": { type: "string" },
     keep: { type: "boolean" },
     serve: { type: "boolean" },
+    "metrics-port": { type: "string" },
+    "metrics-host": { type: "string" },
+    quiet: { type: "boolean" },
     "setup-only": { type: "boolean" },
     shard: { type: "string" },
     "start-at": { type: "string" },
@@ -275,6 +295,18 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
   if (!Number.isSafeInteger(repeat) || repeat < 1 || repeat > 100) {
     throw new UsageError(`--repeat: expected a whole number from 1 to 100, got "${v.repeat}"`);
   }
+  const metricsPort = v["metrics-port"] === undefined ? undefined : Number(v["metrics-port"]);
+  if (
+    metricsPort !== undefined &&
+    !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65535)
+  ) {
+    throw new UsageError(
+      `--metrics-port: expected a port from 0 to 65535, got "${v["metrics-port"]}"`,
+    );
+  }
+  if (v["metrics-host"] !== undefined && metricsPort === undefined) {
+    throw new UsageError("--metrics-host needs --metrics-port");
+  }
   const flags: RunFlags = {
     target: v.target ?? "reference",
     url: v.url,
@@ -290,6 +322,9 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     datasetDir: v["dataset-dir"],
     keep: v.keep ?? false,
     serve: v.serve ?? false,
+    metricsPort,
+    metricsHost: v["metrics-host"] ?? "127.0.0.1",
+    quiet: v.quiet ?? false,
     sharded: shardedPartOf(v),
     workers: intFlagInRange("workers", v.workers, 1, 64) ?? 1,
   };

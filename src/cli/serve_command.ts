@@ -16,9 +16,11 @@ Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
                       [--checkpoint-wal-mb 64] [--recover]
                       [--header-timeout-ms 10000] [--body-timeout-ms 60000]
                       [--idle-timeout-ms 30000]
-                      [--tenancy [--admin-key KEY]] [--tiering] [--faults]
+                      [--tenancy [--admin-key KEY] [--audit-max-entries 100000]
+                       [--audit-max-anonymous 10000]] [--tiering] [--faults]
                       [--s3-endpoint URL --s3-bucket NAME] [--resilience-time-scale 1]
                       [--added-latency-ms 0]
+                      [--compat akidb]
 
 Options:
   --port N             TCP port (default 8080; 0 picks a free port)
@@ -28,8 +30,10 @@ Options:
   --ef-construction N  HNSW build beam width
   --ef-search N        HNSW search beam width
   --checkpoint-wal-mb N  snapshot and truncate the WAL once it exceeds N MiB (default 64)
-  --recover            start even if the WAL is damaged: keep the log up to the damage, move
-                       the rest into DIR/recovered-TIME/ and print how many records were dropped
+  --recover            start even if the data dir is damaged: from the previous snapshot
+                       generation (kept with its WAL) if the newest snapshot is damaged; keep
+                       the WAL up to damage in it; move what is discarded into
+                       DIR/recovered-TIME/ and print how many records were replayed and dropped
   --header-timeout-ms N  close a new connection whose request headers are not complete
                        within N ms (default ${DEFAULT_TIMEOUTS.headerMs})
   --body-timeout-ms N  answer 408 and close the connection when a request body has not
@@ -39,7 +43,11 @@ Options:
                        (default ${DEFAULT_TIMEOUTS.idleMs})
   --tenancy            API keys, roles and the audit log (collections belong to tenants)
   --admin-key KEY      bootstrap admin key, ak_ + 64 hex (default $AKIDB_ADMIN_KEY; else a
-                       new key, printed to stderr)
+                       new key, printed to stderr): the operator's, above every tenant
+  --audit-max-entries N  audit entries kept per tenant; older ones are dropped and counted
+                       (default 100000)
+  --audit-max-anonymous N  audit entries kept of requests without a valid key, apart from the
+                       tenants' (default 10000)
   --tiering            hot/warm/cold tiering: whole collections in RAM, a local file, S3
   --faults             POST/DELETE /admin/faults inject S3 latency/errors (implies --tiering)
   --s3-endpoint URL    S3-compatible endpoint for tiering (default: s3rver embedded on
@@ -49,6 +57,10 @@ Options:
                        and the dead-letter replay interval (10 s)
   --added-latency-ms N  delay every /api/v1/collections/ request by N ms (a deliberately
                        slower server, to check that 'akibench compare' catches it)
+  --compat akidb       answer as a real AkiDB 2.0 does where it is stricter: text/plain
+                       errors with its statuses (422 type errors, 500 validation errors),
+                       dot collections refused (500), at most 128 matches, /ready 503 until a
+                       collection exists, 2 MiB bodies (docs/akidb-differences.md)
 
 Prints one line: akibench reference server listening on http://HOST:PORT (pid N).
 SIGINT/SIGTERM flush the write-ahead log, write a snapshot and exit 0.
@@ -77,6 +89,8 @@ export const serveCommand: Command = {
       "idle-timeout-ms": { type: "string" },
       tenancy: { type: "boolean" },
       "admin-key": { type: "string" },
+      "audit-max-entries": { type: "string" },
+      "audit-max-anonymous": { type: "string" },
       tiering: { type: "boolean" },
       faults: { type: "boolean" },
       "s3-endpoint": { type: "string" },
@@ -84,7 +98,16 @@ export const serveCommand: Command = {
       "resilience-time-scale": { type: "string" },
       "added-latency-ms": { type: "string" },
       recover: { type: "boolean" },
+      compat: { type: "string" },
     }, false);
+    if (values.compat !== undefined && values.compat !== "akidb") {
+      throw new UsageError(`--compat: unknown value '${values.compat}' (the one known is akidb)`);
+    }
+    if (values.compat && (values.tenancy || values.tiering || values.faults)) {
+      throw new UsageError(
+        "--compat akidb serves AkiDB's routes only: drop --tenancy/--tiering/--faults",
+      );
+    }
     const index = Object.fromEntries(
       Object.entries({
         m: intFlagInRange("hnsw-m", values["hnsw-m"], 2, 256),
@@ -121,6 +144,7 @@ export const serveCommand: Command = {
       port: intFlagInRange("port", values.port, 0, 65535) ?? 8080,
       host: values.host ?? "127.0.0.1",
       dataDir,
+      compat: values.compat as "akidb" | undefined,
       index,
       timeouts,
       extensions: combineExtensions(
@@ -153,7 +177,7 @@ function damaged(error: unknown): number {
   if (!(error instanceof StorageDamage)) throw error;
   console.error(
     `akibench serve: ${error.message}; nothing on disk was changed ('akibench fsck' lists ` +
-      "all damage; 'serve --recover' starts past damage in the WAL)",
+      "all damage; 'serve --recover' starts from the last good state)",
   );
   return 1;
 }
@@ -161,6 +185,8 @@ function damaged(error: unknown): number {
 interface ExtensionFlags {
   tenancy?: boolean;
   "admin-key"?: string;
+  "audit-max-entries"?: string;
+  "audit-max-anonymous"?: string;
   tiering?: boolean;
   faults?: boolean;
   "s3-endpoint"?: string;
@@ -179,7 +205,15 @@ async function startExtensions(
     throw new UsageError("--admin-key must be ak_ followed by 64 lowercase hex characters");
   }
   if (flags.tenancy) {
-    const tenancy = startTenancy({ dataDir, adminKey });
+    const perTenant = intFlagInRange("audit-max-entries", flags["audit-max-entries"], 1, 1e9);
+    const anonymous = intFlagInRange("audit-max-anonymous", flags["audit-max-anonymous"], 1, 1e9);
+    const tenancy = startTenancy({
+      dataDir,
+      adminKey,
+      auditLimits: Object.fromEntries(
+        Object.entries({ perTenant, anonymous }).filter(([, v]) => v !== undefined),
+      ),
+    });
     if (adminKey === undefined && Deno.env.get("AKIDB_ADMIN_KEY") === undefined) {
       console.error(`akibench serve: bootstrap admin key ${tenancy.adminKey}`);
     }

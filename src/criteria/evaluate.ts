@@ -115,7 +115,9 @@ function observe(c: Criterion, run: RunResult): number | null {
       return c.stat === "cpu_avg" ? cpu.average : cpu.peak;
     }
     case "recall":
-      return run.recall && run.recall.k === c.k && run.recall.samples > 0
+      // A capped run (the target returns fewer than k matches) is judged at its cap.
+      return run.recall && (run.recall.k === c.k || run.recall.capped_from === c.k) &&
+          run.recall.samples > 0
         ? run.recall.overall
         : null;
     case "integrity": {

@@ -15,6 +15,7 @@ import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
 import { ArrivalSchedule } from "./arrival_schedule.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { FifoQueue } from "./fifo_queue.ts";
+import type { LoadObserver } from "./load_observer.ts";
 import type {
   Execute,
   LoadOutcome,
@@ -78,6 +79,8 @@ export interface RunLoadOptions {
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
   /** Time source (tests use a fake one). */
   clock?: Clock;
+  /** Sees every arrival and outcome as it happens (the live /metrics exporter). */
+  observer?: LoadObserver;
 }
 
 interface Arrival<R> {
@@ -134,6 +137,7 @@ export async function runLoad<R>(
   const { result, perSecond } = await runShard(spec, factory, execute, {
     signal: options.signal,
     clock: options.clock,
+    observer: options.observer,
     onSecond: onSecond && ((point, _latency, streams) => onSecond(point, streams)),
   });
   return buildOutcome([result], perSecond, mergePhases(spec.streams.map((s) => s.profile.phases)));
@@ -151,8 +155,17 @@ export interface ShardOptions {
    * between calls, like RequestPlan, then builds this shard's arrivals as a single run would.
    */
   skip?: SkipArrival;
-  /** A second closed: its point, its latency histogram (valid during the call), stream totals. */
-  onSecond?: (point: SecondPoint, latency: Histogram, streams: StreamTotals[]) => void;
+  /**
+   * A second closed: its point, its latency histogram, stream totals and the histograms of its
+   * qualified operations (histograms valid during the call only).
+   */
+  onSecond?: (
+    point: SecondPoint,
+    latency: Histogram,
+    streams: StreamTotals[],
+    byOperation: ReadonlyMap<string, Histogram>,
+  ) => void;
+  observer?: LoadObserver;
 }
 
 /** runLoad's measuring core, also run by each worker of runLoadInWorkers. */
@@ -165,6 +178,7 @@ export async function runShard<R>(
   await initHistograms();
   const shard = options.shard ?? { index: 0, count: 1 };
   const clock = options.clock ?? realClock;
+  const observer = options.observer;
   const recorder = new TrafficRecorder();
   const scheduleLag = newHistogram();
   const loopLag = new EventLoopLagMonitor().start();
@@ -190,9 +204,10 @@ export async function runShard<R>(
       },
     };
   });
-  const series = new SecondSeries((point, latency) =>
-    options.onSecond?.(point, latency, states.map(totalsOf))
-  );
+  const series = new SecondSeries((point, latency, byOperation) => {
+    observer?.second(point, latency);
+    options.onSecond?.(point, latency, states.map(totalsOf), byOperation);
+  });
   // In-flight requests in send order; they share one timeout, so they expire in this order too.
   const inFlight = new FifoQueue<InFlight<R>>();
   // Timeout groups in send order; `group` is the newest (new sends join it while it is young).
@@ -227,7 +242,8 @@ export async function runShard<R>(
   ) => {
     const latencyMs = now - arrival.intendedMs;
     recorder.complete(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs);
-    series.completed(now, errorClass, latencyMs);
+    observer?.completed(arrival.label, arrival.phase, errorClass, latencyMs, serviceMs !== null);
+    series.completed(now, errorClass, latencyMs, arrival.label.operation);
     if (serviceMs !== null) state.totals.inFlight--;
     if (errorClass === null) state.totals.successful++;
     else state.totals.failed++;
@@ -236,6 +252,7 @@ export async function runShard<R>(
   /** Sends `arrival` now; `nowMs` is elapsed() taken just before. */
   const send = (state: StreamState<R>, arrival: Arrival<R>, nowMs: number) => {
     state.totals.inFlight++;
+    observer?.sent(arrival.label);
     if (group === null || nowMs - group.firstSentMs >= TIMEOUT_GROUP_MS) {
       group = {
         controller: new AbortController(),
@@ -288,12 +305,14 @@ export async function runShard<R>(
     const now = elapsed();
     const lagMs = now - intendedMs;
     recordMs(scheduleLag, lagMs);
+    observer?.offered(label, arrival.phase, lagMs);
     sends++;
     if (lagMs > LATE_SEND_MS) lateSends++;
     if (state.totals.inFlight < state.maxInFlight && state.queue.length === 0) {
       send(state, arrival, now);
     } else if (spec.overflow === "drop") {
       recorder.drop(label, arrival.phase);
+      observer?.dropped(label, arrival.phase);
       series.dropped(intendedMs);
       state.totals.dropped++;
     } else {

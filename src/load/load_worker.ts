@@ -44,8 +44,17 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       shard: msg.shard,
       startAtMs: startAt,
       skip: parts.skip,
-      onSecond: (point, latency, streams) =>
-        post({ type: "second", point, latencyUs: encodeHistogram(latency), streams }),
+      onSecond: (point, latency, streams, byOperation) =>
+        post({
+          type: "second",
+          point,
+          latencyUs: encodeHistogram(latency),
+          byOperationUs: Object.fromEntries(
+            [...byOperation].filter(([, h]) => h.totalCount > 0)
+              .map(([label, h]) => [label, encodeHistogram(h)]),
+          ),
+          streams,
+        }),
     });
     await parts.close?.();
     post({ type: "done", result, report: parts.report?.() });

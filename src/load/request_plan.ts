@@ -3,7 +3,7 @@ import { type CollectionPicker, collectionPicker } from "./collection_access.ts"
 import type { Stream, TrafficLabel } from "./load_spec.ts";
 import { OperationPicker } from "./mix.ts";
 import { planDocId } from "./request_plan_ids.ts";
-import { TierPredictor } from "./request_plan_tiers.ts";
+import { TierPredictor, type TierStart } from "./request_plan_tiers.ts";
 import { SeededRandom } from "./seeded_random.ts";
 
 /** Rows [start, end) of the dataset's base vectors that one collection holds. */
@@ -83,6 +83,8 @@ export class RequestPlan {
     readonly now: NowS = () => performance.now() / 1000,
     /** Label searches `search@<tier>` (when criteria judge latency per tier). */
     labelTiers = false,
+    /** Each collection's tier on the target as the load starts (default: all hot). */
+    initialTiers?: TierStart[],
   ) {
     this.#picker = new OperationPicker(scenario.mix);
     this.#untouched = collections.map((c) =>
@@ -91,7 +93,7 @@ export class RequestPlan {
     this.#untouchedCount = collections.map((c) => c.end - c.start);
     const tiering = scenario.server.tiering;
     this.#tiers = tiering && labelTiers
-      ? new TierPredictor(collections.length, tiering, now())
+      ? new TierPredictor(collections.length, tiering, now(), initialTiers)
       : null;
   }
 

@@ -2,21 +2,33 @@ import type { TieringPolicy } from "../scenario/scenario.ts";
 
 export type Tier = "hot" | "warm" | "cold";
 
+/** A collection's tier on the target when the load starts, and how long it had been idle. */
+export interface TierStart {
+  tier: Tier;
+  idleS: number;
+}
+
 /**
  * Predicts each collection's storage tier from the plan's own access history under the
  * scenario's tiering policy: idle ≥ warm→cold → cold; idle ≥ hot→warm → warm (from hot); a cold
  * collection becomes warm on access; a warm one becomes hot after N accesses within the window.
  * Searches are labelled with the tier they meet, so latency can be judged per tier. Collections
- * start hot (just loaded). Times in seconds.
+ * start where `initial` says (the target's own tier and idle time when the load starts: a short
+ * policy demotes them during setup), else hot, just accessed (just loaded). Times in seconds.
  */
 export class TierPredictor {
   readonly #tier: Tier[];
   readonly #last: number[];
   readonly #recent: number[][];
 
-  constructor(collections: number, readonly policy: TieringPolicy, startS: number) {
-    this.#tier = Array(collections).fill("hot");
-    this.#last = Array(collections).fill(startS);
+  constructor(
+    collections: number,
+    readonly policy: TieringPolicy,
+    startS: number,
+    initial?: TierStart[],
+  ) {
+    this.#tier = Array.from({ length: collections }, (_, c) => initial?.[c]?.tier ?? "hot");
+    this.#last = Array.from({ length: collections }, (_, c) => startS - (initial?.[c]?.idleS ?? 0));
     this.#recent = Array.from({ length: collections }, () => []);
   }
 

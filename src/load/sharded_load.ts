@@ -68,7 +68,14 @@ export type WorkerRequest =
 
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "second"; point: SecondPoint; latencyUs: string; streams: StreamTotals[] }
+  | {
+    type: "second";
+    point: SecondPoint;
+    latencyUs: string;
+    /** Histograms of the second's qualified operations (`search@hot`), by label. */
+    byOperationUs: Record<string, string>;
+    streams: StreamTotals[];
+  }
   | { type: "done"; result: ShardResult; report: unknown }
   | { type: "error"; message: string };
 
@@ -115,9 +122,13 @@ export async function runLoadInWorkers(
           worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
             const m = e.data;
             if (m.type === "ready" && ++ready === count) startAll();
-            else if (m.type === "second") merger.add(m.point, m.latencyUs, m.streams);
-            else if (m.type === "done") resolve(m);
-            else if (m.type === "error") reject(new Error(`load worker ${index}: ${m.message}`));
+            else if (m.type === "second") {
+              merger.add(m.point, m.latencyUs, m.streams, m.byOperationUs);
+            } else if (m.type === "done") {
+              resolve(m);
+            } else if (m.type === "error") {
+              reject(new Error(`load worker ${index}: ${m.message}`));
+            }
           };
           worker.onerror = (e) => {
             e.preventDefault();

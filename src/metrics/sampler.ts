@@ -3,7 +3,7 @@ import type { ResourcePoint, RunResult } from "../result/run_result.ts";
 import { EventLoopLagMonitor } from "./event_loop_lag.ts";
 import { memoryGrowthPerMin } from "./least_squares.ts";
 import { readProcessStats } from "./process_stats.ts";
-import { seriesKey } from "./prometheus_text.ts";
+import { type PromSample, seriesKey } from "./prometheus_text.ts";
 import type { ResourceReading, ResourceSource } from "./resource_series.ts";
 import { scrapeMetrics } from "./target_rss.ts";
 
@@ -12,6 +12,8 @@ export interface SamplerOptions {
   pid?: number;
   /** Target's Prometheus endpoint: the gauges, and the RSS/CPU source when there is no pid. */
   metricsUrl?: string;
+  /** Bearer key for metricsUrl only (never sent to resourceMetricsUrl, another server). */
+  metricsKey?: string;
   /**
    * A Prometheus endpoint to read RSS/CPU from instead of the pid and metricsUrl (--resource-
    * metrics: a node_exporter or process-exporter next to a remote target).
@@ -22,6 +24,8 @@ export interface SamplerOptions {
   gauges?: string[];
   /** MB the vectors written so far cost the target, to tell data growth from other growth. */
   writtenMb?: () => number;
+  /** Each sample as it is taken, with the kept gauges' latest values (live /metrics). */
+  onSample?: (point: ResourcePoint, gauges: PromSample[]) => void;
 }
 
 export interface SamplerResult {
@@ -34,6 +38,12 @@ export interface SamplerResult {
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
+/**
+ * How long one scrape may take. A target under load can answer /metrics late; a late reading is
+ * still a reading (the next sample is then due at once), where a scrape cut at the interval
+ * would lose exactly the samples of the busiest seconds.
+ */
+const SCRAPE_TIMEOUT_MS = 5000;
 
 /**
  * Samples every intervalMs until stop(): target RSS and CPU, each series on its own (from
@@ -56,15 +66,17 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
+  let kept: PromSample[] = [];
   const scrape = async (t: number): Promise<ResourceReading | null> => {
     const separate = resourceUrl !== options.metricsUrl;
     const [scraped, fromResourceUrl] = await Promise.all([
-      options.metricsUrl ? scrapeMetrics(options.metricsUrl, intervalMs) : null,
-      separate && resourceUrl ? scrapeMetrics(resourceUrl, intervalMs) : null,
+      options.metricsUrl
+        ? scrapeMetrics(options.metricsUrl, SCRAPE_TIMEOUT_MS, options.metricsKey)
+        : null,
+      separate && resourceUrl ? scrapeMetrics(resourceUrl, SCRAPE_TIMEOUT_MS) : null,
     ]);
-    for (const s of scraped?.samples ?? []) {
-      if (gauges.has(s.name)) (targetMetrics[seriesKey(s)] ??= []).push({ t, value: s.value });
-    }
+    kept = (scraped?.samples ?? []).filter((s) => gauges.has(s.name));
+    for (const s of kept) (targetMetrics[seriesKey(s)] ??= []).push({ t, value: s.value });
     return separate ? fromResourceUrl : scraped;
   };
 
@@ -92,7 +104,7 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
     const targetCpu = cpuSeconds !== null && last.targetCpuS !== null && rated
       ? (cpuSeconds - last.targetCpuS) / wallS * 100
       : null;
-    resources.push({
+    const point: ResourcePoint = {
       t,
       target_rss_mb: rssMb === null ? null : round3(rssMb),
       target_cpu_percent: targetCpu === null ? null : round3(targetCpu),
@@ -100,7 +112,9 @@ export function startSampler(options: SamplerOptions): { stop(): Promise<Sampler
       generator_cpu_percent: !rated ? null : round3((cpuUs - last.generatorCpuUs) / 1e4 / wallS),
       event_loop_lag_ms: round3(lag.takeWindowMaxMs()),
       ...(options.writtenMb ? { written_mb: round3(options.writtenMb()) } : {}),
-    });
+    };
+    resources.push(point);
+    options.onSample?.(point, kept);
     last = { wall: now, generatorCpuUs: cpuUs, targetCpuS: cpuSeconds };
   };
 

@@ -1,10 +1,11 @@
 import type { SecondPoint } from "../result/run_result.ts";
 import { addEncoded, encodeHistogram, type Histogram, newHistogram } from "./histogram.ts";
-import { emptySecond, secondPercentiles } from "./second_series.ts";
+import { emptySecond, secondLatencies, secondPercentiles } from "./second_series.ts";
 
 interface Pending<T> {
   point: SecondPoint;
   latency: Histogram;
+  byOperation: Map<string, Histogram>;
   parts: T[];
 }
 
@@ -26,13 +27,29 @@ export class SecondMerger<T> {
 
   /**
    * One shard's closed second, with its latency histogram (µs, encoded; undefined when nothing
-   * completed in it) and any payload.
+   * completed in it), any payload and the histograms of its qualified operations (encoded, by
+   * label).
    */
-  add(point: SecondPoint, latencyUs: string | undefined, part: T): void {
+  add(
+    point: SecondPoint,
+    latencyUs: string | undefined,
+    part: T,
+    byOperationUs: Record<string, string> = {},
+  ): void {
     let p = this.#pending.get(point.t);
     if (!p) {
-      p = { point: emptySecond(point.t), latency: newHistogram(), parts: [] };
+      p = {
+        point: emptySecond(point.t),
+        latency: newHistogram(),
+        byOperation: new Map(),
+        parts: [],
+      };
       this.#pending.set(point.t, p);
+    }
+    for (const [label, encoded] of Object.entries(byOperationUs)) {
+      let h = p.byOperation.get(label);
+      if (!h) p.byOperation.set(label, h = newHistogram());
+      addEncoded(h, encoded);
     }
     const m = p.point;
     m.offered += point.offered;
@@ -62,7 +79,10 @@ export class SecondMerger<T> {
       }
       Object.assign(p.point, secondPercentiles(p.latency));
       if (p.latency.totalCount > 0) p.point.latency_us = encodeHistogram(p.latency);
+      const byOperation = secondLatencies(p.byOperation);
+      if (byOperation) p.point.by_operation = byOperation;
       p.latency.destroy();
+      for (const h of p.byOperation.values()) h.destroy();
       this.#pending.delete(second);
       this.points.push(p.point);
       this.#onMerged?.(p.point, p.parts);

@@ -1,21 +1,31 @@
-import type { SecondPoint } from "../result/run_result.ts";
+import type { SecondLatency, SecondPoint } from "../result/run_result.ts";
 import { encodeHistogram, type Histogram, newHistogram, recordMs } from "./histogram.ts";
+
+/** A closed second, its latency histogram and those of its qualified operations (by label). */
+export type SecondClosed = (
+  point: SecondPoint,
+  latency: Histogram,
+  byOperation: ReadonlyMap<string, Histogram>,
+) => void;
 
 /**
  * The per-second series of a run: offered and dropped arrivals counted in the second of their
  * intended time; completions (achieved, successful, errors, latency percentiles) in the second
- * they completed. One histogram, reset every second, gives that second's percentiles. Memory is
- * O(duration in seconds).
+ * they completed. One histogram, reset every second, gives that second's percentiles; operations
+ * with a qualified label (`search@hot`) get one each as well, so that a tier's latency can be
+ * drawn over time. Memory is O(duration in seconds).
  */
 export class SecondSeries {
   readonly points: SecondPoint[] = [];
   readonly #histogram: Histogram = newHistogram();
+  /** Histograms of qualified operations (label contains "@"), reset with #histogram. */
+  readonly #byOperation = new Map<string, Histogram>();
   /** The second whose completions the histogram currently holds. */
   #open = 0;
-  readonly #onClose?: (point: SecondPoint, latency: Histogram) => void;
+  readonly #onClose?: SecondClosed;
 
-  /** `onClose` gets each closed second and its latency histogram (valid during the call only). */
-  constructor(onClose?: (point: SecondPoint, latency: Histogram) => void) {
+  /** `onClose` gets each closed second and its histograms (valid during the call only). */
+  constructor(onClose?: SecondClosed) {
     this.#onClose = onClose;
   }
 
@@ -37,12 +47,17 @@ export class SecondSeries {
    * histogram — the engine closes seconds only after sending what was due, so this is the
    * completion's own second unless the loop is late by a few ms.
    */
-  completed(atMs: number, errorClass: string | null, latencyMs: number): void {
+  completed(atMs: number, errorClass: string | null, latencyMs: number, operation = ""): void {
     const p = this.#point(Math.max(this.#open, Math.floor(atMs / 1000)));
     p.achieved++;
     if (errorClass === null) p.successful++;
     else p.errors[errorClass] = (p.errors[errorClass] ?? 0) + 1;
     recordMs(this.#histogram, latencyMs);
+    if (operation.includes("@")) {
+      let h = this.#byOperation.get(operation);
+      if (!h) this.#byOperation.set(operation, h = newHistogram());
+      recordMs(h, latencyMs);
+    }
   }
 
   /** Closes every second that ended before `nowMs` (percentiles fixed, onClose called). */
@@ -55,6 +70,8 @@ export class SecondSeries {
   finish(): void {
     if (this.#open < this.points.length || this.#histogram.totalCount > 0) this.#close();
     this.#histogram.destroy();
+    for (const h of this.#byOperation.values()) h.destroy();
+    this.#byOperation.clear();
   }
 
   #close(): void {
@@ -62,9 +79,12 @@ export class SecondSeries {
     const h = this.#histogram;
     Object.assign(p, secondPercentiles(h));
     if (h.totalCount > 0) p.latency_us = encodeHistogram(h);
+    const byOperation = secondLatencies(this.#byOperation);
+    if (byOperation) p.by_operation = byOperation;
     this.#open++;
-    this.#onClose?.(p, h);
+    this.#onClose?.(p, h, this.#byOperation);
     h.reset();
+    for (const o of this.#byOperation.values()) o.reset();
   }
 }
 
@@ -88,6 +108,20 @@ export function emptySecond(t: number): SecondPoint {
     p95: null,
     p99: null,
   };
+}
+
+/** SecondPoint.by_operation of these histograms: labels in order, empty ones left out. */
+export function secondLatencies(
+  byOperation: ReadonlyMap<string, Histogram>,
+): Record<string, SecondLatency> | null {
+  const out: Record<string, SecondLatency> = {};
+  for (const label of [...byOperation.keys()].sort()) {
+    const h = byOperation.get(label)!;
+    if (h.totalCount === 0) continue;
+    const { p50, p95 } = secondPercentiles(h);
+    out[label] = { count: h.totalCount, p50: p50!, p95: p95! };
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 /** p50/p95/p99 (ms) of one second's latency histogram; null when nothing completed. */

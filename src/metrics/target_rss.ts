@@ -10,6 +10,8 @@ import { type ResourceReading, resourcesFromSamples } from "./resource_series.ts
 export interface TargetProcess {
   pid?: number;
   metricsUrl?: string;
+  /** Bearer key for metricsUrl (a tenancy server's /metrics needs the operator's or a reader's). */
+  metricsKey?: string;
 }
 
 /** The target's resident memory in MB now; null when neither source answers. */
@@ -17,7 +19,7 @@ export async function readTargetRssMb(p: TargetProcess, timeoutMs = 1000): Promi
   const local = p.pid === undefined ? null : await readProcessStats(p.pid);
   if (local) return local.rssMb;
   if (!p.metricsUrl) return null;
-  return (await scrapeMetrics(p.metricsUrl, timeoutMs))?.rssMb ?? null;
+  return (await scrapeMetrics(p.metricsUrl, timeoutMs, p.metricsKey))?.rssMb ?? null;
 }
 
 /** What one scrape of a Prometheus endpoint says: its samples and the resources read from them. */
@@ -25,10 +27,20 @@ export interface MetricsScrape extends ResourceReading {
   samples: PromSample[];
 }
 
-/** Scrapes a Prometheus endpoint once; null when it does not answer 200 within timeoutMs. */
-export async function scrapeMetrics(url: string, timeoutMs: number): Promise<MetricsScrape | null> {
+/**
+ * Scrapes a Prometheus endpoint once (with `key` as a bearer token when given); null when it does
+ * not answer 200 within timeoutMs.
+ */
+export async function scrapeMetrics(
+  url: string,
+  timeoutMs: number,
+  key?: string,
+): Promise<MetricsScrape | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+    });
     if (!res.ok) {
       await res.body?.cancel();
       return null;

@@ -1,4 +1,4 @@
-import type { RunResult, TrafficStats } from "../result/run_result.ts";
+import type { RunResult, SecondPoint, TrafficStats } from "../result/run_result.ts";
 import { afterWarmup, leastSquaresLine } from "../metrics/least_squares.ts";
 import { downsample, maxOf, meanOf } from "./downsample.ts";
 import { percentileSpectrum, type SpectrumPoint } from "./percentile_spectrum.ts";
@@ -22,6 +22,17 @@ export interface ChartData {
   tenants: BarRow[];
   /** Per-second transitions between storage tiers, by "from → to". */
   tierRates: Record<string, XY[]>;
+  /**
+   * Search latency per second by the tier the search was attributed to (searches labelled
+   * `search@<tier>`), p50 and p95; hot, warm, cold in that order, tiers without searches left out.
+   */
+  tierLatency: { tier: string; p50: XY[]; p95: XY[] }[];
+  /**
+   * Where the target's tier-transition counters rose: at the sample time (seconds), the move
+   * ("from → to", in the order of tierRates) and by how many collections (per bucket when the
+   * run is downsampled).
+   */
+  tierMarkers: { t: number; move: string; count: number }[];
   /** `beyondWrites`: target RSS minus the vectors written so far (empty when not counted). */
   memory: { target: XY[]; generator: XY[]; slope: XY[]; beyondWrites: XY[] } | null;
   cpu: { target: XY[]; generator: XY[] } | null;
@@ -122,6 +133,44 @@ function ratePoints(points: { t: number; value: number }[]): { t: number; value:
   return out;
 }
 
+/** The tiers searches are labelled with (`search@hot`…), in the order the charts draw them. */
+const TIER_ORDER = ["hot", "warm", "cold"];
+
+/** p50/p95 per second of the searches attributed to each tier, downsampled like the rest. */
+function tierLatency(ps: SecondPoint[]): ChartData["tierLatency"] {
+  const tiers = TIER_ORDER.filter((t) => ps.some((p) => p.by_operation?.[`search@${t}`]));
+  return tiers.map((tier) => {
+    const of = (b: SecondPoint[], k: "p50" | "p95") =>
+      maxOf(b.map((p) => p.by_operation?.[`search@${tier}`]?.[k] ?? null));
+    return { tier, p50: series(ps, (b) => of(b, "p50")), p95: series(ps, (b) => of(b, "p95")) };
+  });
+}
+
+/**
+ * A marker per sample interval (or bucket of `bucketSeconds`) in which a transition counter
+ * rose, at the end of the interval: the counter is sampled, so a move happened in the interval
+ * before its marker. A counter reset (a restarted target) is no move.
+ */
+function tierMarkers(
+  counters: { move: string; points: { t: number; value: number }[] }[],
+  bucketSeconds: number,
+): ChartData["tierMarkers"] {
+  const out: ChartData["tierMarkers"] = [];
+  for (const { move, points } of counters) {
+    const byBucket = new Map<number, { t: number; count: number }>();
+    for (let i = 1; i < points.length; i++) {
+      const rise = points[i].value - points[i - 1].value;
+      if (rise <= 0) continue;
+      const bucket = Math.floor(points[i].t / bucketSeconds);
+      const m = byBucket.get(bucket) ?? { t: points[i].t, count: 0 };
+      m.count += rise;
+      byBucket.set(bucket, m);
+    }
+    for (const m of byBucket.values()) out.push({ t: round(m.t)!, move, count: m.count });
+  }
+  return out;
+}
+
 /** Names tenants as people count: tenant-2 before tenant-10. */
 export function naturalOrder(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
@@ -148,6 +197,7 @@ export function chartData(run: RunResult): ChartData {
   const tierRates: Record<string, XY[]> = {};
   const others: Record<string, Record<string, XY[]>> = {};
   const zeroThroughout: string[] = [];
+  const moveCounters: { move: string; points: { t: number; value: number }[] }[] = [];
   let breaker: XY[] = [];
   for (const [name, all] of Object.entries(run.series.target_metrics).sort()) {
     const pts = during(all);
@@ -158,6 +208,7 @@ export function chartData(run: RunResult): ChartData {
     }
     const moves = TIER_MOVES.exec(name);
     if (moves) {
+      moveCounters.push({ move: `${moves[1]} → ${moves[2]}`, points: pts });
       tierRates[`${moves[1]} → ${moves[2]}`] = series(
         ratePoints(pts),
         (b) => meanOf(b.map((p) => p.value)),
@@ -172,7 +223,7 @@ export function chartData(run: RunResult): ChartData {
     else if (BREAKER.test(name)) breaker = xy;
     else (others[name.replace(/\{.*$/, "")] ??= {})[seriesLabel(name)] = xy;
   }
-  const tierOrder = ["hot", "warm", "cold"].filter((t) => t in tiers);
+  const tierOrder = TIER_ORDER.filter((t) => t in tiers);
   return {
     bucketSeconds: bucketSize,
     end,
@@ -197,6 +248,8 @@ export function chartData(run: RunResult): ChartData {
       (s) => s.tenant ?? "?",
     ),
     tierRates,
+    tierLatency: tierLatency(ps),
+    tierMarkers: tierMarkers(moveCounters, bucketSize),
     memory: rss.length === 0 ? null : {
       target: series(res, (b) => meanOf(b.map((r) => r.target_rss_mb))),
       generator: series(res, (b) => meanOf(b.map((r) => r.generator_rss_mb))),

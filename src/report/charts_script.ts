@@ -40,6 +40,82 @@ export const CHARTS_SCRIPT = String.raw`
       ctx.restore();
     }
   };
+  // Tier transitions on the per-tier latency chart: a faint line across the plot and a tick in
+  // the move's own row along the top, coloured by the tier moved into.
+  var markerPlugin = {
+    id: "tierMarkers",
+    afterDatasetsDraw: function (chart, _args, opts) {
+      var marks = opts && opts.list;
+      if (!marks || !marks.length) return;
+      var ctx = chart.ctx, area = chart.chartArea, x = chart.scales.x;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
+      marks.forEach(function (m) {
+        var px = x.getPixelForValue(m.t), row = opts.moves.indexOf(m.move);
+        var color = moveColor(m.move);
+        ctx.globalAlpha = 0.25;
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.moveTo(px, area.top);
+        ctx.lineTo(px, area.bottom);
+        ctx.stroke();
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.moveTo(px, area.top + 7 * row);
+        ctx.lineTo(px, area.top + 7 * row + 6);
+        ctx.stroke();
+      });
+      ctx.restore();
+    }
+  };
+  // One colour per tier on every tier chart; a move takes the colour of the tier it moves into,
+  // dashed when it promotes (cold → warm, warm → hot).
+  var TIER_COLORS = { hot: "#cf222e", warm: "#9a6700", cold: "#0969da" };
+  var TIER_RANK = { hot: 0, warm: 1, cold: 2 };
+  function tierColor(tier) {
+    return TIER_COLORS[tier] || COLORS[7];
+  }
+  function moveColor(move) {
+    return tierColor(move.split(" → ")[1]);
+  }
+  function moveStyle(move) {
+    var ends = move.split(" → ");
+    var promotes = TIER_RANK[ends[1]] < TIER_RANK[ends[0]];
+    var c = moveColor(move);
+    return promotes ? { borderColor: c, backgroundColor: c, borderDash: [6, 3] }
+      : { borderColor: c, backgroundColor: c };
+  }
+  function tierLatencyChart(id, data) {
+    var moves = Object.keys(data.tierRates);
+    var sets = [];
+    data.tierLatency.forEach(function (s) {
+      // Points too: a tier searched in isolated seconds (cold ones) has no line to draw.
+      var c = TIER_COLORS[s.tier] || COLORS[7];
+      sets.push(line(s.tier + " p50", s.p50, 0, { borderColor: c, backgroundColor: c,
+        pointRadius: 2 }));
+      sets.push(line(s.tier + " p95", s.p95, 0, { borderColor: c, backgroundColor: c,
+        borderDash: [6, 3], pointRadius: 2, pointStyle: "rect" }));
+    });
+    // Legend entries for the markers (no data of their own).
+    moves.forEach(function (m) {
+      if (data.tierMarkers.some(function (k) { return k.move === m; })) {
+        var style = moveStyle(m);
+        style.borderWidth = 2;
+        sets.push(line("| " + m, [], 0, style));
+      }
+    });
+    var options = { scales: { x: timeAxis(data), y: { type: "logarithmic",
+      title: { display: true, text: "ms (log scale)" } } },
+      plugins: { phases: { list: data.phases },
+        tierMarkers: { list: data.tierMarkers, moves: moves } },
+      interaction: { mode: "nearest", intersect: false } };
+    make(id, { type: "line", data: { datasets: sets }, options: options,
+      plugins: [phasePlugin, markerPlugin] });
+  }
   function xy(points) {
     return points.map(function (p) { return { x: p[0], y: p[1] }; });
   }
@@ -127,14 +203,16 @@ export const CHARTS_SCRIPT = String.raw`
       { pointRadius: 2 })], "recall", { y: { min: 0, max: 1, title: { display: true,
         text: "recall" } } });
     var tiers = Object.keys(data.tiers);
-    if (tiers.length) timeChart("chart-tiers", data, tiers.map(function (t, i) {
-      return line(t, data.tiers[t], i, { fill: true });
+    if (tiers.length) timeChart("chart-tiers", data, tiers.map(function (t) {
+      return line(t, data.tiers[t], 0, { fill: true, borderColor: tierColor(t),
+        backgroundColor: tierColor(t) });
     }), "collections", { y: { stacked: true, beginAtZero: true,
       title: { display: true, text: "collections" } } }, true);
     var moves = Object.keys(data.tierRates);
-    if (moves.length) timeChart("chart-tier-moves", data, moves.map(function (m, i) {
-      return line(m, data.tierRates[m], i);
+    if (moves.length) timeChart("chart-tier-moves", data, moves.map(function (m) {
+      return line(m, data.tierRates[m], 0, moveStyle(m));
     }), "collections moved / s");
+    if (data.tierLatency.length) tierLatencyChart("chart-tier-latency", data);
     var STATES = ["closed", "open", "half-open"];
     if (data.breaker.length) timeChart("chart-breaker", data, [line("state", data.breaker, 1,
       { stepped: true })], "state", { y: { min: 0, max: 2, title: { display: true,

@@ -12,9 +12,12 @@ import { statusMark } from "./status_mark.ts";
 
 function headline(c: Comparison): string {
   const tol = `${formatNumber(c.tolerance * 100, 1)}%`;
-  return c.regressions === 0
+  const inconclusive = c.inconclusive === 0
+    ? ""
+    : ` ${c.inconclusive} inconclusive from single runs (record both sides with run --repeat N).`;
+  return (c.regressions === 0
     ? `No regression beyond ${tol} tolerance.`
-    : `${c.regressions} metric(s) regressed beyond ${tol} tolerance.`;
+    : `${c.regressions} metric(s) regressed beyond ${tol} tolerance.`) + inconclusive;
 }
 
 const NOISE_NOTE = "A metric regresses only when it is worse by more than the tolerance and " +
@@ -24,7 +27,9 @@ const NOISE_NOTE = "A metric regresses only when it is worse by more than the to
   "them, throughput under 1 req/s, error rate under 0.1 point, recall under 0.005 and memory " +
   "growth under 1 MB/min never count as regressions. Where both sides hold repeated runs " +
   "(run --repeat N), latency, throughput and memory growth are means over the runs and their " +
-  "interval is Welch's t from the spread between the runs.";
+  "interval is Welch's t from the spread between the runs. From single runs, whose interval " +
+  "cannot see how much runs differ, a p50 regresses only when its interval is beyond twice " +
+  "the base, and p90 and above and memory growth are inconclusive instead of regressed.";
 
 function extras(c: Comparison): string[] {
   const out: string[] = [];
@@ -78,6 +83,7 @@ const VERDICT_MARKS: Record<Verdict, RunStatus> = {
   improved: "passed",
   regressed: "failed",
   noise: "skipped",
+  inconclusive: "skipped",
 };
 
 const VERDICT_COLUMN = COMPARISON_HEADERS.indexOf("Verdict");

@@ -6,6 +6,7 @@ const VERDICTS: Record<Verdict, string> = {
   improved: "🟢 improved",
   regressed: "❌ regressed",
   noise: "➖ noise",
+  inconclusive: "❔ inconclusive",
 };
 
 /** The cells of one comparison row as text: metric values, change and verdict. */

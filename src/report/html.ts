@@ -31,13 +31,16 @@ export function statusBadge(status: RunStatus): string {
   return `<span class="status ${status}">${statusMark(status)}${e(statusWord(status))}</span>`;
 }
 
-/** A captioned chart box holding one canvas (drawn by the page's chart script). */
-export function figure(id: string, caption: string): string {
+/**
+ * A captioned chart box holding one canvas (drawn by the page's chart script), with an optional
+ * note under it (how to read it).
+ */
+export function figure(id: string, caption: string, note?: string): string {
   return `<figure class="chart"><figcaption>${
     e(caption)
   }</figcaption><div class="box"><canvas id="${id}" role="img" aria-label="${
     e(caption)
-  }"></canvas></div></figure>`;
+  }"></canvas></div>${note ? `<p class="note">${e(note)}</p>` : ""}</figure>`;
 }
 
 function chartFigures(data: ChartData, hasSeries: boolean): string {
@@ -63,6 +66,18 @@ function chartFigures(data: ChartData, hasSeries: boolean): string {
   }
   if (Object.keys(data.tierRates).length > 0) {
     f.push(figure("chart-tier-moves", "Tier transitions per second"));
+  }
+  if (data.tierLatency.length > 0) {
+    f.push(figure(
+      "chart-tier-latency",
+      `Search latency by storage tier, per second${bucket}, with tier transitions`,
+      "p50 solid, p95 dashed. A search counts under the tier its collection is in by " +
+        "akibench's model of the scenario's tiering policy when the search is sent: the run's " +
+        "own accesses replayed from the tiers the target reported as the load began; the " +
+        "server may move a collection up to one policy check later. Marks: the target's tier-transition counters (its /metrics, sampled " +
+        "every second) rose in the second before; coloured by the tier moved into (dashed " +
+        "legend: a promotion), one row per kind of move.",
+    ));
   }
   if (data.breaker.length > 0) f.push(figure("chart-breaker", "Circuit-breaker state"));
   Object.keys(data.otherTargetMetrics).forEach((name, i) =>
@@ -190,12 +205,22 @@ export function renderSuiteHtml(suite: SuiteResult, runs: RunResult[]): string {
     ])
   );
   const notRun = runs.filter((r) => ["skipped", "invalid", "interrupted"].includes(r.status));
+  const pending = suite.pending ?? [];
+  // A suite still running has no status yet: its runs so far have theirs.
+  const heading = pending.length > 0
+    ? `akibench suite: ${runs.length} of ${runs.length + pending.length} scenarios finished`
+    : `akibench suite ${statusBadge(suite.status)}`;
   const body = [
-    `<header><h1>akibench suite ${statusBadge(suite.status)}</h1><p class="lead">Profile ${
-      e(suite.profile)
-    }, ${e(suite.start_time)} → ${
-      e(suite.end_time)
-    }, ${runs.length} scenarios.</p></header><main id="report">`,
+    `<header><h1>${heading}</h1><p class="lead">Profile ${e(suite.profile)}, ${
+      e(suite.start_time)
+    } → ${e(suite.end_time)}, ${runs.length} scenarios.</p></header><main id="report">`,
+    ...(pending.length > 0
+      ? [
+        `<p class="note" id="pending">Written when the last of these ended; not finished then: ${
+          pending.map((id) => `<code>${e(id)}</code>`).join(", ")
+        }. If the suite was stopped, they did not run; otherwise reload when it ends.</p>`,
+      ]
+      : []),
     "<h2>Scenarios</h2>",
     htmlTable(
       ["Scenario", "Status", "Duration", "Requests", "Avg QPS", "p95 ms", "Error rate", "Criteria"],
@@ -226,7 +251,9 @@ export function renderSuiteHtml(suite: SuiteResult, runs: RunResult[]): string {
     `<p class="note">Raw data: <a href="suite.json">suite.json</a>, <a href="summary.md">summary.md</a>, <a href="junit.xml">junit.xml</a>.</p></main>`,
   );
   return htmlPage({
-    title: `akibench suite: ${statusWord(suite.status)}`,
+    title: pending.length > 0
+      ? `akibench suite: in progress`
+      : `akibench suite: ${statusWord(suite.status)}`,
     body: body.join("\n"),
     json: { [SUITE_RESULT_ELEMENT_ID]: suite },
   });

@@ -168,11 +168,17 @@ function suiteRow(run: RunResult): string[] {
 
 /** The Markdown summary of a suite run: one row per scenario, then failures and skips. */
 export function renderSuiteMarkdown(suite: SuiteResult, runs: RunResult[]): string {
+  const pending = suite.pending ?? [];
   const out = [
-    `# akibench suite: ${statusLabel(suite.status)}`,
+    pending.length > 0
+      ? `# akibench suite: ${runs.length} of ${runs.length + pending.length} scenarios finished`
+      : `# akibench suite: ${statusLabel(suite.status)}`,
     "",
     `Profile ${suite.profile}, ${suite.start_time} → ${suite.end_time}, ${runs.length} scenarios.`,
     "",
+    ...(pending.length > 0
+      ? [`Not finished when this was written: ${pending.map((id) => `\`${id}\``).join(", ")}.`, ""]
+      : []),
     markdownTable(
       [
         "Scenario",

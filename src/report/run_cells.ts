@@ -52,7 +52,9 @@ export function resourceRows(run: RunResult): [string, string][] {
     const r = run.recall;
     rows.push([
       `Recall@${r.k}`,
-      `${formatNumber(r.overall, 4)} over ${formatCount(r.samples)} sampled queries`,
+      `${formatNumber(r.overall, 4)} over ${formatCount(r.samples)} sampled queries${
+        r.capped_from ? ` (k capped from ${r.capped_from}: the target returns at most ${r.k})` : ""
+      }`,
     ]);
   }
   if (run.integrity) {

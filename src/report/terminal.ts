@@ -129,7 +129,11 @@ export function renderTerminalSummary(result: RunResult, options: { color: boole
   if (result.recall) {
     lines.push(
       "",
-      `Recall@${result.recall.k}: ${formatNumber(result.recall.overall, 4)}${marks("recall")}`,
+      `Recall@${result.recall.k}: ${formatNumber(result.recall.overall, 4)}${marks("recall")}${
+        result.recall.capped_from
+          ? ` (k capped from ${result.recall.capped_from}: the target returns at most ${result.recall.k})`
+          : ""
+      }`,
     );
   }
   const others = criteria.filter((c) => !placed.has(c));

@@ -36,7 +36,9 @@ export async function writeRunReports(dir: string, run: RunResult): Promise<stri
 
 /**
  * Writes the suite's own files into `dir`: suite.json, index.html, summary.md and junit.xml.
- * When GITHUB_STEP_SUMMARY is set, appends the suite Markdown to it. Returns the paths.
+ * When GITHUB_STEP_SUMMARY is set and the suite has ended (no `pending` scenarios), appends the
+ * suite Markdown to it: the files are rewritten after every scenario, the summary once. Returns
+ * the paths.
  */
 export async function writeSuiteReports(
   dir: string,
@@ -52,7 +54,9 @@ export async function writeSuiteReports(
     await put(dir, "junit.xml", renderJUnit(runs)),
   ];
   const stepSummary = Deno.env.get("GITHUB_STEP_SUMMARY");
-  if (stepSummary) await Deno.writeTextFile(stepSummary, summary + "\n", { append: true });
+  if (stepSummary && suite.pending === undefined) {
+    await Deno.writeTextFile(stepSummary, summary + "\n", { append: true });
+  }
   return written;
 }
 

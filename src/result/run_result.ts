@@ -57,6 +57,22 @@ export interface SecondPoint {
    * `compare` resamples these seconds for its latency intervals.
    */
   latency_us?: string;
+  /**
+   * This second's latency of each operation recorded under a qualified label (`op@qualifier`:
+   * the tiered scenario's `search@hot|warm|cold`), by label; absent when none completed, and in
+   * results made before it was recorded.
+   */
+  by_operation?: Record<string, SecondLatency>;
+}
+
+/**
+ * Latency percentiles (ms) of the requests of one kind that completed in one second. No p99:
+ * a second of one kind rarely holds enough requests for one, and a 45-minute run keeps 2,700.
+ */
+export interface SecondLatency {
+  count: number;
+  p50: number;
+  p95: number;
 }
 
 export interface ResourcePoint {
@@ -157,6 +173,8 @@ export interface RunResult {
   phase_windows: Phase[];
   recall: {
     k: number;
+    /** The scenario's k, when the target returns fewer matches (k is then its maximum). */
+    capped_from?: number;
     samples: number;
     overall: number | null;
     series: { t: number; recall: number; samples: number }[];
@@ -246,6 +264,12 @@ export interface SuiteResult {
   profile: string;
   status: RunStatus;
   runs: { scenario_id: string; status: RunStatus; file: string }[];
+  /**
+   * Scenarios not finished yet, in order, while the suite runs: `run` rewrites the suite files
+   * after each scenario, so a suite stopped or killed midway leaves an index of what finished.
+   * Absent once the suite has ended.
+   */
+  pending?: string[];
 }
 
 /** RSS growth over the load minus what the vectors written cost the target (MB); null if not counted. */

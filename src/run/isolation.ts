@@ -1,6 +1,12 @@
 import type { PlanCollection } from "../load/request_plan.ts";
-import type { ScenarioTarget } from "../targets/scenario_target.ts";
+import type { AuditEntry, ScenarioTarget } from "../targets/scenario_target.ts";
 import { TargetError } from "../targets/target.ts";
+import {
+  MAX_AUDITED_RESOURCE_CHARS,
+  probeHostileTenant,
+  type Refusal,
+  sendAnonymousNoise,
+} from "./hostile_tenant_probes.ts";
 import type { Deployment } from "./setup.ts";
 
 /** Results of the post-run tenancy probes, as RunResult.checks entries. */
@@ -10,12 +16,22 @@ export interface IsolationChecks {
   audit_coverage?: number;
 }
 
+/** The checks and, for the run's status reason, what leaked or went unaudited. */
+export interface IsolationReport {
+  checks: IsolationChecks;
+  findings: string[];
+}
+
 /**
  * Probes tenant isolation and RBAC after the load: each tenant's key reads and searches the next
  * tenant's first collection (anything but a 4xx is a leak), and a viewer key of the first
  * tenant inserts into its own collection (anything but a 4xx is an accepted denied write). With
- * the audit capability, the audit log must then hold an entry for each refused probe:
- * audit_coverage = refusals logged / probes made (capped at 1).
+ * two tenants or more and a target that takes raw probe requests, tenant B then acts as a hostile
+ * tenant against A and the server (hostile_tenant_probes.ts); each 2xx it should not have got
+ * counts as a cross-tenant leak. With the audit capability, anonymous noise follows (long paths),
+ * and the audit log must then hold, for each refused probe, a denied entry with its status
+ * (401, 403 or 404) naming its resource; the noise counts as one more probe, covered when no
+ * entry stores more than MAX_AUDITED_RESOURCE_CHARS of a path. audit_coverage = covered / probes.
  */
 export async function probeIsolation(
   target: ScenarioTarget,
@@ -23,20 +39,24 @@ export async function probeIsolation(
   d: Deployment,
   tenantIds: Map<string, string>,
   dim: number,
-  withAudit: boolean,
-): Promise<IsolationChecks> {
+  features: { audit: boolean; tiering: boolean; faults: boolean },
+): Promise<IsolationReport> {
   const tenants = [...tenantIds.keys()];
   const since = new Date().toISOString();
   const firstCollection = (t: string) => collections.findIndex((c) => c.tenant === t);
-  let leaks = 0, accepted = 0, probes = 0;
-  const denied = async (call: () => Promise<unknown>): Promise<boolean> => {
-    probes++;
+  const findings: string[] = [];
+  const refusals: Refusal[] = [];
+  let leaks = 0, accepted = 0;
+  const denied = async (what: string, hint: string, call: () => Promise<unknown>) => {
     try {
       const out = await call();
-      return out === null; // getCollection answers 404 as null
+      if (out !== null) return false;
+      refusals.push({ what, status: 404, hint }); // getCollection answers 404 as null
+      return true;
     } catch (err) {
-      if (err instanceof TargetError && err.errorClass === "http_4xx") return true;
-      throw err;
+      if (!(err instanceof TargetError) || err.errorClass !== "http_4xx") throw err;
+      refusals.push({ what, status: err.status ?? 400, hint });
+      return true;
     }
   };
   for (const [i, t] of tenants.entries()) {
@@ -44,27 +64,63 @@ export async function probeIsolation(
     if (tenants.length < 2 || other === -1) break;
     const ctx = { apiKey: d.apiKeys.get(t) };
     const id = d.collectionIds[other];
-    if (!(await denied(() => target.getCollection(id, ctx)))) leaks++;
-    if (!(await denied(() => target.search(id, new Float32Array(dim).fill(1), 1, ctx)))) leaks++;
+    if (!(await denied(`${t} reads ${id}`, id, () => target.getCollection(id, ctx)))) {
+      leaks++;
+      findings.push(`tenant ${t} read another tenant's collection ${id}`);
+    }
+    const query = new Float32Array(dim).fill(1);
+    if (!(await denied(`${t} searches ${id}`, id, () => target.search(id, query, 1, ctx)))) {
+      leaks++;
+      findings.push(`tenant ${t} searched another tenant's collection ${id}`);
+    }
   }
   if (tenants.length > 0) {
     const viewer = await target.createApiKey!(tenantIds.get(tenants[0])!, "viewer");
-    const own = firstCollection(tenants[0]);
+    const id = d.collectionIds[firstCollection(tenants[0])];
     const doc = { id: crypto.randomUUID(), vector: new Float32Array(dim).fill(1) };
-    if (!(await denied(() => target.insert(d.collectionIds[own], doc, { apiKey: viewer })))) {
+    if (!(await denied("viewer inserts", id, () => target.insert(id, doc, { apiKey: viewer })))) {
       accepted++;
+      findings.push(`a viewer key inserted into ${id}`);
     }
   }
-  const checks: IsolationChecks = { cross_tenant_leaks: leaks, denied_writes_accepted: accepted };
-  if (withAudit && probes > 0) {
-    const entries = await target.auditEntries!(since);
-    // A refused probe is logged as denied (401/403) or as the 404 that hides another
-    // tenant's collection.
-    const denials = entries.filter((e) =>
-      /den|forbid|reject|unauth/i.test(e.result) ||
-      (e.status !== null && e.status >= 400 && e.status < 500)
+  if (tenants.length >= 2 && target.probeRequest) {
+    const tenant = (name: string) => ({
+      id: tenantIds.get(name)!,
+      collectionIds: d.collectionIds.filter((_, i) => collections[i].tenant === name),
+    });
+    const send = target.probeRequest.bind(target);
+    const hostile = await probeHostileTenant(
+      send,
+      tenant(tenants[0]),
+      tenant(tenants[1]),
+      features,
     );
-    checks.audit_coverage = Math.min(1, denials.length / probes);
+    leaks += hostile.leaks.length;
+    findings.push(...hostile.leaks);
+    refusals.push(...hostile.refusals);
   }
-  return checks;
+  const checks: IsolationChecks = { cross_tenant_leaks: leaks, denied_writes_accepted: accepted };
+  if (features.audit && refusals.length > 0) {
+    const noise = target.probeRequest !== undefined;
+    if (noise) await sendAnonymousNoise(target.probeRequest!.bind(target));
+    const entries = await target.auditEntries!(since);
+    const missing = unaudited(refusals, entries);
+    findings.push(...missing.map((r) => `not audited as denied ${r.status}: ${r.what}`));
+    const stored = noise && entries.some((e) => e.resource.length > MAX_AUDITED_RESOURCE_CHARS);
+    if (stored) findings.push("the audit log stores anonymous requests' long paths whole");
+    const probes = refusals.length + (noise ? 1 : 0);
+    checks.audit_coverage = (probes - missing.length - (stored ? 1 : 0)) / probes;
+  }
+  return { checks, findings };
+}
+
+/** The refusals without their own denied entry (same status, resource naming the hint). */
+function unaudited(refusals: Refusal[], entries: AuditEntry[]): Refusal[] {
+  const unused = entries.filter((e) => /den|forbid|reject|unauth/i.test(e.result));
+  return refusals.filter((r) => {
+    const i = unused.findIndex((e) => e.status === r.status && e.resource.includes(r.hint));
+    if (i === -1) return true;
+    unused.splice(i, 1);
+    return false;
+  });
 }

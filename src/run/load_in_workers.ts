@@ -8,6 +8,7 @@ import type { Scenario } from "../scenario/scenario.ts";
 import type { JournalData } from "../shard/write_journal.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Deployment } from "./setup.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import type { WorkerLoadContext } from "./worker_load_module.ts";
 
 /** The scenario's LoadSpec as data for workers (the same streams as scenarioLoadSpec). */
@@ -32,6 +33,8 @@ export function portableLoadSpec(scenario: Scenario): PortableLoadSpec {
 export interface WorkersOptions {
   workers: number;
   labelTiers: boolean;
+  /** Where the target has each collection's tier when the load begins (the tier model's start). */
+  initialTiers?: TierStart[];
   /** Target options a worker's own client needs besides the URL. */
   targetOptions: { chromaTenant?: string; chromaDatabase?: string };
   /** Int32 counter the workers add every acknowledged written vector to. */
@@ -67,6 +70,7 @@ export async function loadInWorkers(
       queries: dataset.queries,
     },
     labelTiers: options.labelTiers,
+    initialTiers: options.initialTiers,
     target: {
       name: target.name,
       url: target.url,

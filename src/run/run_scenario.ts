@@ -1,5 +1,7 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
+import type { LiveMetrics } from "../metrics/live_metrics.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
@@ -13,6 +15,7 @@ import type { Capabilities } from "../targets/target.ts";
 import { makeExecutor } from "./executor.ts";
 import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
+import { latencyLimits } from "./latency_limits.ts";
 import { probeIsolation } from "./isolation.ts";
 import { baseRowCount, planCollections } from "./layout.ts";
 import { loadScenarioDataset } from "./scenario_data.ts";
@@ -51,6 +54,8 @@ export interface RunScenarioOptions {
   workers?: number;
   /** What a worker's client needs besides the target's URL (Chroma's tenant and database). */
   workerTargetOptions?: { chromaTenant?: string; chromaDatabase?: string };
+  /** Live figures for /metrics and the status line, fed during the load. */
+  live?: LiveMetrics;
 }
 
 /**
@@ -152,7 +157,7 @@ export async function runScenario(
 function resourceSource(target: ScenarioTarget, options: RunScenarioOptions): TargetProcess {
   return options.resourceMetricsUrl
     ? { metricsUrl: options.resourceMetricsUrl }
-    : { pid: target.pid, metricsUrl: target.metricsUrl };
+    : { pid: target.pid, metricsUrl: target.metricsUrl, metricsKey: target.metricsKey };
 }
 
 /**
@@ -188,16 +193,38 @@ async function measure(
   const criteria = scenario.criteria.map(parseCriterion);
   const logs = collections.map(() => new WriteLog());
   if (scenario.recall) progress("computing the ground truth of each collection");
+  // A target that returns at most N matches (AkiDB: 128) is judged on recall@N, not recall@k
+  // against a truth it cannot return; the result records the k it was capped from.
+  const recallK = scenario.recall
+    ? Math.min(scenario.recall.k, ctx.features.max_matches ?? Infinity)
+    : 0;
   const recall = scenario.recall
     ? {
-      truth: await RecallTruth.prepare(dataset, collections, scenario.seed, scenario.recall.k),
-      series: new RecallSeries(scenario.recall.k),
-      k: scenario.recall.k,
+      truth: await RecallTruth.prepare(dataset, collections, scenario.seed, recallK),
+      series: new RecallSeries(recallK),
+      k: recallK,
     }
     : null;
   const spec = scenarioLoadSpec(scenario);
   const labelTiers = criteria.some((c) => c.traffic?.tier !== undefined);
-  const plan = scenarioPlan(scenario, collections, dataset, labelTiers);
+  const setupProblems: string[] = [];
+  let initialTiers: TierStart[] | undefined;
+  if (labelTiers && ctx.features.tiering && target.collectionTier) {
+    // A policy of seconds demotes the collections while the ground truth is computed: the tier
+    // model starts from where the target has them, not from "all hot".
+    try {
+      initialTiers = await Promise.all(
+        deployment.collectionIds.map((id, i) =>
+          target.collectionTier!(id, { apiKey: deployment.collectionKeys[i] })
+        ),
+      );
+    } catch (err) {
+      setupProblems.push(
+        `tiers at the start unknown, the tier model starts all hot: ${(err as Error).message}`,
+      );
+    }
+  }
+  const plan = scenarioPlan(scenario, collections, dataset, labelTiers, initialTiers);
   let loadStart = performance.now();
   const executor = makeExecutor({
     target,
@@ -215,16 +242,29 @@ async function measure(
       ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
     ]),
   ];
+  const live = ctx.live?.beginRun({
+    scenario: scenario.id,
+    target: target.name,
+    profile: scenario.profile,
+    seed: scenario.seed,
+    durationS: scenario.durationS,
+    latencyLimits: latencyLimits(criteria),
+  });
   const vectorMb = ctx.vectorCost.bytes / (1024 * 1024);
   const workers = Math.max(1, ctx.workers ?? 1);
   const workerWrites = new Int32Array(new SharedArrayBuffer(4));
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
+    metricsKey: target.metricsKey,
     resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
     writtenMb: () =>
       (logs.reduce((n, log) => n + log.inserted.length, 0) + workerWrites[0]) * vectorMb,
+    onSample: live && ((point, kept) => {
+      live.resources = point;
+      live.targetGauges = kept;
+    }),
   });
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
@@ -259,15 +299,21 @@ async function measure(
     ? await loadInWorkers(scenario, target, dataset, collections, deployment, {
       workers,
       labelTiers,
+      initialTiers,
       targetOptions: ctx.workerTargetOptions ?? {},
       written: workerWrites.buffer as SharedArrayBuffer,
       signal: ctx.signal,
       onSecond,
     })
     : {
-      outcome: await runLoad(spec, plan.next, executor.execute, { signal: ctx.signal, onSecond }),
+      outcome: await runLoad(spec, plan.next, executor.execute, {
+        signal: ctx.signal,
+        onSecond,
+        observer: live,
+      }),
       journals: null,
     };
+  live?.end();
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
@@ -276,6 +322,15 @@ async function measure(
   } else executor.scoreRecall();
   // Workers' writes reached the target through their own clients: their journals say which.
   const written = journals ? pooledLedger(journals, collections, dataset, scenario.seed) : ledger;
+  const recallResult = recall
+    ? {
+      ...recall.series.result(),
+      ...(recallK < scenario.recall!.k ? { capped_from: scenario.recall!.k } : {}),
+    }
+    : null;
+  if (live && recallResult && recallResult.overall !== null) {
+    live.recall = { k: recallResult.k, value: recallResult.overall };
+  }
 
   const alive = await target.healthy();
   const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
@@ -290,20 +345,21 @@ async function measure(
       metric: dataset.metric,
     });
   }
-  const problems = [...faultProblems];
+  const problems = [...setupProblems, ...faultProblems];
   if (alive && scenario.tenants.length > 0 && ctx.features.tenancy) {
     try {
-      Object.assign(
-        checks,
-        await probeIsolation(
-          target,
-          collections,
-          deployment,
-          deployment.tenantIds,
-          dataset.dim,
-          ctx.features.audit,
-        ),
+      const isolation = await probeIsolation(
+        target,
+        collections,
+        deployment,
+        deployment.tenantIds,
+        dataset.dim,
+        ctx.features,
       );
+      Object.assign(checks, isolation.checks);
+      if (isolation.findings.length > 0) {
+        problems.push(`tenancy probes: ${isolation.findings.join("; ")}`);
+      }
     } catch (err) {
       problems.push(`tenancy probes: ${(err as Error).message}`);
     }
@@ -328,7 +384,7 @@ async function measure(
     tenants: outcome.tenants,
     phases: outcome.phases,
     phase_windows: outcome.phaseWindows,
-    recall: recall ? recall.series.result() : null,
+    recall: recallResult,
     integrity,
     checks,
     generator: outcome.generator,

@@ -16,8 +16,14 @@ import { scenarioHash } from "../scenario/hash.ts";
 export interface SuiteOptions extends RunScenarioOptions {
   /** Opens a target for one scenario (a fresh embedded server each time, or one shared URL). */
   openTarget: (scenario: Scenario) => Promise<ScenarioTarget>;
-  /** Called with each finished run (terminal summary, its reports); awaited before the next. */
-  onRun?: (result: RunResult) => void | Promise<void>;
+  /**
+   * Called with each finished run (terminal summary, its reports) and the suite so far (its
+   * `pending` scenarios not yet run); awaited before the next.
+   */
+  onRun?: (
+    result: RunResult,
+    sofar: { suite: SuiteResult; runs: RunResult[] },
+  ) => void | Promise<void>;
   /** Runs of each scenario (`--repeat N`), each against a freshly opened target; default 1. */
   repeat?: number;
 }
@@ -61,7 +67,10 @@ export async function runSuite(
       () => options.signal?.aborted === true,
     );
     runs.push(result);
-    await options.onRun?.(result);
+    const suite = suiteOf(runs, start, profile, false);
+    const pending = scenarios.slice(runs.length).map((s) => s.id);
+    if (pending.length > 0) suite.pending = pending;
+    await options.onRun?.(result, { suite, runs: [...runs] });
   }
   return { suite: suiteOf(runs, start, profile, options.signal?.aborted === true), runs };
 }

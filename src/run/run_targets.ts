@@ -15,8 +15,8 @@ export interface TargetRuns {
 export interface TargetsOptions extends RunScenarioOptions {
   /** Opens `spec` for one scenario (a fresh embedded server, or a connection to its URL). */
   openTarget: (spec: TargetSpec, scenario: Scenario) => Promise<ScenarioTarget>;
-  /** Called with each finished run. */
-  onRun?: (spec: TargetSpec, result: RunResult) => void;
+  /** Called with each finished run; awaited before the next. */
+  onRun?: (spec: TargetSpec, result: RunResult) => void | Promise<void>;
   /** Runs of each scenario on each target (`--repeat N`); default 1. */
   repeat?: number;
 }

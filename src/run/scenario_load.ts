@@ -2,6 +2,7 @@ import type { Dataset } from "../dataset/dataset.ts";
 import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { type PlanCollection, RequestPlan } from "../load/request_plan.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 
 /**
@@ -36,6 +37,7 @@ export function scenarioPlan(
   collections: PlanCollection[],
   dataset: Dataset,
   labelTiers: boolean,
+  initialTiers?: TierStart[],
 ): RequestPlan {
   return new RequestPlan(
     scenario,
@@ -43,5 +45,6 @@ export function scenarioPlan(
     { dim: dataset.dim, train: dataset.train, test: dataset.test, queries: dataset.queries },
     undefined,
     labelTiers,
+    initialTiers,
   );
 }

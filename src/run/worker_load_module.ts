@@ -2,6 +2,7 @@ import type { Shard } from "../load/engine.ts";
 import type { PlanCollection, PlannedRequest, PlanVectors } from "../load/request_plan.ts";
 import { RequestPlan } from "../load/request_plan.ts";
 import type { LoadParts } from "../load/sharded_load.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { AkidbTarget } from "../targets/akidb.ts";
 import { openTarget } from "../targets/registry.ts";
@@ -17,6 +18,7 @@ export interface WorkerLoadContext {
   collections: PlanCollection[];
   vectors: PlanVectors;
   labelTiers: boolean;
+  initialTiers?: TierStart[];
   /** How a worker reaches the target: its own client to the same server. */
   target: {
     name: string;
@@ -61,6 +63,7 @@ export async function createLoad(
     ctx.vectors,
     undefined,
     ctx.labelTiers,
+    ctx.initialTiers,
   );
   const target = await connect(ctx.target, shard);
   const journal = new WriteJournal(ctx.scenario.recall?.k ?? 10);

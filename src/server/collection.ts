@@ -4,12 +4,12 @@ import type { CollectionMeta } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
 import { VectorStore } from "./vector_store.ts";
 
-/** A stored document as the API returns it. */
+/** A stored document (`vector` is a view of the store: encode it before the next await). */
 export interface StoredDocument {
   doc_id: string;
   external_id: string | null;
-  vector: number[];
-  inserted_at: string;
+  vector: Float32Array;
+  insertedAtMs: number;
 }
 
 /** A query hit: document id, external id and exact score (higher is better). */
@@ -287,8 +287,8 @@ export class Collection {
     return {
       doc_id: docId,
       external_id: this.externalIds[slot],
-      vector: Array.from(this.vectors.get(slot)),
-      inserted_at: new Date(this.insertedAt[slot]).toISOString(),
+      vector: this.vectors.get(slot),
+      insertedAtMs: this.insertedAt[slot],
     };
   }
 

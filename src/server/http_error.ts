@@ -11,7 +11,7 @@ export function excerpt(text: string, max = QUOTE_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
-type ErrorStatus = 400 | 403 | 404 | 408 | 409 | 413 | 415 | 500 | 503;
+type ErrorStatus = 400 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 500 | 503;
 
 /**
  * An error that maps to an HTTP status and a JSON body `{"error": message}`; the message is

@@ -2,8 +2,14 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { excerpt, HttpError } from "./http_error.ts";
 
-/** Body limit of routes that take a few small fields (collections, tiers, policy, faults). */
+/** Body limit of routes that take a few small fields (tiers, policy, faults). */
 export const SMALL_BODY_BYTES = 64 * 1024;
+
+/**
+ * AkiDB's body limit (axum 0.6's DefaultBodyLimit, 2 MB, on every Json extractor), kept on the
+ * routes AkiDB has. The reference's own insert_batch takes up to the server's maxBodyBytes.
+ */
+export const AKIDB_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Largest body read whole, its declared length allocated at once (as big as a read chunk). */
 const WHOLE_BODY_BYTES = 64 * 1024;

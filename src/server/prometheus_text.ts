@@ -67,6 +67,13 @@ export function storeMetricLines(
       [`{version="${VERSION}",server="akibench-reference"}`, 1],
     ]),
     ...metric("akidb_collections", "gauge", "Collections.", [["", collections.length]]),
+    // AkiDB's ServiceMetrics names (akidb-service collection_service.rs).
+    ...metric("akidb_total_collections", "gauge", "Total number of collections", [
+      ["", collections.length],
+    ]),
+    ...metric("akidb_total_vectors", "gauge", "Total number of vectors across all collections", [
+      ["", collections.reduce((s, x) => s + x.documentCount, 0)],
+    ]),
     ...metric(
       "akidb_collection_vectors",
       "gauge",

@@ -12,6 +12,8 @@ export interface RouteDeps {
   bodyTimeoutMs: number;
   /** performance.now() at start. */
   startedAt: number;
+  /** `akidb`: answer as AkiDB 2.0 does (serve --compat akidb; akidb_compat/). */
+  compat?: "akidb";
   /** False until recovery finished and while shutting down. */
   isReady(): boolean;
 }

@@ -6,6 +6,9 @@ import type { Store } from "./store.ts";
 export interface ServerVariables {
   tenantId: string;
   principal: string;
+  role: string;
+  /** Set by tenancy: the principal's views span every tenant (operator, metrics reader). */
+  serverScope: boolean;
   /** performance.now() time by which the request's body must have arrived (json_body.ts). */
   bodyDeadline: number;
   /** Run when the request ends (e.g. tiering's lease on a collection it loaded). */
@@ -66,6 +69,11 @@ export interface ServerExtensions {
 /** The tenant of the request ("default" without tenancy middleware). */
 export function tenantOf(c: { get(key: "tenantId"): string | undefined }): string {
   return c.get("tenantId") ?? "default";
+}
+
+/** True when the request may see every tenant's collections in counts (or runs without tenancy). */
+export function seesEveryTenant(c: { get(key: "serverScope"): boolean | undefined }): boolean {
+  return c.get("serverScope") ?? true;
 }
 
 /**

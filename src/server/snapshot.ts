@@ -96,13 +96,16 @@ export function captureCollections(
 
 /**
  * Writes snapshot `seq` (state before WAL segment `seq`) from the staging dir into
- * dataDir/snapshots/seq, then points dataDir/CURRENT at it. Vectors are raw float32, documents
- * JSON, graphs usearch files; evicted collections are their image file or only an object key.
+ * dataDir/snapshots/seq, then points dataDir/CURRENT at it and removes every other snapshot but
+ * `keep` (the previous generation, kept for `serve --recover` should this one be damaged).
+ * Vectors are raw float32, documents JSON, graphs usearch files; evicted collections are their
+ * image file or only an object key.
  */
 export async function writeSnapshot(
   dataDir: string,
   seq: number,
   captures: CollectionCapture[],
+  keep: number | null,
 ): Promise<void> {
   const root = join(dataDir, "snapshots");
   const tmp = join(root, STAGING);
@@ -151,24 +154,43 @@ export async function writeSnapshot(
   await Deno.remove(final, { recursive: true }).catch(() => {});
   await Deno.rename(tmp, final);
   await syncDir(root);
-  await writeDurable(join(dataDir, `${CURRENT}.tmp`), new TextEncoder().encode(String(seq)));
-  await Deno.rename(join(dataDir, `${CURRENT}.tmp`), join(dataDir, CURRENT));
-  await syncDir(dataDir);
+  await writeCurrent(dataDir, seq);
   for await (const entry of Deno.readDir(root)) {
-    if (entry.name !== String(seq)) await Deno.remove(join(root, entry.name), { recursive: true });
+    if (entry.name !== String(seq) && entry.name !== String(keep)) {
+      await Deno.remove(join(root, entry.name), { recursive: true });
+    }
   }
 }
 
+/** Sequence numbers of the snapshots in dataDir/snapshots below `below`, newest first. */
+export async function olderSnapshots(dataDir: string, below: number): Promise<number[]> {
+  const seqs: number[] = [];
+  try {
+    for await (const entry of Deno.readDir(join(dataDir, "snapshots"))) {
+      if (entry.isDirectory && /^\d{1,15}$/.test(entry.name) && Number(entry.name) < below) {
+        seqs.push(Number(entry.name));
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return seqs.sort((a, b) => b - a);
+}
+
+/** Whether a snapshot is the one CURRENT names or an older generation (for messages). */
+export type SnapshotRole = "current" | "previous";
+
 /**
- * Loads the current snapshot: its WAL sequence and collections (graph loaded, no pending).
- * Every file is checked against the manifest first; damage throws StorageDamage.
+ * Loads snapshot `seq`: its collections (graph loaded, no pending). Every file is checked
+ * against the manifest first; damage throws StorageDamage.
  */
 export async function readSnapshot(
   dataDir: string,
-): Promise<{ seq: number; collections: Collection[] } | null> {
-  const current = await readCurrent(dataDir);
-  if (current === null) return null;
-  const { seq, dir, manifest } = current;
+  seq: number,
+  role: SnapshotRole,
+): Promise<Collection[]> {
+  const dir = snapshotDir(dataDir, seq);
+  const manifest = await readManifest(join(dir, "manifest.json"), seq, role);
   const collections: Collection[] = [];
   for (const meta of manifest.collections) {
     const evicted = manifest.evicted[meta.id];
@@ -185,26 +207,23 @@ export async function readSnapshot(
     if (graphPath !== null) collection.index.loadGraph(graphPath);
     collections.push(collection);
   }
-  return { seq, collections };
+  return collections;
 }
 
-/**
- * Checks every file of the current snapshot (nothing is loaded into an index): its WAL
- * sequence (null when there is no snapshot or CURRENT is damaged) and one StorageDamage per
- * damaged file or collection.
- */
+/** Checks every file of snapshot `seq` (nothing is loaded): one StorageDamage per damaged file. */
 export async function checkSnapshot(
   dataDir: string,
-): Promise<{ seq: number | null; damage: StorageDamage[] }> {
-  let current;
+  seq: number,
+  role: SnapshotRole,
+): Promise<StorageDamage[]> {
+  const dir = snapshotDir(dataDir, seq);
+  let manifest;
   try {
-    current = await readCurrent(dataDir);
+    manifest = await readManifest(join(dir, "manifest.json"), seq, role);
   } catch (error) {
-    if (error instanceof StorageDamage) return { seq: null, damage: [error] };
+    if (error instanceof StorageDamage) return [error];
     throw error;
   }
-  if (current === null) return { seq: null, damage: [] };
-  const { seq, dir, manifest } = current;
   const found: StorageDamage[] = [];
   for (const meta of manifest.collections) {
     try {
@@ -218,13 +237,16 @@ export async function checkSnapshot(
       found.push(error);
     }
   }
-  return { seq, damage: found };
+  return found;
 }
 
-/** The snapshot CURRENT names and its manifest, checked; null when there is no CURRENT. */
-async function readCurrent(
-  dataDir: string,
-): Promise<{ seq: number; dir: string; manifest: Manifest } | null> {
+/** The directory of snapshot `seq`. */
+export function snapshotDir(dataDir: string, seq: number): string {
+  return join(dataDir, "snapshots", String(seq));
+}
+
+/** The snapshot CURRENT names; null when there is no CURRENT. Damage throws StorageDamage. */
+export async function readCurrent(dataDir: string): Promise<number | null> {
   const path = join(dataDir, CURRENT);
   let text: string;
   try {
@@ -239,19 +261,28 @@ async function readCurrent(
       : `not a snapshot number: ${JSON.stringify(text.slice(0, 40))}`;
     throw new StorageDamage(path, 0, what);
   }
-  const seq = Number(text);
-  const dir = join(dataDir, "snapshots", String(seq));
-  const manifest = await readManifest(join(dir, "manifest.json"), seq);
-  return { seq, dir, manifest };
+  return Number(text);
 }
 
-async function readManifest(path: string, seq: number): Promise<Manifest> {
+/** Durably points CURRENT at snapshot `seq`, or removes it (null: no snapshot, replay from 0). */
+export async function writeCurrent(dataDir: string, seq: number | null): Promise<void> {
+  if (seq === null) {
+    await Deno.remove(join(dataDir, CURRENT)).catch(() => {});
+  } else {
+    await writeDurable(join(dataDir, `${CURRENT}.tmp`), new TextEncoder().encode(String(seq)));
+    await Deno.rename(join(dataDir, `${CURRENT}.tmp`), join(dataDir, CURRENT));
+  }
+  await syncDir(dataDir);
+}
+
+async function readManifest(path: string, seq: number, role: SnapshotRole): Promise<Manifest> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new StorageDamage(path, 0, `missing (CURRENT names snapshot ${seq})`);
+    const why = role === "current" ? `CURRENT names snapshot ${seq}` : `snapshot ${seq}'s manifest`;
+    throw new StorageDamage(path, 0, `missing (${why})`);
   }
   const newline = bytes.indexOf(0x0a);
   const tag = new TextDecoder().decode(bytes.subarray(0, newline));
@@ -265,7 +296,7 @@ async function readManifest(path: string, seq: number): Promise<Manifest> {
   }
   const manifest = JSON.parse(new TextDecoder().decode(json)) as Manifest;
   if (manifest.seq !== seq) {
-    throw new StorageDamage(path, newline + 1, `is snapshot ${manifest.seq}, CURRENT names ${seq}`);
+    throw new StorageDamage(path, newline + 1, `is snapshot ${manifest.seq}, not ${seq}`);
   }
   return manifest;
 }

@@ -23,6 +23,12 @@ export interface StartServerOptions {
   maxBodyBytes?: number;
   /** Connection and body timeouts, ms (defaults: DEFAULT_TIMEOUTS). */
   timeouts?: Partial<ServerTimeouts>;
+  /**
+   * `akidb`: AkiDB 2.0's own answers (akidb_compat/: text/plain errors, its statuses, no dot
+   * collections, ≤ 128 matches, /ready 503 without collections, 2 MiB bodies, and none of the
+   * reference's own routes: capabilities, insert_batch).
+   */
+  compat?: "akidb";
   /** Tenancy, audit, tiering and fault plug-ins. */
   extensions?: ServerExtensions;
 }
@@ -76,6 +82,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     extensions: options.extensions ?? {},
     requestMetrics: new RequestMetrics(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    compat: options.compat,
     bodyTimeoutMs: timeouts.bodyMs,
     startedAt,
     isReady: () => ready,

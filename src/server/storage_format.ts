@@ -4,22 +4,26 @@ import { StorageDamage } from "./storage_damage.ts";
 import { listWalSegments, walSegmentName } from "./wal.ts";
 
 const NAME = "FORMAT";
-const FORMAT = "akidb-storage 2\n";
+const FORMAT = "akidb-storage 3\n";
+/** Format 2 is format 3 without WAL_HEAD; a clean start upgrades it (Store writes both). */
+const FORMAT_2 = "akidb-storage 2\n";
 
 /**
- * Which storage format `dataDir` holds: "fresh" (nothing written yet) or "current"; anything
- * else throws StorageDamage.
+ * Which storage format `dataDir` holds: "fresh" (nothing written yet), "current", or "2" (read
+ * as current but with no WAL_HEAD, upgraded by a clean start); anything else throws
+ * StorageDamage.
  *
  * Upgrade path: a data dir of the older format (no FORMAT file; WAL frames and snapshot files
  * without the checksums this format relies on) is refused with one line, not read: reading it
  * would bring back exactly the silent damage the checksums exist to catch, and the reference
  * server's data dirs are load-test scratch that a new run recreates.
  */
-export async function storageFormat(dataDir: string): Promise<"fresh" | "current"> {
+export async function storageFormat(dataDir: string): Promise<"fresh" | "current" | "2"> {
   const path = join(dataDir, NAME);
   try {
     const text = await Deno.readTextFile(path);
     if (text === FORMAT) return "current";
+    if (text === FORMAT_2) return "2";
     const found = JSON.stringify(text.slice(0, 40));
     throw new StorageDamage(
       path,
@@ -40,7 +44,10 @@ export async function storageFormat(dataDir: string): Promise<"fresh" | "current
   return "fresh";
 }
 
-/** Marks a fresh `dataDir` (whose first WAL segment exists) as this format, durably. */
+/**
+ * Marks `dataDir` as this format, durably: a fresh one whose first WAL segment exists, or one
+ * of format 2 once WAL_HEAD is written.
+ */
 export async function writeStorageFormat(dataDir: string): Promise<void> {
   await syncDir(dataDir); // the first segment's entry before the mark that makes it required
   await writeDurable(join(dataDir, `${NAME}.tmp`), new TextEncoder().encode(FORMAT));

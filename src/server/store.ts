@@ -8,12 +8,13 @@ import {
 } from "./collection_meta.ts";
 import { HttpError } from "./http_error.ts";
 import { releaseMemory } from "./memory_release.ts";
-import { captureCollections, prepareSnapshotDir, readSnapshot, writeSnapshot } from "./snapshot.ts";
+import { captureCollections, prepareSnapshotDir, writeSnapshot } from "./snapshot.ts";
+import { readStartState, setAsideRecovered } from "./start_state.ts";
 import { StorageDamage } from "./storage_damage.ts";
-import { storageFormat, writeStorageFormat } from "./storage_format.ts";
+import { testHookPath } from "./test_hook.ts";
+import { writeStorageFormat } from "./storage_format.ts";
 import { listWalSegments, Wal, walSegmentName } from "./wal.ts";
 import type { WalRecord } from "./wal_record.ts";
-import { readWalState, setAsideDamage } from "./wal_recovery.ts";
 
 /** A document to insert, validated. */
 export interface NewDocument {
@@ -47,16 +48,30 @@ export interface StoreOptions {
    */
   fetchImage?: (objectKey: string) => Promise<Uint8Array>;
   /**
-   * Start from the last good state when the WAL is damaged (serve --recover): keep the log up
-   * to the damage, move the rest aside. Without it, damage stops the start (StorageDamage).
+   * Start from the last good state on damage (serve --recover): from the previous snapshot
+   * generation when the newest snapshot is damaged; keeping the log up to WAL damage; moving
+   * what is discarded aside. Without it, damage stops the start (StorageDamage).
    */
   recover?: boolean;
+  /**
+   * Runs the memory release's quiet check once QUIET_MS have passed (the default); tests pass
+   * their own to say when the quiet time is over.
+   */
+  quietTimer?: QuietTimer;
 }
 
 /** Vectors merged into graphs after which the memory the load left behind is released. */
 const RELEASE_AFTER_MERGED = 4096;
 /** How long the server must see no data operation before releasing memory. */
 const QUIET_MS = 250;
+
+/** Calls `check` once a quiet period has passed; cancel() stops it first. */
+export type QuietTimer = (check: () => void) => { cancel(): void };
+
+const quietTimeout: QuietTimer = (check) => {
+  const timer = setTimeout(check, QUIET_MS);
+  return { cancel: () => clearTimeout(timer) };
+};
 /**
  * A request seen this recently makes the server busy: under a closed loop of clients there are
  * instants with no request in flight, and an idle-sized merge step there stalls the next ones.
@@ -105,11 +120,19 @@ export class Store {
   #wal!: Wal;
   #reservedNames = new Set<string>();
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
-  #releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  #releaseTimer: { cancel(): void } | null = null;
   #mergedSinceRelease = 0;
   #checkpointing: Promise<void> | null = null;
   #closed = false;
   #snapshotVectorBytes = 0;
+  /** The snapshot replay would start from now (null: none yet, the log from segment 0 on). */
+  #snapshotSeq: number | null = null;
+  /**
+   * Test hook: with AKIBENCH_TEST_CHECKPOINT_STALL=PATH set, a checkpoint that has rolled the
+   * WAL over to a new segment creates PATH and never writes its snapshot (a crash there leaves
+   * the newest segment beyond the one CURRENT's snapshot starts); the server keeps serving.
+   */
+  #checkpointStall = testHookPath("AKIBENCH_TEST_CHECKPOINT_STALL");
   #activeRequests = 0;
   #lastRequestAt = -Infinity;
 
@@ -271,7 +294,7 @@ export class Store {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
-    if (this.#releaseTimer !== null) clearTimeout(this.#releaseTimer);
+    this.#releaseTimer?.cancel();
     await this.#wal.drain();
     await this.checkpoint();
     await this.#wal.close();
@@ -295,8 +318,17 @@ export class Store {
       seq: this.#wal.seq + 1,
       captures: captureCollections(this.collections.values(), staging),
     }));
-    await writeSnapshot(this.dataDir, seq, captures);
-    // An image recovered from the old snapshot dir (removed now) is in the new one.
+    if (this.#checkpointStall !== undefined) {
+      await Deno.writeTextFile(this.#checkpointStall, "stalled");
+      await new Promise(() => {});
+    }
+    // The previous generation (snapshot and the WAL from it on) stays until the next one is
+    // written: it is what serve --recover starts from if this snapshot is found damaged.
+    const previous = this.#snapshotSeq;
+    await writeSnapshot(this.dataDir, seq, captures, previous);
+    this.#snapshotSeq = seq;
+    // An image recovered from an older snapshot dir (removed now or at the next checkpoint) is
+    // in the new one.
     const oldSnapshots = join(this.dataDir, "snapshots");
     for (const { collection, evicted } of captures) {
       const location = collection.evictedLocation;
@@ -310,7 +342,7 @@ export class Store {
       0,
     );
     for (const old of await listWalSegments(this.dataDir)) {
-      if (old < seq) await Deno.remove(join(this.dataDir, walSegmentName(old)));
+      if (old < (previous ?? 0)) await Deno.remove(join(this.dataDir, walSegmentName(old)));
     }
     this.counters.compactions++;
     this.#scheduleRelease();
@@ -361,13 +393,25 @@ export class Store {
    * (unless `recover`), leaving every file as it was. Then a torn WAL tail is cut.
    */
   async #recover(): Promise<void> {
-    const format = await storageFormat(this.dataDir);
-    const snapshot = await readSnapshot(this.dataDir);
-    const fromSeq = snapshot?.seq ?? 0;
-    const wal = await readWalState(this.dataDir, fromSeq, format === "current" || !!snapshot);
+    const state = await readStartState(this.dataDir, this.options.recover === true);
+    const { wal, snapshotSeq } = state;
+    const aside = await setAsideRecovered(this.dataDir, state);
+    const from = snapshotSeq === null ? "an empty state" : `snapshot ${snapshotSeq}`;
+    if (state.snapshotDamage !== null) {
+      console.error(
+        `akibench server: recovered from ${state.snapshotDamage.message}: started from ${from}, ` +
+          `the newest intact generation, and replayed ${wal.records.length} WAL records from ` +
+          `${walSegmentName(snapshotSeq ?? 0)} on; the damaged ` +
+          `${state.current === null ? "CURRENT" : `snapshot ${state.current}`} is in ${aside}`,
+      );
+    }
+    if (state.headDamage !== null) {
+      console.error(
+        `akibench server: recovered from ${state.headDamage.message}: a missing newest WAL ` +
+          `segment could not be seen; WAL_HEAD is rewritten, the damaged one is in ${aside}`,
+      );
+    }
     if (wal.damage !== null) {
-      if (!this.options.recover) throw wal.damage.error;
-      const aside = await setAsideDamage(this.dataDir, wal);
       this.counters.droppedRecords = wal.droppedRecords;
       console.error(
         `akibench server: recovered from ${wal.damage.error.message}: kept ${wal.records.length} ` +
@@ -383,7 +427,8 @@ export class Store {
           `(${wal.torn.bytes} bytes, never acknowledged)`,
       );
     }
-    for (const collection of snapshot?.collections ?? []) {
+    this.#snapshotSeq = snapshotSeq;
+    for (const collection of state.collections) {
       this.collections.set(collection.meta.id, collection);
       this.#snapshotVectorBytes += collection.vectors.bytes;
     }
@@ -395,8 +440,8 @@ export class Store {
     const kept = wal.damage === null
       ? wal.segments
       : wal.segments.filter((s) => s <= wal.damage!.seq);
-    this.#wal = await Wal.open(this.dataDir, kept.at(-1) ?? fromSeq);
-    if (format === "fresh") await writeStorageFormat(this.dataDir);
+    this.#wal = await Wal.open(this.dataDir, kept.at(-1) ?? snapshotSeq ?? 0);
+    if (state.format !== "current") await writeStorageFormat(this.dataDir);
     this.#scheduleMerge();
   }
 
@@ -463,17 +508,18 @@ export class Store {
     if (this.#releaseTimer !== null || this.#closed) return;
     const operations = () => this.counters.inserts + this.counters.queries + this.counters.deletes;
     let seen = operations();
+    const wait = this.options.quietTimer ?? quietTimeout;
     const check = () => {
       const now = operations();
       if (this.#activeRequests > 0 || now !== seen) {
         seen = now;
-        this.#releaseTimer = setTimeout(check, QUIET_MS);
+        this.#releaseTimer = wait(check);
         return;
       }
       this.#releaseTimer = null;
       releaseMemory();
       this.counters.memoryReleases++;
     };
-    this.#releaseTimer = setTimeout(check, QUIET_MS);
+    this.#releaseTimer = wait(check);
   }
 }

@@ -33,9 +33,28 @@ export function uuidV7(): string {
   }`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SIMPLE = /^[0-9a-f]{32}$/i;
 
-/** True when `value` is a hyphenated UUID (any version, any case). */
+/**
+ * `value` as a lowercase hyphenated UUID if it parses as AkiDB's ids do (uuid 1.x
+ * `Uuid::parse_str`: any case; hyphenated, 32 hex digits, `{hyphenated}` or
+ * `urn:uuid:hyphenated`), else null.
+ */
+export function canonicalUuid(value: string): string | null {
+  let hyphenated = value;
+  if (value.length === 38 && value[0] === "{" && value[37] === "}") {
+    hyphenated = value.slice(1, 37);
+  } else if (value.length === 45 && value.startsWith("urn:uuid:")) hyphenated = value.slice(9);
+  else if (SIMPLE.test(value)) {
+    hyphenated = `${value.slice(0, 8)}-${value.slice(8, 12)}-${value.slice(12, 16)}-${
+      value.slice(16, 20)
+    }-${value.slice(20)}`;
+  }
+  return HYPHENATED.test(hyphenated) ? hyphenated.toLowerCase() : null;
+}
+
+/** True when `value` parses as a UUID (canonicalUuid). */
 export function isUuid(value: string): boolean {
-  return UUID.test(value);
+  return canonicalUuid(value) !== null;
 }

@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { encodeWalRecord, scanWalRecords, type WalRecord, type WalScan } from "./wal_record.ts";
 import { HttpError } from "./http_error.ts";
+import { syncDir } from "./durable_file.ts";
+import { testHookPath } from "./test_hook.ts";
+import { writeWalHead } from "./wal_head.ts";
 
 interface PendingWrite {
   frame: Uint8Array;
@@ -35,13 +38,6 @@ export async function readWalSegment(path: string): Promise<WalScan & { bytes: n
  * batch) writes and syncs only its first half, creates PATH and never finishes; the server
  * keeps serving, so a test can read it and then kill it at that exact moment.
  */
-function stallMarker(): string | undefined {
-  try {
-    return Deno.env.get("AKIBENCH_TEST_WAL_STALL");
-  } catch {
-    return undefined; // no env permission: no hook
-  }
-}
 const STALL_MIN_BYTES = 64 * 1024;
 
 /**
@@ -56,7 +52,7 @@ export class Wal {
   #flushing: Promise<void> | null = null;
   #failure: unknown = null;
   #bytes = 0;
-  #stallMarker = stallMarker();
+  #stallMarker = testHookPath("AKIBENCH_TEST_WAL_STALL");
   /** Number of write+fdatasync batches so far (for metrics). */
   syncs = 0;
 
@@ -66,11 +62,16 @@ export class Wal {
     this.#bytes = bytes;
   }
 
-  /** Opens segment `seq` in `dir` for appending (creating it when missing). */
+  /**
+   * Opens segment `seq` in `dir` for appending (creating it when missing) and makes WAL_HEAD
+   * name it (a start may append to an older segment than WAL_HEAD named, after recovery).
+   */
   static async open(dir: string, seq: number): Promise<Wal> {
     const path = join(dir, walSegmentName(seq));
     const file = await Deno.open(path, { create: true, append: true });
     const { size } = await file.stat();
+    await syncDir(dir);
+    await writeWalHead(dir, seq);
     return new Wal(dir, file, seq, size);
   }
 
@@ -106,13 +107,23 @@ export class Wal {
    * at the switch so it sees exactly the state the old segments describe.
    */
   async rotate<T>(atBoundary: () => T): Promise<T> {
-    while (this.#flushing) await this.#flushing;
-    const result = atBoundary();
+    // The next segment exists durably and WAL_HEAD names it before any record goes into it, so
+    // a start sees its loss. Done first, while appends still go to the current segment, so the
+    // switch holds no append back (a crash in between leaves an empty newest segment: no loss).
     const next = this.#seq + 1;
-    const file = Deno.openSync(join(this.dir, walSegmentName(next)), {
+    const file = await Deno.open(join(this.dir, walSegmentName(next)), {
       create: true,
       append: true,
     });
+    try {
+      await syncDir(this.dir);
+      await writeWalHead(this.dir, next);
+      while (this.#flushing) await this.#flushing;
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    const result = atBoundary();
     this.#file.close();
     this.#file = file;
     this.#seq = next;

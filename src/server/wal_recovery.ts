@@ -3,6 +3,7 @@ import { syncDir, syncFile } from "./durable_file.ts";
 import { StorageDamage } from "./storage_damage.ts";
 import { listWalSegments, readWalSegment, walSegmentName } from "./wal.ts";
 import type { WalRecord } from "./wal_record.ts";
+import { WAL_HEAD } from "./wal_head.ts";
 
 /** The WAL from a snapshot on, as read at startup (nothing changed on disk yet). */
 export interface WalState {
@@ -19,15 +20,17 @@ export interface WalState {
 }
 
 /**
- * Reads WAL segments `fromSeq` on. They must be consecutive and start at `fromSeq` when
- * `firstRequired` (a snapshot names it, or the data dir is initialised; see storageFormat):
- * a missing one is damage, never an empty log. Only the last segment written to may end torn:
- * a segment is complete before the next one is created (Wal.rotate drains first).
+ * Reads WAL segments `fromSeq` on. They must be consecutive, start at `fromSeq` when
+ * `firstRequired` (a snapshot names it, or the data dir is initialised; see storageFormat) and
+ * reach `head` (WAL_HEAD's newest segment, when known): a missing one is damage, never an
+ * empty log. Only the last segment written to may end torn: a segment is complete before the
+ * next one is created (Wal.rotate drains first).
  */
 export async function readWalState(
   dataDir: string,
   fromSeq: number,
   firstRequired: boolean,
+  head: number | null,
 ): Promise<WalState> {
   const segments = (await listWalSegments(dataDir)).filter((s) => s >= fromSeq);
   const state: WalState = { segments, records: [], torn: null, damage: null, droppedRecords: 0 };
@@ -70,19 +73,28 @@ export async function readWalState(
       seq: fromSeq,
       error: new StorageDamage(missing, null, "WAL segment is missing (the log starts with it)"),
     };
+  } else if (head !== null && expected <= head && state.damage === null) {
+    // Segments are created in order, so the missing ones are the newest: nothing follows them.
+    const missing = join(dataDir, walSegmentName(expected));
+    const what = expected === head
+      ? `WAL segment is missing (${WAL_HEAD} names it as the newest); its records are lost`
+      : `WAL segment is missing (${WAL_HEAD} names ${walSegmentName(head)} as the newest)`;
+    state.damage = { seq: expected, error: new StorageDamage(missing, null, what) };
   }
   return state;
 }
 
 /**
  * Recovery from `state.damage` (serve --recover): keeps the log up to the damage and moves
- * what it discards into dataDir/recovered-TIMESTAMP (a copy of the damaged segment as it was,
- * and every later segment). Returns that directory.
+ * what it discards into `aside` (a copy of the damaged segment as it was, and every later
+ * segment).
  */
-export async function setAsideDamage(dataDir: string, state: WalState): Promise<string> {
+export async function setAsideDamage(
+  dataDir: string,
+  state: WalState,
+  aside: string,
+): Promise<void> {
   const { seq, error } = state.damage!;
-  const aside = join(dataDir, `recovered-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-  await Deno.mkdir(aside);
   const damaged = join(dataDir, walSegmentName(seq));
   if (state.segments.includes(seq)) {
     await Deno.copyFile(damaged, join(aside, walSegmentName(seq)));
@@ -94,5 +106,4 @@ export async function setAsideDamage(dataDir: string, state: WalState): Promise<
   }
   await syncDir(aside);
   await syncDir(dataDir);
-  return aside;
 }

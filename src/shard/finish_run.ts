@@ -56,17 +56,18 @@ export async function finishRun(
   }
   if (alive && scenario.tenants.length > 0 && features.tenancy) {
     try {
-      Object.assign(
-        checks,
-        await probeIsolation(
-          target,
-          collections,
-          deployment,
-          deployment.tenantIds,
-          dataset.dim,
-          features.audit,
-        ),
+      const isolation = await probeIsolation(
+        target,
+        collections,
+        deployment,
+        deployment.tenantIds,
+        dataset.dim,
+        features,
       );
+      Object.assign(checks, isolation.checks);
+      if (isolation.findings.length > 0) {
+        problems.push(`tenancy probes: ${isolation.findings.join("; ")}`);
+      }
     } catch (err) {
       problems.push(`tenancy probes: ${(err as Error).message}`);
     }

@@ -64,6 +64,8 @@ export function checkShardSet(
 export interface ShardLoad {
   load: ShardResult;
   perSecond: SecondPoint[];
+  /** Per second, its qualified operations' histograms (encoded, by label), when kept. */
+  byOperationUs?: Record<string, string>[];
   /** When the shard's second 0 began (epoch ms). */
   startEpochMs: number;
   phases: Phase[];
@@ -78,7 +80,9 @@ export function mergeLoads(shards: ShardLoad[]): LoadOutcome {
   const merger = new SecondMerger<null>(shards.length);
   for (const s of shards) {
     const shift = Math.round((s.startEpochMs - start) / 1000);
-    for (const p of s.perSecond) merger.add({ ...p, t: p.t + shift }, p.latency_us, null);
+    for (const p of s.perSecond) {
+      merger.add({ ...p, t: p.t + shift }, p.latency_us, null, s.byOperationUs?.[p.t] ?? {});
+    }
   }
   return buildOutcome(
     shards.map((s) => s.load),
@@ -106,6 +110,7 @@ export async function mergeShards(
   const outcome = mergeLoads(sorted.map((s) => ({
     load: s.load,
     perSecond: s.run.series.per_second,
+    byOperationUs: s.by_operation_us,
     startEpochMs: s.load_start_epoch_ms,
     phases: s.run.phase_windows,
   })));

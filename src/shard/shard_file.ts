@@ -22,6 +22,8 @@ export interface ShardFile {
   checks: Record<string, number>;
   /** What went wrong in this shard besides its generator check (clock, late start, faults). */
   problems: string[];
+  /** Per second, the histograms (µs, encoded) of qualified operations (search@hot…), by label. */
+  by_operation_us: Record<string, string>[];
   load: ShardResult;
   journal: JournalData;
   run: RunResult;

@@ -1,6 +1,7 @@
 import { parseCriterion } from "../criteria/parse.ts";
 import { runShard, type Shard } from "../load/engine.ts";
 import { buildOutcome, mergePhases } from "../load/load_outcome.ts";
+import { encodeHistogram } from "../metrics/histogram.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import type { RunResult } from "../result/run_result.ts";
 import { makeExecutor } from "../run/executor.ts";
@@ -109,6 +110,8 @@ export async function runShardLoad(
     progress(`waiting for --start-at ${new Date(startEpochMs).toISOString()}`);
   }
   const startAtMs = startEpochMs - performance.timeOrigin;
+  // Per second, the histograms of qualified operations (search@hot…), for a lossless merge.
+  const byOperationUs: Record<string, string>[] = [];
   const faultsDue = scenario.server.faults.length > 0 && features.faults &&
     options.shard.index === 0;
   const faultsStart = faultsDue
@@ -120,8 +123,13 @@ export async function runShardLoad(
     shard: options.shard,
     startAtMs,
     skip: plan.skip,
-    onSecond: (p) =>
-      progress(`shard load ${p.t + 1}/${duration} s, ${p.achieved} req/s this shard`),
+    onSecond: (p, _latency, _streams, byOperation) => {
+      progress(`shard load ${p.t + 1}/${duration} s, ${p.achieved} req/s this shard`);
+      byOperationUs[p.t] = Object.fromEntries(
+        [...byOperation].filter(([, h]) => h.totalCount > 0)
+          .map(([label, h]) => [label, encodeHistogram(h)]),
+      );
+    },
   });
   problems.push(...(faults ? await (await faults).stop() : []));
   const sampled = await sampler.stop();
@@ -170,6 +178,7 @@ export async function runShardLoad(
     clock_offset_ms: offset && Math.round(offset.offsetMs * 10) / 10,
     checks,
     problems,
+    by_operation_us: byOperationUs,
     load,
     journal: journal.data(),
     run,

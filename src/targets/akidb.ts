@@ -1,8 +1,9 @@
-import { HttpClient } from "./http_client.ts";
+import { HttpClient, JsonText } from "./http_client.ts";
 import type { TransportKind } from "./http_transport.ts";
 import type {
   AuditEntry,
   FaultSetting,
+  Features,
   ScenarioTarget,
   TierCounts,
   TieringSetting,
@@ -17,24 +18,37 @@ import {
   TargetError,
 } from "./target.ts";
 import type { Metric } from "../dataset/metric.ts";
+import type { TierStart } from "../load/request_plan_tiers.ts";
+
+/**
+ * AkiDB's limits where it is stricter than the reference server: at most 128 matches per query
+ * (akidb-index instant_hnsw.rs, ef_search 128) and 2 MiB request bodies (axum's default).
+ */
+export const AKIDB_MAX_MATCHES = 128;
+const AKIDB_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The error of a dot scenario against AkiDB, whose HNSW refuses dot collections with a 500. */
+export const DOT_UNSUPPORTED = "AkiDB does not support dot over REST";
 
 /**
  * Adapter for any server speaking the AkiDB 2.0 REST API (a real AkiDB or the reference server).
  * Tolerates AkiDB's plain-text errors; extensions are used only when GET /api/v1/capabilities
- * advertises them (a 404 there means none).
+ * advertises them. A 404 there means a real AkiDB: no extensions, at most 128 matches.
  */
 export class AkidbTarget implements ScenarioTarget {
   readonly name: string = "akidb";
   readonly url: string;
   readonly metricsUrl: string;
+  readonly metricsKey?: string;
   readonly http: HttpClient;
-  #features: Promise<Capabilities & { batch_insert: boolean }> | null = null;
+  #features: Promise<Features> | null = null;
 
   /** `transport`: akibench's HTTP/1.1 pool (default, http:// only) or Deno's fetch. */
   constructor(url: string, readonly adminKey?: string, transport?: TransportKind) {
     this.http = new HttpClient(url, adminKey, transport);
     this.url = this.http.baseUrl;
     this.metricsUrl = `${this.url}/metrics`;
+    this.metricsKey = adminKey;
   }
 
   async version(): Promise<string> {
@@ -46,11 +60,11 @@ export class AkidbTarget implements ScenarioTarget {
   }
 
   async capabilities(): Promise<Capabilities> {
-    const { batch_insert: _, ...caps } = await this.features();
+    const { batch_insert: _, max_matches: __, ...caps } = await this.features();
     return caps;
   }
 
-  features(): Promise<Capabilities & { batch_insert: boolean }> {
+  features(): Promise<Features> {
     this.#features ??= this.http.call("GET", "/api/v1/capabilities", undefined, {
       accept: [404, 501],
     }).then(([status, body]) => {
@@ -58,12 +72,14 @@ export class AkidbTarget implements ScenarioTarget {
         string,
         unknown
       >;
+      const maxMatches = status === 200 ? b.max_matches : AKIDB_MAX_MATCHES;
       return {
         tiering: b.tiering === true,
         tenancy: b.tenancy === true,
         audit: b.audit === true,
         faults: b.faults === true,
         batch_insert: b.batch_insert === true,
+        ...(typeof maxMatches === "number" ? { max_matches: maxMatches } : {}),
       };
     }).catch((err) => {
       this.#features = null;
@@ -87,9 +103,11 @@ export class AkidbTarget implements ScenarioTarget {
     const [status, body] = await this.http.call("GET", "/admin/health", undefined, {
       accept: [401, 403, 404],
     });
-    const components = (body as { components?: { index?: { pending_vectors?: unknown } } })
-      ?.components;
-    const pending = components?.index?.pending_vectors;
+    // The reference server's detail (AkiDB's database component has no details).
+    const components = (body as {
+      components?: { database?: { details?: { pending_vectors?: unknown } } };
+    })?.components;
+    const pending = components?.database?.details?.pending_vectors;
     return status === 200 && typeof pending === "number" ? pending : null;
   }
 
@@ -98,7 +116,14 @@ export class AkidbTarget implements ScenarioTarget {
       name: spec.name,
       dimension: spec.dimension,
       metric: spec.metric,
-    }, ctx);
+    }, ctx).catch((error) => {
+      // AkiDB's index refuses dot with a 500 naming "Dot product" (instant_hnsw.rs:158).
+      if (spec.metric === "dot" && error instanceof TargetError && error.status === 500) {
+        const answer = error.message.split("\n")[0];
+        throw new TargetError("http_5xx", `${DOT_UNSUPPORTED} (${answer})`, 500);
+      }
+      throw error;
+    });
     const id = (body as { collection_id?: unknown })?.collection_id;
     if (typeof id !== "string") throw invalid("POST /api/v1/collections", "collection_id");
     return id;
@@ -134,14 +159,12 @@ export class AkidbTarget implements ScenarioTarget {
     }, ctx);
   }
 
+  /** One insert_batch request per run of documents whose body stays under AkiDB's 2 MiB. */
   async insertBatch(collectionId: string, docs: Document[], ctx?: RequestContext): Promise<void> {
-    await this.http.call("POST", `/api/v1/collections/${collectionId}/insert_batch`, {
-      docs: docs.map((d) => ({
-        doc_id: d.id,
-        external_id: d.externalId ?? undefined,
-        vector: Array.from(d.vector),
-      })),
-    }, ctx);
+    const path = `/api/v1/collections/${collectionId}/insert_batch`;
+    for (const body of batchBodies(docs, AKIDB_BODY_BYTES)) {
+      await this.http.call("POST", path, new JsonText(body), ctx);
+    }
   }
 
   async search(
@@ -210,6 +233,24 @@ export class AkidbTarget implements ScenarioTarget {
     return { hot: n(b?.hot_count), warm: n(b?.warm_count), cold: n(b?.cold_count) };
   }
 
+  async collectionTier(collectionId: string, ctx?: RequestContext): Promise<TierStart> {
+    const [, body] = await this.http.call(
+      "GET",
+      `/api/v1/collections/${collectionId}/tier`,
+      undefined,
+      ctx,
+    );
+    const b = body as { tier?: unknown; last_accessed_at?: unknown };
+    if (b?.tier !== "hot" && b?.tier !== "warm" && b?.tier !== "cold") {
+      throw new TargetError("invalid_response", `tier of ${collectionId}: ${JSON.stringify(b)}`);
+    }
+    const last = typeof b.last_accessed_at === "string" ? Date.parse(b.last_accessed_at) : NaN;
+    return {
+      tier: b.tier,
+      idleS: Number.isNaN(last) ? 0 : Math.max(0, (Date.now() - last) / 1000),
+    };
+  }
+
   async setFaults(f: FaultSetting | null): Promise<void> {
     if (f === null) {
       await this.http.call("DELETE", "/admin/faults", undefined, { apiKey: this.adminKey });
@@ -241,6 +282,15 @@ export class AkidbTarget implements ScenarioTarget {
     return key;
   }
 
+  probeRequest(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
+    return this.http.raw(method, path, key, body);
+  }
+
   async auditEntries(since?: string): Promise<AuditEntry[]> {
     const query = `limit=100000${since ? `&since=${encodeURIComponent(since)}` : ""}`;
     const [, body] = await this.http.call("GET", `/api/v1/audit?${query}`, undefined, {
@@ -266,6 +316,34 @@ export class AkidbTarget implements ScenarioTarget {
     this.http.close();
     return Promise.resolve();
   }
+}
+
+/**
+ * `{"docs": […]}` bodies (as JSON text) of at most `maxBytes` each, documents in order; a single
+ * document larger than that goes alone (the server's 413 then says so).
+ */
+export function batchBodies(docs: Document[], maxBytes: number): string[] {
+  const bodies: string[] = [];
+  let parts: string[] = [];
+  let bytes = 0;
+  const frame = '{"docs":[]}'.length;
+  for (const d of docs) {
+    const json = JSON.stringify({
+      doc_id: d.id,
+      external_id: d.externalId ?? undefined,
+      vector: Array.from(d.vector),
+    });
+    const size = new TextEncoder().encode(json).length + 1;
+    if (parts.length > 0 && frame + bytes + size > maxBytes) {
+      bodies.push(`{"docs":[${parts.join(",")}]}`);
+      parts = [];
+      bytes = 0;
+    }
+    parts.push(json);
+    bytes += size;
+  }
+  if (parts.length > 0) bodies.push(`{"docs":[${parts.join(",")}]}`);
+  return bodies;
 }
 
 function collectionInfo(raw: unknown): CollectionInfo {

@@ -18,6 +18,11 @@ export interface CallOptions {
  * akibench's own HTTP/1.1 pool for http:// URLs (several times fetch's request rate) unless
  * `transport` is "fetch"; https:// URLs always use fetch.
  */
+/** A request body already encoded as JSON (sent as is, not stringified again). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export class HttpClient {
   readonly #base: string;
   readonly #transport: HttpTransport;
@@ -53,7 +58,11 @@ export class HttpClient {
         method,
         path,
         headers,
-        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined
+          ? undefined
+          : body instanceof JsonText
+          ? body.text
+          : JSON.stringify(body),
         opts.signal,
       );
     } catch (err) {
@@ -77,6 +86,28 @@ export class HttpClient {
         status,
       );
     }
+  }
+
+  /**
+   * Sends a request and returns its status and body text whatever they are; `key` null sends
+   * no key at all (the default key is not used), undefined the default key.
+   */
+  raw(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<TransportResponse> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const sent = key === null ? undefined : key ?? this.defaultKey;
+    if (sent) headers["authorization"] = `Bearer ${sent}`;
+    return this.#transport.send(
+      method,
+      path,
+      headers,
+      body === undefined ? undefined : JSON.stringify(body),
+    );
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import type { TierStart } from "../load/request_plan_tiers.ts";
 import type { Capabilities, Document, RequestContext, Target } from "./target.ts";
 
 /** One fault setting handed to the target (S3 latency, error rate, throttling). */
@@ -37,11 +38,19 @@ export interface AuditEntry {
  * What scenarios need beyond the Target contract. Each optional hook exists only where the
  * target supports it; the run checks capabilities before calling tenancy, tiering or fault hooks.
  */
+/**
+ * Capabilities plus batch_insert (bulk loading) and, for a target that returns fewer matches
+ * than asked, the most it returns (recall is then judged at that depth, and the report says so).
+ */
+export type Features = Capabilities & { batch_insert: boolean; max_matches?: number };
+
 export interface ScenarioHooks {
   /** Prometheus endpoint for the sampler, when the target has one. */
   readonly metricsUrl?: string;
+  /** Key the endpoint needs (the operator's, on a tenancy server). */
+  readonly metricsKey?: string;
   /** Capabilities plus batch_insert (bulk loading). */
-  features(): Promise<Capabilities & { batch_insert: boolean }>;
+  features(): Promise<Features>;
   /** True when the target still answers its health check. */
   healthy(): Promise<boolean>;
   /** How the target's process ended (a process this run started), or null while it runs. */
@@ -51,9 +60,21 @@ export interface ScenarioHooks {
   insertBatch?(collectionId: string, docs: Document[], ctx?: RequestContext): Promise<void>;
   setTieringPolicy?(policy: TieringSetting): Promise<void>;
   tierCounts?(): Promise<TierCounts>;
+  /** A collection's tier and seconds since its last access, as the target reports them. */
+  collectionTier?(collectionId: string, ctx?: RequestContext): Promise<TierStart>;
   setFaults?(faults: FaultSetting | null): Promise<void>;
   createTenant?(name: string): Promise<string>;
   createApiKey?(tenantId: string, role: string): Promise<string>;
+  /**
+   * One raw request for the post-run tenancy probes: `key` null sends none, undefined the
+   * operator's (admin) key. Any status is an answer.
+   */
+  probeRequest?(
+    method: string,
+    path: string,
+    key: string | null | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }>;
   /** Audit entries (as the admin), optionally only those at or after an ISO time. */
   auditEntries?(since?: string): Promise<AuditEntry[]>;
 }

@@ -29,9 +29,9 @@ function errorResponse(kind: keyof typeof FAILURES) {
 }
 
 /**
- * Wraps the S3 client's HTTP handler so every S3 request first gets the injected latency and
- * may then be answered with a real S3 error document (500 InternalError or 503 SlowDown) that
- * the SDK parses like any server error.
+ * Wraps the S3 client's HTTP handler so every S3 request first gets the injected latency (cut
+ * short when the faults change) and may then be answered with a real S3 error document (500
+ * InternalError or 503 SlowDown) that the SDK parses like any server error.
  */
 export function faultInjectingHandler(
   inner: SdkHttpHandler,
@@ -40,7 +40,9 @@ export function faultInjectingHandler(
   return {
     async handle(request, options) {
       const decision = faults.decide();
-      if (decision.delayMs > 0) await sleep(decision.delayMs);
+      if (decision.delayMs > 0) {
+        await sleep(decision.delayMs, undefined, { signal: decision.changed }).catch(() => {});
+      }
       if (decision.failure !== null) return { response: errorResponse(decision.failure) };
       return await inner.handle(request, options);
     },

@@ -28,6 +28,8 @@ export interface FaultSettings {
 /** What happens to one S3 request. */
 export interface FaultDecision {
   delayMs: number;
+  /** Aborted when the faults change: a delay in progress ends at the operator's next word. */
+  changed: AbortSignal;
   failure: "error" | "throttle" | null;
 }
 
@@ -38,6 +40,7 @@ export class FaultInjector {
   #errors = 0;
   #throttles = 0;
   #delayed = 0;
+  #changed = new AbortController();
 
   constructor(
     private readonly random: () => number = Math.random,
@@ -45,12 +48,14 @@ export class FaultInjector {
   ) {}
 
   set(spec: FaultSpec): FaultSettings {
+    this.#change();
     this.#spec = spec;
     this.#until = spec.duration_s === undefined ? null : this.now() + spec.duration_s * 1000;
     return this.settings();
   }
 
   clear(): FaultSettings {
+    this.#change();
     this.#spec = null;
     this.#until = null;
     return this.settings();
@@ -74,7 +79,8 @@ export class FaultInjector {
 
   decide(): FaultDecision {
     const spec = this.#current();
-    if (spec === null) return { delayMs: 0, failure: null };
+    const changed = this.#changed.signal;
+    if (spec === null) return { delayMs: 0, changed, failure: null };
     if (spec.s3_latency_ms > 0) this.#delayed++;
     const draw = this.random();
     let failure: FaultDecision["failure"] = null;
@@ -82,7 +88,13 @@ export class FaultInjector {
     else if (draw < spec.s3_throttle_rate + spec.s3_error_rate) failure = "error";
     if (failure === "throttle") this.#throttles++;
     if (failure === "error") this.#errors++;
-    return { delayMs: spec.s3_latency_ms, failure };
+    return { delayMs: spec.s3_latency_ms, changed, failure };
+  }
+
+  /** Ends the delays of the faults in force (DELETE /admin/faults lets waiting S3 calls go). */
+  #change(): void {
+    this.#changed.abort();
+    this.#changed = new AbortController();
   }
 
   #current(): FaultSpec | null {

@@ -3,7 +3,12 @@ import type { RouteDeps } from "../route_deps.ts";
 import type { ServerEnv } from "../server_env.ts";
 import { collectionOf } from "./collection_routes.ts";
 
-const BREAKER_STATES = ["closed", "open", "half_open"];
+/** Breaker states as AkiDB's reset answer spells them (Rust's Debug of CircuitBreakerState). */
+const AKIDB_STATE: Record<string, string> = {
+  closed: "Closed",
+  open: "Open",
+  half_open: "HalfOpen",
+};
 
 /**
  * DLQ retry and circuit-breaker reset. The core has no S3 path, so without a `resilience`
@@ -22,9 +27,13 @@ export function adminRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     });
   });
   app.post("/admin/circuit-breaker/reset", (c) => {
-    const resilience = deps.extensions.resilience;
-    const { previous, current } = resilience?.resetBreaker() ??
-      { previous: BREAKER_STATES[0], current: BREAKER_STATES[0] };
-    return c.json({ status: "reset", previous_state: previous, new_state: current });
+    const { previous, current } = deps.extensions.resilience?.resetBreaker() ??
+      { previous: "closed", current: "closed" };
+    return c.json({
+      status: "success",
+      message: "Circuit breaker reset successfully",
+      previous_state: AKIDB_STATE[previous],
+      new_state: AKIDB_STATE[current],
+    });
   });
 }

@@ -1,12 +1,16 @@
 import type { Context, Hono } from "hono";
 import type { Collection } from "../collection.ts";
-import { readJsonBody, SMALL_BODY_BYTES } from "../json_body.ts";
+import { AKIDB_BODY_BYTES, readJsonBody } from "../json_body.ts";
+import { excerpt, HttpError } from "../http_error.ts";
 import type { RouteDeps } from "../route_deps.ts";
+import type { CollectionMetric } from "../collection_meta.ts";
 import { createCollectionBody } from "../schemas.ts";
 import { type CollectionAccess, type ServerEnv, tenantOf } from "../server_env.ts";
-import { uuidV7 } from "../uuid_v7.ts";
+import { canonicalUuid, uuidV7 } from "../uuid_v7.ts";
+import { rfc3339 } from "./akidb_json.ts";
 
-function summary(collection: Collection) {
+/** A collection as AkiDB's CollectionInfo (list and get). */
+export function collectionSummary(collection: Collection) {
   const { id, name, dimension, metric, createdAt } = collection.meta;
   return {
     collection_id: id,
@@ -14,8 +18,22 @@ function summary(collection: Collection) {
     dimension,
     metric,
     document_count: collection.documentCount,
-    created_at: new Date(createdAt).toISOString(),
+    created_at: rfc3339(createdAt),
   };
+}
+
+/**
+ * The `:id` path parameter as a lowercase hyphenated UUID. It parses as AkiDB's collection ids do
+ * (any case, 32 hex digits, braces, urn:uuid:); anything else is AkiDB's 400 "Invalid
+ * collection_id" (an unknown but well-formed id is 404 later).
+ */
+export function collectionIdParam(c: Context<ServerEnv>): string {
+  const raw = c.req.param("id") ?? "";
+  const id = canonicalUuid(raw);
+  if (id === null) {
+    throw new HttpError(400, `Invalid collection_id: '${excerpt(raw)}' is not a UUID`);
+  }
+  return id;
 }
 
 /**
@@ -27,7 +45,7 @@ export async function collectionOf(
   deps: RouteDeps,
   access: CollectionAccess,
 ): Promise<Collection> {
-  const collection = deps.store.get(c.req.param("id") ?? "", tenantOf(c));
+  const collection = deps.store.get(collectionIdParam(c), tenantOf(c));
   const release = await deps.extensions.beforeCollectionAccess?.(collection, access);
   if (deps.extensions.beforeCollectionAccess === undefined) {
     await deps.store.loadEvicted(collection);
@@ -43,28 +61,31 @@ export async function collectionOf(
 /** Collections CRUD under /api/v1/collections. */
 export function collectionRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.post("/api/v1/collections", async (c) => {
-    const body = await readJsonBody(c, createCollectionBody, SMALL_BODY_BYTES);
+    const body = await readJsonBody(c, createCollectionBody, AKIDB_BODY_BYTES);
     const collection = await deps.store.createCollection({
       id: uuidV7(),
       name: body.name,
       dimension: body.dimension,
-      metric: body.metric,
+      metric: body.metric.toLowerCase() as CollectionMetric,
       owner: tenantOf(c),
       embeddingModel: body.embedding_model ?? null,
       createdAt: Date.now(),
       index: deps.store.indexParams,
     });
-    const { id, name, dimension, metric } = collection.meta;
-    return c.json({ collection_id: id, name, dimension, metric }, 201);
+    const { id, name, dimension } = collection.meta;
+    // AkiDB echoes the metric as it was sent ("COSINE"); lists show it lower-case.
+    return c.json({ collection_id: id, name, dimension, metric: body.metric }, 201);
   });
   app.get("/api/v1/collections", (c) => {
-    return c.json({ collections: deps.store.list(tenantOf(c)).map(summary) });
+    return c.json({ collections: deps.store.list(tenantOf(c)).map(collectionSummary) });
   });
   app.get("/api/v1/collections/:id", (c) => {
-    return c.json({ collection: summary(deps.store.get(c.req.param("id"), tenantOf(c))) });
+    return c.json({
+      collection: collectionSummary(deps.store.get(collectionIdParam(c), tenantOf(c))),
+    });
   });
   app.delete("/api/v1/collections/:id", async (c) => {
-    await deps.store.deleteCollection(deps.store.get(c.req.param("id"), tenantOf(c)));
+    await deps.store.deleteCollection(deps.store.get(collectionIdParam(c), tenantOf(c)));
     return c.body(null, 204);
   });
 }

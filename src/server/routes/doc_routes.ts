@@ -1,27 +1,34 @@
 import type { Hono } from "hono";
 import { excerpt, HttpError } from "../http_error.ts";
-import { readJsonBody } from "../json_body.ts";
+import { AKIDB_BODY_BYTES, readJsonBody } from "../json_body.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import { insertBatchBody, type InsertBody, insertBody, queryBody } from "../schemas.ts";
 import type { ServerEnv } from "../server_env.ts";
 import type { CollectionMeta } from "../collection_meta.ts";
 import type { NewDocument } from "../store.ts";
-import { isUuid } from "../uuid_v7.ts";
+import { canonicalUuid } from "../uuid_v7.ts";
 import { toFloat32Vector } from "../vector_input.ts";
 import { collectionOf } from "./collection_routes.ts";
 import { queryResponseBody } from "./query_response.ts";
+import { documentResponseBody } from "./akidb_json.ts";
 
 function newDocument(body: InsertBody, meta: CollectionMeta, field: string): NewDocument {
   return {
-    docId: body.doc_id.toLowerCase(),
+    docId: canonicalUuid(body.doc_id)!,
     externalId: body.external_id ?? null,
     vector: toFloat32Vector(body.vector, meta, field),
   };
 }
 
 function docIdParam(value: string): string {
-  if (!isUuid(value)) throw new HttpError(400, `doc_id '${excerpt(value)}' is not a UUID`);
-  return value.toLowerCase();
+  const docId = canonicalUuid(value);
+  if (docId === null) throw new HttpError(400, `Invalid doc_id: '${excerpt(value)}' is not a UUID`);
+  return docId;
+}
+
+/** The body limit of a route AkiDB has: its 2 MiB, or the server's own limit if lower. */
+function akidbBodyBytes(deps: RouteDeps): number {
+  return Math.min(AKIDB_BODY_BYTES, deps.maxBodyBytes);
 }
 
 /** Insert, batch insert, query and per-document routes under /api/v1/collections/:id. */
@@ -29,7 +36,7 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.post("/api/v1/collections/:id/insert", async (c) => {
     const started = performance.now();
     const collection = await collectionOf(c, deps, "write");
-    const body = await readJsonBody(c, insertBody, deps.maxBodyBytes);
+    const body = await readJsonBody(c, insertBody, akidbBodyBytes(deps));
     const doc = newDocument(body, collection.meta, "vector");
     await deps.store.insert(collection, [doc]);
     return c.json({ doc_id: doc.docId, latency_ms: performance.now() - started });
@@ -48,7 +55,7 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.post("/api/v1/collections/:id/query", async (c) => {
     const started = performance.now();
     const collection = await collectionOf(c, deps, "read");
-    const body = await readJsonBody(c, queryBody, deps.maxBodyBytes);
+    const body = await readJsonBody(c, queryBody, akidbBodyBytes(deps));
     const query = toFloat32Vector(body.query_vector, collection.meta, "query_vector");
     const hits = await deps.store.query(collection, query, body.top_k);
     const answer = queryResponseBody(hits, collection.meta.metric, performance.now() - started);
@@ -57,7 +64,8 @@ export function docRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.get("/api/v1/collections/:id/docs/:doc_id", async (c) => {
     const collection = await collectionOf(c, deps, "read");
     const docId = docIdParam(c.req.param("doc_id"));
-    return c.json({ document: collection.getDocument(docId) });
+    const body = documentResponseBody(collection.getDocument(docId));
+    return c.body(body, 200, { "content-type": "application/json" });
   });
   app.delete("/api/v1/collections/:id/docs/:doc_id", async (c) => {
     const started = performance.now();

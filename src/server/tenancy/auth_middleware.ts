@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { ServerEnv } from "../server_env.ts";
 import type { AuditLog } from "./audit_log.ts";
 import { requestAction } from "./request_action.ts";
-import { roleAllows } from "./role.ts";
+import { isServerRole, roleAllows } from "./role.ts";
 import type { Principal, TenancyStore } from "./tenancy_store.ts";
 
 /** The API key of a request: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
@@ -12,46 +12,57 @@ export function apiKeyOf(c: Context): string | null {
   return c.req.header("x-api-key")?.trim() ?? null;
 }
 
-/** The principal of a request's key, or null. */
-export function principalOf(c: Context, store: TenancyStore): Principal | null {
-  const key = apiKeyOf(c);
-  return key === null ? null : store.resolve(key);
-}
+/** Statuses that refuse a request: the audit log records them as denied, whoever answered. */
+const REFUSALS = new Set([401, 403, 404]);
 
 /**
- * Authenticates every non-public request (401 unknown key), enforces the role (403), puts the
- * tenant and principal on the context for the routes, and appends every allowed or denied
- * request to the audit log.
+ * Authenticates every non-public request (401: no key, an unknown, revoked or expired key),
+ * enforces the role (403) and the tenant a route names (404 for another tenant's, as for its
+ * collections), puts the principal on the context for the routes, and appends every request
+ * to the audit log: denied when it was refused (401, 403 or 404, by this middleware or by the
+ * route), else allowed, with its status.
  */
 export function authMiddleware(store: TenancyStore, audit: AuditLog): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const what = requestAction(c.req.method, c.req.path);
     if (what === null) return await next();
-    const principal = principalOf(c, store);
-    const record = (result: "allowed" | "denied", status: number) =>
+    const key = apiKeyOf(c);
+    const found = key === null ? null : store.lookup(key);
+    const principal: Principal | null = found?.principal ?? null;
+    const record = (status: number) =>
       audit.append({
         tenant_id: principal?.tenantId ?? null,
         principal: principal?.name ?? "anonymous",
         role: principal?.role ?? null,
         action: what.action,
         resource: what.resource,
-        result,
+        result: REFUSALS.has(status) ? "denied" : "allowed",
         status,
       });
-    if (principal === null) {
-      record("denied", 401);
-      return c.json({ error: "missing or unknown API key" }, 401);
+    if (found === null || found.state !== "active") {
+      record(401);
+      const why = found === null ? "missing or unknown API key" : `API key ${found.state}`;
+      return c.json({ error: why }, 401);
     }
-    if (!roleAllows(principal.role, what.action)) {
-      record("denied", 403);
-      return c.json({ error: `role ${principal.role} may not ${what.action}` }, 403);
+    const { role, tenantId } = found.principal;
+    if (!roleAllows(role, what.action)) {
+      record(403);
+      return c.json({ error: `role ${role} may not ${what.action}` }, 403);
     }
-    c.set("tenantId", principal.tenantId);
-    c.set("principal", principal.name);
+    const serverScope = isServerRole(role);
+    if (what.tenant !== undefined && what.tenant !== tenantId && !serverScope) {
+      record(404);
+      return c.json({ error: `tenant ${what.tenant} not found` }, 404);
+    }
+    store.touch(found.principal.keyId);
+    c.set("tenantId", tenantId);
+    c.set("principal", found.principal.name);
+    c.set("role", role);
+    c.set("serverScope", serverScope);
     try {
       await next();
     } finally {
-      record("allowed", c.res.status);
+      record(c.res.status);
     }
   };
 }

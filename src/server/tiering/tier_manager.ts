@@ -226,7 +226,8 @@ export class TierManager {
     };
   }
 
-  counts(): {
+  /** Collections per tier: of every collection, or of those `only` accepts (by id). */
+  counts(only?: (collectionId: string) => boolean): {
     hot_count: number;
     warm_count: number;
     cold_count: number;
@@ -234,12 +235,12 @@ export class TierManager {
   } {
     this.#sync();
     const n = { hot: 0, warm: 0, cold: 0 };
-    for (const st of this.#states.values()) n[st.tier]++;
+    for (const st of this.#states.values()) if (only?.(st.id) ?? true) n[st.tier]++;
     return {
       hot_count: n.hot,
       warm_count: n.warm,
       cold_count: n.cold,
-      total_collections: this.#states.size,
+      total_collections: n.hot + n.warm + n.cold,
     };
   }
 

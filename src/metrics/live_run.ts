@@ -1,0 +1,218 @@
+import type { LoadObserver } from "../load/load_observer.ts";
+import type { TrafficLabel } from "../load/load_spec.ts";
+import type { ResourcePoint, SecondPoint } from "../result/run_result.ts";
+import type { ErrorClass } from "../targets/target.ts";
+import { type Histogram, newHistogram } from "./histogram.ts";
+import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_histogram.ts";
+import { labelText } from "./prometheus_exposition.ts";
+import type { PromSample } from "./prometheus_text.ts";
+
+/** Every class a failed request can have; each cell's error counters start at 0 for all. */
+export const ERROR_CLASSES: ErrorClass[] = [
+  "connection",
+  "http_4xx",
+  "http_5xx",
+  "invalid_response",
+  "timeout",
+];
+
+/** What a live run is labelled with and judged against. */
+export interface LiveRunInfo {
+  scenario: string;
+  target: string;
+  profile: string;
+  seed: number;
+  durationS: number;
+  /** The scenario's latency criteria (`p95{phase=hold} < 100ms`), exported as limits. */
+  latencyLimits: LatencyLimit[];
+}
+
+export interface LatencyLimit {
+  quantile: number;
+  operation: string;
+  tenant: string;
+  phase: string;
+  seconds: number;
+}
+
+/** Counters and the latency histogram of one operation × tenant × phase. */
+export interface LiveCell {
+  operation: string;
+  tenant: string;
+  phase: string;
+  offered: number;
+  /** Finished: succeeded, failed or dropped (RunResult's total_requests counts the same). */
+  requests: number;
+  dropped: number;
+  errors: Record<string, number>;
+  latency: PromHistogram;
+  /** The cell's labels (scenario, target, operation, tenant, phase), formatted once. */
+  labels: string;
+}
+
+/** The status line's view of the load in progress (counts since this run's load began). */
+export interface LiveStatus {
+  scenario: string;
+  target: string;
+  /** Whole seconds of load closed so far, and the planned duration. */
+  elapsedS: number;
+  durationS: number;
+  phase: string;
+  offered: number;
+  requests: number;
+  dropped: number;
+  errors: number;
+  /** P95 (ms) of every request so far, exact (HDR); null before the first second closed. */
+  p95Ms: number | null;
+  /** Offered and achieved (completed) requests of the last RECENT_SECONDS closed seconds. */
+  recent: { seconds: number; offered: number; achieved: number };
+  running: boolean;
+}
+
+/** How many closed seconds the status line's rates are taken over. */
+export const RECENT_SECONDS = 10;
+
+/**
+ * The live figures of one scenario on one target: Prometheus counters that keep counting over
+ * repeats of the run, gauges of the latest state, and the status line's totals. Recording is a
+ * few map lookups and additions per request; nothing is rendered here.
+ */
+export class LiveRun implements LoadObserver {
+  info: LiveRunInfo;
+  readonly cells: LiveCell[] = [];
+  readonly #index = new Map<string, Map<string, Map<string, LiveCell>>>();
+  readonly inFlight: Map<string, number> = new Map();
+  readonly scheduleLag: PromHistogram = new PromHistogram(LAG_BUCKETS_S);
+  resources: ResourcePoint | null = null;
+  targetGauges: PromSample[] = [];
+  recall: { k: number; value: number } | null = null;
+  #status!: LiveStatus;
+  #latency: Histogram | null = null;
+  #recent: SecondPoint[] = [];
+
+  constructor(info: LiveRunInfo) {
+    this.info = info;
+    this.restart(info);
+  }
+
+  /** A new run (a repeat) of the same scenario and target: gauges and status start over. */
+  restart(info: LiveRunInfo): void {
+    this.info = info;
+    this.inFlight.clear();
+    this.resources = null;
+    this.targetGauges = [];
+    this.recall = null;
+    this.#latency?.destroy();
+    this.#latency = null;
+    this.#recent = [];
+    this.#status = {
+      scenario: info.scenario,
+      target: info.target,
+      elapsedS: 0,
+      durationS: info.durationS,
+      phase: "",
+      offered: 0,
+      requests: 0,
+      dropped: 0,
+      errors: 0,
+      p95Ms: null,
+      recent: { seconds: 0, offered: 0, achieved: 0 },
+      running: true,
+    };
+  }
+
+  #cell(label: TrafficLabel, phase: string): LiveCell {
+    let byTenant = this.#index.get(label.operation);
+    if (!byTenant) this.#index.set(label.operation, byTenant = new Map());
+    let byPhase = byTenant.get(label.tenant);
+    if (!byPhase) byTenant.set(label.tenant, byPhase = new Map());
+    let cell = byPhase.get(phase);
+    if (!cell) {
+      cell = {
+        operation: label.operation,
+        tenant: label.tenant,
+        phase,
+        offered: 0,
+        requests: 0,
+        dropped: 0,
+        errors: Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])),
+        latency: new PromHistogram(LATENCY_BUCKETS_S),
+        labels: labelText({
+          scenario: this.info.scenario,
+          target: this.info.target,
+          operation: label.operation,
+          tenant: label.tenant,
+          phase,
+        }),
+      };
+      byPhase.set(phase, cell);
+      this.cells.push(cell);
+    }
+    return cell;
+  }
+
+  offered(label: TrafficLabel, phase: string, lagMs: number): void {
+    this.#cell(label, phase).offered++;
+    this.scheduleLag.recordMs(Math.max(0, lagMs));
+    this.#status.offered++;
+    this.#status.phase = phase;
+  }
+
+  sent(label: TrafficLabel): void {
+    this.inFlight.set(label.tenant, (this.inFlight.get(label.tenant) ?? 0) + 1);
+  }
+
+  completed(
+    label: TrafficLabel,
+    phase: string,
+    errorClass: string | null,
+    latencyMs: number,
+    wasSent: boolean,
+  ): void {
+    const cell = this.#cell(label, phase);
+    cell.requests++;
+    cell.latency.recordMs(latencyMs);
+    this.#status.requests++;
+    if (errorClass !== null) {
+      cell.errors[errorClass] = (cell.errors[errorClass] ?? 0) + 1;
+      this.#status.errors++;
+    }
+    if (wasSent) this.inFlight.set(label.tenant, (this.inFlight.get(label.tenant) ?? 1) - 1);
+  }
+
+  dropped(label: TrafficLabel, phase: string): void {
+    const cell = this.#cell(label, phase);
+    cell.requests++;
+    cell.dropped++;
+    this.#status.requests++;
+    this.#status.dropped++;
+  }
+
+  second(point: SecondPoint, latency: Histogram): void {
+    this.#status.elapsedS = point.t + 1;
+    this.#recent.push(point);
+    if (this.#recent.length > RECENT_SECONDS) this.#recent.shift();
+    this.#status.recent = {
+      seconds: this.#recent.length,
+      offered: this.#recent.reduce((n, p) => n + p.offered, 0),
+      achieved: this.#recent.reduce((n, p) => n + p.achieved, 0),
+    };
+    this.#latency ??= newHistogram();
+    this.#latency.add(latency);
+    if (this.#latency.totalCount > 0) {
+      this.#status.p95Ms = this.#latency.getValueAtPercentile(95) / 1000;
+    }
+  }
+
+  /** The load is over: nothing is in flight any more; the status line stops showing it. */
+  end(): void {
+    for (const tenant of this.inFlight.keys()) this.inFlight.set(tenant, 0);
+    this.#status.running = false;
+    this.#latency?.destroy();
+    this.#latency = null;
+  }
+
+  status(): LiveStatus {
+    return { ...this.#status };
+  }
+}

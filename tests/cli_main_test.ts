@@ -24,6 +24,7 @@ Deno.test("cli: --help lists only built commands; --version prints the version",
     "dataset",
     "report",
     "compare",
+    "merge",
     "reports",
   ]);
   const version = await cli("--version");
@@ -50,7 +51,7 @@ Deno.test("cli: unknown command or flag is one error line pointing at --help, ex
   assert.equal(flag.code, 2);
   assert.match(
     flag.stderr,
-    /^akibench run: unknown option '--bogus'; expected one of: --target, --url, .*--serve, .*--quiet \(see 'akibench run --help'\)\n$/,
+    /^akibench run: unknown option '--bogus'; expected one of: --target, --url, .*--serve.* \(see 'akibench run --help'\)\n$/,
   );
   const close = await cli("run", "--smok");
   assert.equal(

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import * as hdr from "hdr-histogram-js";
-import type { Clock } from "../src/load/clock.ts";
 import { classifyError, runLoad } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
@@ -8,6 +7,7 @@ import { leastSquaresSlope } from "../src/metrics/least_squares.ts";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
 import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import { TargetError } from "../src/targets/target.ts";
+import { VirtualClock } from "./virtual_clock.ts";
 
 /** A real HTTP server on 127.0.0.1 that records when each request arrived (performance.now()). */
 function startServer(status = 200) {
@@ -90,41 +90,6 @@ for (const qps of [100, 1000]) {
       await srv.server.shutdown();
     }
   });
-}
-
-/**
- * Virtual time for the engine: its sleeps and turns advance it, and `at(ms)` resolves once it
- * has reached `ms`; each sleep stops at every such deadline and lets what it resolved run first.
- */
-class VirtualClock implements Clock {
-  t = 0;
-  #waiters: { ms: number; resolve: () => void }[] = [];
-  now = () => this.t;
-  at(ms: number): Promise<void> {
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#waiters.push({ ms, resolve });
-    return promise;
-  }
-  sleep = async (ms: number) => {
-    const end = this.t + ms;
-    for (;;) {
-      const next = Math.min(...this.#waiters.map((w) => w.ms));
-      if (next > end) break;
-      this.#advance(Math.max(this.t, next));
-      await new Promise((r) => setTimeout(r, 0)); // completions run at their own time
-    }
-    this.t = end;
-  };
-  nextTurn = (fn: () => void) => {
-    this.#advance(this.t + 0.01);
-    queueMicrotask(fn);
-  };
-  #advance(t: number) {
-    this.t = t;
-    const due = this.#waiters.filter((w) => w.ms <= t);
-    this.#waiters = this.#waiters.filter((w) => w.ms > t);
-    for (const w of due) w.resolve();
-  }
 }
 
 Deno.test("engine: a 1 s stall shows in latency for every request scheduled during it, in service time only for those in flight", async () => {

@@ -3,6 +3,7 @@ import { benchCommand } from "./bench_command.ts";
 import { compareCommand } from "./compare_command.ts";
 import { datasetCommand } from "./dataset_command.ts";
 import { fsckCommand } from "./fsck_command.ts";
+import { mergeCommand } from "./merge_command.ts";
 import { reportCommand } from "./report_command.ts";
 import { reportsCommand } from "./reports_command.ts";
 import { runCommand } from "./run_command.ts";
@@ -20,5 +21,6 @@ export const commands: Command[] = [
   datasetCommand,
   reportCommand,
   compareCommand,
+  mergeCommand,
   reportsCommand,
 ];

@@ -11,15 +11,18 @@ Serves DIR (default: reports), where each subdirectory holds one suite run: an i
 runs, each run's reports and raw JSON, and a compare page for any two runs
 (/compare?base=RUN&new=RUN&tolerance=10). Stops on Ctrl-C.`;
 
+/** The flags of `reports serve` (the deployment manifests' test checks their arguments too). */
+export const REPORTS_FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+} as const;
+
 export const reportsCommand: Command = {
   name: "reports",
   summary: "serve the saved reports in reports/ (index, runs, raw JSON, compare)",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      port: { type: "string" },
-      host: { type: "string" },
-    }, true);
+    const { values, positionals } = parseFlags(args, REPORTS_FLAGS, true);
     if (positionals[0] !== "serve" || positionals.length > 2) {
       throw new UsageError("usage: akibench reports serve [--port 8088] [DIR]");
     }

@@ -17,9 +17,11 @@ import type { Command } from "./command.ts";
 import { runAcrossTargets } from "./run_across.ts";
 import { startLiveFigures } from "./live_figures.ts";
 import { ttyProgress } from "./tty_progress.ts";
-import { parseFlags } from "./parse_flags.ts";
+import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { checkReportFolder } from "./report_folder.ts";
 import { UsageError } from "./usage_error.ts";
+import { runShardedPart, type ShardedPart, type ShardedRunOptions } from "./sharded_run.ts";
+import { parseShard, parseStartAt } from "../shard/shard_parse.ts";
 
 const HELP = `akibench run: run scenarios against a target and write reports
 
@@ -56,6 +58,18 @@ Options:
                    running (0: a free port; the URL is printed); --metrics-host HOST (default
                    127.0.0.1; 0.0.0.0 for a Prometheus in a container)
   --quiet          no status lines (printed every 10 s when stdout is not a terminal)
+  --workers N      spread each scenario's load over N worker threads (one event loop each, so
+                   several cores send): the same seeded plan and result, each worker with its
+                   own connections and 1/N of each in-flight limit (default 1, the reference)
+
+Sharded runs (one scenario, a target at a --url; --out DIR|s3://BUCKET/PREFIX is the run's
+store, shared by every part; then 'akibench merge STORE --out DIR' writes the reports):
+  --setup-only     create the collections, bulk-load them, write the run manifest
+  --shard I/N      send shard I (0-based) of N of every stream's arrivals of the seeded plan,
+                   with 1/N of each in-flight limit, against the collections of the manifest
+  --start-at TIME  when the shards' schedules begin (ISO time with zone, or epoch ms)
+  --finish-only    score the recall of every shard's searches, read back the writes, tear down
+                   (unless --keep)
 
 Writes <scenario>.json/.md/.html as each scenario ends, and suite.json, summary.md, index.html
 and junit.xml (refreshed after each scenario, so a stopped suite's index shows what finished). With several
@@ -90,6 +104,10 @@ export interface RunFlags {
   metricsHost: string;
   /** No status lines on a non-terminal stdout (--quiet). */
   quiet: boolean;
+  /** The part of a sharded run this process does (--setup-only, --shard, --finish-only). */
+  sharded?: ShardedPart;
+  /** Worker threads per scenario's load (--workers N). */
+  workers: number;
 }
 
 /** A folder name for this moment, e.g. reports/2026-11-28T07-55-01Z. */
@@ -111,6 +129,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
     throw err;
   }
   if (flags.seed !== undefined) scenarios = scenarios.map((s) => ({ ...s, seed: flags.seed! }));
+  if (flags.sharded) checkShardedFlags(scenarios, flags);
   let specs: TargetSpec[];
   try {
     specs = parseTargetSpecs(flags.target, flags.url);
@@ -134,7 +153,7 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
     );
   }
   const outDir = flags.out ?? defaultReportDir();
-  await checkReportFolder(outDir, flags.force);
+  if (!flags.sharded) await checkReportFolder(outDir, flags.force);
   const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
   const progress = ttyProgress("akibench");
   const watch = await startLiveFigures(flags, progress.show);
@@ -166,12 +185,20 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
     }
   };
   try {
+    if (flags.sharded) {
+      return await runShardedFromFlags(scenarios[0], specs[0], flags, {
+        signal: controller.signal,
+        onProgress: progress.show,
+        openTarget: () => open(specs[0], scenarios[0]),
+      });
+    }
     if (specs.length > 1) {
       return await runAcrossTargets(scenarios, specs, flags.profile, {
         signal: controller.signal,
         keep: flags.keep,
         datasetDir: flags.datasetDir,
         repeat: flags.repeat,
+        workers: flags.workers,
         openTarget: open,
         outDir,
         color,
@@ -190,6 +217,11 @@ export async function runScenarios(refs: string[], flags: RunFlags): Promise<num
       datasetDir: flags.datasetDir,
       resourceMetricsUrl: flags.resourceMetrics,
       repeat: flags.repeat,
+      workers: flags.workers,
+      workerTargetOptions: {
+        chromaTenant: flags.chromaTenant,
+        chromaDatabase: flags.chromaDatabase,
+      },
       openTarget: (scenario) => open(specs[0], scenario),
       onProgress: watch.onProgress,
       live: watch.metrics,
@@ -238,6 +270,11 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     "metrics-port": { type: "string" },
     "metrics-host": { type: "string" },
     quiet: { type: "boolean" },
+    "setup-only": { type: "boolean" },
+    shard: { type: "string" },
+    "start-at": { type: "string" },
+    "finish-only": { type: "boolean" },
+    workers: { type: "string" },
   }, allowPositionals);
   const v = parsed.values;
   if (v.smoke && v.full) throw new UsageError("--smoke and --full exclude each other");
@@ -288,6 +325,8 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     metricsPort,
     metricsHost: v["metrics-host"] ?? "127.0.0.1",
     quiet: v.quiet ?? false,
+    sharded: shardedPartOf(v),
+    workers: intFlagInRange("workers", v.workers, 1, 64) ?? 1,
   };
   return { flags, positionals: parsed.positionals };
 }
@@ -304,3 +343,64 @@ export const runCommand: Command = {
     return await runScenarios(positionals, flags);
   },
 };
+
+/** The sharded-run part the flags ask for, if any (they exclude each other). */
+function shardedPartOf(v: {
+  "setup-only"?: boolean;
+  shard?: string;
+  "start-at"?: string;
+  "finish-only"?: boolean;
+}): ShardedPart | undefined {
+  const given = [
+    v["setup-only"] && "--setup-only",
+    v.shard && "--shard",
+    v["finish-only"] && "--finish-only",
+  ]
+    .filter(Boolean);
+  if (given.length > 1) throw new UsageError(`${given.join(" and ")} exclude each other`);
+  if (v["start-at"] !== undefined && v.shard === undefined) {
+    throw new UsageError("--start-at applies to --shard I/N only");
+  }
+  if (v["setup-only"]) return { kind: "setup" };
+  if (v["finish-only"]) return { kind: "finish" };
+  if (v.shard === undefined) return undefined;
+  const startAt = v["start-at"];
+  return {
+    kind: "shard",
+    shard: parseShard(v.shard),
+    startAtEpochMs: startAt === undefined ? undefined : parseStartAt(startAt),
+  };
+}
+
+/** A sharded run's part needs one scenario, one addressed target and a shared --out. */
+function checkShardedFlags(scenarios: Scenario[], flags: RunFlags): void {
+  if (scenarios.length !== 1) throw new UsageError("a sharded run takes one scenario");
+  if (flags.out === undefined) {
+    throw new UsageError("a sharded run needs --out DIR|s3://BUCKET/PREFIX, shared by its parts");
+  }
+  if (flags.repeat > 1 || flags.serve || flags.workers > 1) {
+    throw new UsageError("--repeat, --serve and --workers do not apply to a sharded run");
+  }
+}
+
+async function runShardedFromFlags(
+  scenario: Scenario,
+  spec: TargetSpec,
+  flags: RunFlags,
+  run: Pick<ShardedRunOptions, "signal" | "onProgress" | "openTarget">,
+): Promise<number> {
+  if (spec.url === undefined) {
+    throw new UsageError(
+      "a sharded run needs a target every part reaches: --target akidb|chroma|pgvector --url URL",
+    );
+  }
+  return await runShardedPart(scenario, {
+    ...run,
+    part: flags.sharded!,
+    out: flags.out!,
+    force: flags.force,
+    keep: flags.keep,
+    datasetDir: flags.datasetDir,
+    resourceMetricsUrl: flags.resourceMetrics,
+  });
+}

@@ -21,6 +21,7 @@ import type {
   LoadOutcome,
   LoadSpec,
   RequestFactory,
+  SkipArrival,
   Stream,
   TrafficLabel,
 } from "./load_spec.ts";
@@ -149,6 +150,11 @@ export interface ShardOptions {
   shard?: Shard;
   /** Start of the load on `clock` (ms), so that shards share one time origin; default now. */
   startAtMs?: number;
+  /**
+   * Called for every other shard's arrival in place of the factory: a factory that keeps state
+   * between calls, like RequestPlan, then builds this shard's arrivals as a single run would.
+   */
+  skip?: SkipArrival;
   /**
    * A second closed: its point, its latency histogram, stream totals and the histograms of its
    * qualified operations (histograms valid during the call only).
@@ -288,7 +294,10 @@ export async function runShard<R>(
 
   const dispatch = (state: StreamState<R>, intendedMs: number) => {
     const index = state.index++;
-    if (index % shard.count !== shard.index) return;
+    if (index % shard.count !== shard.index) {
+      options.skip?.(state.stream, index, intendedMs / 1000);
+      return;
+    }
     const { label, request } = factory(state.stream, index, intendedMs / 1000);
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;

@@ -75,6 +75,12 @@ export type RequestFactory<R> = (
   intendedS: number,
 ) => { label: TrafficLabel; request: R };
 
+/**
+ * Keeps a stateful RequestFactory in step for an arrival another shard sends: it makes the same
+ * random draws and state changes as the factory would for (stream, index) but builds nothing.
+ */
+export type SkipArrival = (stream: Stream, index: number, intendedS: number) => void;
+
 /** Performs one request; resolves on success, throws TargetError (or any error) on failure. */
 export type Execute<R> = (request: R, signal: AbortSignal) => Promise<void>;
 

@@ -43,6 +43,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       signal: stop.signal,
       shard: msg.shard,
       startAtMs: startAt,
+      skip: parts.skip,
       onSecond: (point, latency, streams, byOperation) =>
         post({
           type: "second",
@@ -56,7 +57,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         }),
     });
     await parts.close?.();
-    post({ type: "done", result });
+    post({ type: "done", result, report: parts.report?.() });
   } catch (error) {
     post({
       type: "error",

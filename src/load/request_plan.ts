@@ -102,7 +102,24 @@ export class RequestPlan {
     stream: Stream,
     index: number,
     intendedS: number,
-  ): { label: TrafficLabel; request: PlannedRequest } => {
+  ): { label: TrafficLabel; request: PlannedRequest } =>
+    this.#plan(stream, index, intendedS, true)!;
+
+  /**
+   * The plan's SkipArrival: for an arrival another shard sends, the same draws and the same
+   * state changes (documents taken by updates and deletes, tier accesses) as `next`, without
+   * building vectors or ids, so a shard keeps in step for a fraction of the cost.
+   */
+  readonly skip = (stream: Stream, index: number, intendedS: number): void => {
+    this.#plan(stream, index, intendedS, false);
+  };
+
+  #plan(
+    stream: Stream,
+    index: number,
+    intendedS: number,
+    build: boolean,
+  ): { label: TrafficLabel; request: PlannedRequest } | null {
     const state = this.#state(stream);
     const r = state.random;
     const collection = state.collections[state.pick(r.next(), intendedS)];
@@ -117,6 +134,7 @@ export class RequestPlan {
       case "search": {
         const measured = this.scenario.recall !== null && r.next() < this.scenario.recall.share;
         const query = measured ? Math.floor(r.next() * this.vectors.queries) : -1;
+        if (!build) return measured ? null : this.#skipNearBase(r);
         const vector = measured
           ? this.vectors.test.slice(query * this.vectors.dim, (query + 1) * this.vectors.dim)
           : this.#nearBase(collection, r);
@@ -126,32 +144,37 @@ export class RequestPlan {
         };
       }
       case "insert": {
+        if (!build) return this.#skipNearBase(r);
         const docId = planDocId(this.scenario.seed, this.#streamIndex(stream), index);
         const vector = this.#nearBase(collection, r);
         return { ...label(op), request: { op, tenant, collection, docId, vector } };
       }
       case "update": {
         const row = this.#take(collection, r);
+        if (!build) return this.#skipNearBase(r);
         const vector = this.#nearBase(collection, r);
         const docId = planDocId(this.scenario.seed, -1, row);
         return { ...label(op), request: { op, tenant, collection, docId, row, vector } };
       }
       case "delete": {
         const row = this.#take(collection, r);
+        if (!build) return null;
         const docId = planDocId(this.scenario.seed, -1, row);
         return { ...label(op), request: { op, tenant, collection, docId, row } };
       }
       case "metadata": {
         const u = r.next();
         const kind = u < 0.4 ? "get_collection" : u < 0.6 ? "list_collections" : "get_document";
+        const pick = kind === "get_document" ? r.next() : 0;
+        if (!build) return null;
         const c = this.collections[collection];
         const docId = kind === "get_document"
-          ? planDocId(this.scenario.seed, -1, c.start + Math.floor(r.next() * (c.end - c.start)))
+          ? planDocId(this.scenario.seed, -1, c.start + Math.floor(pick * (c.end - c.start)))
           : undefined;
         return { ...label(op), request: { op, tenant, collection, kind, docId } };
       }
     }
-  };
+  }
 
   #state(stream: Stream): StreamState {
     let s = this.#streams.get(stream.tenant);
@@ -181,6 +204,16 @@ export class RequestPlan {
     const row = pool[i];
     pool[i] = pool[n - 1];
     return row;
+  }
+
+  /** The draws of #nearBase without its arithmetic (for `skip`). */
+  #skipNearBase(r: SeededRandom): null {
+    r.next();
+    for (let j = 0; j < this.vectors.dim; j += 2) {
+      r.next();
+      r.next();
+    }
+    return null;
   }
 
   /** A base vector of the collection plus Gaussian noise of 10% of its per-coordinate scale. */

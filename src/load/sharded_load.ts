@@ -3,12 +3,20 @@ import { initHistograms } from "../metrics/histogram.ts";
 import { SecondMerger } from "../metrics/second_merger.ts";
 import type { Shard, StreamTotals } from "./engine.ts";
 import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
-import type { Execute, LoadOutcome, LoadSpec, ProfileSpec, RequestFactory } from "./load_spec.ts";
+import type {
+  Execute,
+  LoadOutcome,
+  LoadSpec,
+  ProfileSpec,
+  RequestFactory,
+  SkipArrival,
+} from "./load_spec.ts";
 import { makeRateProfile } from "./rate_profile.ts";
 
 /** A LoadSpec as plain data (profiles as ProfileSpec), so it can be sent to workers. */
 export interface PortableLoadSpec extends Omit<LoadSpec, "streams"> {
-  streams: { tenant: string; profile: ProfileSpec; maxInFlight: number }[];
+  /** `seed`: the profile's seed when not the spec's (a scenario's tenant i uses seed + i). */
+  streams: { tenant: string; profile: ProfileSpec; maxInFlight: number; seed?: number }[];
 }
 
 /** The engine's LoadSpec of a portable one: profiles built with the spec's duration and seed. */
@@ -17,7 +25,7 @@ export function toLoadSpec(spec: PortableLoadSpec): LoadSpec {
     ...spec,
     streams: spec.streams.map((s) => ({
       tenant: s.tenant,
-      profile: makeRateProfile(s.profile, spec.durationS, spec.seed),
+      profile: makeRateProfile(s.profile, spec.durationS, s.seed ?? spec.seed),
       maxInFlight: s.maxInFlight,
     })),
   };
@@ -26,23 +34,35 @@ export function toLoadSpec(spec: PortableLoadSpec): LoadSpec {
 /** What each worker builds from the caller's module. */
 export interface LoadParts<R> {
   factory: RequestFactory<R>;
+  /** For a stateful factory: keeps it in step over the other workers' arrivals. */
+  skip?: SkipArrival;
   execute: Execute<R>;
   /** Releases what createLoad opened (connections, clients), after the shard's run. */
   close?: () => Promise<void>;
+  /** What the shard kept besides its measurements (structured-cloneable), for the caller. */
+  report?: () => unknown;
 }
 
 /**
  * The module runLoadInWorkers loads in every worker. Constraint: `factory` must be a pure
  * function of (stream, index) — each worker calls it only for its own arrivals (index % count ==
  * shard.index), so a factory that keeps state between calls would diverge from a single-threaded
- * run. Everything `createLoad` needs must come from `context` (structured-cloneable).
+ * run — unless `createLoad` also returns `skip`, which each worker then calls for every other
+ * worker's arrival.
+ * Everything `createLoad` needs must come from `context` (structured-cloneable).
  */
 export interface LoadModule<R> {
   createLoad(context: unknown, shard: Shard): LoadParts<R> | Promise<LoadParts<R>>;
 }
 
 export type WorkerRequest =
-  | { type: "prepare"; moduleUrl: string; context: unknown; spec: PortableLoadSpec; shard: Shard }
+  | {
+    type: "prepare";
+    moduleUrl: string;
+    context: unknown;
+    spec: PortableLoadSpec;
+    shard: Shard;
+  }
   | { type: "start"; startAtEpochMs: number }
   | { type: "stop" };
 
@@ -56,7 +76,7 @@ export type WorkerMessage =
     byOperationUs: Record<string, string>;
     streams: StreamTotals[];
   }
-  | { type: "done"; result: ShardResult }
+  | { type: "done"; result: ShardResult; report: unknown }
   | { type: "error"; message: string };
 
 export interface ShardedLoadOptions {
@@ -80,7 +100,7 @@ export async function runLoadInWorkers(
   spec: PortableLoadSpec,
   load: { moduleUrl: string; context?: unknown },
   options: ShardedLoadOptions,
-): Promise<LoadOutcome> {
+): Promise<LoadOutcome & { reports: unknown[] }> {
   await initHistograms();
   const count = Math.max(1, Math.floor(options.workers));
   const merger = new SecondMerger<StreamTotals[]>(count, (point, parts) => {
@@ -98,14 +118,14 @@ export async function runLoadInWorkers(
     const allReady = new Promise<void>((resolve) => startAll = resolve);
     const results = await Promise.all(
       workers.map((worker, index) =>
-        new Promise<ShardResult>((resolve, reject) => {
+        new Promise<{ result: ShardResult; report: unknown }>((resolve, reject) => {
           worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
             const m = e.data;
             if (m.type === "ready" && ++ready === count) startAll();
             else if (m.type === "second") {
               merger.add(m.point, m.latencyUs, m.streams, m.byOperationUs);
             } else if (m.type === "done") {
-              resolve(m.result);
+              resolve(m);
             } else if (m.type === "error") {
               reject(new Error(`load worker ${index}: ${m.message}`));
             }
@@ -132,7 +152,10 @@ export async function runLoadInWorkers(
     );
     const perSecond = merger.finish();
     const phases = toLoadSpec(spec).streams.map((s) => s.profile.phases);
-    return buildOutcome(results, perSecond, mergePhases(phases));
+    return {
+      ...buildOutcome(results.map((r) => r.result), perSecond, mergePhases(phases)),
+      reports: results.map((r) => r.report),
+    };
   } finally {
     options.signal?.removeEventListener("abort", stopAll);
     workers.forEach((w) => w.terminate());

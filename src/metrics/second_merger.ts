@@ -26,12 +26,13 @@ export class SecondMerger<T> {
   }
 
   /**
-   * One shard's closed second, with its latency histogram (µs, encoded), any payload and the
-   * histograms of its qualified operations (encoded, by label).
+   * One shard's closed second, with its latency histogram (µs, encoded; undefined when nothing
+   * completed in it), any payload and the histograms of its qualified operations (encoded, by
+   * label).
    */
   add(
     point: SecondPoint,
-    latencyUs: string,
+    latencyUs: string | undefined,
     part: T,
     byOperationUs: Record<string, string> = {},
   ): void {
@@ -56,7 +57,7 @@ export class SecondMerger<T> {
     m.successful += point.successful;
     m.dropped += point.dropped;
     for (const [k, v] of Object.entries(point.errors)) m.errors[k] = (m.errors[k] ?? 0) + v;
-    addEncoded(p.latency, latencyUs);
+    if (latencyUs !== undefined) addEncoded(p.latency, latencyUs);
     p.parts.push(part);
     if (p.parts.length === this.#partCount) this.#emitThrough(point.t);
   }

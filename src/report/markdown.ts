@@ -1,5 +1,6 @@
 import type { RunResult, SuiteResult, TrafficStats } from "../result/run_result.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
+import { shardsSection } from "./shards_markdown.ts";
 import { markdownTable } from "./markdown_table.ts";
 import { overviewCells, PERCENTILE_HEADERS, percentileCells, resourceRows } from "./run_cells.ts";
 import {
@@ -139,6 +140,7 @@ export function renderMarkdown(result: RunResult): string {
       ...overviewSection(result),
       ...trafficSections(result),
       ...resourceSection(result),
+      ...shardsSection(result),
     );
   }
   out.push(...environmentSection(result));

@@ -223,6 +223,26 @@ export interface RunResult {
    * interval from within one run can see.
    */
   repeats?: RepeatSummary[];
+  /**
+   * A merged sharded run (`akibench merge`): each shard's clock offset from the target's, its
+   * own request count and generator check, and its resource series (the run's own resource
+   * fields are shard 0's).
+   */
+  shards?: ShardSummary[];
+}
+
+/** One shard of a merged run. */
+export interface ShardSummary {
+  index: number;
+  count: number;
+  start_time: string;
+  /** Target clock minus the shard's (ms), from the target's Date header; null if unknown. */
+  clock_offset_ms: number | null;
+  total_requests: number;
+  generator: RunResult["generator"];
+  memory_mb: RunResult["memory_mb"];
+  cpu_percent: RunResult["cpu_percent"];
+  resources: ResourcePoint[];
 }
 
 /** What `compare` needs of one repeated run: per-operation counts and latency, memory growth. */

@@ -4,7 +4,9 @@ import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { IntegrityLedger } from "./integrity.ts";
 import type { RecallSeries } from "./recall_series.ts";
 import type { RecallTruth } from "./recall_truth.ts";
-import type { WriteLog, WriteSnapshot } from "./write_log.ts";
+import type { WriteLog } from "./write_log.ts";
+import { type MeasuredSearch, scoreSearches } from "./score_searches.ts";
+import { epochNow, type WriteJournal } from "../shard/write_journal.ts";
 
 /** What the executor needs to turn planned requests into target calls and bookkeeping. */
 export interface ExecutorContext {
@@ -18,6 +20,12 @@ export interface ExecutorContext {
   recall: { truth: RecallTruth; series: RecallSeries; k: number } | null;
   /** Seconds since the load started (for the recall series). */
   elapsedS: () => number;
+  /**
+   * A sharded run's journal: measured searches go there instead of being scored here, and every
+   * acknowledged or uncertain write is stamped into it, so recall and integrity can be judged
+   * over all shards' writes at the finish.
+   */
+  journal?: WriteJournal;
 }
 
 /**
@@ -31,30 +39,10 @@ export interface ExecutorContext {
 export function makeExecutor(
   ctx: ExecutorContext,
 ): { execute: Execute<PlannedRequest>; scoreRecall: () => void } {
-  const pending: {
-    collection: number;
-    query: number;
-    ids: string[];
-    snap: WriteSnapshot;
-    t: number;
-  }[] = [];
-  /**
-   * Scores every measured search so far. Each (collection, query) pair is scored in write-log
-   * order, so the truth's incremental scan of inserted vectors never has to start over.
-   */
+  const pending: MeasuredSearch[] = [];
+  /** Scores every measured search so far. */
   const scoreRecall = () => {
-    if (!ctx.recall) return;
-    const batch = pending.splice(0).sort((a, b) =>
-      a.collection - b.collection || a.query - b.query || a.snap.inserted - b.snap.inserted
-    );
-    for (const p of batch) {
-      const log = ctx.logs[p.collection];
-      const truth = ctx.recall.truth.truth(p.collection, p.query, log, p.snap);
-      const set = new Set(truth);
-      let hits = 0;
-      for (const id of p.ids.slice(0, ctx.recall.k)) if (set.delete(id)) hits++;
-      ctx.recall.series.add(p.t, hits / Math.max(1, truth.length));
-    }
+    if (ctx.recall) scoreSearches(pending.splice(0), ctx.logs, ctx.recall);
   };
   /** Runs a write; if it fails, the document's state on the target is unknown. */
   const write = async (docId: string, call: () => Promise<void>) => {
@@ -62,6 +50,7 @@ export function makeExecutor(
       await call();
     } catch (err) {
       ctx.ledger.uncertain(docId);
+      ctx.journal?.markUncertain(docId);
       throw err;
     }
   };
@@ -71,11 +60,15 @@ export function makeExecutor(
     const log = ctx.logs[req.collection];
     switch (req.op) {
       case "search": {
-        const measured = req.query >= 0 && ctx.recall !== null;
+        const journal = ctx.journal;
+        const measured = req.query >= 0 && (ctx.recall !== null || journal !== undefined);
         const snap = measured ? log.snapshot() : null;
-        const k = ctx.recall?.k ?? 10;
+        const sentAt = journal ? epochNow() : 0;
+        const k = ctx.recall?.k ?? journal?.k ?? 10;
         const hits = await ctx.target.search(id, req.vector, k, opts);
-        if (measured) {
+        if (measured && journal) {
+          journal.search(req.collection, req.query, hits.map((h) => h.id), sentAt);
+        } else if (measured) {
           pending.push({
             collection: req.collection,
             query: req.query,
@@ -92,20 +85,24 @@ export function makeExecutor(
           () => ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts),
         );
         log.insert(req.docId, req.vector);
+        ctx.journal?.insert(req.collection, req.docId, req.vector);
         ctx.ledger.present(req.collection, req.docId, req.vector);
         return;
       case "delete":
         await write(req.docId, () => ctx.target.delete(id, req.docId, opts));
         log.remove(req.row);
+        ctx.journal?.remove(req.collection, req.docId, req.row);
         ctx.ledger.absent(req.collection, req.docId);
         return;
       case "update":
         await write(req.docId, async () => {
           await ctx.target.delete(id, req.docId, opts);
           log.remove(req.row);
+          ctx.journal?.remove(req.collection, req.docId, req.row);
           await ctx.target.insert(id, { id: req.docId, vector: req.vector }, opts);
         });
         log.insert(req.docId, req.vector);
+        ctx.journal?.insert(req.collection, req.docId, req.vector);
         ctx.ledger.present(req.collection, req.docId, req.vector);
         return;
       case "metadata":

@@ -1,8 +1,5 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
-import type { LoadSpec, Stream } from "../load/load_spec.ts";
-import { makeRateProfile } from "../load/rate_profile.ts";
-import { RequestPlan } from "../load/request_plan.ts";
 import type { LiveMetrics } from "../metrics/live_metrics.ts";
 import type { TierStart } from "../load/request_plan_tiers.ts";
 import { startSampler } from "../metrics/sampler.ts";
@@ -25,8 +22,11 @@ import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
+import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
+import { loadInWorkers } from "./load_in_workers.ts";
+import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
-import { deploy, emptyDeployment, teardown } from "./setup.ts";
+import { applyTieringPolicy, deploy, emptyDeployment, teardown } from "./setup.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
 import { MIN_MEASURED_VECTORS, type VectorCost, vectorCost } from "./vector_cost.ts";
 import { WriteLog } from "./write_log.ts";
@@ -47,6 +47,13 @@ export interface RunScenarioOptions {
   onProgress?: (message: string) => void;
   /** Called about once a second during the load with the run so far (live report). */
   onUpdate?: (partial: RunResult) => void;
+  /**
+   * Worker threads to spread the load over (`run --workers N`; default 1, the reference path):
+   * the same plan, each worker with its own client; needs a target with a URL.
+   */
+  workers?: number;
+  /** What a worker's client needs besides the target's URL (Chroma's tenant and database). */
+  workerTargetOptions?: { chromaTenant?: string; chromaDatabase?: string };
   /** Live figures for /metrics and the status line, fed during the load. */
   live?: LiveMetrics;
 }
@@ -115,17 +122,7 @@ export async function runScenario(
   };
   let rssBefore: number | null = null, rssAfter: number | null = null;
   try {
-    const t = scenario.server.tiering;
-    if (t && features.tiering) {
-      await target.setTieringPolicy!({
-        hotToWarmIdleS: t.hotToWarmIdleS,
-        warmToColdIdleS: t.warmToColdIdleS,
-        warmToHotAccesses: t.warmToHotAccesses,
-        accessWindowS: t.warmToHotWindowS,
-        checkIntervalS: t.checkIntervalS,
-        uploadIntervalS: t.uploadIntervalS,
-      });
-    }
+    await applyTieringPolicy(target, scenario, features);
     rssBefore = await rss("before");
     progress("creating collections");
     await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
@@ -168,7 +165,7 @@ function resourceSource(target: ScenarioTarget, options: RunScenarioOptions): Ta
  * names them, so that a report shows tier occupancy and transitions, and the object store's
  * circuit breaker and dead-letter queue, over time.
  */
-function stateGauges(features: Capabilities): string[] {
+export function stateGauges(features: Capabilities): string[] {
   const objectStore = features.tiering || features.faults;
   return [
     ...(features.tiering ? ["akidb_tier_collections", "akidb_tier_transitions_total"] : []),
@@ -208,25 +205,7 @@ async function measure(
       k: recallK,
     }
     : null;
-  const streams: Stream[] = scenario.tenants.length === 0
-    ? [{
-      tenant: "",
-      profile: makeRateProfile(scenario.load!, scenario.durationS, scenario.seed),
-      maxInFlight: scenario.concurrency,
-    }]
-    : scenario.tenants.map((t, i) => ({
-      tenant: t.name,
-      profile: makeRateProfile(t.load, scenario.durationS, scenario.seed + i),
-      maxInFlight: t.concurrency,
-    }));
-  const spec: LoadSpec = {
-    durationS: scenario.durationS,
-    arrivals: scenario.arrivals,
-    overflow: scenario.overflow,
-    timeoutMs: scenario.timeoutMs,
-    seed: scenario.seed,
-    streams,
-  };
+  const spec = scenarioLoadSpec(scenario);
   const labelTiers = criteria.some((c) => c.traffic?.tier !== undefined);
   const setupProblems: string[] = [];
   let initialTiers: TierStart[] | undefined;
@@ -245,19 +224,7 @@ async function measure(
       );
     }
   }
-  const plan = new RequestPlan(
-    scenario,
-    collections,
-    {
-      dim: dataset.dim,
-      train: dataset.train,
-      test: dataset.test,
-      queries: dataset.queries,
-    },
-    undefined,
-    labelTiers,
-    initialTiers,
-  );
+  const plan = scenarioPlan(scenario, collections, dataset, labelTiers, initialTiers);
   let loadStart = performance.now();
   const executor = makeExecutor({
     target,
@@ -284,13 +251,16 @@ async function measure(
     latencyLimits: latencyLimits(criteria),
   });
   const vectorMb = ctx.vectorCost.bytes / (1024 * 1024);
+  const workers = Math.max(1, ctx.workers ?? 1);
+  const workerWrites = new Int32Array(new SharedArrayBuffer(4));
   const sampler = startSampler({
     pid: target.pid,
     metricsUrl: target.metricsUrl,
     metricsKey: target.metricsKey,
     resourceMetricsUrl: ctx.resourceMetricsUrl,
     gauges,
-    writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
+    writtenMb: () =>
+      (logs.reduce((n, log) => n + log.inserted.length, 0) + workerWrites[0]) * vectorMb,
     onSample: live && ((point, kept) => {
       live.resources = point;
       live.targetGauges = kept;
@@ -325,16 +295,33 @@ async function measure(
     });
   };
   loadStart = performance.now();
-  const outcome = await runLoad(spec, plan.next, executor.execute, {
-    signal: ctx.signal,
-    onSecond,
-    observer: live,
-  });
+  const { outcome, journals } = workers > 1
+    ? await loadInWorkers(scenario, target, dataset, collections, deployment, {
+      workers,
+      labelTiers,
+      initialTiers,
+      targetOptions: ctx.workerTargetOptions ?? {},
+      written: workerWrites.buffer as SharedArrayBuffer,
+      signal: ctx.signal,
+      onSecond,
+    })
+    : {
+      outcome: await runLoad(spec, plan.next, executor.execute, {
+        signal: ctx.signal,
+        onSecond,
+        observer: live,
+      }),
+      journals: null,
+    };
   live?.end();
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
-  executor.scoreRecall();
+  if (journals && recall) {
+    scorePooledRecall(journals, collections.length, Date.parse(outcome.startTime), recall);
+  } else executor.scoreRecall();
+  // Workers' writes reached the target through their own clients: their journals say which.
+  const written = journals ? pooledLedger(journals, collections, dataset, scenario.seed) : ledger;
   const recallResult = recall
     ? {
       ...recall.series.result(),
@@ -349,7 +336,7 @@ async function measure(
   const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
   let integrity: RunResult["integrity"] = null;
   if (scenario.integrity && alive && !outcome.interrupted) {
-    const sample = ledger.sample(scenario.integrity.sample);
+    const sample = written.sample(scenario.integrity.sample);
     progress(`verifying ${sample.length} documents`);
     integrity = await verifyIntegrity(sample, {
       target,

@@ -3,7 +3,7 @@ import type { PlanCollection } from "../load/request_plan.ts";
 import { planDocId } from "../load/request_plan_ids.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import type { Document } from "../targets/target.ts";
+import type { Capabilities, Document } from "../targets/target.ts";
 import type { IntegrityLedger } from "./integrity.ts";
 import { baseRowCount } from "./layout.ts";
 
@@ -89,6 +89,24 @@ export async function deploy(
   const workers = batched ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
   await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, worker));
   await waitUntilLoaded(target, collections, into, onProgress);
+}
+
+/** Sets the scenario's tiering policy on a target that tiers (before the bulk load). */
+export async function applyTieringPolicy(
+  target: ScenarioTarget,
+  scenario: Scenario,
+  features: Capabilities,
+): Promise<void> {
+  const t = scenario.server.tiering;
+  if (!t || !features.tiering) return;
+  await target.setTieringPolicy!({
+    hotToWarmIdleS: t.hotToWarmIdleS,
+    warmToColdIdleS: t.warmToColdIdleS,
+    warmToHotAccesses: t.warmToHotAccesses,
+    accessWindowS: t.warmToHotWindowS,
+    checkIntervalS: t.checkIntervalS,
+    uploadIntervalS: t.uploadIntervalS,
+  });
 }
 
 export function emptyDeployment(): Deployment {

@@ -3,7 +3,9 @@
  * each --targets name (a separate process), loads --rows vectors of --dim dimensions (cosine),
  * then sends --searches searches, --concurrency at a time, and prints this process's CPU time
  * (user + system) per search: the adapter's request encoding, transport and response parsing.
- * The goal is ≤ 50 µs per search at 512-d.
+ * The goal is ≤ 50 µs per search at 512-d. The queries' texts are formatted before the timed
+ * part, as a run formats the dataset's queries before its schedule (encodeAhead); the cost of
+ * formatting a vector on the send path (a run's unmeasured searches) is printed beside.
  *
  *   deno run -A bench/adapter_cpu.ts [--targets reference,chroma,pgvector] [--dim 512]
  *     [--rows 2000] [--searches 3000] [--concurrency 8]
@@ -12,6 +14,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { openTarget } from "../src/targets/registry.ts";
 import type { Document } from "../src/targets/target.ts";
+import { encodeAhead, vectorText } from "../src/targets/vector_text.ts";
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +36,17 @@ function randomVector(): Float32Array {
 }
 
 const queries = Array.from({ length: 100 }, randomVector);
+const fresh = Array.from({ length: 1000 }, randomVector);
+for (const v of fresh.slice(0, 100)) vectorText(v); // warm-up
+const cpuFormat = process.cpuUsage();
+for (const v of fresh) vectorText(v);
+const format = process.cpuUsage(cpuFormat);
+console.log(
+  `formatting a fresh ${dim}-d vector costs ${
+    ((format.user + format.system) / fresh.length).toFixed(1)
+  } µs (not in the numbers below: their queries are formatted ahead)`,
+);
+encodeAhead(queries);
 for (const name of values.targets.split(",")) {
   const target = await openTarget(name, { poolSize: concurrency });
   try {

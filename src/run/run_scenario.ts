@@ -3,6 +3,7 @@ import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
 import { RequestPlan } from "../load/request_plan.ts";
+import { encodeAhead } from "../targets/vector_text.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
@@ -229,6 +230,8 @@ async function measure(
     undefined,
     criteria.some((c) => c.traffic?.tier !== undefined),
   );
+  // The measured searches' request bodies are formatted now, not on the send path.
+  if (recall) encodeAhead(plan.queryVectors);
   let loadStart = performance.now();
   const executor = makeExecutor({
     target,

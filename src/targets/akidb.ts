@@ -1,4 +1,4 @@
-import { HttpClient } from "./http_client.ts";
+import { HttpClient, JsonText } from "./http_client.ts";
 import type { TransportKind } from "./http_transport.ts";
 import type {
   AuditEntry,
@@ -17,6 +17,7 @@ import {
   TargetError,
 } from "./target.ts";
 import type { Metric } from "../dataset/metric.ts";
+import { vectorText } from "./vector_text.ts";
 
 /**
  * Adapter for any server speaking the AkiDB 2.0 REST API (a real AkiDB or the reference server).
@@ -151,10 +152,8 @@ export class AkidbTarget implements ScenarioTarget {
     ctx?: RequestContext,
   ): Promise<SearchHit[]> {
     const path = `/api/v1/collections/${collectionId}/query`;
-    const [, body] = await this.http.call("POST", path, {
-      query_vector: Array.from(vector),
-      top_k: k,
-    }, ctx);
+    const request = new JsonText(`{"query_vector":${vectorText(vector)},"top_k":${k}}`);
+    const [, body] = await this.http.call("POST", path, request, ctx);
     const matches = (body as { matches?: unknown })?.matches;
     if (!Array.isArray(matches)) throw invalid(`POST ${path}`, "matches");
     return matches.map((m) => {

@@ -11,6 +11,11 @@ export interface CallOptions {
   accept?: number[];
 }
 
+/** A request body already serialised as JSON (sent as is, not stringified again). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /**
  * JSON over HTTP with kept-alive connections, mapping every failure to a TargetError: 4xx/5xx
  * with the server's message (JSON {"error"} or AkiDB's plain text), network failures as
@@ -36,7 +41,10 @@ export class HttpClient {
     return this.#base;
   }
 
-  /** Sends a request; resolves to [status, parsed JSON body or null]. */
+  /**
+   * Sends a request (`body` is stringified, unless it is JsonText); resolves to [status, parsed
+   * JSON body or null].
+   */
   async call(
     method: string,
     path: string,
@@ -53,7 +61,11 @@ export class HttpClient {
         method,
         path,
         headers,
-        body === undefined ? undefined : JSON.stringify(body),
+        body === undefined
+          ? undefined
+          : body instanceof JsonText
+          ? body.text
+          : JSON.stringify(body),
         opts.signal,
       );
     } catch (err) {

@@ -8,6 +8,7 @@ import { collectionPicker } from "../src/load/collection_access.ts";
 import { OperationPicker } from "../src/load/mix.ts";
 import { planCollections } from "../src/run/layout.ts";
 import { parseScenario } from "../src/scenario/load.ts";
+import { encodeAhead, vectorText } from "../src/targets/vector_text.ts";
 
 const YAML = `name: plan
 seed: 11
@@ -181,4 +182,23 @@ Deno.test("with a sliding window, collections go idle, so the tier labels meet w
   assert.ok(met["search@cold"] >= 1, JSON.stringify(met));
   assert.ok(met["search@warm"] >= 1, JSON.stringify(met));
   assert.ok(met["search@hot"] > 500, JSON.stringify(met));
+});
+
+Deno.test("a measured search carries the dataset query itself, whose text was formatted ahead", () => {
+  const { plan, streams } = setup();
+  encodeAhead(plan.queryVectors);
+  let measured = 0;
+  for (let i = 0; i < 2000; i++) {
+    const { request } = plan.next(streams[i % 2], Math.floor(i / 2), i / 20);
+    if (request.op !== "search" || request.query < 0) continue;
+    measured++;
+    // The very array formatted ahead (a copy would be formatted again on the send path).
+    assert.equal(request.vector, plan.queryVectors[request.query]);
+    assert.deepEqual(
+      Array.from(request.vector),
+      [0, 1, 2, 3].map((j) => Math.fround(Math.cos(request.query * 4 + j))),
+    );
+    assert.deepEqual(Float32Array.from(JSON.parse(vectorText(request.vector))), request.vector);
+  }
+  assert.ok(measured > 100, `${measured} measured searches`);
 });

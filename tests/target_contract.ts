@@ -157,3 +157,41 @@ export function processAlive(pid: number): boolean {
 export function commandLine(pid: number): string {
   return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").join(" ");
 }
+
+/**
+ * A top-100 search against the exact top 100 of 2000 vectors (cosine): the target returns k
+ * hits, not a capped number (pgvector's default hnsw.ef_search of 40 would return 40). 2000
+ * rows: enough that Postgres plans the HNSW index scan (at 400 it sorts a sequential scan, exact
+ * whatever ef_search is).
+ */
+export async function checkDeepSearch(t: Deno.TestContext, target: ScenarioTarget) {
+  await t.step("k = 100: 100 hits, recall@100 against the exact top 100", async () => {
+    const rows = 2000;
+    const deep = 100;
+    const id = await target.createCollection({
+      name: `akibench-deep-${newId().slice(0, 8)}`,
+      dimension: DIM,
+      metric: "cosine",
+    });
+    try {
+      const train = vectors(rows, 11);
+      const docs: Document[] = Array.from({ length: rows }, (_, row) => ({
+        id: newId(),
+        vector: train.subarray(row * DIM, (row + 1) * DIM),
+      }));
+      await target.insertBatch!(id, docs);
+      const queries = vectors(3, 13);
+      for (let q = 0; q < 3; q++) {
+        const exact = docs.map((_, row) => distance("cosine", queries, q, train, row, DIM));
+        const order = exact.map((_, row) => row).sort((a, b) => exact[a] - exact[b]);
+        const top = new Set(order.slice(0, deep).map((row) => docs[row].id));
+        const hits = await target.search(id, queries.subarray(q * DIM, (q + 1) * DIM), deep);
+        assert.equal(hits.length, deep);
+        const found = hits.filter((h) => top.has(h.id)).length;
+        assert.ok(found >= 0.9 * deep, `recall@${deep} ${found / deep}`);
+      }
+    } finally {
+      await target.deleteCollection(id);
+    }
+  });
+}

@@ -4,7 +4,12 @@ import { pgErrorClass } from "../src/targets/pg_error.ts";
 import { startPglite } from "../src/targets/pglite_embedded.ts";
 import { PgvectorTarget } from "../src/targets/pgvector.ts";
 import { errorOf } from "./target_error_of.ts";
-import { checkTargetContract, commandLine, processAlive } from "./target_contract.ts";
+import {
+  checkDeepSearch,
+  checkTargetContract,
+  commandLine,
+  processAlive,
+} from "./target_contract.ts";
 
 Deno.test("pgvector target: embedded PGlite with pgvector passes the Target contract", async (t) => {
   const target = await startPglite();
@@ -22,6 +27,7 @@ Deno.test("pgvector target: embedded PGlite with pgvector passes the Target cont
       faults: false,
     });
     await checkTargetContract(t, target);
+    await checkDeepSearch(t, target);
 
     await t.step("a duplicate id is refused (primary key), the first vector stays", async () => {
       const id = await target.createCollection({

@@ -75,6 +75,11 @@ export class RequestPlan {
   readonly #untouched: Int32Array[];
   readonly #untouchedCount: number[];
   readonly #tiers: TierPredictor | null;
+  /**
+   * The dataset's queries, one array each, handed out as they are (the same array every time),
+   * so that texts formatted ahead of the load (encodeAhead) are found for them.
+   */
+  readonly queryVectors: Float32Array[];
 
   constructor(
     readonly scenario: Scenario,
@@ -87,6 +92,10 @@ export class RequestPlan {
     initialTiers?: TierStart[],
   ) {
     this.#picker = new OperationPicker(scenario.mix);
+    this.queryVectors = Array.from(
+      { length: vectors.queries },
+      (_, q) => vectors.test.subarray(q * vectors.dim, (q + 1) * vectors.dim),
+    );
     this.#untouched = collections.map((c) =>
       Int32Array.from({ length: c.end - c.start }, (_, i) => c.start + i)
     );
@@ -135,9 +144,7 @@ export class RequestPlan {
         const measured = this.scenario.recall !== null && r.next() < this.scenario.recall.share;
         const query = measured ? Math.floor(r.next() * this.vectors.queries) : -1;
         if (!build) return measured ? null : this.#skipNearBase(r);
-        const vector = measured
-          ? this.vectors.test.slice(query * this.vectors.dim, (query + 1) * this.vectors.dim)
-          : this.#nearBase(collection, r);
+        const vector = measured ? this.queryVectors[query] : this.#nearBase(collection, r);
         return {
           ...label(tier ? `search@${tier}` : "search"),
           request: { op, tenant, collection, vector, query },

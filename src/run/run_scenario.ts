@@ -2,6 +2,7 @@ import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LiveMetrics } from "../metrics/live_metrics.ts";
 import type { TierStart } from "../load/request_plan_tiers.ts";
+import { encodeAhead } from "../targets/vector_text.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
 import { collectEnvironment } from "../result/environment.ts";
@@ -225,6 +226,8 @@ async function measure(
     }
   }
   const plan = scenarioPlan(scenario, collections, dataset, labelTiers, initialTiers);
+  // The measured searches' request bodies are formatted now, not on the send path.
+  if (recall) encodeAhead(plan.queryVectors);
   let loadStart = performance.now();
   const executor = makeExecutor({
     target,

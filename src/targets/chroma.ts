@@ -1,6 +1,6 @@
 import type { Metric } from "../dataset/metric.ts";
 import type { EmbeddedProcess } from "./embedded_process.ts";
-import { HttpClient } from "./http_client.ts";
+import { HttpClient, JsonText } from "./http_client.ts";
 import type { ScenarioTarget } from "./scenario_target.ts";
 import {
   type Capabilities,
@@ -12,6 +12,7 @@ import {
   type SearchHit,
   TargetError,
 } from "./target.ts";
+import { vectorText } from "./vector_text.ts";
 
 export const CHROMA_DEFAULT_TENANT = "default_tenant";
 export const CHROMA_DEFAULT_DATABASE = "default_database";
@@ -187,11 +188,12 @@ export class ChromaTarget implements ScenarioTarget {
     if (metric === undefined) {
       throw new TargetError("http_4xx", `POST ${path}: no such collection`, 404);
     }
-    const [, body] = await this.http.call("POST", path, {
-      query_embeddings: [Array.from(vector)],
-      n_results: k,
-      include: ["distances", "metadatas"],
-    }, ctx);
+    const request = new JsonText(
+      `{"query_embeddings":[${
+        vectorText(vector)
+      }],"n_results":${k},"include":["distances","metadatas"]}`,
+    );
+    const [, body] = await this.http.call("POST", path, request, ctx);
     const b = body as { ids?: unknown; distances?: unknown; metadatas?: unknown };
     const ids = Array.isArray(b?.ids) ? b.ids[0] : undefined;
     const distances = Array.isArray(b?.distances) ? b.distances[0] : undefined;

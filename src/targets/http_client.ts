@@ -11,6 +11,11 @@ export interface CallOptions {
   accept?: number[];
 }
 
+/** A request body already serialised as JSON (sent as is, not stringified again). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /**
  * JSON over HTTP with kept-alive connections, mapping every failure to a TargetError: 4xx/5xx
  * with the server's message (JSON {"error"} or AkiDB's plain text), network failures as
@@ -18,11 +23,6 @@ export interface CallOptions {
  * akibench's own HTTP/1.1 pool for http:// URLs (several times fetch's request rate) unless
  * `transport` is "fetch"; https:// URLs always use fetch.
  */
-/** A request body already encoded as JSON (sent as is, not stringified again). */
-export class JsonText {
-  constructor(readonly text: string) {}
-}
-
 export class HttpClient {
   readonly #base: string;
   readonly #transport: HttpTransport;
@@ -41,7 +41,10 @@ export class HttpClient {
     return this.#base;
   }
 
-  /** Sends a request; resolves to [status, parsed JSON body or null]. */
+  /**
+   * Sends a request (`body` is stringified, unless it is JsonText); resolves to [status, parsed
+   * JSON body or null].
+   */
   async call(
     method: string,
     path: string,

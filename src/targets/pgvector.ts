@@ -2,6 +2,7 @@ import postgres from "postgres";
 import type { Metric } from "../dataset/metric.ts";
 import type { EmbeddedProcess } from "./embedded_process.ts";
 import { pgTargetError } from "./pg_error.ts";
+import { PgSocket } from "./pg_socket.ts";
 import type { ScenarioTarget } from "./scenario_target.ts";
 import {
   type Capabilities,
@@ -13,6 +14,7 @@ import {
   type SearchHit,
   TargetError,
 } from "./target.ts";
+import { vectorText } from "./vector_text.ts";
 
 /** Per metric: pgvector's distance operator, the HNSW operator class, distance → score. */
 const METRIC_SQL: Record<Metric, { op: string; opclass: string; score: (d: number) => number }> = {
@@ -25,6 +27,14 @@ const METRIC_SQL: Record<Metric, { op: string; opclass: string; score: (d: numbe
 };
 
 const CATALOG = "akibench_collections";
+
+/**
+ * pgvector's default hnsw.ef_search: an HNSW scan returns at most this many rows, so a top-k
+ * search with k above it would come back short and its recall would be capped at 40/k.
+ */
+const DEFAULT_EF_SEARCH = 40;
+/** A search of k sets hnsw.ef_search to max(40, EF_PER_K × k) for itself. */
+const EF_PER_K = 2;
 
 /** The SQL of one collection's table, prepared once per collection. */
 interface CollectionSql {
@@ -59,7 +69,8 @@ export interface PgvectorOptions {
  * Adapter for PostgreSQL with pgvector through the `postgres` client: a catalog table of
  * collections and, per collection, a table (id uuid primary key, external_id text, embedding
  * vector(d)) with an HNSW index of the metric's operator class; searches are `ORDER BY embedding
- * <op> $1 LIMIT k`. pgvector answers distances; search turns them into the engine's scores
+ * <op> $1 LIMIT k`, with hnsw.ef_search max(40, 2k) so that k above 40 is not cut short. pgvector
+ * answers distances; search turns them into the engine's scores
  * (similarity for cosine/dot, Euclidean distance for l2). A delete of an absent id is not an
  * error (SQL DELETE of no rows).
  */
@@ -77,6 +88,7 @@ export class PgvectorTarget implements ScenarioTarget {
     this.pid = server?.pid;
     this.#cancel = options.cancel ?? true;
     this.sql = postgres(url, {
+      ...(usesTls(url) ? {} : { socket: PgSocket.connect }),
       max: options.poolSize,
       prepare: true,
       connect_timeout: 10,
@@ -230,13 +242,20 @@ export class PgvectorTarget implements ScenarioTarget {
     ctx?: RequestContext,
   ): Promise<SearchHit[]> {
     const c = await this.#collection(collectionId, ctx);
+    type Row = { id: string; external_id: string | null; d: number };
+    const params = [vectorText(vector), k];
+    const ef = efSearch(k);
+    // Up to k = 20 the default ef_search serves: one statement. Beyond, SET LOCAL scopes the
+    // larger ef_search to this search's transaction (four round trips, a pooled connection's
+    // setting left as it was).
     const rows = await this.#run(
       `search ${collectionId}`,
-      this.sql.unsafe<{ id: string; external_id: string | null; d: number }[]>(
-        c.search,
-        [vectorText(vector), k],
-        { prepare: true },
-      ),
+      ef === DEFAULT_EF_SEARCH
+        ? this.sql.unsafe<Row[]>(c.search, params, { prepare: true })
+        : this.sql.begin(async (tx) => {
+          await tx.unsafe(`SET LOCAL hnsw.ef_search = ${ef}`);
+          return await tx.unsafe<Row[]>(c.search, params, { prepare: true });
+        }),
       ctx?.signal,
     );
     const score = METRIC_SQL[c.metric].score;
@@ -357,9 +376,15 @@ export class PgvectorTarget implements ScenarioTarget {
   }
 }
 
-/** pgvector's text form of a vector; each float32 prints exactly (shortest round-trip). */
-function vectorText(v: Float32Array): string {
-  return `[${Array.prototype.join.call(v, ",")}]`;
+/** The hnsw.ef_search a search of k uses. */
+export function efSearch(k: number): number {
+  return Math.max(DEFAULT_EF_SEARCH, EF_PER_K * k);
+}
+
+/** Whether the URL asks for TLS (then postgres.js keeps its own node:net/tls socket). */
+function usesTls(url: string): boolean {
+  const mode = new URL(url).searchParams.get("sslmode") ?? new URL(url).searchParams.get("ssl");
+  return mode !== null && mode !== "disable" && mode !== "false";
 }
 
 function parseVector(text: string): Float32Array {

@@ -8,7 +8,6 @@ import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/tar
 import { collectEnvironment } from "../result/environment.ts";
 import type { RunResult, SecondPoint } from "../result/run_result.ts";
 import { parseCriterion } from "../criteria/parse.ts";
-import { evaluateCriteria } from "../criteria/evaluate.ts";
 import { scenarioHash } from "../scenario/hash.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
@@ -27,6 +26,7 @@ import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
 import { loadInWorkers } from "./load_in_workers.ts";
 import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
+import { judgeRun } from "./run_status.ts";
 import { applyTieringPolicy, deploy, emptyDeployment, teardown } from "./setup.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
 import { MIN_MEASURED_VECTORS, type VectorCost, vectorCost } from "./vector_cost.ts";
@@ -397,21 +397,9 @@ async function measure(
       target_metrics: sampled.targetMetrics,
     },
   };
-  result.success_criteria = evaluateCriteria(criteria, result);
   if (!alive) {
     const exit = await target.exitReport?.();
     problems.unshift(`the target stopped answering its health check${exit ? ` (${exit})` : ""}`);
   }
-  if (outcome.interrupted) {
-    result.status = "interrupted";
-    problems.unshift("stopped by Ctrl-C");
-  } else if (!outcome.generator.valid) {
-    result.status = "invalid";
-    problems.unshift(outcome.generator.reason ?? "load generator saturated");
-  } else {
-    result.status = result.success_criteria.passed ? "passed" : "failed";
-  }
-  if (problems.length > 0) result.status_reason = problems.join("; ");
-  else delete result.status_reason;
-  return result;
+  return judgeRun(result, criteria, outcome, problems, "stopped by Ctrl-C");
 }

@@ -1,4 +1,4 @@
-import { evaluateCriteria } from "../criteria/evaluate.ts";
+import { judgeRun } from "../run/run_status.ts";
 import { parseCriterion } from "../criteria/parse.ts";
 import { buildOutcome, mergePhases, type ShardResult } from "../load/load_outcome.ts";
 import { initHistograms } from "../metrics/histogram.ts";
@@ -147,19 +147,8 @@ export async function mergeShards(
       resources: s.run.series.resources,
     })),
   };
-  result.success_criteria = evaluateCriteria(first.criteria.map(parseCriterion), result);
   if (finish === null) problems.push("no finish result: recall and integrity not judged");
   else problems.push(...finish.problems);
-  if (outcome.interrupted) {
-    result.status = "interrupted";
-    problems.unshift("a shard was stopped by Ctrl-C");
-  } else if (!outcome.generator.valid) {
-    result.status = "invalid";
-    problems.unshift(outcome.generator.reason ?? "load generator saturated");
-  } else {
-    result.status = result.success_criteria.passed ? "passed" : "failed";
-  }
-  if (problems.length > 0) result.status_reason = problems.join("; ");
-  else delete result.status_reason;
-  return result;
+  const criteria = first.criteria.map(parseCriterion);
+  return judgeRun(result, criteria, outcome, problems, "a shard was stopped by Ctrl-C");
 }

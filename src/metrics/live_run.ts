@@ -6,6 +6,7 @@ import { type Histogram, newHistogram } from "./histogram.ts";
 import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_histogram.ts";
 import { labelText } from "./prometheus_exposition.ts";
 import type { PromSample } from "./prometheus_text.ts";
+import { TrafficCells } from "./traffic_cells.ts";
 
 /** Every class a failed request can have; each cell's error counters start at 0 for all. */
 export const ERROR_CLASSES: ErrorClass[] = [
@@ -79,14 +80,34 @@ export const RECENT_SECONDS = 10;
  */
 export class LiveRun implements LoadObserver {
   info: LiveRunInfo;
-  readonly cells: LiveCell[] = [];
-  readonly #index = new Map<string, Map<string, Map<string, LiveCell>>>();
+  readonly #cells = new TrafficCells<LiveCell>((label, phase) => ({
+    operation: label.operation,
+    tenant: label.tenant,
+    phase,
+    offered: 0,
+    requests: 0,
+    dropped: 0,
+    errors: Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])),
+    latency: new PromHistogram(LATENCY_BUCKETS_S),
+    labels: labelText({
+      scenario: this.info.scenario,
+      target: this.info.target,
+      operation: label.operation,
+      tenant: label.tenant,
+      phase,
+    }),
+  }));
   readonly inFlight: Map<string, number> = new Map();
   readonly scheduleLag: PromHistogram = new PromHistogram(LAG_BUCKETS_S);
   resources: ResourcePoint | null = null;
   targetGauges: PromSample[] = [];
   recall: { k: number; value: number } | null = null;
   #status!: LiveStatus;
+
+  /** Every operation × tenant × phase cell, in creation order. */
+  get cells(): readonly LiveCell[] {
+    return this.#cells.all;
+  }
   #latency: Histogram | null = null;
   #recent: SecondPoint[] = [];
 
@@ -121,38 +142,8 @@ export class LiveRun implements LoadObserver {
     };
   }
 
-  #cell(label: TrafficLabel, phase: string): LiveCell {
-    let byTenant = this.#index.get(label.operation);
-    if (!byTenant) this.#index.set(label.operation, byTenant = new Map());
-    let byPhase = byTenant.get(label.tenant);
-    if (!byPhase) byTenant.set(label.tenant, byPhase = new Map());
-    let cell = byPhase.get(phase);
-    if (!cell) {
-      cell = {
-        operation: label.operation,
-        tenant: label.tenant,
-        phase,
-        offered: 0,
-        requests: 0,
-        dropped: 0,
-        errors: Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])),
-        latency: new PromHistogram(LATENCY_BUCKETS_S),
-        labels: labelText({
-          scenario: this.info.scenario,
-          target: this.info.target,
-          operation: label.operation,
-          tenant: label.tenant,
-          phase,
-        }),
-      };
-      byPhase.set(phase, cell);
-      this.cells.push(cell);
-    }
-    return cell;
-  }
-
   offered(label: TrafficLabel, phase: string, lagMs: number): void {
-    this.#cell(label, phase).offered++;
+    this.#cells.get(label, phase).offered++;
     this.scheduleLag.recordMs(Math.max(0, lagMs));
     this.#status.offered++;
     this.#status.phase = phase;
@@ -169,7 +160,7 @@ export class LiveRun implements LoadObserver {
     latencyMs: number,
     wasSent: boolean,
   ): void {
-    const cell = this.#cell(label, phase);
+    const cell = this.#cells.get(label, phase);
     cell.requests++;
     cell.latency.recordMs(latencyMs);
     this.#status.requests++;
@@ -181,7 +172,7 @@ export class LiveRun implements LoadObserver {
   }
 
   dropped(label: TrafficLabel, phase: string): void {
-    const cell = this.#cell(label, phase);
+    const cell = this.#cells.get(label, phase);
     cell.requests++;
     cell.dropped++;
     this.#status.requests++;

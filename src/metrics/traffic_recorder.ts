@@ -1,5 +1,6 @@
 import type { TrafficStats } from "../result/run_result.ts";
 import type { TrafficLabel } from "../load/load_spec.ts";
+import { TrafficCells } from "./traffic_cells.ts";
 import {
   addEncoded,
   encodeHistogram,
@@ -42,34 +43,18 @@ export interface TrafficSummary {
  * end. Memory depends on the number of cells, never on the number of requests.
  */
 export class TrafficRecorder {
-  /** Cells by operation, then tenant, then phase: found per request without building a key. */
-  readonly #index = new Map<string, Map<string, Map<string, Cell>>>();
-  /** Every cell, in creation order. */
-  readonly #cells: Cell[] = [];
-
-  #cell(label: TrafficLabel, phase: string): Cell {
-    let byTenant = this.#index.get(label.operation);
-    if (!byTenant) this.#index.set(label.operation, byTenant = new Map());
-    let byPhase = byTenant.get(label.tenant);
-    if (!byPhase) byTenant.set(label.tenant, byPhase = new Map());
-    let cell = byPhase.get(phase);
-    if (!cell) {
-      cell = {
-        operation: label.operation,
-        tenant: label.tenant,
-        phase,
-        successful: 0,
-        failed: 0,
-        dropped: 0,
-        errors: {},
-        latency: newHistogram(),
-        service: newHistogram(),
-      };
-      byPhase.set(phase, cell);
-      this.#cells.push(cell);
-    }
-    return cell;
-  }
+  /** Every cell, in creation order, found per request without building a key. */
+  readonly #cells = new TrafficCells<Cell>((label, phase) => ({
+    operation: label.operation,
+    tenant: label.tenant,
+    phase,
+    successful: 0,
+    failed: 0,
+    dropped: 0,
+    errors: {},
+    latency: newHistogram(),
+    service: newHistogram(),
+  }));
 
   /**
    * A finished request: `errorClass` null on success. `serviceMs` is null when the request was
@@ -82,7 +67,7 @@ export class TrafficRecorder {
     latencyMs: number,
     serviceMs: number | null,
   ): void {
-    const cell = this.#cell(label, phase);
+    const cell = this.#cells.get(label, phase);
     if (errorClass === null) cell.successful++;
     else {
       cell.failed++;
@@ -94,11 +79,11 @@ export class TrafficRecorder {
 
   /** An arrival that the overflow policy dropped: counted, never sent. */
   drop(label: TrafficLabel, phase: string): void {
-    this.#cell(label, phase).dropped++;
+    this.#cells.get(label, phase).dropped++;
   }
 
   snapshot(): CellSnapshot[] {
-    return this.#cells.map((c) => ({
+    return this.#cells.all.map((c) => ({
       operation: c.operation,
       tenant: c.tenant,
       phase: c.phase,
@@ -114,7 +99,7 @@ export class TrafficRecorder {
   /** Adds another recorder's snapshot (e.g. from a worker) into this one, losslessly. */
   absorb(cells: CellSnapshot[]): void {
     for (const s of cells) {
-      const cell = this.#cell({ operation: s.operation, tenant: s.tenant }, s.phase);
+      const cell = this.#cells.get({ operation: s.operation, tenant: s.tenant }, s.phase);
       cell.successful += s.successful;
       cell.failed += s.failed;
       cell.dropped += s.dropped;
@@ -125,7 +110,7 @@ export class TrafficRecorder {
   }
 
   summary(): TrafficSummary {
-    const cells = this.#cells;
+    const cells = this.#cells.all;
     const operations = [...new Set(cells.map((c) => c.operation))].sort();
     const tenants = [...new Set(cells.map((c) => c.tenant))].filter((t) => t !== "").sort();
     const phases = [...new Set(cells.map((c) => c.phase))].filter((p) => p !== "");
@@ -150,12 +135,11 @@ export class TrafficRecorder {
 
   /** Frees the WebAssembly memory of all histograms. */
   destroy(): void {
-    for (const c of this.#cells) {
+    for (const c of this.#cells.all) {
       c.latency.destroy();
       c.service.destroy();
     }
-    this.#cells.length = 0;
-    this.#index.clear();
+    this.#cells.clear();
   }
 }
 

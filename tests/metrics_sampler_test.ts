@@ -100,9 +100,10 @@ Deno.test("sampler: target RSS growth and CPU from /proc, gauges from /metrics",
       r.memoryMb !== null && r.memoryMb.end > r.memoryMb.start + 60,
       `${HOG_STEPS * 4} MB touched: ${JSON.stringify(r.memoryMb)}`,
     );
-    // The growth is the fit of the points it reports (MB per minute).
+    // The growth is the fit of the points it reports (MB per minute), after the warm-up: on a
+    // busy machine the run outlasts the 5 s warm-up and the fit sees only the flat tail, so its
+    // sign is not asserted.
     const rss = r.resources.map((p) => ({ t: p.t, mb: p.target_rss_mb! }));
-    assert.ok(r.memoryMb.growth_per_min > 0);
     assert.equal(r.memoryMb.growth_per_min, Math.round(memoryGrowthPerMin(rss) * 1000) / 1000);
     // CPU is a rate: the first sample has no interval behind it, and no rate exceeds the cores.
     assert.equal(r.resources[0].generator_cpu_percent, null);

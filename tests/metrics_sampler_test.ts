@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startSampler } from "../src/metrics/sampler.ts";
 import { parseProcessStats, readProcessStats } from "../src/metrics/process_stats.ts";
-import { memoryGrowthPerMin } from "../src/metrics/least_squares.ts";
+import { leastSquaresSlope, memoryGrowthPerMin } from "../src/metrics/least_squares.ts";
 
 Deno.test("process stats: CPU ticks and VmRSS, with a command name containing ') '", () => {
   const stat = "1234 (my) odd proc) S 1 1234 1234 0 -1 4194560 500 0 0 0 250 50 0 0 20 0 1 0";
@@ -100,10 +100,11 @@ Deno.test("sampler: target RSS growth and CPU from /proc, gauges from /metrics",
       r.memoryMb !== null && r.memoryMb.end > r.memoryMb.start + 60,
       `${HOG_STEPS * 4} MB touched: ${JSON.stringify(r.memoryMb)}`,
     );
-    // The growth is the fit of the points it reports (MB per minute), after the warm-up: on a
-    // busy machine the run outlasts the 5 s warm-up and the fit sees only the flat tail, so its
-    // sign is not asserted.
+    // The growth is the fit of the points it reports (MB per minute), after the warm-up. On a
+    // busy machine the run can outlast the 5 s warm-up, leaving that fit only the flat tail: the
+    // rise is asserted on the fit of every point instead.
     const rss = r.resources.map((p) => ({ t: p.t, mb: p.target_rss_mb! }));
+    assert.ok(leastSquaresSlope(rss.map((p) => ({ x: p.t, y: p.mb })))! > 0, "RSS rose");
     assert.equal(r.memoryMb.growth_per_min, Math.round(memoryGrowthPerMin(rss) * 1000) / 1000);
     // CPU is a rate: the first sample has no interval behind it, and no rate exceeds the cores.
     assert.equal(r.resources[0].generator_cpu_percent, null);

@@ -115,10 +115,14 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
     assert.equal(result.status, "interrupted");
     assert.ok(result.failed_requests > 0, "requests failed after the kill");
     assert.equal(result.operations[0].errors_by_class.connection > 0, true);
-    // Prometheus's last scrape holds the final counters (the exporter stays up meanwhile).
-    await waitFor("the final counters scraped", async () => {
+    // Prometheus's last scrape holds the final counters and the recall, set once the searches
+    // are scored after the load (the exporter stays up meanwhile): a scrape between the two
+    // holds the counters without the recall.
+    await waitFor("the final counters and the recall scraped", async () => {
       const r = await prom.query(`sum(akibench_requests_total{${sel}})`);
-      return r.length === 1 && Number(r[0].value[1]) === result.total_requests ? true : null;
+      const recall = await prom.query(`akibench_recall{${sel}}`);
+      const final = r.length === 1 && Number(r[0].value[1]) === result.total_requests;
+      return final && recall.length > 0 ? true : null;
     });
 
     await t.step("every live family is stored", async () => {

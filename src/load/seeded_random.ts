@@ -1,4 +1,38 @@
 /**
+ * The stream of every consumer of seeded randomness: no two consumers ever draw the same numbers.
+ * (Poisson gaps and request choices once shared stream 1000 + i, so a run's first gap was a
+ * function of its first collection pick.) Families marked "+ i" take one stream per load stream
+ * (tenant) i < {@link LOAD_STREAMS_MAX}; their ranges do not overlap each other or a fixed id.
+ */
+export const RANDOM_STREAM = {
+  /** report/bootstrap.ts: percentile resampling of compare reports. */
+  bootstrap: 0,
+  /** report/second_bootstrap.ts: per-second resampling of compare reports. */
+  secondBootstrap: 1,
+  /** + i: Poisson gaps of load stream i (load/arrival_schedule.ts). */
+  arrivals: 1000,
+  /** load/rate_profile.ts: the random-walk profile (seeded per tenant through its seed). */
+  rateProfile: 0x7a11,
+  /** + i: request choices of load stream i (plan/request_plan.ts). */
+  requests: 0x10000,
+} as const;
+
+/** Load streams a run may have: plan doc ids hold the stream index in 14 bits. */
+export const LOAD_STREAMS_MAX = 0x4000;
+
+/** The generator of load stream `index` in a per-load-stream family of {@link RANDOM_STREAM}. */
+export function loadStreamRandom(
+  seed: number,
+  family: "arrivals" | "requests",
+  index: number,
+): SeededRandom {
+  if (!Number.isInteger(index) || index < 0 || index >= LOAD_STREAMS_MAX) {
+    throw new RangeError(`load stream index ${index} is outside [0, ${LOAD_STREAMS_MAX})`);
+  }
+  return new SeededRandom(seed, RANDOM_STREAM[family] + index);
+}
+
+/**
  * A small seeded PRNG (mulberry32 over a splitmix32-mixed seed): the same seed always yields the
  * same sequence, so rate profiles and Poisson arrivals are reproducible.
  */

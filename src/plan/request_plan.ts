@@ -1,10 +1,10 @@
 import type { Scenario } from "../scenario/scenario.ts";
 import { type CollectionPicker, collectionPicker } from "./collection_access.ts";
-import type { Stream, TrafficLabel } from "./load_spec.ts";
+import type { Stream, TrafficLabel } from "../load/load_spec.ts";
 import { OperationPicker } from "./mix.ts";
 import { planDocId } from "./request_plan_ids.ts";
 import { TierPredictor, type TierStart } from "./request_plan_tiers.ts";
-import { loadStreamRandom, type SeededRandom } from "./seeded_random.ts";
+import { loadStreamRandom, type SeededRandom } from "../load/seeded_random.ts";
 
 /** Rows [start, end) of the dataset's base vectors that one collection holds. */
 export interface PlanCollection {

@@ -158,6 +158,8 @@ export interface RunResult {
     bytes_per_vector?: number;
     /** `bulk_load`: the target's RSS growth per vector over the bulk load; `raw`: dim × 4. */
     bytes_per_vector_source?: "bulk_load" | "raw";
+    /** Why `raw` (e.g. "bulk load of 400 vectors, under 10000"); absent in older results. */
+    bytes_per_vector_raw_reason?: string;
     /** Where RSS was read: /proc (`proc`) or a Prometheus family (`process`, `namedprocess`, `node`: the whole machine). */
     source?: ResourceSource;
   } | null;

@@ -381,6 +381,7 @@ async function measure(
       ...sampled.memoryMb,
       bytes_per_vector: ctx.vectorCost.bytes,
       bytes_per_vector_source: ctx.vectorCost.source,
+      bytes_per_vector_raw_reason: ctx.vectorCost.rawReason,
     },
     cpu_percent: sampled.cpuPercent,
     operations: withMergedTiers(outcome.operations),

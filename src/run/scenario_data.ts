@@ -1,7 +1,7 @@
 import { loadOrGenerate } from "../dataset/cache.ts";
 import type { Dataset } from "../dataset/dataset.ts";
 import { readDataset } from "../dataset/hdf5.ts";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { datasetParams } from "../plan/layout.ts";
 

@@ -2,6 +2,18 @@
 import { growthBeyondWritesMb, type RunResult, type TrafficStats } from "../result/run_result.ts";
 import { formatCount, formatMs, formatNumber, formatRatioPercent } from "./number_format.ts";
 
+/** Headers of {@link overviewCells}: the summary table of the HTML and the Markdown report. */
+export const OVERVIEW_HEADERS = [
+  "Requests",
+  "Successful",
+  "Failed",
+  "Dropped",
+  "Error rate",
+  "Avg QPS",
+  "Peak QPS",
+  "Offered QPS",
+];
+
 /** The summary row: requests, successful, failed, dropped, error rate, avg/peak/offered QPS. */
 export function overviewCells(run: RunResult): string[] {
   const t = run.throughput;

@@ -14,6 +14,7 @@ import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
 import { distance } from "../src/dataset/distance.ts";
 import type { Metric } from "../src/dataset/metric.ts";
 import { mulberry32 } from "../src/load/seeded_random.ts";
+import { readProcessStatsSync } from "../src/metrics/process_stats.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -147,8 +148,7 @@ function compareIds(
 
 /** CPU seconds used so far by this process, all threads (workers included). */
 function processCpuSeconds(): number {
-  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return readProcessStatsSync("self")!.cpuSeconds;
 }
 
 const faiss = await hasFaiss();

@@ -3,7 +3,6 @@
  * Markdown, JUnit, HTML, compare) reads only this. Field names follow the seed design's
  * Appendix B (snake_case) and extend it. Times in ms unless a name says otherwise.
  */
-import type { ResourceSource } from "../metrics/resource_series.ts";
 
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
@@ -278,3 +277,11 @@ export interface SuiteResult {
 export function growthBeyondWritesMb(m: NonNullable<RunResult["memory_mb"]>): number | null {
   return m.written === undefined ? null : m.end - m.start - m.written;
 }
+
+/**
+ * Where a resource reading came from: `proc` (/proc/<pid> on this machine), or the metric family
+ * a Prometheus endpoint exposes: `process` (the standard process collector: process_*),
+ * `namedprocess` (process-exporter: namedprocess_namegroup_*) or `node` (node_exporter: node_*,
+ * the whole machine).
+ */
+export type ResourceSource = "proc" | "process" | "namedprocess" | "node";

@@ -29,15 +29,16 @@ export function vectorCost(
   loaded: number,
   dim: number,
 ): VectorCost {
-  if (rssBeforeMb === null || rssAfterMb === null) {
-    return { bytes: dim * 4, source: "raw", rawReason: "no target RSS around the bulk load" };
-  }
+  // A load too small to measure is not read at all (no RSS): that is the reason to record.
   if (loaded < MIN_MEASURED_VECTORS) {
     return {
       bytes: dim * 4,
       source: "raw",
       rawReason: `bulk load of ${loaded} vectors, under ${MIN_MEASURED_VECTORS}`,
     };
+  }
+  if (rssBeforeMb === null || rssAfterMb === null) {
+    return { bytes: dim * 4, source: "raw", rawReason: "no target RSS around the bulk load" };
   }
   const bytes = (rssAfterMb - rssBeforeMb) * 1024 * 1024 / loaded;
   return { bytes: Math.max(0, Math.round(bytes)), source: "bulk_load" };

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
 import { distance } from "../src/dataset/distance.ts";
 import type { Metric } from "../src/dataset/metric.ts";
-import { mulberry32 } from "../src/load/seeded_random.ts";
+import { mulberry32 } from "../src/random/seeded_random.ts";
 import { readProcessStatsSync } from "../src/metrics/process_stats.ts";
 
 const { values } = parseArgs({

@@ -12,7 +12,7 @@ import { Http1Pool } from "../src/targets/http1_pool.ts";
 import { cpuSeconds, spawnServer } from "./server/child_server.ts";
 import { START_LINE } from "../src/server/start_line.ts";
 import { closedLoop, quantile } from "./server/fixed_rate.ts";
-import { mulberry32 } from "../src/load/seeded_random.ts";
+import { mulberry32 } from "../src/random/seeded_random.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,

@@ -14,18 +14,19 @@ const ALLOWED: Record<string, readonly string[]> = {
   api: [],
   usage: [],
   io: [],
+  random: [],
   result: ["version"],
   dataset: ["usage", "io"],
   criteria: ["result"],
   metrics: ["result"],
-  load: ["metrics", "result"],
+  load: ["metrics", "result", "random"],
   scenario: ["load", "criteria", "dataset", "api", "usage"],
-  plan: ["scenario", "load", "dataset", "api"],
+  plan: ["scenario", "load", "dataset", "api", "random"],
   server: ["api", "version"],
   // The reference target starts the reference server and waits for its start line.
   targets: ["api", "dataset", "server"],
   // Reports read RunResults; trend lines use the metrics' least squares.
-  report: ["result", "io", "usage", "metrics"],
+  report: ["result", "io", "usage", "metrics", "random"],
   run: ["plan", "load", "metrics", "result", "scenario", "targets", "criteria", "dataset", "usage"],
   shard: [
     "run",
@@ -42,7 +43,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   // The command line composes everything.
   cli: [
-    ...["version", "api", "usage", "io", "result", "dataset", "criteria", "metrics", "load"],
+    ...[
+      "version",
+      "api",
+      "usage",
+      "io",
+      "random",
+      "result",
+      "dataset",
+      "criteria",
+      "metrics",
+      "load",
+    ],
     ...["scenario", "plan", "server", "targets", "report", "run", "shard"],
   ],
 };
@@ -67,9 +79,6 @@ const EXCEPTIONS: Record<string, string> = {
   "run/worker_load_module.ts -> shard/write_journal.ts": "write journal lives in shard/",
   "run/run_scenario.ts -> shard/pooled_truth.ts": "pooled recall truth lives in shard/",
   "io/s3_run_store.ts -> shard/run_manifest.ts": "the manifest a run store lists",
-  // The compare reports' bootstrap draws from the load's seeded PRNG (its stream registry).
-  "report/bootstrap.ts -> load/seeded_random.ts": "seeded PRNG and stream registry in load/",
-  "report/second_bootstrap.ts -> load/seeded_random.ts": "seeded PRNG and stream registry in load/",
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*["'](\.{1,2}\/[^"']+)["']/g;

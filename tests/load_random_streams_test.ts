@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ArrivalSchedule } from "../src/load/arrival_schedule.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { RequestPlan } from "../src/plan/request_plan.ts";
-import { LOAD_STREAMS_MAX, loadStreamRandom, RANDOM_STREAM } from "../src/load/seeded_random.ts";
+import { LOAD_STREAMS_MAX, loadStreamRandom, RANDOM_STREAM } from "../src/random/seeded_random.ts";
 import { parseScenario } from "../src/scenario/load.ts";
 
 /** One collection per base row, uniform access: the first pick reveals the plan's first draw. */

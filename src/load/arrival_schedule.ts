@@ -1,5 +1,5 @@
 import type { RateProfile } from "./load_spec.ts";
-import { loadStreamRandom, type SeededRandom } from "./seeded_random.ts";
+import { loadStreamRandom, type SeededRandom } from "../random/seeded_random.ts";
 
 /** Integration step (seconds): rate(t) is taken as linear within each step. */
 const STEP_S = 0.001;

@@ -1,6 +1,6 @@
 import type { Phase } from "../result/run_result.ts";
 import type { ProfileSpec, RateProfile } from "./load_spec.ts";
-import { RANDOM_STREAM, SeededRandom } from "./seeded_random.ts";
+import { RANDOM_STREAM, SeededRandom } from "../random/seeded_random.ts";
 
 /** A point of a piecewise-linear rate curve: `qps` at time `t` (seconds). */
 interface Knot {

@@ -4,7 +4,7 @@ import type { Stream, TrafficLabel } from "../load/load_spec.ts";
 import { OperationPicker } from "./mix.ts";
 import { planDocId } from "./request_plan_ids.ts";
 import { TierPredictor, type TierStart } from "./request_plan_tiers.ts";
-import { loadStreamRandom, type SeededRandom } from "../load/seeded_random.ts";
+import { loadStreamRandom, type SeededRandom } from "../random/seeded_random.ts";
 
 /** Rows [start, end) of the dataset's base vectors that one collection holds. */
 export interface PlanCollection {

@@ -1,4 +1,4 @@
-import { RANDOM_STREAM, SeededRandom } from "../load/seeded_random.ts";
+import { RANDOM_STREAM, SeededRandom } from "../random/seeded_random.ts";
 import type { DecodedHistogram } from "./histogram_decode.ts";
 
 /** Replicates per interval: enough for stable 2.5 % and 97.5 % points. */

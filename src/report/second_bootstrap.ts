@@ -1,5 +1,5 @@
 import * as hdr from "hdr-histogram-js";
-import { RANDOM_STREAM, SeededRandom } from "../load/seeded_random.ts";
+import { RANDOM_STREAM, SeededRandom } from "../random/seeded_random.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import { BOOTSTRAP_SEED, CONFIDENCE } from "./bootstrap.ts";
 

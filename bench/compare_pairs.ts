@@ -21,6 +21,7 @@ import { runScenario } from "../src/run/run_scenario.ts";
 import { loadScenario } from "../src/scenario/load.ts";
 import { AkidbTarget } from "../src/targets/akidb.ts";
 import { spawnServer } from "./server/child_server.ts";
+import { START_LINE } from "../src/server/start_line.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -42,7 +43,7 @@ const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
 const datasetDir = await Deno.makeTempDir({ prefix: "akibench-compare-pairs-" });
 const serve = (extra: string[]) =>
   spawnServer(Deno.execPath(), ["run", "-A", main, "serve", "--port", "0", ...extra], {
-    urlPattern: /listening on (http:\/\/\S+)/,
+    urlPattern: START_LINE,
   });
 const [plain, slow] = [await serve([]), await serve(["--added-latency-ms", "2"])];
 

@@ -12,6 +12,7 @@ import type { GenerateParams } from "../src/dataset/dataset.ts";
 import { generateCentres, generateVectors } from "../src/dataset/generate_vectors.ts";
 import { createHdf5, openHdf5ForReading } from "../src/dataset/hdf5_file.ts";
 import { readMatrix, writeMatrix } from "../src/dataset/hdf5_matrix.ts";
+import { readProcessStatsSync } from "../src/metrics/process_stats.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -38,8 +39,7 @@ const path = await Deno.makeTempFile({ suffix: ".hdf5" });
 const seconds = (from: number) => (performance.now() - from) / 1000;
 /** This process's user + system CPU seconds (Linux /proc), to separate work from waiting. */
 function cpuSeconds(): number {
-  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return readProcessStatsSync("self")!.cpuSeconds;
 }
 const phase = (wall: number, cpu: number) => `${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU`;
 

@@ -11,9 +11,10 @@
  */
 import { parseArgs } from "node:util";
 import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
-import { exactDistance } from "../src/dataset/ground_truth_refine.ts";
+import { distance } from "../src/dataset/distance.ts";
 import type { Metric } from "../src/dataset/metric.ts";
-import { mulberry32 } from "../src/load/seeded_random.ts";
+import { mulberry32 } from "../src/random/seeded_random.ts";
+import { readProcessStatsSync } from "../src/metrics/process_stats.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -132,11 +133,11 @@ function compareIds(
     sets += missing;
     if (missing === 0) continue;
     const worst = (ids: Int32Array) =>
-      Math.max(...[...ids].map((x) => exactDistance(base, queries, dim, metric, q, x)));
+      Math.max(...[...ids].map((x) => distance(metric, queries, q, base, x, dim)));
     const bestOnly = (ids: Int32Array, not: Set<number>) =>
       Math.min(
         ...[...ids].filter((x) => !not.has(x)).map((x) =>
-          exactDistance(base, queries, dim, metric, q, x)
+          distance(metric, queries, q, base, x, dim)
         ),
       );
     if (worst(mine) <= bestOnly(other, mineSet)) oursRight++;
@@ -147,8 +148,7 @@ function compareIds(
 
 /** CPU seconds used so far by this process, all threads (workers included). */
 function processCpuSeconds(): number {
-  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return readProcessStatsSync("self")!.cpuSeconds;
 }
 
 const faiss = await hasFaiss();

@@ -9,7 +9,7 @@
  *     [--small-clients 4] [--heavy-clients 4] [--heavy-k 10000]
  */
 import { parseArgs } from "node:util";
-import { mulberry32 } from "../src/load/seeded_random.ts";
+import { mulberry32 } from "../src/random/seeded_random.ts";
 import { closedLoop, type PhaseResult, quantile } from "./server/fixed_rate.ts";
 import { ReferencePeer } from "./server/reference_peer.ts";
 import { vectorJson } from "./server/bench_peer.ts";

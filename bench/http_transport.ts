@@ -10,6 +10,7 @@
 import http from "node:http";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { readProcessStats } from "../src/metrics/process_stats.ts";
 import { FetchTransport } from "../src/targets/fetch_transport.ts";
 import { Http1Pool } from "../src/targets/http1_pool.ts";
 import type { HttpTransport, TransportResponse } from "../src/targets/http_transport.ts";
@@ -97,7 +98,5 @@ async function measure(transport: HttpTransport, ms: number) {
 
 /** The server process's user + system CPU so far, µs (clock ticks of 10 ms). */
 async function serverCpuUs(): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${server.pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return (await readProcessStats(server.pid))!.cpuSeconds * 1e6;
 }

@@ -10,8 +10,9 @@
 import { parseArgs } from "node:util";
 import { Http1Pool } from "../src/targets/http1_pool.ts";
 import { cpuSeconds, spawnServer } from "./server/child_server.ts";
+import { START_LINE } from "../src/server/start_line.ts";
 import { closedLoop, quantile } from "./server/fixed_rate.ts";
-import { mulberry32 } from "../src/load/seeded_random.ts";
+import { mulberry32 } from "../src/random/seeded_random.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -41,7 +42,7 @@ const server = await spawnServer(Deno.execPath(), [
   "0",
   "--data-dir",
   dataDir,
-], { urlPattern: /listening on (http:\/\/\S+)/ });
+], { urlPattern: START_LINE });
 const pool = new Http1Pool(server.url);
 try {
   const created = await pool.send(

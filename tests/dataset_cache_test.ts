@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import h5wasm from "h5wasm/node";
-import { UsageError } from "../src/cli/usage_error.ts";
+import { UsageError } from "../src/usage/usage_error.ts";
 import { cacheFileName, loadOrGenerate } from "../src/dataset/cache.ts";
 import type { GenerateParams } from "../src/dataset/dataset.ts";
 import { generateDataset } from "../src/dataset/generate.ts";

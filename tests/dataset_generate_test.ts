@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { UsageError } from "../src/cli/usage_error.ts";
+import { UsageError } from "../src/usage/usage_error.ts";
 import type { GenerateParams } from "../src/dataset/dataset.ts";
 import { generateDataset } from "../src/dataset/generate.ts";
 import { generateCentres, generateVectors } from "../src/dataset/generate_vectors.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import h5wasm from "h5wasm/node";
-import { UsageError } from "../src/cli/usage_error.ts";
+import { UsageError } from "../src/usage/usage_error.ts";
 import type { Dataset } from "../src/dataset/dataset.ts";
 import { generateDataset } from "../src/dataset/generate.ts";
 import { createHdf5, openHdf5ForReading } from "../src/dataset/hdf5_file.ts";

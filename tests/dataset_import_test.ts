@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/cli/usage_error.ts";
+import { UsageError } from "../src/usage/usage_error.ts";
 import type { Metric } from "../src/dataset/metric.ts";
 import { writeDataset } from "../src/dataset/hdf5.ts";
 import { importDataset, type ImportOptions } from "../src/dataset/import_dataset.ts";

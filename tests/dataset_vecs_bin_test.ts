@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../src/cli/usage_error.ts";
+import { UsageError } from "../src/usage/usage_error.ts";
 import { readFbin, readIbin } from "../src/dataset/bin.ts";
 import { readFvecs, readIvecs } from "../src/dataset/vecs.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { newHistogram, recordMs } from "../src/metrics/histogram.ts";
-import { SeededRandom } from "../src/load/seeded_random.ts";
+import { SeededRandom } from "../src/random/seeded_random.ts";
 import { PercentileBootstrap } from "../src/report/bootstrap.ts";
 import { secondsDifferenceIntervals } from "../src/report/second_bootstrap.ts";
 import { emptySecond } from "../src/metrics/second_series.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cliInProcess } from "./cli_in_process.ts";
 import { defaultReportDir, parseRunFlags } from "../src/cli/run_command.ts";
-import { UsageError } from "../src/cli/usage_error.ts";
+import { UsageError } from "../src/usage/usage_error.ts";
 import { checkReportFolder } from "../src/cli/report_folder.ts";
 import { exitCodeFor } from "../src/run/run_suite.ts";
 import { suiteStatus } from "../src/result/suite_status.ts";

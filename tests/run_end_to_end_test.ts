@@ -54,6 +54,7 @@ Deno.test("end to end: a tiny scenario against the real reference server", async
     // 400 base vectors are too few to measure what one costs: the raw floats are counted.
     assert.equal(r.memory_mb.bytes_per_vector_source, "raw");
     assert.equal(r.memory_mb.bytes_per_vector, 16 * 4);
+    assert.equal(r.memory_mb.bytes_per_vector_raw_reason, "bulk load of 400 vectors, under 10000");
     assert.deepEqual(await target.listCollections(), [], "teardown removed the collections");
   } finally {
     await target.close();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Dataset } from "../src/dataset/dataset.ts";
 import { distance } from "../src/dataset/distance.ts";
 import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
-import { planDocId } from "../src/load/request_plan_ids.ts";
+import { planDocId } from "../src/plan/request_plan_ids.ts";
 import { makeExecutor } from "../src/run/executor.ts";
 import { IntegrityLedger } from "../src/run/integrity.ts";
 import { RecallSeries } from "../src/run/recall_series.ts";

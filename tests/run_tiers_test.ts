@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TierPredictor } from "../src/load/request_plan_tiers.ts";
+import { TierPredictor } from "../src/plan/request_plan_tiers.ts";
 import {
   encodeHistogram,
   initHistograms,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnServe } from "../src/cli/serve_process.ts";
 
 /**
  * Starts `akibench serve --port 0 --data-dir DIR --checkpoint-wal-mb 1 [extra…]` as a child
@@ -6,39 +7,11 @@ import assert from "node:assert/strict";
  * src/cli/main.ts, with its folder as the working directory).
  */
 export async function spawnServer(dataDir: string, extra: string[] = [], from?: string) {
-  const main = from === undefined
-    ? new URL("../src/cli/main.ts", import.meta.url).pathname
-    : `${from}/src/cli/main.ts`;
-  const child = new Deno.Command(Deno.execPath(), {
-    cwd: from,
-    args: [
-      "run",
-      "-A",
-      main,
-      "serve",
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-      "--checkpoint-wal-mb",
-      "1",
-      ...extra,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited before listening: ${text}`);
-    text += value;
-  }
-  const match = /^akibench reference server listening on (http:\/\/\S+) \(pid (\d+)\)\n$/.exec(
-    text,
+  const started = await spawnServe(
+    ["--data-dir", dataDir, "--checkpoint-wal-mb", "1", ...extra],
+    { from },
   );
-  assert.ok(match, `unexpected startup line: ${text}`);
-  assert.equal(Number(match[2]), child.pid);
-  reader.releaseLock();
-  return { child, url: match[1] };
+  assert.ok("url" in started, `server exited before listening: ${started.stderr}`);
+  assert.equal(started.pid, started.child.pid);
+  return { child: started.child, url: started.url };
 }

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { call } from "./server_http_client.ts";
+import { spawnServe } from "../src/cli/serve_process.ts";
 
 const MAIN = new URL("../src/cli/main.ts", import.meta.url).pathname;
 export type Started = { child: Deno.ChildProcess; url: string; stderr: () => string };
@@ -16,30 +17,8 @@ export async function start(
   extra: string[] = [],
   env: Record<string, string> = {},
 ): Promise<Started | Refused> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...extra],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const stderrDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
-  );
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      const { code } = await child.status;
-      await stderrDone;
-      return { code, stderr };
-    }
-    text += value;
-  }
-  reader.releaseLock();
-  const url = /listening on (http:\/\/\S+) /.exec(text)![1];
-  return { child, url, stderr: () => stderr };
+  const result = await spawnServe(["--data-dir", dataDir, ...extra], { env, stderr: "piped" });
+  return "url" in result ? { child: result.child, url: result.url, stderr: result.stderr } : result;
 }
 
 export async function started(dataDir: string, extra: string[] = [], env = {}): Promise<Started> {

@@ -4,6 +4,7 @@ import { startEmbeddedS3 } from "../src/server/s3/embedded_s3.ts";
 import { EMBEDDED_S3_CREDENTIALS } from "../src/server/s3/embedded_s3.ts";
 import { S3ObjectStore } from "../src/server/s3/object_store.ts";
 import { FaultInjector } from "../src/server/faults/fault_injector.ts";
+import { faultInjectingHandler } from "../src/server/faults/fault_http_handler.ts";
 import { ResilientObjectStore } from "../src/server/faults/resilient_object_store.ts";
 import { CircuitBreaker } from "../src/server/faults/circuit_breaker.ts";
 import { DeadLetterQueue } from "../src/server/faults/dead_letter_queue.ts";
@@ -19,7 +20,7 @@ async function withS3(
   const faults = new FaultInjector();
   const raw = await S3ObjectStore.open(
     { endpoint: embedded.endpoint, bucket: "akidb-test", ...EMBEDDED_S3_CREDENTIALS },
-    faults,
+    (inner) => faultInjectingHandler(inner, faults),
   );
   const breaker = new CircuitBreaker({
     windowMs: 60_000,
@@ -192,7 +193,10 @@ Deno.test("s3: opening an existing bucket survives a failed HeadBucket", opts, a
     const draws = [0];
     const faults = new FaultInjector(() => draws.shift() ?? 1);
     faults.set({ s3_latency_ms: 0, s3_error_rate: 0.5, s3_throttle_rate: 0 });
-    const store = await S3ObjectStore.open(settings, faults);
+    const store = await S3ObjectStore.open(
+      settings,
+      (inner) => faultInjectingHandler(inner, faults),
+    );
     assert.equal(faults.settings().injected_errors, 1);
     assert.equal(await store.head("missing"), null);
     store.close();

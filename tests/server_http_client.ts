@@ -1,4 +1,4 @@
-import { mulberry32 } from "../src/load/seeded_random.ts";
+import { mulberry32 } from "../src/random/seeded_random.ts";
 /** Tiny JSON client for the reference server tests. */
 export interface JsonResponse {
   status: number;

@@ -120,6 +120,52 @@ const batchCount = (env: Env, id: string) =>
 const fileExists = (p: string) => Deno.stat(p).then(() => true, () => false);
 
 Deno.test(
+  "tiering: a failed background demotion is counted in /metrics and logged, not swallowed",
+  opts,
+  async () => {
+    const logged: string[] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+    const env = await setup({});
+    try {
+      const created = await env.call("POST", "/api/v1/collections", {
+        name: "idle",
+        dimension: DIM,
+        metric: "l2",
+      });
+      const id = created.body.collection_id as string;
+      const doc = { doc_id: uuidV7(), vector: vectorOf(1) };
+      assert.equal((await env.call("POST", `/api/v1/collections/${id}/insert`, doc)).status, 200);
+      // The image's temporary file is a directory: every idle demotion fails to write it.
+      await Deno.mkdir(`${env.dataDir}/tiers/${id}.image.tmp`, { recursive: true });
+      const failures = async () => {
+        const metrics = (await env.call("GET", "/metrics")).body as string;
+        return Number(/^akidb_tier_background_failures_total (\d+)$/m.exec(metrics)![1]);
+      };
+      assert.equal(await failures(), 0);
+      const policy = { hot_to_warm_idle_s: 0.1 };
+      assert.equal((await env.call("PUT", "/api/v1/tiering/policy", policy)).status, 200);
+      await until(async () => await failures() >= 2, `failures (log: ${logged})`, 60_000);
+      assert.equal((await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier, "hot");
+      // Logged once while the error stays the same, naming the work and the cause.
+      const lines = logged.filter((l) => l.includes("tiering"));
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(
+        lines[0],
+        new RegExp(`^akibench server: tiering: demoting ${id} to warm: .*tmp`),
+      );
+      // Once the obstacle is gone, the next idle check demotes it.
+      await Deno.remove(`${env.dataDir}/tiers/${id}.image.tmp`);
+      const tier = async () => (await env.call("GET", `/api/v1/collections/${id}/tier`)).body.tier;
+      await until(async () => await tier() === "warm", "the demotion", 60_000);
+    } finally {
+      console.error = consoleError;
+      await env.close();
+    }
+  },
+);
+
+Deno.test(
   "tiering: hot → warm → cold moves the index RAM → file → S3, and back",
   opts,
   async () => {

@@ -1,3 +1,5 @@
+import { readProcessStatsSync } from "../../src/metrics/process_stats.ts";
+
 /** A server child process and the URL it is listening on. */
 export interface ChildServer {
   child: Deno.ChildProcess;
@@ -46,15 +48,12 @@ export async function spawnServer(
   throw new Error(`${command} did not become ready at ${url}`);
 }
 
-/** Resident set size of `pid` in bytes (Linux /proc). */
+/** Resident set size of `pid` in bytes (Linux /proc; 0 when unreadable). */
 export function rssBytes(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  return (readProcessStatsSync(pid)?.rssMb ?? 0) * 1024 * 1024;
 }
 
-/** CPU seconds (user + system) `pid` has used so far (Linux /proc, 100 ticks per second). */
+/** CPU seconds (user + system) `pid` has used so far (Linux /proc; NaN when unreadable). */
 export function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return readProcessStatsSync(pid)?.cpuSeconds ?? NaN;
 }

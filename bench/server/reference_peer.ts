@@ -1,8 +1,8 @@
 import { type BenchPeer, postJson, vectorJson } from "./bench_peer.ts";
 import { type ChildServer, spawnServer } from "./child_server.ts";
+import { START_LINE } from "../../src/server/start_line.ts";
 
 const MAIN = new URL("./serve_child.ts", import.meta.url).pathname;
-const STARTUP = /listening on (http:\/\/\S+) \(pid \d+\)/;
 
 function uuidOf(row: number): string {
   return `01900000-0000-7000-8000-${row.toString(16).padStart(12, "0")}`;
@@ -32,7 +32,7 @@ export class ReferencePeer implements BenchPeer {
       "--data-dir",
       dataDir,
       ...args,
-    ], { urlPattern: STARTUP });
+    ], { urlPattern: START_LINE });
   }
 
   pid(): number {

@@ -2,7 +2,7 @@ import { loadSuite } from "../scenario/suite.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
 import type { Command } from "./command.ts";
 import { parseRunFlags, runScenarios } from "./run_command.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 const HELP = `akibench bench: the smoke suite of all eight seed scenarios (scenarios/smoke.yaml)
 

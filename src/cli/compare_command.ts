@@ -1,6 +1,6 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { checkOutputFile } from "./output_path.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";
 import { compareRuns } from "../report/compare.ts";

@@ -1,5 +1,5 @@
 import { parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /**
  * Strict node:util parseArgs for a `dataset` subcommand whose flags all take a string value;

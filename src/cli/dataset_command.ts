@@ -3,7 +3,7 @@ import { datasetGenerateCommand } from "./dataset_generate_command.ts";
 import { datasetImportCommand } from "./dataset_import_command.ts";
 import { datasetInfoCommand } from "./dataset_info_command.ts";
 import { datasetVerifyCommand } from "./dataset_verify_command.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /** The `dataset` subcommands, in help order. */
 export const SUBCOMMANDS: Command[] = [

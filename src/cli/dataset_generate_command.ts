@@ -1,7 +1,7 @@
 import type { Command } from "./command.ts";
 import { checkOutputPath, intFlag, parseDatasetArgs } from "./dataset_args.ts";
 import { ttyProgress } from "./tty_progress.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { parseMetric } from "../dataset/ann_metric.ts";
 import type { GenerateParams } from "../dataset/dataset.ts";
 import { canonicalParams } from "../dataset/generate_params.ts";

@@ -1,7 +1,7 @@
 import type { Command } from "./command.ts";
 import { checkOutputPath, intFlag, onePositional, parseDatasetArgs } from "./dataset_args.ts";
 import { ttyProgress } from "./tty_progress.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { parseMetric } from "../dataset/ann_metric.ts";
 
 const HELP = `akibench dataset import: convert a dataset into akibench's HDF5 (with ground truth)

@@ -1,6 +1,6 @@
 import type { Command } from "./command.ts";
 import { intFlag, onePositional, parseDatasetArgs } from "./dataset_args.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 const HELP = `akibench dataset verify: recompute the ground truth of sampled queries and compare
 

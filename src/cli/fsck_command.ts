@@ -1,6 +1,6 @@
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { checkDataDir } from "../server/data_dir_check.ts";
 
 const HELP = `akibench fsck: check a reference server data directory offline

@@ -1,7 +1,7 @@
 import { LiveMetrics } from "../metrics/live_metrics.ts";
 import { type MetricsServer, startMetricsServer } from "../metrics/metrics_server.ts";
 import { startStatusLines } from "./status_line.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /**
  * How long `run` waits, after its last run, for Prometheus to scrape the final figures (when it

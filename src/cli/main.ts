@@ -1,6 +1,6 @@
 import { commands } from "./commands.ts";
-import { didYouMean } from "./did_you_mean.ts";
-import { UsageError } from "./usage_error.ts";
+import { didYouMean } from "../usage/did_you_mean.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { VERSION } from "../version.ts";
 
 function mainHelp(): string {

@@ -9,7 +9,7 @@ import { RunPartError } from "../shard/run_manifest.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
 import { checkReportFolder } from "./report_folder.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 const HELP = `akibench merge: merge the shards of a sharded run into one run and its reports
 

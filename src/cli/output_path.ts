@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /** Throws unless `path` can be written as a file: its folder exists and it is not a folder. */
 export async function checkOutputFile(path: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
-import { didYouMean } from "./did_you_mean.ts";
-import { UsageError } from "./usage_error.ts";
+import { didYouMean } from "../usage/did_you_mean.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /**
  * node:util parseArgs with strict: true (unknown flags are errors); a parse error becomes a

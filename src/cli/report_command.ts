@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { makeOutputFolder } from "./output_path.ts";
 import type { RunResult, SuiteResult } from "../result/run_result.ts";
 import { writeTextFileAtomic } from "../io/atomic_write.ts";

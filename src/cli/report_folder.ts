@@ -1,4 +1,4 @@
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /**
  * Refuses to write a run's reports into a folder that already holds files, unless `force`:

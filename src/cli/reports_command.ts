@@ -1,6 +1,6 @@
 import type { Command } from "./command.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { reportsApp } from "../report/reports_server.ts";
 
 const HELP = `akibench reports: browse saved reports

@@ -19,7 +19,7 @@ import { startLiveFigures } from "./live_figures.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
 import { checkReportFolder } from "./report_folder.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { runShardedPart, type ShardedPart, type ShardedRunOptions } from "./sharded_run.ts";
 import { parseShard, parseStartAt } from "../shard/shard_parse.ts";
 

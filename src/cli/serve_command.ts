@@ -1,6 +1,6 @@
 import type { Command } from "./command.ts";
 import { intFlagInRange, parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { DEFAULT_TIMEOUTS, type ServerTimeouts, startServer } from "../server/start.ts";
 import { addedLatencyExtension } from "../server/added_latency.ts";
 import { StorageDamage } from "../server/storage_damage.ts";

@@ -9,7 +9,7 @@ import { MANIFEST_FILE, readManifest, RunPartError } from "../shard/run_manifest
 import { setupRun } from "../shard/setup_run.ts";
 import { finishFileName, shardFileName } from "../shard/shard_file.ts";
 import { runShardLoad } from "../shard/shard_load.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /** Which part of a sharded run this process does (`run --setup-only | --shard I/N | --finish-only`). */
 export type ShardedPart =

@@ -2,7 +2,7 @@ import { parseMetric } from "./ann_metric.ts";
 import { openHdf5ForReading } from "./hdf5_file.ts";
 import { matrixShape } from "./hdf5_matrix.ts";
 import type { Metric } from "./metric.ts";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /** What a scenario needs to know of a dataset file before the run reads its vectors. */
 export interface AnnFileInfo {

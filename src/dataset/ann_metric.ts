@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { type Metric, METRICS } from "./metric.ts";
 
 const ANN_NAMES: Record<Metric, string> = { cosine: "angular", l2: "euclidean", dot: "dot" };

@@ -2,8 +2,10 @@ import type { Metric } from "./metric.ts";
 
 /**
  * The ann-benchmarks distance between row `i` of `a` and row `j` of `b` (both row-major with
- * `dim` columns), accumulated in float64: cosine → 1 − cos (0 when a norm is 0), l2 → Euclidean,
- * dot → −(a·b).
+ * `dim` columns), accumulated in float64: cosine → 1 − cos (1 when a norm is 0), l2 → Euclidean,
+ * dot → −(a·b). The one float64 distance of akibench: the exact ground truth ranks by it (rounded
+ * once to float32), and verification and recall recompute it. Cosine divides by √(‖a‖²·‖b‖²),
+ * one square root of the exact-as-float64 product (two roundings), not ‖a‖·‖b‖ (three).
  */
 export function distance(
   metric: Metric,
@@ -32,6 +34,5 @@ export function distance(
     nb += b[bo + t] * b[bo + t];
   }
   if (metric === "dot") return -dot;
-  const denominator = Math.sqrt(na) * Math.sqrt(nb);
-  return denominator > 0 ? 1 - dot / denominator : 1;
+  return na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 1;
 }

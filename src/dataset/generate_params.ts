@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import type { GenerateParams } from "./dataset.ts";
 import { METRICS } from "./metric.ts";
 

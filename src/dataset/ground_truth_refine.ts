@@ -5,42 +5,12 @@
  * by (distance, id) — the result no longer depends on float32 summation error.
  */
 import type { Metric } from "./metric.ts";
+import { distance } from "./distance.ts";
 import { ranksBefore } from "./ground_truth_topk.ts";
 
 /** Candidates the scan keeps per query for a final top-k. */
 export function candidateCount(k: number, n: number): number {
   return Math.min(n, k + Math.max(16, Math.ceil(k / 4)));
-}
-
-/** Float64 ann-benchmarks distance between row `qi` of `queries` and row `xi` of `base`. */
-export function exactDistance(
-  base: Float32Array,
-  queries: Float32Array,
-  dim: number,
-  metric: Metric,
-  qi: number,
-  xi: number,
-): number {
-  const qo = qi * dim;
-  const xo = xi * dim;
-  if (metric === "l2") {
-    let sum = 0;
-    for (let d = 0; d < dim; d++) {
-      const diff = queries[qo + d] - base[xo + d];
-      sum += diff * diff;
-    }
-    return Math.sqrt(sum);
-  }
-  let dot = 0;
-  for (let d = 0; d < dim; d++) dot += queries[qo + d] * base[xo + d];
-  if (metric === "dot") return -dot;
-  let qq = 0;
-  let xx = 0;
-  for (let d = 0; d < dim; d++) {
-    qq += queries[qo + d] * queries[qo + d];
-    xx += base[xo + d] * base[xo + d];
-  }
-  return qq > 0 && xx > 0 ? 1 - dot / Math.sqrt(qq * xx) : 1;
 }
 
 /**
@@ -64,7 +34,7 @@ export function refineTopK(
   for (let qi = 0; qi < q; qi++) {
     const ids = candidates.subarray(qi * width, (qi + 1) * width);
     for (let j = 0; j < width; j++) {
-      dist[j] = exactDistance(base, queries, dim, metric, qi, ids[j]);
+      dist[j] = distance(metric, queries, qi, base, ids[j], dim);
       order[j] = j;
     }
     order.sort((a, b) => (ranksBefore(dist[a], ids[a], dist[b], ids[b]) ? -1 : 1));

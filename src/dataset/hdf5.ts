@@ -1,5 +1,5 @@
 import { basename, extname } from "node:path";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { annDistanceName, parseMetric } from "./ann_metric.ts";
 import { contentHash } from "./content_hash.ts";
 import type { Dataset, GenerateParams } from "./dataset.ts";

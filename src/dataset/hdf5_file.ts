@@ -1,5 +1,5 @@
 import h5wasm from "h5wasm/node";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 export type H5File = InstanceType<typeof h5wasm.File>;
 

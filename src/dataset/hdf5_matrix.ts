@@ -1,5 +1,5 @@
 import h5wasm from "h5wasm/node";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { type H5File, hdf5Reason } from "./hdf5_file.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { basename, extname } from "node:path";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { readFbin, readIbin } from "./bin.ts";
 import { contentHash } from "./content_hash.ts";
 import type { Dataset } from "./dataset.ts";

@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import { openForReading, readExactly, type VectorMatrix } from "./vector_file.ts";
 
 /**

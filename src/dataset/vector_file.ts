@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 
 /** A vector file's rows, read into one row-major array. */
 export interface VectorMatrix<T extends Float32Array | Int32Array> {

@@ -1,5 +1,5 @@
 import type { RateProfile } from "./load_spec.ts";
-import { SeededRandom } from "./seeded_random.ts";
+import { loadStreamRandom, type SeededRandom } from "../random/seeded_random.ts";
 
 /** Integration step (seconds): rate(t) is taken as linear within each step. */
 const STEP_S = 0.001;
@@ -28,7 +28,7 @@ export class ArrivalSchedule {
 
   constructor(profile: RateProfile, arrivals: "uniform" | "poisson", seed: number, stream = 0) {
     this.#profile = profile;
-    this.#random = arrivals === "poisson" ? new SeededRandom(seed, 1000 + stream) : null;
+    this.#random = arrivals === "poisson" ? loadStreamRandom(seed, "arrivals", stream) : null;
     // Uniform: the first arrival as soon as any load is due (a zero rate yields none).
     this.#threshold = this.#random ? this.#random.exponential() : FIRST_UNIFORM_THRESHOLD;
     this.#r0 = profile.rate(0);

@@ -1,6 +1,6 @@
 import type { Phase } from "../result/run_result.ts";
 import type { ProfileSpec, RateProfile } from "./load_spec.ts";
-import { SeededRandom } from "./seeded_random.ts";
+import { RANDOM_STREAM, SeededRandom } from "../random/seeded_random.ts";
 
 /** A point of a piecewise-linear rate curve: `qps` at time `t` (seconds). */
 interface Knot {
@@ -91,7 +91,7 @@ type RandomSpec = Extract<ProfileSpec, { type: "random" }>;
  * alternate "walk" and "spike".
  */
 function randomWalk(spec: RandomSpec, durationS: number, seed: number): RateProfile {
-  const random = new SeededRandom(seed, 0x7a11);
+  const random = new SeededRandom(seed, RANDOM_STREAM.rateProfile);
   const span = spec.max_qps - spec.min_qps;
   const intervals = Math.max(1, Math.ceil(durationS / spec.interval_s));
   const levels: number[] = [];

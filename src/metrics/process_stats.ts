@@ -10,14 +10,29 @@ export interface ProcessStats {
   rssMb: number;
 }
 
-/** Reads /proc/<pid>/stat and /proc/<pid>/status; null when the process or /proc is absent. */
-export async function readProcessStats(pid: number): Promise<ProcessStats | null> {
+/**
+ * The one reader of a process's CPU time and RSS in /proc (the sampler's, the benchmarks'): reads
+ * /proc/<pid>/stat and /proc/<pid>/status; null when the process or /proc is absent.
+ */
+export async function readProcessStats(pid: number | "self"): Promise<ProcessStats | null> {
   try {
     const [stat, status] = await Promise.all([
       Deno.readTextFile(`/proc/${pid}/stat`),
       Deno.readTextFile(`/proc/${pid}/status`),
     ]);
     return parseProcessStats(stat, status);
+  } catch {
+    return null;
+  }
+}
+
+/** {@link readProcessStats} for a caller that must not await (a benchmark's timing points). */
+export function readProcessStatsSync(pid: number | "self"): ProcessStats | null {
+  try {
+    return parseProcessStats(
+      Deno.readTextFileSync(`/proc/${pid}/stat`),
+      Deno.readTextFileSync(`/proc/${pid}/status`),
+    );
   } catch {
     return null;
   }

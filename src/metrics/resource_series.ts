@@ -1,12 +1,9 @@
 import type { PromSample } from "./prometheus_text.ts";
 
-/**
- * Where a resource reading came from: `proc` (/proc/<pid> on this machine), or the metric family
- * a Prometheus endpoint exposes: `process` (the standard process collector: process_*),
- * `namedprocess` (process-exporter: namedprocess_namegroup_*) or `node` (node_exporter: node_*,
- * the whole machine).
- */
-export type ResourceSource = "proc" | "process" | "namedprocess" | "node";
+import type { ResourceSource } from "../result/run_result.ts";
+
+// Defined with the RunResult, which records it; the metrics that read resources re-export it.
+export type { ResourceSource };
 
 /** Memory (MB) and cumulative CPU time (seconds), each null when its source lacks it. */
 export interface ResourceReading {

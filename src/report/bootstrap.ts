@@ -1,4 +1,4 @@
-import { SeededRandom } from "../load/seeded_random.ts";
+import { RANDOM_STREAM, SeededRandom } from "../random/seeded_random.ts";
 import type { DecodedHistogram } from "./histogram_decode.ts";
 
 /** Replicates per interval: enough for stable 2.5 % and 97.5 % points. */
@@ -19,7 +19,7 @@ export class PercentileBootstrap {
   readonly #random: SeededRandom;
 
   constructor(seed = BOOTSTRAP_SEED) {
-    this.#random = new SeededRandom(seed);
+    this.#random = new SeededRandom(seed, RANDOM_STREAM.bootstrap);
   }
 
   /**

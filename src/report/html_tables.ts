@@ -3,7 +3,13 @@ import { FEW_SAMPLES } from "./chart_data.ts";
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
 import { statusMark } from "./status_mark.ts";
-import { overviewCells, PERCENTILE_HEADERS, percentileCells, resourceRows } from "./run_cells.ts";
+import {
+  OVERVIEW_HEADERS,
+  overviewCells,
+  PERCENTILE_HEADERS,
+  percentileCells,
+  resourceRows,
+} from "./run_cells.ts";
 import { formatCount, formatDuration } from "./number_format.ts";
 
 /** A table cell: text (escaped) or { num } for a right-aligned number, or { html } pre-escaped. */
@@ -56,17 +62,7 @@ export function criteriaTable(run: RunResult): string {
 
 export function overviewTable(run: RunResult): string {
   return htmlTable(
-    [
-      "Requests",
-      "Successful",
-      "Failed",
-      "Dropped",
-      "Error rate",
-      "Avg QPS",
-      "Peak QPS",
-      "Offered QPS",
-    ]
-      .map(n),
+    OVERVIEW_HEADERS.map(n),
     [overviewCells(run).map(n)],
     { id: "overview" },
   );

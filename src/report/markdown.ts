@@ -2,7 +2,13 @@ import type { RunResult, SuiteResult, TrafficStats } from "../result/run_result.
 import { criterionObserved, criterionThreshold } from "./criterion_text.ts";
 import { shardsSection } from "./shards_markdown.ts";
 import { markdownTable } from "./markdown_table.ts";
-import { overviewCells, PERCENTILE_HEADERS, percentileCells, resourceRows } from "./run_cells.ts";
+import {
+  OVERVIEW_HEADERS,
+  overviewCells,
+  PERCENTILE_HEADERS,
+  percentileCells,
+  resourceRows,
+} from "./run_cells.ts";
 import {
   formatCount,
   formatDuration,
@@ -52,16 +58,7 @@ function overviewSection(run: RunResult): string[] {
     "## Summary",
     "",
     markdownTable(
-      [
-        "Requests",
-        "Successful",
-        "Failed",
-        "Dropped",
-        "Error rate",
-        "Avg QPS",
-        "Peak QPS",
-        "Offered",
-      ],
+      OVERVIEW_HEADERS,
       [overviewCells(run)],
       Array(8).fill(R),
     ),

@@ -1,5 +1,5 @@
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import type { LabelledRuns } from "./across_targets.ts";
 import { readRuns } from "./read_runs.ts";
 import { ACROSS_MANIFEST, type AcrossManifest } from "./write_across.ts";

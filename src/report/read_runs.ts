@@ -1,5 +1,5 @@
 import { basename, dirname, join } from "node:path";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import {
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,

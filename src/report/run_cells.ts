@@ -1,7 +1,18 @@
 /** Formatted cells shared by the HTML and Markdown tables of a run report. */
 import { growthBeyondWritesMb, type RunResult, type TrafficStats } from "../result/run_result.ts";
-import { MIN_MEASURED_VECTORS } from "../run/vector_cost.ts";
 import { formatCount, formatMs, formatNumber, formatRatioPercent } from "./number_format.ts";
+
+/** Headers of {@link overviewCells}: the summary table of the HTML and the Markdown report. */
+export const OVERVIEW_HEADERS = [
+  "Requests",
+  "Successful",
+  "Failed",
+  "Dropped",
+  "Error rate",
+  "Avg QPS",
+  "Peak QPS",
+  "Offered QPS",
+];
 
 /** The summary row: requests, successful, failed, dropped, error rate, avg/peak/offered QPS. */
 export function overviewCells(run: RunResult): string[] {
@@ -98,9 +109,9 @@ export function beyondWritesText(m: NonNullable<RunResult["memory_mb"]>): string
     : ` (${formatNumber(m.bytes_per_vector / 1024, 2)} KB each, ${
       m.bytes_per_vector_source === "bulk_load"
         ? "measured over the bulk load"
-        : `raw floats: not measured (bulk load under ${
-          formatCount(MIN_MEASURED_VECTORS)
-        } vectors, or no RSS)`
+        : `raw floats: not measured${
+          m.bytes_per_vector_raw_reason ? ` (${m.bytes_per_vector_raw_reason})` : ""
+        }`
     })`;
   return `${formatNumber(m.written!, 1)} MB of vectors written${each}; growth beyond them ${
     formatNumber(beyond, 1)

@@ -1,5 +1,5 @@
 import * as hdr from "hdr-histogram-js";
-import { SeededRandom } from "../load/seeded_random.ts";
+import { RANDOM_STREAM, SeededRandom } from "../random/seeded_random.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import { BOOTSTRAP_SEED, CONFIDENCE } from "./bootstrap.ts";
 
@@ -44,7 +44,7 @@ export function secondsDifferenceIntervals(
 ): Map<number, [number, number]> | null {
   const b = sparseSeconds(base), n = sparseSeconds(next);
   if (!b || !n) return null;
-  const random = new SeededRandom(seed, 1);
+  const random = new SeededRandom(seed, RANDOM_STREAM.secondBootstrap);
   const length = Math.max(b.length, n.length);
   const counts = new Float64Array(length);
   const replicate = (run: NonNullable<ReturnType<typeof sparseSeconds>>): number[] => {

@@ -3,7 +3,6 @@
  * Markdown, JUnit, HTML, compare) reads only this. Field names follow the seed design's
  * Appendix B (snake_case) and extend it. Times in ms unless a name says otherwise.
  */
-import type { ResourceSource } from "../metrics/resource_series.ts";
 
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
@@ -158,6 +157,8 @@ export interface RunResult {
     bytes_per_vector?: number;
     /** `bulk_load`: the target's RSS growth per vector over the bulk load; `raw`: dim × 4. */
     bytes_per_vector_source?: "bulk_load" | "raw";
+    /** Why `raw` (e.g. "bulk load of 400 vectors, under 10000"); absent in older results. */
+    bytes_per_vector_raw_reason?: string;
     /** Where RSS was read: /proc (`proc`) or a Prometheus family (`process`, `namedprocess`, `node`: the whole machine). */
     source?: ResourceSource;
   } | null;
@@ -276,3 +277,11 @@ export interface SuiteResult {
 export function growthBeyondWritesMb(m: NonNullable<RunResult["memory_mb"]>): number | null {
   return m.written === undefined ? null : m.end - m.start - m.written;
 }
+
+/**
+ * Where a resource reading came from: `proc` (/proc/<pid> on this machine), or the metric family
+ * a Prometheus endpoint exposes: `process` (the standard process collector: process_*),
+ * `namedprocess` (process-exporter: namedprocess_namegroup_*) or `node` (node_exporter: node_*,
+ * the whole machine).
+ */
+export type ResourceSource = "proc" | "process" | "namedprocess" | "node";

@@ -1,5 +1,5 @@
 import type { Execute } from "../load/load_spec.ts";
-import type { PlannedRequest } from "../load/request_plan.ts";
+import type { PlannedRequest } from "../plan/request_plan.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { IntegrityLedger } from "./integrity.ts";
 import type { RecallSeries } from "./recall_series.ts";

@@ -1,4 +1,4 @@
-import type { PlanCollection } from "../load/request_plan.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
 import type { AuditEntry, ScenarioTarget } from "../targets/scenario_target.ts";
 import { TargetError } from "../targets/target.ts";
 import {

@@ -1,14 +1,14 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import type { StreamTotals } from "../load/engine.ts";
 import type { LoadOutcome } from "../load/load_spec.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
 import { type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { JournalData } from "../shard/write_journal.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Deployment } from "./setup.ts";
-import type { TierStart } from "../load/request_plan_tiers.ts";
+import type { TierStart } from "../plan/request_plan_tiers.ts";
 import type { WorkerLoadContext } from "./worker_load_module.ts";
 
 /** The scenario's LoadSpec as data for workers (the same streams as scenarioLoadSpec). */

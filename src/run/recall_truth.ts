@@ -1,8 +1,8 @@
 import { distance } from "../dataset/distance.ts";
 import { computeGroundTruth } from "../dataset/ground_truth.ts";
 import type { Dataset } from "../dataset/dataset.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
-import { planDocId } from "../load/request_plan_ids.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
+import { planDocId } from "../plan/request_plan_ids.ts";
 import type { WriteLog, WriteSnapshot } from "./write_log.ts";
 
 /** How many extra base neighbours are kept per (collection, query) to absorb deletions. */

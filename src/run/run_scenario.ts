@@ -1,7 +1,7 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LiveMetrics } from "../metrics/live_metrics.ts";
-import type { TierStart } from "../load/request_plan_tiers.ts";
+import type { TierStart } from "../plan/request_plan_tiers.ts";
 import { encodeAhead } from "../targets/vector_text.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import { readTargetRssMb, steadyRssMb, type TargetProcess } from "../metrics/target_rss.ts";
@@ -17,12 +17,12 @@ import { startFaultSchedule } from "./fault_schedule.ts";
 import { IntegrityLedger, verifyIntegrity } from "./integrity.ts";
 import { latencyLimits } from "./latency_limits.ts";
 import { probeIsolation } from "./isolation.ts";
-import { baseRowCount, planCollections } from "./layout.ts";
+import { baseRowCount, planCollections } from "../plan/layout.ts";
 import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
-import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
+import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
 import { loadInWorkers } from "./load_in_workers.ts";
 import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
@@ -381,6 +381,7 @@ async function measure(
       ...sampled.memoryMb,
       bytes_per_vector: ctx.vectorCost.bytes,
       bytes_per_vector_source: ctx.vectorCost.source,
+      bytes_per_vector_raw_reason: ctx.vectorCost.rawReason,
     },
     cpu_percent: sampled.cpuPercent,
     operations: withMergedTiers(outcome.operations),

@@ -1,9 +1,9 @@
 import { loadOrGenerate } from "../dataset/cache.ts";
 import type { Dataset } from "../dataset/dataset.ts";
 import { readDataset } from "../dataset/hdf5.ts";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import type { Scenario } from "../scenario/scenario.ts";
-import { datasetParams } from "./layout.ts";
+import { datasetParams } from "../plan/layout.ts";
 
 /**
  * The data a scenario runs on: its `dataset.file` (read whole, the recorded content hash

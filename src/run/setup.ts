@@ -1,11 +1,11 @@
 import type { Dataset } from "../dataset/dataset.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
-import { planDocId } from "../load/request_plan_ids.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
+import { planDocId } from "../plan/request_plan_ids.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Capabilities, Document } from "../targets/target.ts";
 import type { IntegrityLedger } from "./integrity.ts";
-import { baseRowCount } from "./layout.ts";
+import { baseRowCount } from "../plan/layout.ts";
 
 /** What setup created on the target, filled in as it goes (teardown removes it). */
 export interface Deployment {

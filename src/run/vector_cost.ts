@@ -11,6 +11,11 @@ export interface VectorCost {
   bytes: number;
   /** `bulk_load`: the target's RSS growth over the bulk load; `raw`: dim × 4 bytes. */
   source: "bulk_load" | "raw";
+  /**
+   * Why the raw floats were counted, in words the report prints as they are: the result keeps the
+   * reason of its own run, so a later change of MIN_MEASURED_VECTORS never rewrites an old report.
+   */
+  rawReason?: string;
 }
 
 /**
@@ -24,8 +29,16 @@ export function vectorCost(
   loaded: number,
   dim: number,
 ): VectorCost {
-  if (rssBeforeMb === null || rssAfterMb === null || loaded < MIN_MEASURED_VECTORS) {
-    return { bytes: dim * 4, source: "raw" };
+  // A load too small to measure is not read at all (no RSS): that is the reason to record.
+  if (loaded < MIN_MEASURED_VECTORS) {
+    return {
+      bytes: dim * 4,
+      source: "raw",
+      rawReason: `bulk load of ${loaded} vectors, under ${MIN_MEASURED_VECTORS}`,
+    };
+  }
+  if (rssBeforeMb === null || rssAfterMb === null) {
+    return { bytes: dim * 4, source: "raw", rawReason: "no target RSS around the bulk load" };
   }
   const bytes = (rssAfterMb - rssBeforeMb) * 1024 * 1024 / loaded;
   return { bytes: Math.max(0, Math.round(bytes)), source: "bulk_load" };

@@ -1,8 +1,8 @@
 import type { Shard } from "../load/engine.ts";
-import type { PlanCollection, PlannedRequest, PlanVectors } from "../load/request_plan.ts";
-import { RequestPlan } from "../load/request_plan.ts";
+import type { PlanCollection, PlannedRequest, PlanVectors } from "../plan/request_plan.ts";
+import { RequestPlan } from "../plan/request_plan.ts";
 import type { LoadParts } from "../load/sharded_load.ts";
-import type { TierStart } from "../load/request_plan_tiers.ts";
+import type { TierStart } from "../plan/request_plan_tiers.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { AkidbTarget } from "../targets/akidb.ts";
 import { openTarget } from "../targets/registry.ts";

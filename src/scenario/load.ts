@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { CriterionError } from "../criteria/criterion.ts";
 import { parseCriterion } from "../criteria/parse.ts";
 import type { ProfileSpec } from "../load/load_spec.ts";
-import { didYouMean } from "../cli/did_you_mean.ts";
+import { didYouMean } from "../usage/did_you_mean.ts";
 import { isMapping, mergeOverride } from "./merge.ts";
 import { intrinsicDurationS, toProfileSpec } from "./profile.ts";
 import type { Scenario } from "./scenario.ts";

@@ -1,6 +1,6 @@
 import type { Metric } from "../dataset/metric.ts";
 import type { ProfileSpec } from "../load/load_spec.ts";
-import type { Capabilities } from "../targets/target.ts";
+import type { Capabilities } from "../api/capabilities.ts";
 
 /** Shares of each operation, as fractions summing to 1. */
 export interface OperationMix {

@@ -1,4 +1,5 @@
 import type { Hono, MiddlewareHandler } from "hono";
+import type { CapabilitiesResponse } from "../api/capabilities.ts";
 import type { Collection } from "./collection.ts";
 import type { Store } from "./store.ts";
 
@@ -21,15 +22,6 @@ export type CollectionAccess = "read" | "write";
 /** Hono environment of the reference server. */
 export interface ServerEnv {
   Variables: Partial<ServerVariables>;
-}
-
-/** What GET /api/v1/capabilities reports. */
-export interface Capabilities {
-  tiering: boolean;
-  tenancy: boolean;
-  audit: boolean;
-  faults: boolean;
-  batch_insert: boolean;
 }
 
 /** DLQ and circuit-breaker state, provided by the S3/tiering layer once it exists. */
@@ -56,7 +48,7 @@ export interface Resilience {
 export interface ServerExtensions {
   middleware?: MiddlewareHandler<ServerEnv>[];
   routes?: (app: Hono<ServerEnv>, store: Store) => void;
-  capabilities?: Partial<Capabilities>;
+  capabilities?: Partial<CapabilitiesResponse>;
   beforeCollectionAccess?: (
     collection: Collection,
     access: CollectionAccess,

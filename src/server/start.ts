@@ -5,6 +5,7 @@ import { RequestMetrics } from "./metrics.ts";
 import type { ServerExtensions } from "./server_env.ts";
 import { Store, type StoreOptions } from "./store.ts";
 import { DEFAULT_INDEX_PARAMS } from "./collection_meta.ts";
+import { startLine } from "./start_line.ts";
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -91,7 +92,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const addr = server.addr;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
   if (!options.quiet) {
-    console.log(`akibench reference server listening on ${url} (pid ${Deno.pid})`);
+    console.log(startLine(url, Deno.pid));
   }
   let closing: Promise<void> | null = null;
   return {

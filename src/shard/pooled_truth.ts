@@ -1,6 +1,6 @@
 import type { Dataset } from "../dataset/dataset.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
-import { planDocId } from "../load/request_plan_ids.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
+import { planDocId } from "../plan/request_plan_ids.ts";
 import { IntegrityLedger } from "../run/integrity.ts";
 import type { RecallSeries } from "../run/recall_series.ts";
 import type { RecallTruth } from "../run/recall_truth.ts";

@@ -1,8 +1,8 @@
 import type { Dataset } from "../dataset/dataset.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import type { RunResult } from "../result/run_result.ts";
-import { planCollections } from "../run/layout.ts";
+import { planCollections } from "../plan/layout.ts";
 import { datasetBlock, resultShell } from "../run/result_shell.ts";
 import { loadScenarioDataset } from "../run/scenario_data.ts";
 import { scenarioHash } from "../scenario/hash.ts";

@@ -9,7 +9,7 @@ import { startFaultSchedule } from "../run/fault_schedule.ts";
 import { IntegrityLedger } from "../run/integrity.ts";
 import { faultsEndS, recoveryTimeMs } from "../run/recovery_time.ts";
 import { stateGauges } from "../run/run_scenario.ts";
-import { scenarioLoadSpec, scenarioPlan } from "../run/scenario_load.ts";
+import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
 import { withMergedTiers } from "../run/tier_traffic.ts";
 import { WriteLog } from "../run/write_log.ts";
 import type { Scenario } from "../scenario/scenario.ts";

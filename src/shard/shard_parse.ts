@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage/usage_error.ts";
 import type { Shard } from "../load/engine.ts";
 
 /** `--shard I/N`: shard I (0-based) of N. */

@@ -18,7 +18,7 @@ import {
   TargetError,
 } from "./target.ts";
 import type { Metric } from "../dataset/metric.ts";
-import type { TierStart } from "../load/request_plan_tiers.ts";
+import type { TierStart } from "../api/tier.ts";
 
 /**
  * AkiDB's limits where it is stricter than the reference server: at most 128 matches per query

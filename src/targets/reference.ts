@@ -1,8 +1,8 @@
 import { AkidbTarget } from "./akidb.ts";
 import { EmbeddedProcess } from "./embedded_process.ts";
+import { START_LINE } from "../server/start_line.ts";
 
 const MAIN = decodeURIComponent(new URL("../cli/main.ts", import.meta.url).pathname);
-const STARTUP = /listening on (http:\/\/\S+) \(pid (\d+)\)/;
 const STARTUP_TIMEOUT_MS = 60_000;
 
 /**
@@ -43,7 +43,7 @@ export class ReferenceTarget extends AkidbTarget {
       ["run", "-A", MAIN, "serve", "--port", "0", "--data-dir", dataDir, ...flags],
       { dataDir },
     );
-    const [, url] = await server.waitForLine(STARTUP, STARTUP_TIMEOUT_MS);
+    const [, url] = await server.waitForLine(START_LINE, STARTUP_TIMEOUT_MS);
     return new ReferenceTarget(url, adminKey, server);
   }
 

@@ -1,4 +1,4 @@
-import type { TierStart } from "../load/request_plan_tiers.ts";
+import type { TierStart } from "../api/tier.ts";
 import type { Capabilities, Document, RequestContext, Target } from "./target.ts";
 
 /** One fault setting handed to the target (S3 latency, error rate, throttling). */

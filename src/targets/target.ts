@@ -1,12 +1,8 @@
+import type { Capabilities } from "../api/capabilities.ts";
 import type { Metric } from "../dataset/metric.ts";
 
-/** Optional server features; a scenario needing a missing one is skipped, never passed. */
-export interface Capabilities {
-  tiering: boolean;
-  tenancy: boolean;
-  audit: boolean;
-  faults: boolean;
-}
+// The one Capabilities type, re-exported as part of the Target contract.
+export type { Capabilities };
 
 /** The capabilities of a database with none of AkiDB's extensions (the peer targets). */
 export const NO_EXTENSIONS: Readonly<Capabilities> = {

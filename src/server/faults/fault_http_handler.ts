@@ -1,14 +1,7 @@
 import { Readable } from "node:stream";
 import type { FaultInjector } from "./fault_injector.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-
-/** The part of the SDK's HTTP handler (smithy HttpHandler) that this wrapper relies on. */
-export interface SdkHttpHandler {
-  handle(request: unknown, options?: { abortSignal?: unknown }): Promise<{ response: unknown }>;
-  destroy?(): void;
-  updateHttpClientConfig?(key: never, value: never): void;
-  httpHandlerConfigs?(): Record<string, unknown>;
-}
+import type { SdkHttpHandler } from "../s3/object_store.ts";
 
 const FAILURES = {
   error: { status: 500, reason: "Internal Server Error", code: "InternalError" },

@@ -1,7 +1,8 @@
 import type { Hono } from "hono";
 import { totalmem } from "node:os";
 import type { RouteDeps } from "../route_deps.ts";
-import type { Capabilities, ServerEnv } from "../server_env.ts";
+import type { CapabilitiesResponse } from "../../api/capabilities.ts";
+import type { ServerEnv } from "../server_env.ts";
 import { VERSION } from "../../version.ts";
 
 /** One component of GET /admin/health, shaped like AkiDB's ComponentHealth. */
@@ -44,7 +45,7 @@ export function healthRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
     return c.json(body, status === "unhealthy" ? 503 : 200);
   });
   app.get("/api/v1/capabilities", (c) => {
-    const capabilities: Capabilities = {
+    const capabilities: CapabilitiesResponse = {
       tiering: false,
       tenancy: false,
       audit: false,

@@ -8,8 +8,14 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import type { FaultInjector } from "../faults/fault_injector.ts";
-import { faultInjectingHandler, type SdkHttpHandler } from "../faults/fault_http_handler.ts";
+
+/** The part of the SDK's HTTP handler (smithy HttpHandler) that a wrapper of it relies on. */
+export interface SdkHttpHandler {
+  handle(request: unknown, options?: { abortSignal?: unknown }): Promise<{ response: unknown }>;
+  destroy?(): void;
+  updateHttpClientConfig?(key: never, value: never): void;
+  httpHandlerConfigs?(): Record<string, unknown>;
+}
 
 /** The object operations tiering and snapshots need. Errors are thrown as the SDK's. */
 export interface ObjectStore {
@@ -36,12 +42,16 @@ const BUCKET_EXISTS = new Set(["BucketAlreadyExists", "BucketAlreadyOwnedByYou"]
 /**
  * An S3 bucket through @aws-sdk/client-s3 (path-style). The SDK's own retries are off
  * (maxAttempts 1): retry, backoff and the circuit breaker are the ResilientObjectStore's job.
- * With a FaultInjector, injected latency and errors happen inside the client's HTTP path.
+ * `wrapHandler` wraps the client's HTTP path (the fault injector puts its latency and errors
+ * there), so this store knows nothing of faults.
  */
 export class S3ObjectStore implements ObjectStore {
   private constructor(private readonly client: S3Client, private readonly bucket: string) {}
 
-  static async open(settings: S3Settings, faults?: FaultInjector): Promise<S3ObjectStore> {
+  static async open(
+    settings: S3Settings,
+    wrapHandler?: (inner: SdkHttpHandler) => SdkHttpHandler,
+  ): Promise<S3ObjectStore> {
     const client = new S3Client({
       endpoint: settings.endpoint,
       region: settings.region ?? "us-east-1",
@@ -52,10 +62,10 @@ export class S3ObjectStore implements ObjectStore {
         secretAccessKey: settings.secretAccessKey,
       },
     });
-    if (faults !== undefined) {
+    if (wrapHandler !== undefined) {
       // Replaced before the first request, when the SDK resolves each command's handler.
       const config = client.config as unknown as { requestHandler: SdkHttpHandler };
-      config.requestHandler = faultInjectingHandler(config.requestHandler, faults);
+      config.requestHandler = wrapHandler(config.requestHandler);
     }
     const head = () => client.send(new HeadBucketCommand({ Bucket: settings.bucket }));
     try {

@@ -93,6 +93,9 @@ export class TierManager {
   #timer: ReturnType<typeof setInterval> | null = null;
   #inFlight = new Set<Promise<unknown>>();
   #persisting: Promise<void> = Promise.resolve();
+  /** Background work (idle demotions, copy removal, state writes) that failed, and the last. */
+  #backgroundFailures = 0;
+  #lastBackgroundError: string | null = null;
 
   constructor(
     private readonly s3: ResilientObjectStore,
@@ -269,6 +272,10 @@ export class TierManager {
       const [from, to] = t.split(">");
       lines.push(`akidb_tier_transitions_total{from="${from}",to="${to}"} ${n}`);
     }
+    lines.push(
+      "# TYPE akidb_tier_background_failures_total counter",
+      `akidb_tier_background_failures_total ${this.#backgroundFailures}`,
+    );
     return lines.join("\n") + "\n";
   }
 
@@ -287,6 +294,7 @@ export class TierManager {
       } else if (!st.pinned && st.tier === "hot" && idle >= this.policyValue.hotToWarmIdleMs) {
         this.#background(
           this.#exclusive(st, (c) => st.tier === "hot" ? this.#hotToWarm(c, st) : undefined),
+          `demoting ${id} to warm`,
         );
       } else if (
         !st.pinned && st.tier === "warm" && !st.pendingUpload &&
@@ -294,6 +302,7 @@ export class TierManager {
       ) {
         this.#background(
           this.#exclusive(st, (c) => st.tier === "warm" ? this.#warmToCold(c, st) : undefined),
+          `demoting ${id} to cold`,
         );
       }
     }
@@ -304,9 +313,31 @@ export class TierManager {
     this.#timer = setInterval(() => this.tick(), this.policyValue.checkIntervalMs);
   }
 
-  #background(work: Promise<unknown>): void {
-    const tracked = work.catch(() => {}).finally(() => this.#inFlight.delete(tracked));
+  /**
+   * Runs `work` (`what` names it) tracked by close(); a failure nobody awaits is counted, kept as
+   * the last background error (metrics, GET /api/v1/metrics/tiers) and logged, never swallowed.
+   */
+  #background(work: Promise<unknown>, what: string): void {
+    const tracked = work.catch((error) => this.#backgroundFailed(what, error))
+      .finally(() => this.#inFlight.delete(tracked));
     this.#inFlight.add(tracked);
+  }
+
+  #backgroundFailed(what: string, error: unknown): void {
+    // A demotion that gave way to a reader or writer (409) is no failure: the collection stays hot.
+    if (error instanceof HttpError && error.status === 409) return;
+    this.#backgroundFailures++;
+    const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    // Logged when it changes: a failure that repeats every check interval would flood the log.
+    if (message !== this.#lastBackgroundError) {
+      console.error(`akibench server: tiering: ${message}`);
+    }
+    this.#lastBackgroundError = message;
+  }
+
+  /** How many background tier operations failed, and the last failure's message. */
+  backgroundFailures(): { count: number; last: string | null } {
+    return { count: this.#backgroundFailures, last: this.#lastBackgroundError };
   }
 
   /** Adds new collections (hot) and forgets deleted ones (removing their tier copies). */
@@ -319,11 +350,11 @@ export class TierManager {
       if (!ids.has(id)) {
         this.#states.delete(id);
         this.s3.dlq.discardCollection(id);
-        this.#background(this.#removeCopies(id));
+        this.#background(this.#removeCopies(id), `removing the tier copies of ${id}`);
         removed = true;
       }
     }
-    if (removed) this.#background(this.#persist());
+    if (removed) this.#background(this.#persist(), "writing the tier state");
   }
 
   async #removeCopies(id: string): Promise<void> {

@@ -6,6 +6,7 @@ import {
 } from "../faults/circuit_breaker.ts";
 import { AKIDB_DLQ_CAPACITY, DeadLetterQueue } from "../faults/dead_letter_queue.ts";
 import { FaultInjector } from "../faults/fault_injector.ts";
+import { faultInjectingHandler } from "../faults/fault_http_handler.ts";
 import { faultRoutes } from "../faults/fault_routes.ts";
 import { resilienceOf } from "../faults/resilience_adapter.ts";
 import { deadLetterRoutes } from "../faults/resilience_routes.ts";
@@ -64,7 +65,10 @@ export async function startTiering(options: TieringOptions): Promise<Tiering> {
   const settings = options.s3 ??
     { endpoint: embedded!.endpoint, bucket: DEFAULT_S3_BUCKET, ...EMBEDDED_S3_CREDENTIALS };
   const faults = options.faults ? new FaultInjector() : null;
-  const raw = await S3ObjectStore.open(settings, faults ?? undefined);
+  const raw = await S3ObjectStore.open(
+    settings,
+    faults ? (inner) => faultInjectingHandler(inner, faults) : undefined,
+  );
   const scale = options.resilienceTimeScale ?? 1;
   const s3 = new ResilientObjectStore(
     raw,

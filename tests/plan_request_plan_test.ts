@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import type { Stream } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
-import { type PlannedRequest, RequestPlan } from "../src/load/request_plan.ts";
-import { planDocId } from "../src/load/request_plan_ids.ts";
-import { ZipfSampler } from "../src/load/zipf.ts";
-import { collectionPicker } from "../src/load/collection_access.ts";
-import { OperationPicker } from "../src/load/mix.ts";
-import { planCollections } from "../src/run/layout.ts";
+import { type PlannedRequest, RequestPlan } from "../src/plan/request_plan.ts";
+import { planDocId } from "../src/plan/request_plan_ids.ts";
+import { ZipfSampler } from "../src/plan/zipf.ts";
+import { collectionPicker } from "../src/plan/collection_access.ts";
+import { OperationPicker } from "../src/plan/mix.ts";
+import { planCollections } from "../src/plan/layout.ts";
 import { parseScenario } from "../src/scenario/load.ts";
 import { encodeAhead, vectorText } from "../src/targets/vector_text.ts";
 

@@ -1,10 +1,10 @@
 import type { Scenario } from "../scenario/scenario.ts";
 import { type CollectionPicker, collectionPicker } from "./collection_access.ts";
-import type { Stream, TrafficLabel } from "./load_spec.ts";
+import type { Stream, TrafficLabel } from "../load/load_spec.ts";
 import { OperationPicker } from "./mix.ts";
 import { planDocId } from "./request_plan_ids.ts";
 import { TierPredictor, type TierStart } from "./request_plan_tiers.ts";
-import { SeededRandom } from "./seeded_random.ts";
+import { loadStreamRandom, type SeededRandom } from "../random/seeded_random.ts";
 
 /** Rows [start, end) of the dataset's base vectors that one collection holds. */
 export interface PlanCollection {
@@ -189,7 +189,7 @@ export class RequestPlan {
       const own = this.collections.flatMap((c, i) => (c.tenant === stream.tenant ? [i] : []));
       if (own.length === 0) throw new RangeError(`no collections for tenant "${stream.tenant}"`);
       s = {
-        random: new SeededRandom(this.scenario.seed, 1000 + this.#streamIndex(stream)),
+        random: loadStreamRandom(this.scenario.seed, "requests", this.#streamIndex(stream)),
         collections: own,
         pick: collectionPicker(this.scenario.dataset.access, own.length),
       };

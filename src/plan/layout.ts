@@ -1,5 +1,5 @@
 import type { GenerateParams } from "../dataset/dataset.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
+import type { PlanCollection } from "./request_plan.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 
 /**

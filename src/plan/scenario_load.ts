@@ -1,8 +1,8 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import type { LoadSpec, Stream } from "../load/load_spec.ts";
 import { makeRateProfile } from "../load/rate_profile.ts";
-import { type PlanCollection, RequestPlan } from "../load/request_plan.ts";
-import type { TierStart } from "../load/request_plan_tiers.ts";
+import { type PlanCollection, RequestPlan } from "./request_plan.ts";
+import type { TierStart } from "./request_plan_tiers.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 
 /**

@@ -1,12 +1,8 @@
+import type { Tier, TierStart } from "../api/tier.ts";
 import type { TieringPolicy } from "../scenario/scenario.ts";
 
-export type Tier = "hot" | "warm" | "cold";
-
-/** A collection's tier on the target when the load starts, and how long it had been idle. */
-export interface TierStart {
-  tier: Tier;
-  idleS: number;
-}
+// Tiers are the API's: a target reports them, the tier model below predicts them.
+export type { Tier, TierStart };
 
 /**
  * Predicts each collection's storage tier from the plan's own access history under the

@@ -59,7 +59,11 @@ export class Collection {
   }
 
   /** A collection known only by its image at `location` (e.g. from a snapshot). */
-  static evicted(meta: CollectionMeta, location: EvictedLocation, documentCount: number) {
+  static evicted(
+    meta: CollectionMeta,
+    location: EvictedLocation,
+    documentCount: number,
+  ): Collection {
     const collection = new Collection(meta);
     collection.#reset(1);
     collection.#evicted = location;

@@ -23,7 +23,7 @@ export class ScanPool {
   #closed = false;
 
   /** One worker per core but one (the request loop's), at least one. */
-  constructor(readonly size = Math.max(1, navigator.hardwareConcurrency - 1)) {}
+  constructor(readonly size: number = Math.max(1, navigator.hardwareConcurrency - 1)) {}
 
   scan(job: ExactScanJob): Promise<ExactScanResult> {
     if (this.#closed) return Promise.reject(new Error("scan pool is closed"));

@@ -107,7 +107,7 @@ export interface StoreCounters {
  * segments. Owner checks: a collection is visible only to its owner tenant.
  */
 export class Store {
-  readonly collections = new Map<string, Collection>();
+  readonly collections: Map<string, Collection> = new Map();
   readonly counters: StoreCounters = {
     inserts: 0,
     deletes: 0,

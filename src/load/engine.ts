@@ -360,7 +360,10 @@ export async function runShard<R>(
 
   const interrupted = () => options.signal?.aborted === true;
 
-  /** The earliest intended time not yet sent over all streams (Infinity once none is left). */
+  /**
+   * When the loop must next act: the earliest intended time of this shard's arrivals not yet
+   * sent, or another shard's arrival's skip deadline (Infinity once none is left).
+   */
   let nextDueMs = -Infinity;
 
   /**

@@ -2,9 +2,11 @@ import type { LoadSpec } from "../load/load_spec.ts";
 
 /**
  * Generator CPU per request (µs) of one event loop: a fixed part (scheduling, recording, an
- * HTTP/1.1 exchange: bench/engine_cpu.ts) and a part per vector dimension (formatting and
- * parsing vector text, bench/adapter_cpu.ts at 512-d). Upper-ish figures from this 2-core VM:
- * an estimate errs towards more workers only where one loop is close to full anyway.
+ * HTTP/1.1 exchange) and a part per vector dimension (formatting and parsing vector text).
+ * Deliberately high estimates, not a measurement: one loop sends 28–40k small requests/s with
+ * strict timing on a quiet machine of this kind (bench/generator.ts, ≤ 36 µs each when busy),
+ * and bench/adapter_cpu.ts holds a 512-d search to ≤ 50 µs; 40 + 0.05 × 512 = 66 µs. Too high
+ * a figure only adds workers where one loop would have been at least half busy.
  */
 export const REQUEST_CPU_US = 40;
 export const REQUEST_CPU_US_PER_DIM = 0.05;

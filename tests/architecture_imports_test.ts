@@ -79,6 +79,11 @@ const EXCEPTIONS: Record<string, string> = {
   "run/worker_load_module.ts -> shard/write_journal.ts": "write journal lives in shard/",
   "run/run_scenario.ts -> shard/pooled_truth.ts": "pooled recall truth lives in shard/",
   "io/s3_run_store.ts -> shard/run_manifest.ts": "the manifest a run store lists",
+  // `report` of one shard's result: the shard file format and its summary row live in shard/;
+  // they belong in result/ beside RunResult.
+  "report/read_runs.ts -> shard/shard_file.ts": "shard result format lives in shard/",
+  "report/read_runs.ts -> shard/shard_summary.ts": "shard summary row lives in shard/",
+  "report/shard_cells.ts -> shard/clock_offset.ts": "clock-offset bound lives in shard/",
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*["'](\.{1,2}\/[^"']+)["']/g;

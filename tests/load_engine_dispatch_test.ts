@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ArrivalSchedule } from "../src/load/arrival_schedule.ts";
 import type { Clock } from "../src/load/clock.ts";
-import { runLoad, TIMEOUT_GROUP_MS } from "../src/load/engine.ts";
+import { runLoad, runShard, SKIP_SLACK_MS, TIMEOUT_GROUP_MS } from "../src/load/engine.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 
@@ -73,6 +73,99 @@ for (const arrivals of ["uniform", "poisson"] as const) {
     assert.equal(out.perSecond.slice(0, 3).reduce((n, p) => n + p.offered, 0), sent.length);
   });
 }
+
+for (const arrivals of ["uniform", "poisson"] as const) {
+  Deno.test(`engine shard 1/3 (${arrivals}, fake clock): sends its arrivals on time, skips the others in order, never early`, async () => {
+    const s = spec(arrivals);
+    const clock = new FakeClock();
+    const calls: { tenant: string; index: number; at: number; own: boolean; intendedMs: number }[] =
+      [];
+    await runShard(
+      s,
+      (stream, index, intendedS) => {
+        calls.push({
+          tenant: stream.tenant,
+          index,
+          at: clock.now(),
+          own: true,
+          intendedMs: intendedS * 1000,
+        });
+        return { label: { operation: "search", tenant: stream.tenant }, request: null };
+      },
+      () => Promise.resolve(),
+      {
+        clock,
+        shard: { index: 1, count: 3 },
+        skip: (stream, index, intendedS) =>
+          calls.push({
+            tenant: stream.tenant,
+            index,
+            at: clock.now(),
+            own: false,
+            intendedMs: intendedS * 1000,
+          }),
+      },
+    );
+    s.streams.forEach((stream, i) => {
+      const schedule = new ArrivalSchedule(stream.profile, arrivals, s.seed, i);
+      const expected: number[] = [];
+      for (let t = schedule.next(); t !== null; t = schedule.next()) expected.push(t * 1000);
+      const got = calls.filter((c) => c.tenant === stream.tenant);
+      // Every arrival exactly once, in index order; the shard's own (i mod 3 = 1) built.
+      assert.deepEqual(got.map((c) => c.index), expected.map((_, k) => k));
+      assert.deepEqual(got.map((c) => c.own), expected.map((_, k) => k % 3 === 1));
+      got.forEach((c, k) => {
+        assert.equal(c.intendedMs, expected[k]);
+        const late = c.at - expected[k];
+        assert.ok(late >= 0, `${stream.tenant}#${k} called ${-late} ms early`);
+        const bound = c.own ? 0.05 : SKIP_SLACK_MS + 0.05;
+        assert.ok(late < bound, `${stream.tenant}#${k} (own ${c.own}) ${late} ms late`);
+      });
+    });
+    assert.ok(calls.length > 100);
+  });
+}
+
+Deno.test("engine shard 1/3 (fake clock): at a high rate it wakes for its own arrivals only, skipping the others' then", async () => {
+  const clock = new FakeClock();
+  const calls: { index: number; at: number; own: boolean; intendedMs: number }[] = [];
+  const call = (own: boolean) => (_stream: unknown, index: number, intendedS: number) => {
+    calls.push({ index, at: clock.now(), own, intendedMs: intendedS * 1000 });
+  };
+  const build = call(true);
+  await runShard(
+    {
+      durationS: 0.2,
+      arrivals: "uniform",
+      overflow: "queue",
+      timeoutMs: 1000,
+      seed: 1,
+      streams: [{
+        tenant: "",
+        profile: makeRateProfile({ type: "constant", qps: 3000 }, 0.2, 1),
+        maxInFlight: 100,
+      }],
+    },
+    (stream, index, intendedS) => {
+      build(stream, index, intendedS);
+      return { label: { operation: "get", tenant: "" }, request: null };
+    },
+    () => Promise.resolve(),
+    { clock, shard: { index: 1, count: 3 }, skip: call(false) },
+  );
+  assert.ok(calls.length >= 599, `${calls.length} arrivals`);
+  assert.deepEqual(calls.map((c) => c.index), [...calls.keys()]);
+  // Arrivals are 1/3 ms apart, the shard's own 1 ms apart: each other arrival is passed to skip
+  // when the shard sends its next own one (within SKIP_SLACK_MS), not at its own time.
+  for (let k = 0; k < calls.length; k++) {
+    const c = calls[k];
+    if (c.own) continue;
+    const next = calls.slice(k + 1).find((x) => x.own);
+    if (!next || next.intendedMs >= c.intendedMs + SKIP_SLACK_MS) continue;
+    assert.ok(Math.abs(c.at - next.at) < 0.01, `#${c.index} skipped at ${c.at}, own at ${next.at}`);
+    assert.ok(c.at >= c.intendedMs);
+  }
+});
 
 Deno.test("engine dispatch (fake clock): same seed, same request sequence", async () => {
   const run = async () => {

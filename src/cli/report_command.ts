@@ -24,7 +24,7 @@ Usage: akibench report RUN.json|RUN.html|suite.json|DIR [--format html,md,junit]
        akibench report --across DIR DIR… [--out DIR]
 
 Reads RunResults (a RunResult JSON, a report HTML that embeds one, a suite.json or a suite
-directory) and writes, into --out (default: the input's directory):
+directory, or one shard's <scenario>.shard-I-of-N.json with its Shards row) and writes, into --out (default: the input's directory):
   html         <scenario>.html per run (+ index.html for a suite)
   md           <scenario>.md per run (+ summary.md for a suite)
   junit        junit.xml (one testsuite per scenario, one testcase per criterion)

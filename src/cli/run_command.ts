@@ -60,7 +60,10 @@ Options:
   --quiet          no status lines (printed every 10 s when stdout is not a terminal)
   --workers N      spread each scenario's load over N worker threads (one event loop each, so
                    several cores send): the same seeded plan and result, each worker with its
-                   own connections and 1/N of each in-flight limit (default 1, the reference)
+                   own connections and 1/N of each in-flight limit. Default auto: 1 (the
+                   reference) unless one event loop cannot hold the scenario's peak rate; then
+                   what that needs, bounded by the cores (one left to a local target) and by
+                   4 in flight per worker
 
 Sharded runs (one scenario, a target at a --url; --out DIR|s3://BUCKET/PREFIX is the run's
 store, shared by every part; then 'akibench merge STORE --out DIR' writes the reports):
@@ -106,8 +109,8 @@ export interface RunFlags {
   quiet: boolean;
   /** The part of a sharded run this process does (--setup-only, --shard, --finish-only). */
   sharded?: ShardedPart;
-  /** Worker threads per scenario's load (--workers N). */
-  workers: number;
+  /** Worker threads per scenario's load (--workers N|auto; default auto). */
+  workers: number | "auto";
 }
 
 /** A folder name for this moment, e.g. reports/2026-11-28T07-55-01Z. */
@@ -326,7 +329,9 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
     metricsHost: v["metrics-host"] ?? "127.0.0.1",
     quiet: v.quiet ?? false,
     sharded: shardedPartOf(v),
-    workers: intFlagInRange("workers", v.workers, 1, 64) ?? 1,
+    workers: v.workers === undefined || v.workers === "auto"
+      ? "auto"
+      : intFlagInRange("workers", v.workers, 1, 64)!,
   };
   return { flags, positionals: parsed.positionals };
 }
@@ -378,7 +383,7 @@ function checkShardedFlags(scenarios: Scenario[], flags: RunFlags): void {
   if (flags.out === undefined) {
     throw new UsageError("a sharded run needs --out DIR|s3://BUCKET/PREFIX, shared by its parts");
   }
-  if (flags.repeat > 1 || flags.serve || flags.workers > 1) {
+  if (flags.repeat > 1 || flags.serve || (flags.workers !== "auto" && flags.workers > 1)) {
     throw new UsageError("--repeat, --serve and --workers do not apply to a sharded run");
   }
 }

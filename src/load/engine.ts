@@ -44,6 +44,14 @@ export const BLOCK_SLICE_MS = 0.5;
 /** Closer than this to the next arrival the loop never blocks, it only yields. */
 export const BLOCK_MARGIN_MS = 0.25;
 
+/**
+ * A shard passes another shard's arrival to `skip` when it wakes for its own next arrival, or
+ * this long after the other's intended time, whichever is first: at high rates a shard then
+ * wakes for its own arrivals only (a worker woken for every arrival of every worker kept a core
+ * busy), while a stateful plan still sees every arrival in order and at most this late.
+ */
+export const SKIP_SLACK_MS = 1;
+
 /** Longest single sleep, so an interrupt or a timeout is noticed promptly at low rates. */
 const MAX_SLEEP_MS = 20;
 
@@ -111,8 +119,12 @@ interface StreamState<R> {
   stream: Stream;
   maxInFlight: number;
   schedule: ArrivalSchedule;
+  /** Intended time of this shard's next arrival (null once its schedule has none left). */
   nextMs: number | null;
+  /** Index of that arrival in the stream's whole schedule. */
   index: number;
+  /** Other shards' arrivals before it, not yet passed to `skip` (empty for a single shard). */
+  others: FifoQueue<{ index: number; ms: number }>;
   phaseIndex: number;
   queue: FifoQueue<Arrival<R>>;
   totals: StreamTotals;
@@ -182,15 +194,24 @@ export async function runShard<R>(
   const recorder = new TrafficRecorder();
   const scheduleLag = newHistogram();
   const loopLag = new EventLoopLagMonitor().start();
+  /** Moves `state` to this shard's next arrival, queueing the other shards' ones before it. */
+  const advance = (state: StreamState<R>) => {
+    for (;;) {
+      const t = state.schedule.next();
+      state.index++;
+      state.nextMs = t === null ? null : t * 1000;
+      if (t === null || state.index % shard.count === shard.index) return;
+      state.others.push({ index: state.index, ms: t * 1000 });
+    }
+  };
   const states: StreamState<R>[] = spec.streams.map((stream, i) => {
-    const schedule = new ArrivalSchedule(stream.profile, spec.arrivals, spec.seed, i);
-    const first = schedule.next();
-    return {
+    const state: StreamState<R> = {
       stream,
       maxInFlight: Math.max(1, Math.ceil(stream.maxInFlight / shard.count)),
-      schedule,
-      nextMs: first === null ? null : first * 1000,
-      index: 0,
+      schedule: new ArrivalSchedule(stream.profile, spec.arrivals, spec.seed, i),
+      nextMs: null,
+      index: -1,
+      others: new FifoQueue(),
       phaseIndex: 0,
       queue: new FifoQueue<Arrival<R>>(),
       totals: {
@@ -203,6 +224,8 @@ export async function runShard<R>(
         queued: 0,
       },
     };
+    advance(state);
+    return state;
   });
   const series = new SecondSeries((point, latency, byOperation) => {
     observer?.second(point, latency);
@@ -292,12 +315,8 @@ export async function runShard<R>(
     }
   };
 
-  const dispatch = (state: StreamState<R>, intendedMs: number) => {
-    const index = state.index++;
-    if (index % shard.count !== shard.index) {
-      options.skip?.(state.stream, index, intendedMs / 1000);
-      return;
-    }
+  /** Sends (or queues, or drops) this shard's arrival `index` of the stream. */
+  const dispatch = (state: StreamState<R>, index: number, intendedMs: number) => {
     const { label, request } = factory(state.stream, index, intendedMs / 1000);
     const arrival: Arrival<R> = { label, request, phase: phaseOf(state, intendedMs), intendedMs };
     state.totals.scheduled++;
@@ -341,20 +360,34 @@ export async function runShard<R>(
 
   const interrupted = () => options.signal?.aborted === true;
 
-  /** The earliest intended time not yet sent over all streams (Infinity once none is left). */
+  /**
+   * When the loop must next act: the earliest intended time of this shard's arrivals not yet
+   * sent, or another shard's arrival's skip deadline (Infinity once none is left).
+   */
   let nextDueMs = -Infinity;
 
-  /** Sends every arrival due by `now`; returns the clock after the last send. */
+  /**
+   * Sends every arrival due by `now` (after passing the other shards' arrivals before it to
+   * `skip`, in order); returns the clock after the last send.
+   */
   const sendDue = (now: number): number => {
     let next = Infinity;
     for (const state of states) {
-      while (state.nextMs !== null && state.nextMs <= now) {
-        dispatch(state, state.nextMs);
-        const t = state.schedule.next();
-        state.nextMs = t === null ? null : t * 1000;
+      for (;;) {
+        const own = state.nextMs !== null && state.nextMs <= now;
+        for (let o = state.others.peek(); o; o = state.others.peek()) {
+          if (!own && o.ms + SKIP_SLACK_MS > now) break;
+          state.others.shift();
+          options.skip?.(state.stream, o.index, o.ms / 1000);
+        }
+        if (!own) break;
+        dispatch(state, state.index, state.nextMs!);
+        advance(state);
         now = elapsed();
       }
       if (state.nextMs !== null && state.nextMs < next) next = state.nextMs;
+      const other = state.others.peek();
+      if (other && other.ms + SKIP_SLACK_MS < next) next = other.ms + SKIP_SLACK_MS;
     }
     nextDueMs = next;
     return now;

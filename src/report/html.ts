@@ -8,6 +8,7 @@ import {
   htmlTable,
   overviewTable,
   resourcesTable,
+  shardsTable,
   trafficTable,
 } from "./html_tables.ts";
 import { htmlPage } from "./html_page.ts";
@@ -136,6 +137,7 @@ export function renderRunMain(run: RunResult, data: ChartData): string {
       );
     }
     out.push("<h2>Resources and correctness</h2>", resourcesTable(run));
+    if (run.shards && run.shards.length > 0) out.push("<h2>Shards</h2>", shardsTable(run));
   }
   out.push("<h2>Environment</h2>", environmentList(run));
   return out.join("\n");

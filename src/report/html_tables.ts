@@ -11,6 +11,13 @@ import {
   resourceRows,
 } from "./run_cells.ts";
 import { formatCount, formatDuration } from "./number_format.ts";
+import {
+  clockPastBound,
+  clockWarning,
+  SHARD_ALIGN,
+  SHARD_HEADERS,
+  shardCells,
+} from "./shard_cells.ts";
 
 /** A table cell: text (escaped) or { num } for a right-aligned number, or { html } pre-escaped. */
 export type Cell = string | { num: string } | { html: string; className?: string };
@@ -95,6 +102,26 @@ export function trafficTable(
   return stats.some(few)
     ? `${table}<p class="note"><sup>*</sup> From fewer than ${FEW_SAMPLES} samples: the tail percentiles are a few requests, not a distribution.</p>`
     : table;
+}
+
+/**
+ * The shards of a sharded run (a merged run, or one shard's own), like the Markdown Shards
+ * table; a clock past the bound and a generator that fell behind are marked in their row.
+ */
+export function shardsTable(run: RunResult): string {
+  const shards = run.shards ?? [];
+  const rows = shards.map((s) =>
+    shardCells(s).map((text, i): Cell => {
+      const flagged = (i === 2 && clockPastBound(s)) || (i === 7 && !s.generator.valid);
+      if (flagged) return { html: e(text), className: "result" };
+      return SHARD_ALIGN[i] === "r" ? n(text) : text;
+    })
+  );
+  const headers = SHARD_HEADERS.map((h, i) => SHARD_ALIGN[i] === "r" ? n(h) : h);
+  const bad = (i: number) => clockPastBound(shards[i]) || !shards[i].generator.valid;
+  const table = htmlTable(headers, rows, { rowClass: (i) => bad(i) ? "fail" : "", id: "shards" });
+  const warning = clockWarning(run);
+  return warning ? `${table}<p class="note" id="clock-warning">${e(warning)}</p>` : table;
 }
 
 export function resourcesTable(run: RunResult): string {

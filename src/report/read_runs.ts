@@ -5,6 +5,8 @@ import {
   type RunResult,
   type SuiteResult,
 } from "../result/run_result.ts";
+import type { ShardFile } from "../shard/shard_file.ts";
+import { shardSummary } from "../shard/shard_summary.ts";
 import { RUN_RESULT_ELEMENT_ID } from "./html.ts";
 import { ACROSS_MANIFEST } from "./write_across.ts";
 
@@ -59,7 +61,12 @@ export async function readRunResult(path: string): Promise<RunResult> {
     if (!m) throw new UsageError(`${path}: no embedded RunResult (#${RUN_RESULT_ELEMENT_ID})`);
     return asRunResult(path, parseJson(path, m[1]));
   }
-  return asRunResult(path, parseJson(path, text));
+  const value = parseJson(path, text) as Partial<ShardFile> | null;
+  // One shard's result (run --shard I/N): its own run, with its row of the Shards table.
+  if (value?.kind === "akibench-shard" && value.run) {
+    return { ...asRunResult(path, value.run), shards: [shardSummary(value as ShardFile)] };
+  }
+  return asRunResult(path, value);
 }
 
 async function readSuite(path: string): Promise<LoadedRuns> {
@@ -73,7 +80,8 @@ async function readSuite(path: string): Promise<LoadedRuns> {
 
 /**
  * Loads runs from a path: a suite directory (suite.json, else every *.json RunResult in it), a
- * suite.json, a RunResult .json or a report .html.
+ * suite.json, a RunResult .json, a shard's result (<scenario>.shard-I-of-N.json) or a report
+ * .html.
  */
 export async function readRuns(path: string): Promise<LoadedRuns> {
   let info: Deno.FileInfo;

@@ -240,6 +240,8 @@ export interface ShardSummary {
   /** Target clock minus the shard's (ms), from the target's Date header; null if unknown. */
   clock_offset_ms: number | null;
   total_requests: number;
+  failed_requests: number;
+  dropped_requests: number;
   generator: RunResult["generator"];
   memory_mb: RunResult["memory_mb"];
   cpu_percent: RunResult["cpu_percent"];

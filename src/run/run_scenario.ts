@@ -1,6 +1,7 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad, type StreamTotals } from "../load/engine.ts";
 import type { LiveMetrics } from "../metrics/live_metrics.ts";
+import type { LoadSpec } from "../load/load_spec.ts";
 import type { TierStart } from "../plan/request_plan_tiers.ts";
 import { encodeAhead } from "../targets/vector_text.ts";
 import { startSampler } from "../metrics/sampler.ts";
@@ -23,6 +24,7 @@ import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
 import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
+import { chooseWorkers, isLoopbackUrl } from "./auto_workers.ts";
 import { loadInWorkers } from "./load_in_workers.ts";
 import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
@@ -50,9 +52,10 @@ export interface RunScenarioOptions {
   onUpdate?: (partial: RunResult) => void;
   /**
    * Worker threads to spread the load over (`run --workers N`; default 1, the reference path):
-   * the same plan, each worker with its own client; needs a target with a URL.
+   * the same plan, each worker with its own client; needs a target with a URL. "auto" (the
+   * CLI's default): one unless one event loop cannot hold the scenario's peak rate (chooseWorkers).
    */
-  workers?: number;
+  workers?: number | "auto";
   /** What a worker's client needs besides the target's URL (Chroma's tenant and database). */
   workerTargetOptions?: { chromaTenant?: string; chromaDatabase?: string };
   /** Live figures for /metrics and the status line, fed during the load. */
@@ -254,7 +257,9 @@ async function measure(
     latencyLimits: latencyLimits(criteria),
   });
   const vectorMb = ctx.vectorCost.bytes / (1024 * 1024);
-  const workers = Math.max(1, ctx.workers ?? 1);
+  const workers = ctx.workers === "auto"
+    ? autoWorkers(spec, scenario.dataset.dim, target)
+    : Math.max(1, ctx.workers ?? 1);
   const workerWrites = new Int32Array(new SharedArrayBuffer(4));
   const sampler = startSampler({
     pid: target.pid,
@@ -403,4 +408,15 @@ async function measure(
     problems.unshift(`the target stopped answering its health check${exit ? ` (${exit})` : ""}`);
   }
   return judgeRun(result, criteria, outcome, problems, "stopped by Ctrl-C");
+}
+
+/** `--workers auto` for this run; says so when it is more than the reference single loop. */
+function autoWorkers(spec: LoadSpec, dim: number, target: ScenarioTarget): number {
+  const choice = chooseWorkers(spec, dim, {
+    cores: navigator.hardwareConcurrency,
+    localTarget: target.pid !== undefined || isLoopbackUrl(target.url),
+    hasUrl: target.url !== undefined,
+  });
+  if (choice.workers > 1) console.log(`--workers auto: ${choice.workers} (${choice.reason})`);
+  return choice.workers;
 }

@@ -9,6 +9,7 @@ import { withMergedTiers } from "../run/tier_traffic.ts";
 import { identityMismatch, identityOf } from "./run_identity.ts";
 import { RunPartError } from "./run_manifest.ts";
 import type { FinishFile, ShardFile } from "./shard_file.ts";
+import { shardSummary } from "./shard_summary.ts";
 
 /** Shards whose load began further apart than this did not share a --start-at. */
 const START_SPREAD_WARN_MS = 1000;
@@ -135,17 +136,7 @@ export async function mergeShards(
     checks: Object.assign({}, ...sorted.map((s) => s.checks), finish?.checks),
     generator: outcome.generator,
     series: { ...first.run.series, per_second: perSecond },
-    shards: sorted.map((s) => ({
-      index: s.shard.index,
-      count: s.shard.count,
-      start_time: s.run.start_time,
-      clock_offset_ms: s.clock_offset_ms,
-      total_requests: s.run.total_requests,
-      generator: s.run.generator,
-      memory_mb: s.run.memory_mb,
-      cpu_percent: s.run.cpu_percent,
-      resources: s.run.series.resources,
-    })),
+    shards: sorted.map(shardSummary),
   };
   if (finish === null) problems.push("no finish result: recall and integrity not judged");
   else problems.push(...finish.problems);

@@ -51,6 +51,13 @@ export interface LiveCell {
   labels: string;
 }
 
+/** Mean recall@k over `samples` measured searches. */
+export interface LiveRecallFigure {
+  k: number;
+  value: number;
+  samples: number;
+}
+
 /** The status line's view of the load in progress (counts since this run's load began). */
 export interface LiveStatus {
   scenario: string;
@@ -67,6 +74,8 @@ export interface LiveStatus {
   p95Ms: number | null;
   /** Offered and achieved (completed) requests of the last RECENT_SECONDS closed seconds. */
   recent: { seconds: number; offered: number; achieved: number };
+  /** Recall so far (scored during the load); null before the first measured search is. */
+  recall: LiveRecallFigure | null;
   running: boolean;
 }
 
@@ -101,7 +110,8 @@ export class LiveRun implements LoadObserver {
   readonly scheduleLag: PromHistogram = new PromHistogram(LAG_BUCKETS_S);
   resources: ResourcePoint | null = null;
   targetGauges: PromSample[] = [];
-  recall: { k: number; value: number } | null = null;
+  /** Recall@k of the measured searches scored so far (during the load), then the final one. */
+  recall: LiveRecallFigure | null = null;
   #status!: LiveStatus;
 
   /** Every operation × tenant × phase cell, in creation order. */
@@ -138,6 +148,7 @@ export class LiveRun implements LoadObserver {
       errors: 0,
       p95Ms: null,
       recent: { seconds: 0, offered: 0, achieved: 0 },
+      recall: null,
       running: true,
     };
   }
@@ -204,6 +215,6 @@ export class LiveRun implements LoadObserver {
   }
 
   status(): LiveStatus {
-    return { ...this.#status };
+    return { ...this.#status, recall: this.recall };
   }
 }

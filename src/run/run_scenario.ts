@@ -22,6 +22,7 @@ import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
+import { LiveRecall } from "./live_recall.ts";
 import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
 import { loadInWorkers } from "./load_in_workers.ts";
 import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
@@ -272,8 +273,24 @@ async function measure(
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
     : null;
+  // Recall scored during the load in a worker thread, for /metrics and the status line; a run
+  // over --workers journals its searches in the workers and is scored after the load only.
+  const liveRecall = live && recall && workers === 1
+    ? new LiveRecall(
+      recall.truth,
+      scenario.mix.delete > 0 || scenario.mix.update > 0,
+      logs,
+      executor.measured,
+      (score) => {
+        if (score.overall !== null) {
+          live.recall = { k: score.k, value: score.overall, samples: score.samples };
+        }
+      },
+    )
+    : null;
   const seconds: SecondPoint[] = [];
   const onSecond = (p: SecondPoint, totals: StreamTotals[]) => {
+    liveRecall?.flush();
     seconds.push(p);
     const failed = totals.reduce((n, s) => n + s.failed, 0);
     progress(
@@ -317,6 +334,7 @@ async function measure(
       journals: null,
     };
   live?.end();
+  liveRecall?.close();
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
@@ -332,7 +350,7 @@ async function measure(
     }
     : null;
   if (live && recallResult && recallResult.overall !== null) {
-    live.recall = { k: recallResult.k, value: recallResult.overall };
+    live.recall = { k: recallResult.k, value: recallResult.overall, samples: recallResult.samples };
   }
 
   const alive = await target.healthy();

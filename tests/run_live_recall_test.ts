@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import type { Dataset } from "../src/dataset/dataset.ts";
+import { computeGroundTruth } from "../src/dataset/ground_truth.ts";
+import { planDocId } from "../src/load/request_plan_ids.ts";
+import { LiveRecall, type LiveRecallScore } from "../src/run/live_recall.ts";
+import { RecallSeries } from "../src/run/recall_series.ts";
+import { RecallTruth } from "../src/run/recall_truth.ts";
+import { type MeasuredSearch, scoreSearches } from "../src/run/score_searches.ts";
+import { WriteLog } from "../src/run/write_log.ts";
+
+const DIM = 8, SIZE = 400, QUERIES = 6, K = 10, SEED = 3;
+const COLLECTIONS = [{ tenant: "", start: 0, end: 200 }, { tenant: "", start: 200, end: 400 }];
+
+function lcg(seed: number) {
+  let x = seed;
+  return () => (x = (x * 48271) % 2147483647) / 2147483647;
+}
+
+async function dataset(): Promise<Dataset> {
+  const rand = lcg(7);
+  const train = Float32Array.from({ length: SIZE * DIM }, () => rand() - 0.5);
+  const test = Float32Array.from({ length: QUERIES * DIM }, () => rand() - 0.5);
+  const gt = await computeGroundTruth(train, test, DIM, K, "cosine");
+  return {
+    name: "t",
+    metric: "cosine",
+    size: SIZE,
+    dim: DIM,
+    queries: QUERIES,
+    k: K,
+    train,
+    test,
+    neighbors: gt.neighbors,
+    distances: gt.distances,
+    hash: "",
+  };
+}
+
+/** The final scoring (what the RunResult gets) of `searches` against `logs`. */
+async function finalScore(d: Dataset, logs: WriteLog[], searches: MeasuredSearch[]) {
+  const truth = await RecallTruth.prepare(d, COLLECTIONS, SEED, K);
+  const series = new RecallSeries(K);
+  scoreSearches(searches.map((s) => ({ ...s })), logs, { truth, series, k: K });
+  return series.result();
+}
+
+Deno.test("live recall: the worker's running recall is the final scoring's, batch by batch, with inserts and removals", async () => {
+  const d = await dataset();
+  const rand = lcg(11);
+  const logs = COLLECTIONS.map(() => new WriteLog());
+  const measured: MeasuredSearch[] = [];
+  const scores: LiveRecallScore[] = [];
+  const live = new LiveRecall(
+    await RecallTruth.prepare(d, COLLECTIONS, SEED, K),
+    true,
+    logs,
+    measured,
+    (s) => scores.push(s),
+  );
+  const all: MeasuredSearch[] = [];
+  try {
+    let inserted = 0;
+    // Three "seconds": writes (a removal of most base rows, so the truth must rescan a
+    // collection; inserts near the queries, so they enter top-k) and measured searches sent at
+    // snapshots in between, whose results mix true neighbours and misses.
+    for (let second = 0; second < 3; second++) {
+      for (let step = 0; step < 300; step++) {
+        const c = step % 2;
+        const log = logs[c];
+        if (rand() < 0.25) {
+          const q = Math.floor(rand() * QUERIES);
+          const v = Float32Array.from(
+            { length: DIM },
+            (_, i) => d.test[q * DIM + i] + (rand() - 0.5) * 0.2,
+          );
+          log.insert(`ins-${inserted++}`, v);
+        } else {
+          const col = COLLECTIONS[c];
+          log.remove(col.start + Math.floor(rand() * (col.end - col.start)));
+        }
+        const query = Math.floor(rand() * QUERIES);
+        const snap = log.snapshot();
+        const ids: string[] = [];
+        for (let i = 0; i < K; i++) {
+          const row = COLLECTIONS[c].start + Math.floor(rand() * 30);
+          ids.push(
+            rand() < 0.5 && log.inserted.length > 0
+              ? log.inserted[Math.floor(rand() * log.inserted.length)].docId
+              : planDocId(SEED, -1, row),
+          );
+        }
+        const search = { collection: c, query, ids, snap, t: second + step / 300 };
+        measured.push(search);
+        all.push(search);
+      }
+      live.flush();
+      await live.scored();
+      const expected = await finalScore(d, logs, all);
+      const got = scores.at(-1)!;
+      assert.equal(got.samples, all.length);
+      assert.equal(got.k, K);
+      assert.ok(expected.overall! > 0.05 && expected.overall! < 0.95, `${expected.overall}`);
+      assert.ok(
+        Math.abs(got.overall! - expected.overall!) < 1e-12,
+        `second ${second}: live ${got.overall}, final ${expected.overall}`,
+      );
+    }
+    assert.ok(logs.every((l) => l.removed.size > 140), "most base rows removed");
+    assert.equal(scores.length, 3);
+  } finally {
+    live.close();
+  }
+});

@@ -7,6 +7,7 @@ import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_hi
 import { labelText } from "./prometheus_exposition.ts";
 import type { PromSample } from "./prometheus_text.ts";
 import { TrafficCells } from "./traffic_cells.ts";
+import type { LiveDelta } from "./live_delta.ts";
 
 /** Every class a failed request can have; each cell's error counters start at 0 for all. */
 export const ERROR_CLASSES: ErrorClass[] = [
@@ -188,6 +189,29 @@ export class LiveRun implements LoadObserver {
     cell.dropped++;
     this.#status.requests++;
     this.#status.dropped++;
+  }
+
+  /** A load worker's counts since its previous delta (`run --workers N`). */
+  absorb(delta: LiveDelta): void {
+    for (const d of delta.cells) {
+      const cell = this.#cells.get(d, d.phase);
+      cell.offered += d.offered;
+      cell.requests += d.requests;
+      cell.dropped += d.dropped;
+      cell.latency.add(d.latency);
+      this.#status.offered += d.offered;
+      this.#status.requests += d.requests;
+      this.#status.dropped += d.dropped;
+      for (const cls in d.errors) {
+        cell.errors[cls] = (cell.errors[cls] ?? 0) + d.errors[cls];
+        this.#status.errors += d.errors[cls];
+      }
+    }
+    for (const tenant in delta.inFlight) {
+      this.inFlight.set(tenant, (this.inFlight.get(tenant) ?? 0) + delta.inFlight[tenant]);
+    }
+    this.scheduleLag.add(delta.scheduleLag);
+    if (delta.phase !== "") this.#status.phase = delta.phase;
   }
 
   second(point: SecondPoint, latency: Histogram): void {

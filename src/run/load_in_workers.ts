@@ -2,7 +2,7 @@ import type { Dataset } from "../dataset/dataset.ts";
 import type { StreamTotals } from "../load/engine.ts";
 import type { LoadOutcome } from "../load/load_spec.ts";
 import type { PlanCollection } from "../load/request_plan.ts";
-import { type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
+import { type LiveSink, type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { JournalData } from "../shard/write_journal.ts";
@@ -41,6 +41,8 @@ export interface WorkersOptions {
   written: SharedArrayBuffer;
   signal?: AbortSignal;
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
+  /** The live figures, fed with every worker's counts. */
+  live?: LiveSink;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function loadInWorkers(
       workers: options.workers,
       signal: options.signal,
       onSecond: options.onSecond,
+      live: options.live,
     },
   );
   return { outcome, journals: reports as JournalData[] };

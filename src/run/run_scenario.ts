@@ -324,6 +324,7 @@ async function measure(
       written: workerWrites.buffer as SharedArrayBuffer,
       signal: ctx.signal,
       onSecond,
+      live,
     })
     : {
       outcome: await runLoad(spec, plan.next, executor.execute, {

@@ -7,6 +7,11 @@ import { RecallSeries } from "../src/run/recall_series.ts";
 import { RecallTruth } from "../src/run/recall_truth.ts";
 import { type MeasuredSearch, scoreSearches } from "../src/run/score_searches.ts";
 import { WriteLog } from "../src/run/write_log.ts";
+import { startStatusLines } from "../src/cli/status_line.ts";
+import { LiveMetrics } from "../src/metrics/live_metrics.ts";
+import { runScenario } from "../src/run/run_scenario.ts";
+import { parseScenario } from "../src/scenario/load.ts";
+import { ReferenceTarget } from "../src/targets/reference.ts";
 
 const DIM = 8, SIZE = 400, QUERIES = 6, K = 10, SEED = 3;
 const COLLECTIONS = [{ tenant: "", start: 0, end: 200 }, { tenant: "", start: 200, end: 400 }];
@@ -109,5 +114,66 @@ Deno.test("live recall: the worker's running recall is the final scoring's, batc
     assert.equal(scores.length, 3);
   } finally {
     live.close();
+  }
+});
+
+Deno.test("live recall in a run: the status line prints the recall of the searches scored so far while the load runs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "akibench-live-recall-" });
+  const target = await ReferenceTarget.start();
+  const live = new LiveMetrics();
+  const ticks: (() => void)[] = [];
+  const lines: string[] = [];
+  const status = startStatusLines({
+    status: () => live.status(),
+    write: (l) => lines.push(l),
+    every: (_ms, tick) => {
+      ticks.push(tick);
+      return () => {};
+    },
+  });
+  const stop = new AbortController();
+  try {
+    const scenario = parseScenario(
+      `name: Recall live
+seed: 5
+duration: 60s
+load: { type: constant, qps: 40 }
+concurrency: 8
+mix: { search: 60, insert: 20, delete: 10, update: 10 }
+dataset: { size: 300, dim: 16, metric: cosine, clusters: 4, queries: 20, k: 20, collections: 2 }
+recall: { share: 50%, k: 5 }
+criteria: [ "recall@5 > 0.5" ]
+`,
+      "recall.yaml",
+      "full",
+    );
+    const run = runScenario(scenario, target, { datasetDir: dir, live, signal: stop.signal });
+    // The run is stopped below, by the test: a recall seen before is a recall during the load.
+    const deadline = performance.now() + 60_000; // a liveness bound, not a timing claim
+    while (!(live.status()?.running && live.status()?.recall)) {
+      if (performance.now() > deadline) throw new Error("no live recall");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    ticks.forEach((t) => t());
+    const seen = live.status()!.recall!;
+    assert.match(lines.at(-1)!, /, recall@5 \d\.\d{3} \(\d+ searches\), /);
+    assert.ok(lines.at(-1)!.startsWith("recall@reference "), lines.at(-1));
+    stop.abort();
+    const result = await run;
+    assert.equal(result.status, "interrupted");
+    assert.ok(
+      result.recall!.samples >= seen.samples,
+      `${result.recall!.samples} ≥ ${seen.samples}`,
+    );
+    assert.deepEqual(live.status()!.recall, {
+      k: 5,
+      value: result.recall!.overall,
+      samples: result.recall!.samples,
+    });
+  } finally {
+    status.stop();
+    stop.abort();
+    await target.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

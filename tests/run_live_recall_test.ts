@@ -7,6 +7,8 @@ import { RecallSeries } from "../src/run/recall_series.ts";
 import { RecallTruth } from "../src/run/recall_truth.ts";
 import { type MeasuredSearch, scoreSearches } from "../src/run/score_searches.ts";
 import { WriteLog } from "../src/run/write_log.ts";
+import { encodeVector, WriteJournal } from "../src/shard/write_journal.ts";
+import { scorePooledRecall } from "../src/shard/pooled_truth.ts";
 import { startStatusLines } from "../src/cli/status_line.ts";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
@@ -175,5 +177,86 @@ criteria: [ "recall@5 > 0.5" ]
     stop.abort();
     await target.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("live recall over load workers' journals: the pooled scoring's recall, whatever order the workers report in", async () => {
+  const d = await dataset();
+  const rand = lcg(5);
+  const journals = [new WriteJournal(K, () => 0), new WriteJournal(K, () => 0)];
+  const scores: LiveRecallScore[] = [];
+  const live = new LiveRecall(
+    await RecallTruth.prepare(d, COLLECTIONS, SEED, K),
+    true,
+    COLLECTIONS.map(() => new WriteLog()),
+    [],
+    (s) => scores.push(s),
+    2,
+  );
+  const sent = journals.map(() => ({ searches: 0, writes: 0 }));
+  const report = (w: number, reportedAt: number) => {
+    const j = journals[w];
+    live.journal(w, {
+      searches: j.searches.slice(sent[w].searches),
+      writes: j.writes.slice(sent[w].writes),
+      reportedAt,
+    });
+    sent[w] = { searches: j.searches.length, writes: j.writes.length };
+  };
+  try {
+    // Both workers write and search in the same time line (ms 0..1799, one event per ms, each
+    // by one of them); they report every 300 ms, worker 1 a report behind worker 0, so its
+    // writes acknowledged before worker 0's searches arrive after them.
+    let inserted = 0;
+    const insertedIds: string[][] = COLLECTIONS.map(() => []);
+    for (let at = 0; at < 1800; at++) {
+      const w = Math.floor(rand() * 2);
+      const c = Math.floor(rand() * 2);
+      const col = COLLECTIONS[c];
+      const u = rand();
+      if (u < 0.3) {
+        const q = Math.floor(rand() * QUERIES);
+        const v = Float32Array.from({ length: DIM }, (_, i) => d.test[q * DIM + i] + rand() * 0.1);
+        const docId = `ins-${inserted++}`;
+        insertedIds[c].push(docId);
+        journals[w].writes.push({ collection: c, at, docId, vector: encodeVector(v) });
+      } else if (u < 0.6) {
+        const row = col.start + Math.floor(rand() * (col.end - col.start));
+        journals[w].writes.push({ collection: c, at, docId: planDocId(SEED, -1, row), row });
+      } else {
+        const ids = Array.from(
+          { length: K },
+          () =>
+            rand() < 0.5 && insertedIds[c].length > 0
+              ? insertedIds[c][Math.floor(rand() * insertedIds[c].length)]
+              : planDocId(SEED, -1, col.start + Math.floor(rand() * 40)),
+        );
+        journals[w].searches.push({
+          collection: c,
+          query: Math.floor(rand() * QUERIES),
+          ids,
+          sentAt: at + 0.5,
+        });
+      }
+      if (at % 300 === 299) {
+        report(0, at + 0.9);
+        if (at >= 599) report(1, at - 300 + 0.9);
+      }
+    }
+    report(1, 1799.9);
+    await live.scored();
+    const truth = await RecallTruth.prepare(d, COLLECTIONS, SEED, K);
+    const series = new RecallSeries(K);
+    scorePooledRecall(journals.map((j) => j.data()), 2, 0, { truth, series, k: K });
+    const expected = series.result();
+    const got = scores.at(-1)!;
+    assert.equal(got.samples, expected.samples);
+    assert.ok(expected.overall! > 0.01 && expected.overall! < 0.95, `${expected.overall}`);
+    assert.ok(
+      Math.abs(got.overall! - expected.overall!) < 1e-12,
+      `${got.overall} ${expected.overall}`,
+    );
+  } finally {
+    live.close();
   }
 });

@@ -65,7 +65,7 @@ Deno.test("run --workers 2: the same plan, counts, mix, recall samples and integ
   );
 });
 
-Deno.test("run --workers 2: /metrics shows both workers' requests, errors, latency and in-flight, as the RunResult counts them", async () => {
+Deno.test("run --workers 2: /metrics shows both workers' requests, errors, latency and in-flight, as the RunResult counts them, and recall during the load", async () => {
   const live = new LiveMetrics();
   const exporter = await startMetricsServer({
     port: 0,
@@ -97,6 +97,12 @@ Deno.test("run --workers 2: /metrics shows both workers' requests, errors, laten
       }
     };
     await until("60 requests", () => (live.status()?.requests ?? 0) >= 60);
+    // Recall is live too, from the workers' journals (the server is still up: this is during
+    // the load).
+    await until("a live recall", () => live.status()?.recall != null);
+    const liveRecall = live.status()!.recall!;
+    assert.equal(liveRecall.k, 5);
+    assert.ok(liveRecall.samples > 0 && liveRecall.value > 0.8, JSON.stringify(liveRecall));
     Deno.kill(target.pid, "SIGKILL");
     await until("5 errors", () => (live.status()?.errors ?? 0) >= 5);
     stop.abort();

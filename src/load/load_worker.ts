@@ -58,6 +58,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           ),
           streams,
           live: live?.take(),
+          progress: live && parts.progress?.(),
         }),
     });
     await parts.close?.();

@@ -42,6 +42,11 @@ export interface LoadParts<R> {
   close?: () => Promise<void>;
   /** What the shard kept besides its measurements (structured-cloneable), for the caller. */
   report?: () => unknown;
+  /**
+   * What the shard has to tell the caller while it runs (structured-cloneable), taken with each
+   * closed second when someone watches the live figures.
+   */
+  progress?: () => unknown;
 }
 
 /**
@@ -79,6 +84,7 @@ export type WorkerMessage =
     byOperationUs: Record<string, string>;
     streams: StreamTotals[];
     live?: LiveDelta;
+    progress?: unknown;
   }
   | { type: "done"; result: ShardResult; report: unknown; live?: LiveDelta }
   | { type: "error"; message: string };
@@ -90,6 +96,8 @@ export interface ShardedLoadOptions {
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
   /** Fed with every worker's live counts and the merged seconds (the live /metrics view). */
   live?: LiveSink;
+  /** Each worker's `progress` with each of its seconds (only with `live`). */
+  onProgress?: (worker: number, progress: unknown) => void;
 }
 
 /** Where the workers' live figures go (a LiveRun). */
@@ -137,6 +145,7 @@ export async function runLoadInWorkers(
             if (m.type === "ready" && ++ready === count) startAll();
             else if (m.type === "second") {
               if (m.live) options.live?.absorb(m.live);
+              if (m.progress !== undefined) options.onProgress?.(index, m.progress);
               merger.add(m.point, m.latencyUs, m.streams, m.byOperationUs);
             } else if (m.type === "done") {
               if (m.live) options.live?.absorb(m.live);

@@ -1,10 +1,26 @@
 import type { PortableRecallTruth, RecallTruth } from "./recall_truth.ts";
 import type { MeasuredSearch } from "./score_searches.ts";
 import type { WriteLog } from "./write_log.ts";
+import type { JournalSearch, JournalWrite } from "../shard/write_journal.ts";
+
+/** What a `run --workers N` load worker's journal gained since its previous report. */
+export interface JournalDelta {
+  searches: JournalSearch[];
+  writes: JournalWrite[];
+  /** When the worker reported (epoch ms): it has acknowledged no write since then unreported. */
+  reportedAt: number;
+}
 
 /** What the main thread posts to the live-recall worker. */
 export type LiveRecallRequest =
-  | { type: "init"; truth: PortableRecallTruth; collections: number }
+  | {
+    type: "init";
+    truth: PortableRecallTruth;
+    collections: number;
+    /** Load workers whose journals `journal` batches come from (0: one process, `batch`). */
+    workers: number;
+  }
+  | { type: "journal"; worker: number; delta: JournalDelta }
   | {
     type: "batch";
     /** Per collection, the writes acknowledged since the last batch, in log order. */
@@ -51,6 +67,7 @@ export class LiveRecall {
     logs: WriteLog[],
     searches: readonly MeasuredSearch[],
     onScore: (score: LiveRecallScore) => void,
+    workers = 0,
   ) {
     this.#logs = logs;
     this.#searches = searches;
@@ -69,6 +86,7 @@ export class LiveRecall {
       type: "init",
       truth: truth.portable(removals),
       collections: logs.length,
+      workers,
     };
     this.#worker.postMessage(init);
   }
@@ -94,6 +112,18 @@ export class LiveRecall {
     });
     const batch: LiveRecallRequest = { type: "batch", writes, searches };
     this.#worker.postMessage(batch, transfer);
+    this.#batches++;
+  }
+
+  /**
+   * A load worker's journal since its last report (`run --workers N`): the searches are scored
+   * once every worker has reported past the time they were sent, so that every write
+   * acknowledged before them, by any worker, is in their truth, as in the final pooled scoring.
+   */
+  journal(worker: number, delta: JournalDelta): void {
+    if (this.#closed) return;
+    const msg: LiveRecallRequest = { type: "journal", worker, delta };
+    this.#worker.postMessage(msg);
     this.#batches++;
   }
 

@@ -10,6 +10,7 @@ import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Deployment } from "./setup.ts";
 import type { TierStart } from "../load/request_plan_tiers.ts";
 import type { WorkerLoadContext } from "./worker_load_module.ts";
+import type { JournalDelta } from "./live_recall.ts";
 
 /** The scenario's LoadSpec as data for workers (the same streams as scenarioLoadSpec). */
 export function portableLoadSpec(scenario: Scenario): PortableLoadSpec {
@@ -43,6 +44,8 @@ export interface WorkersOptions {
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
   /** The live figures, fed with every worker's counts. */
   live?: LiveSink;
+  /** Each worker's journal since its previous second (only with `live`), for live recall. */
+  onJournal?: (worker: number, delta: JournalDelta) => void;
 }
 
 /**
@@ -92,6 +95,8 @@ export async function loadInWorkers(
       signal: options.signal,
       onSecond: options.onSecond,
       live: options.live,
+      onProgress: options.onJournal &&
+        ((worker, progress) => options.onJournal!(worker, progress as JournalDelta)),
     },
   );
   return { outcome, journals: reports as JournalData[] };

@@ -273,9 +273,9 @@ async function measure(
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
     : null;
-  // Recall scored during the load in a worker thread, for /metrics and the status line; a run
-  // over --workers journals its searches in the workers and is scored after the load only.
-  const liveRecall = live && recall && workers === 1
+  // Recall scored during the load in a worker thread, for /metrics and the status line (from
+  // the load workers' journals with --workers).
+  const liveRecall = live && recall
     ? new LiveRecall(
       recall.truth,
       scenario.mix.delete > 0 || scenario.mix.update > 0,
@@ -286,6 +286,7 @@ async function measure(
           live.recall = { k: score.k, value: score.overall, samples: score.samples };
         }
       },
+      workers > 1 ? workers : 0,
     )
     : null;
   const seconds: SecondPoint[] = [];
@@ -325,6 +326,7 @@ async function measure(
       signal: ctx.signal,
       onSecond,
       live,
+      onJournal: liveRecall ? (worker, delta) => liveRecall.journal(worker, delta) : undefined,
     })
     : {
       outcome: await runLoad(spec, plan.next, executor.execute, {

@@ -58,7 +58,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           ),
           streams,
           live: live?.take(),
-          progress: live && parts.progress?.(),
+          progress: msg.progress ? parts.progress?.() : undefined,
         }),
     });
     await parts.close?.();

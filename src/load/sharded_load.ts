@@ -70,6 +70,8 @@ export type WorkerRequest =
     shard: Shard;
     /** Count live figures and send them with each second (someone watches /metrics). */
     live: boolean;
+    /** Send the LoadParts' `progress` with each second (someone reads it). */
+    progress: boolean;
   }
   | { type: "start"; startAtEpochMs: number }
   | { type: "stop" };
@@ -96,7 +98,7 @@ export interface ShardedLoadOptions {
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
   /** Fed with every worker's live counts and the merged seconds (the live /metrics view). */
   live?: LiveSink;
-  /** Each worker's `progress` with each of its seconds (only with `live`). */
+  /** Each worker's `progress` with each of its seconds. */
   onProgress?: (worker: number, progress: unknown) => void;
 }
 
@@ -165,6 +167,7 @@ export async function runLoadInWorkers(
             spec,
             shard: { index, count },
             live: options.live !== undefined,
+            progress: options.onProgress !== undefined,
           };
           worker.postMessage(request);
           allReady.then(() => {

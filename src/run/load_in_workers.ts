@@ -44,7 +44,7 @@ export interface WorkersOptions {
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
   /** The live figures, fed with every worker's counts. */
   live?: LiveSink;
-  /** Each worker's journal since its previous second (only with `live`), for live recall. */
+  /** Each worker's journal since its previous second, for live recall. */
   onJournal?: (worker: number, delta: JournalDelta) => void;
 }
 

@@ -63,6 +63,14 @@ Deno.test("status lines: every tick while a load runs, the progress note between
     "spike@reference 12/60 s, phase hold, 98.0/100.0 req/s achieved/offered, p95 20.0 ms, " +
       "errors 12, drops 24 (3.00% of 1200 requests)",
   );
+  // Recall so far, once the live scoring has scored a measured search.
+  run.recall = { k: 10, value: 0.98125, samples: 160 };
+  ticker.tick();
+  assert.equal(
+    lines.at(-1),
+    "spike@reference 12/60 s, phase hold, 98.0/100.0 req/s achieved/offered, p95 20.0 ms, " +
+      "recall@10 0.981 (160 searches), errors 12, drops 24 (3.00% of 1200 requests)",
+  );
   run.end();
   status.note("verifying 1000 documents");
   ticker.tick();
@@ -85,6 +93,7 @@ Deno.test("status line: rates over the closed seconds so far, a dash before the 
     errors: 0,
     p95Ms: null,
     recent: { seconds: 0, offered: 0, achieved: 0 },
+    recall: null,
     running: true,
   });
   assert.equal(

@@ -67,3 +67,58 @@ Deno.test("deploy/grafana: compose mounts, scrape port, rule file and datasource
   assert.equal(dashboardsMount.split(":")[1], provider.providers[0].options.path);
   assert.equal(resolve(DIR, dashboardsMount.split(":")[0]), resolve(DIR, "dashboards"));
 });
+
+/** The repository path a container path reaches through `volumes` (host:container[:ro]). */
+function hostPath(volumes: string[], containerPath: string): string | null {
+  for (const v of volumes) {
+    const [host, container] = v.split(":");
+    if (containerPath === container || containerPath.startsWith(container + "/")) {
+      return resolve(DIR, host, containerPath.slice(container.length + 1));
+    }
+  }
+  return null;
+}
+
+Deno.test("deploy/grafana: every path a service is told to read is mounted from a file of this repository", async () => {
+  const compose = parse(await Deno.readTextFile(join(DIR, "docker-compose.yml"))) as {
+    services: Record<string, {
+      volumes: string[];
+      command: string | string[];
+      working_dir?: string;
+      environment?: Record<string, string>;
+    }>;
+  };
+  const { akibench, prometheus, grafana } = compose.services;
+  // Prometheus reads the mounted config, which is deploy/grafana/prometheus.yml.
+  const configFlag = (prometheus.command as string[]).find((a) => a.startsWith("--config.file="))!;
+  assert.equal(
+    hostPath(prometheus.volumes, configFlag.slice("--config.file=".length)),
+    resolve(DIR, "prometheus.yml"),
+  );
+  // Grafana's provisioning folder (its default path) holds both provisioning files, and its
+  // home dashboard is the repository's dashboard file.
+  assert.equal(
+    hostPath(grafana.volumes, "/etc/grafana/provisioning/datasources/prometheus.yml"),
+    resolve(DIR, "provisioning/datasources/prometheus.yml"),
+  );
+  const providerFile = hostPath(
+    grafana.volumes,
+    "/etc/grafana/provisioning/dashboards/akibench.yml",
+  );
+  await Deno.stat(providerFile!);
+  const home = grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+  assert.equal(hostPath(grafana.volumes, home), resolve(DIR, "dashboards/akibench.json"));
+  const provider = parse(await Deno.readTextFile(providerFile!)) as {
+    providers: { options: { path: string } }[];
+  };
+  const provided = hostPath(grafana.volumes, provider.providers[0].options.path)!;
+  assert.ok((await Deno.stat(join(provided, "akibench.json"))).isFile);
+  // akibench runs the repository's CLI from the mounted checkout, on a bundled scenario.
+  assert.equal(hostPath(akibench.volumes, akibench.working_dir!), resolve("."));
+  const command = String(akibench.command);
+  const main = /deno run -A (\S+)/.exec(command)![1];
+  await Deno.stat(join(hostPath(akibench.volumes, akibench.working_dir!)!, main));
+  const scenario = akibench.environment!.AKIBENCH_ARGS.replace(/^\$\{\w+:-(.*)\}$/, "$1")
+    .split(" ")[0];
+  await Deno.stat(join("scenarios", `${scenario}.yaml`));
+});

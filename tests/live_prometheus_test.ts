@@ -95,6 +95,21 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
       "3 memory samples scraped",
       atLeast(`count_over_time(akibench_target_resident_memory_bytes{${sel}}[5m])`, 3),
     );
+    // Recall is live: a recall sample scraped while the load runs (the run is stopped only
+    // further down, by the test), from the searches the worker has scored so far.
+    const during = await waitFor("a recall sample scraped during the load", async () => {
+      const r = await prom.query(
+        `akibench_recall_samples{${sel}} and on (scenario, target) ` +
+          `(akibench_run_running{${sel}} == 1)`,
+      );
+      return r.length === 1 && Number(r[0].value[1]) > 0 ? r[0] : null;
+    });
+    const recallDuring = scalar(await prom.query(`akibench_recall{${sel}}`));
+    assert.ok(recallDuring >= 0 && recallDuring <= 1, `${recallDuring}`);
+    console.log(
+      `during the load: akibench_recall = ${recallDuring.toFixed(4)} over ` +
+        `akibench_recall_samples = ${during.value[1]} searches (k ${during.metric.k})`,
+    );
     assert.equal(scalar(await prom.query(`sum(akibench_errors_total{${sel}})`)), 0);
     assert.deepEqual(
       (await prom.alerts()).filter((a) => a.labels.alertname === "AkibenchHighErrorRate"),
@@ -115,15 +130,22 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
     assert.equal(result.status, "interrupted");
     assert.ok(result.failed_requests > 0, "requests failed after the kill");
     assert.equal(result.operations[0].errors_by_class.connection > 0, true);
-    // Prometheus's last scrape holds the final counters and the recall, set once the searches
-    // are scored after the load (the exporter stays up meanwhile): a scrape between the two
-    // holds the counters without the recall.
+    // Prometheus's last scrape holds the final counters and the final recall, set once every
+    // measured search is scored after the load (the exporter stays up meanwhile): a scrape
+    // between the two holds the final counters beside the live recall of fewer searches.
     await waitFor("the final counters and the recall scraped", async () => {
       const r = await prom.query(`sum(akibench_requests_total{${sel}})`);
-      const recall = await prom.query(`akibench_recall{${sel}}`);
+      const samples = await prom.query(`akibench_recall_samples{${sel}}`);
       const final = r.length === 1 && Number(r[0].value[1]) === result.total_requests;
-      return final && recall.length > 0 ? true : null;
+      return final && samples.length === 1 &&
+          Number(samples[0].value[1]) === result.recall!.samples
+        ? true
+        : null;
     });
+    console.log(
+      `RunResult: recall@${result.recall!.k} ${result.recall!.overall} over ` +
+        `${result.recall!.samples} searches`,
+    );
 
     await t.step("every live family is stored", async () => {
       const names = new Set(
@@ -145,6 +167,7 @@ Deno.test("a real Prometheus scrapes a live run: series, P95 and the error-rate 
           "akibench_schedule_lag_seconds_bucket",
           "akibench_latency_limit_seconds",
           "akibench_recall",
+          "akibench_recall_samples",
           "akibench_target_resident_memory_bytes",
           "akibench_target_cpu_percent",
           "akibench_generator_resident_memory_bytes",

@@ -65,7 +65,7 @@ Deno.test("live metrics: a repeat continues the counters and starts the gauges a
   first.offered(SEARCH, "", 0);
   first.sent(SEARCH);
   first.completed(SEARCH, "", null, 5, true);
-  first.recall = { k: 10, value: 0.97 };
+  first.recall = { k: 10, value: 0.97, samples: 30 };
   first.targetGauges = [{ name: "akidb_tier_collections", labels: { tier: "hot" }, value: 2 }];
   const h = newHistogram();
   recordMs(h, 5);
@@ -82,6 +82,7 @@ Deno.test("live metrics: a repeat continues the counters and starts the gauges a
   assert.equal(value("akibench_offered_requests_total"), 2);
   assert.equal(value("akibench_in_flight_requests"), 1);
   assert.equal(value("akibench_recall"), undefined, "recall is scored again after the repeat");
+  assert.equal(value("akibench_recall_samples"), undefined);
   assert.equal(value("akidb_tier_collections"), undefined);
   assert.equal(samples.find((s) => s.name === "akibench_run_info")?.labels.seed, "8");
   const status = live.status()!;

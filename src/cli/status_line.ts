@@ -42,7 +42,10 @@ export function startStatusLines(options: StatusLineOptions): StatusLines {
   };
 }
 
-/** e.g. `baseline@reference 20/60 s, phase hold, 99.8/100.0 req/s achieved/offered, …`. */
+/**
+ * e.g. `baseline@reference 20/60 s, phase hold, 99.8/100.0 req/s achieved/offered, p95 3.1 ms,
+ * recall@10 0.981 (412 searches), errors …` (recall once a measured search has been scored).
+ */
 export function statusLine(s: LiveStatus): string {
   const rate = (n: number) => (s.recent.seconds === 0 ? 0 : n / s.recent.seconds).toFixed(1);
   const failed = s.errors + s.dropped;
@@ -52,6 +55,9 @@ export function statusLine(s: LiveStatus): string {
     ...(s.phase === "" ? [] : [`phase ${s.phase}`]),
     `${rate(s.recent.achieved)}/${rate(s.recent.offered)} req/s achieved/offered`,
     `p95 ${s.p95Ms === null ? "–" : s.p95Ms.toFixed(1)} ms`,
+    ...(s.recall === null
+      ? []
+      : [`recall@${s.recall.k} ${s.recall.value.toFixed(3)} (${s.recall.samples} searches)`]),
     `errors ${s.errors}, drops ${s.dropped} (${errorPct.toFixed(2)}% of ${s.requests} requests)`,
   ].join(", ");
 }

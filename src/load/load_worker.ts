@@ -5,6 +5,7 @@
  * final ShardResult back.
  */
 import { encodeHistogram, initHistograms } from "../metrics/histogram.ts";
+import { LiveDeltaRecorder } from "../metrics/live_delta.ts";
 import { runShard } from "./engine.ts";
 import type { LoadModule, WorkerMessage, WorkerRequest } from "./sharded_load.ts";
 import { toLoadSpec } from "./sharded_load.ts";
@@ -39,11 +40,13 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     self.onmessage = (e: MessageEvent<WorkerRequest>) => {
       if (e.data.type === "stop") stop.abort();
     };
+    const live = msg.live ? new LiveDeltaRecorder() : undefined;
     const { result } = await runShard(spec, parts.factory, parts.execute, {
       signal: stop.signal,
       shard: msg.shard,
       startAtMs: startAt,
       skip: parts.skip,
+      observer: live,
       onSecond: (point, latency, streams, byOperation) =>
         post({
           type: "second",
@@ -54,10 +57,12 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
               .map(([label, h]) => [label, encodeHistogram(h)]),
           ),
           streams,
+          live: live?.take(),
+          progress: msg.progress ? parts.progress?.() : undefined,
         }),
     });
     await parts.close?.();
-    post({ type: "done", result, report: parts.report?.() });
+    post({ type: "done", result, report: parts.report?.(), live: live?.take() });
   } catch (error) {
     post({
       type: "error",

@@ -1,5 +1,6 @@
 import type { SecondPoint } from "../result/run_result.ts";
-import { initHistograms } from "../metrics/histogram.ts";
+import { type Histogram, initHistograms } from "../metrics/histogram.ts";
+import type { LiveDelta } from "../metrics/live_delta.ts";
 import { SecondMerger } from "../metrics/second_merger.ts";
 import type { Shard, StreamTotals } from "./engine.ts";
 import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
@@ -41,6 +42,11 @@ export interface LoadParts<R> {
   close?: () => Promise<void>;
   /** What the shard kept besides its measurements (structured-cloneable), for the caller. */
   report?: () => unknown;
+  /**
+   * What the shard has to tell the caller while it runs (structured-cloneable), taken with each
+   * closed second when someone watches the live figures.
+   */
+  progress?: () => unknown;
 }
 
 /**
@@ -62,6 +68,10 @@ export type WorkerRequest =
     context: unknown;
     spec: PortableLoadSpec;
     shard: Shard;
+    /** Count live figures and send them with each second (someone watches /metrics). */
+    live: boolean;
+    /** Send the LoadParts' `progress` with each second (someone reads it). */
+    progress: boolean;
   }
   | { type: "start"; startAtEpochMs: number }
   | { type: "stop" };
@@ -75,8 +85,10 @@ export type WorkerMessage =
     /** Histograms of the second's qualified operations (`search@hot`), by label. */
     byOperationUs: Record<string, string>;
     streams: StreamTotals[];
+    live?: LiveDelta;
+    progress?: unknown;
   }
-  | { type: "done"; result: ShardResult; report: unknown }
+  | { type: "done"; result: ShardResult; report: unknown; live?: LiveDelta }
   | { type: "error"; message: string };
 
 export interface ShardedLoadOptions {
@@ -84,6 +96,16 @@ export interface ShardedLoadOptions {
   workers: number;
   signal?: AbortSignal;
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
+  /** Fed with every worker's live counts and the merged seconds (the live /metrics view). */
+  live?: LiveSink;
+  /** Each worker's `progress` with each of its seconds. */
+  onProgress?: (worker: number, progress: unknown) => void;
+}
+
+/** Where the workers' live figures go (a LiveRun). */
+export interface LiveSink {
+  absorb(delta: LiveDelta): void;
+  second(point: SecondPoint, latency: Histogram): void;
 }
 
 /** Lead time between "all workers ready" and the common start, so every worker is waiting. */
@@ -103,7 +125,8 @@ export async function runLoadInWorkers(
 ): Promise<LoadOutcome & { reports: unknown[] }> {
   await initHistograms();
   const count = Math.max(1, Math.floor(options.workers));
-  const merger = new SecondMerger<StreamTotals[]>(count, (point, parts) => {
+  const merger = new SecondMerger<StreamTotals[]>(count, (point, parts, latency) => {
+    options.live?.second(point, latency);
     options.onSecond?.(point, sumTotals(parts));
   });
   const workers = Array.from(
@@ -123,8 +146,11 @@ export async function runLoadInWorkers(
             const m = e.data;
             if (m.type === "ready" && ++ready === count) startAll();
             else if (m.type === "second") {
+              if (m.live) options.live?.absorb(m.live);
+              if (m.progress !== undefined) options.onProgress?.(index, m.progress);
               merger.add(m.point, m.latencyUs, m.streams, m.byOperationUs);
             } else if (m.type === "done") {
+              if (m.live) options.live?.absorb(m.live);
               resolve(m);
             } else if (m.type === "error") {
               reject(new Error(`load worker ${index}: ${m.message}`));
@@ -140,6 +166,8 @@ export async function runLoadInWorkers(
             context: load.context,
             spec,
             shard: { index, count },
+            live: options.live !== undefined,
+            progress: options.onProgress !== undefined,
           };
           worker.postMessage(request);
           allReady.then(() => {

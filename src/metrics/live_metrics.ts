@@ -140,11 +140,21 @@ export class LiveMetrics {
     family(
       "akibench_recall",
       "gauge",
-      "Recall@k of the measured searches (scored after the load).",
+      "Recall@k of the measured searches scored so far (during the load, then all of them).",
       (r, base) => {
         if (!r.recall) return;
         const labels = joinLabels(base, labelText({ k: String(r.recall.k) }));
         out.sample("akibench_recall", labels, r.recall.value);
+      },
+    );
+    family(
+      "akibench_recall_samples",
+      "gauge",
+      "How many measured searches akibench_recall is the mean of.",
+      (r, base) => {
+        if (!r.recall) return;
+        const labels = joinLabels(base, labelText({ k: String(r.recall.k) }));
+        out.sample("akibench_recall_samples", labels, r.recall.samples);
       },
     );
     const resource = (

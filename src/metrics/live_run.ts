@@ -7,6 +7,7 @@ import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_hi
 import { labelText } from "./prometheus_exposition.ts";
 import type { PromSample } from "./prometheus_text.ts";
 import { TrafficCells } from "./traffic_cells.ts";
+import type { LiveDelta } from "./live_delta.ts";
 
 /** Every class a failed request can have; each cell's error counters start at 0 for all. */
 export const ERROR_CLASSES: ErrorClass[] = [
@@ -51,6 +52,13 @@ export interface LiveCell {
   labels: string;
 }
 
+/** Mean recall@k over `samples` measured searches. */
+export interface LiveRecallFigure {
+  k: number;
+  value: number;
+  samples: number;
+}
+
 /** The status line's view of the load in progress (counts since this run's load began). */
 export interface LiveStatus {
   scenario: string;
@@ -67,6 +75,8 @@ export interface LiveStatus {
   p95Ms: number | null;
   /** Offered and achieved (completed) requests of the last RECENT_SECONDS closed seconds. */
   recent: { seconds: number; offered: number; achieved: number };
+  /** Recall so far (scored during the load); null before the first measured search is. */
+  recall: LiveRecallFigure | null;
   running: boolean;
 }
 
@@ -101,7 +111,8 @@ export class LiveRun implements LoadObserver {
   readonly scheduleLag: PromHistogram = new PromHistogram(LAG_BUCKETS_S);
   resources: ResourcePoint | null = null;
   targetGauges: PromSample[] = [];
-  recall: { k: number; value: number } | null = null;
+  /** Recall@k of the measured searches scored so far (during the load), then the final one. */
+  recall: LiveRecallFigure | null = null;
   #status!: LiveStatus;
 
   /** Every operation × tenant × phase cell, in creation order. */
@@ -138,6 +149,7 @@ export class LiveRun implements LoadObserver {
       errors: 0,
       p95Ms: null,
       recent: { seconds: 0, offered: 0, achieved: 0 },
+      recall: null,
       running: true,
     };
   }
@@ -179,6 +191,29 @@ export class LiveRun implements LoadObserver {
     this.#status.dropped++;
   }
 
+  /** A load worker's counts since its previous delta (`run --workers N`). */
+  absorb(delta: LiveDelta): void {
+    for (const d of delta.cells) {
+      const cell = this.#cells.get(d, d.phase);
+      cell.offered += d.offered;
+      cell.requests += d.requests;
+      cell.dropped += d.dropped;
+      cell.latency.add(d.latency);
+      this.#status.offered += d.offered;
+      this.#status.requests += d.requests;
+      this.#status.dropped += d.dropped;
+      for (const cls in d.errors) {
+        cell.errors[cls] = (cell.errors[cls] ?? 0) + d.errors[cls];
+        this.#status.errors += d.errors[cls];
+      }
+    }
+    for (const tenant in delta.inFlight) {
+      this.inFlight.set(tenant, (this.inFlight.get(tenant) ?? 0) + delta.inFlight[tenant]);
+    }
+    this.scheduleLag.add(delta.scheduleLag);
+    if (delta.phase !== "") this.#status.phase = delta.phase;
+  }
+
   second(point: SecondPoint, latency: Histogram): void {
     this.#status.elapsedS = point.t + 1;
     this.#recent.push(point);
@@ -204,6 +239,6 @@ export class LiveRun implements LoadObserver {
   }
 
   status(): LiveStatus {
-    return { ...this.#status };
+    return { ...this.#status, recall: this.recall };
   }
 }

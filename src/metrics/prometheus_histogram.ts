@@ -32,6 +32,13 @@ export const LATENCY_BUCKETS_S = [
 /** Upper bounds (seconds) of the schedule-lag histogram: how late the generator sends. */
 export const LAG_BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1];
 
+/** A PromHistogram's counts as plain data (posted from a load worker). */
+export interface PromHistogramData {
+  counts: number[];
+  sumS: number;
+  count: number;
+}
+
 /**
  * A Prometheus classic histogram: a count per bucket (not cumulative, +Inf last), the sum and
  * the count. Recording is a binary search over the bounds and two additions.
@@ -58,5 +65,16 @@ export class PromHistogram {
     this.counts[lo]++;
     this.sumS += ms / 1000;
     this.count++;
+  }
+
+  /** Adds another histogram's counts (same bounds). */
+  add(other: PromHistogramData): void {
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
+    this.sumS += other.sumS;
+    this.count += other.count;
+  }
+
+  data(): PromHistogramData {
+    return { counts: [...this.counts], sumS: this.sumS, count: this.count };
   }
 }

@@ -2,6 +2,9 @@ import type { SecondPoint } from "../result/run_result.ts";
 import { addEncoded, encodeHistogram, type Histogram, newHistogram } from "./histogram.ts";
 import { emptySecond, secondLatencies, secondPercentiles } from "./second_series.ts";
 
+/** A merged second, its shards' payloads and its latency histogram (valid during the call). */
+export type MergedSecond<T> = (point: SecondPoint, parts: T[], latency: Histogram) => void;
+
 interface Pending<T> {
   point: SecondPoint;
   latency: Histogram;
@@ -18,9 +21,9 @@ export class SecondMerger<T> {
   readonly points: SecondPoint[] = [];
   readonly #pending = new Map<number, Pending<T>>();
   readonly #partCount: number;
-  readonly #onMerged?: (point: SecondPoint, parts: T[]) => void;
+  readonly #onMerged?: MergedSecond<T>;
 
-  constructor(partCount: number, onMerged?: (point: SecondPoint, parts: T[]) => void) {
+  constructor(partCount: number, onMerged?: MergedSecond<T>) {
     this.#partCount = partCount;
     this.#onMerged = onMerged;
   }
@@ -81,11 +84,11 @@ export class SecondMerger<T> {
       if (p.latency.totalCount > 0) p.point.latency_us = encodeHistogram(p.latency);
       const byOperation = secondLatencies(p.byOperation);
       if (byOperation) p.point.by_operation = byOperation;
-      p.latency.destroy();
-      for (const h of p.byOperation.values()) h.destroy();
       this.#pending.delete(second);
       this.points.push(p.point);
-      this.#onMerged?.(p.point, p.parts);
+      this.#onMerged?.(p.point, p.parts, p.latency);
+      p.latency.destroy();
+      for (const h of p.byOperation.values()) h.destroy();
     }
   }
 }

@@ -31,14 +31,20 @@ export interface ExecutorContext {
 /**
  * Executes planned requests against the target and records what they prove: acknowledged
  * writes go to the write log (recall truth) and the integrity ledger; measured searches keep
- * their results and write snapshot, and `scoreRecall` computes their recall after the load.
+ * their results and write snapshot, and `scoreRecall` computes their recall after the load
+ * (LiveRecall scores copies of them meanwhile, off the generator's thread).
  * Scoring during the load ran exact scans on the generator's event loop: in the full chaos
  * scenario (20 collections, a third of the base rows deleted or updated, 63k inserts) it pushed
  * the generator's schedule-lag p99 to 12.3 ms and made the run invalid.
  */
 export function makeExecutor(
   ctx: ExecutorContext,
-): { execute: Execute<PlannedRequest>; scoreRecall: () => void } {
+): {
+  execute: Execute<PlannedRequest>;
+  scoreRecall: () => void;
+  /** The measured searches not scored yet, in completion order (live recall reads them). */
+  measured: readonly MeasuredSearch[];
+} {
   const pending: MeasuredSearch[] = [];
   /** Scores every measured search so far. */
   const scoreRecall = () => {
@@ -112,5 +118,5 @@ export function makeExecutor(
         return;
     }
   };
-  return { execute, scoreRecall };
+  return { execute, scoreRecall, measured: pending };
 }

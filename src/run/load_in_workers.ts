@@ -2,7 +2,7 @@ import type { Dataset } from "../dataset/dataset.ts";
 import type { StreamTotals } from "../load/engine.ts";
 import type { LoadOutcome } from "../load/load_spec.ts";
 import type { PlanCollection } from "../plan/request_plan.ts";
-import { type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
+import { type LiveSink, type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { JournalData } from "../shard/write_journal.ts";
@@ -10,6 +10,7 @@ import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Deployment } from "./setup.ts";
 import type { TierStart } from "../plan/request_plan_tiers.ts";
 import type { WorkerLoadContext } from "./worker_load_module.ts";
+import type { JournalDelta } from "./live_recall.ts";
 
 /** The scenario's LoadSpec as data for workers (the same streams as scenarioLoadSpec). */
 export function portableLoadSpec(scenario: Scenario): PortableLoadSpec {
@@ -41,6 +42,10 @@ export interface WorkersOptions {
   written: SharedArrayBuffer;
   signal?: AbortSignal;
   onSecond?: (point: SecondPoint, streams: StreamTotals[]) => void;
+  /** The live figures, fed with every worker's counts. */
+  live?: LiveSink;
+  /** Each worker's journal since its previous second, for live recall. */
+  onJournal?: (worker: number, delta: JournalDelta) => void;
 }
 
 /**
@@ -89,6 +94,9 @@ export async function loadInWorkers(
       workers: options.workers,
       signal: options.signal,
       onSecond: options.onSecond,
+      live: options.live,
+      onProgress: options.onJournal &&
+        ((worker, progress) => options.onJournal!(worker, progress as JournalDelta)),
     },
   );
   return { outcome, journals: reports as JournalData[] };

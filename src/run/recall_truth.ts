@@ -13,6 +13,20 @@ const DEPTH_MARGIN = 32;
  */
 const INSERTED_MARGIN = 8;
 
+/**
+ * A RecallTruth as structured-cloneable data, to rebuild it in a worker (live_recall.ts): the
+ * base neighbours `prepare` computed, and the dataset (its base vectors shared, or left out when
+ * the run removes nothing: only a removal can exhaust a query's kept base neighbours and make
+ * the truth scan the collection).
+ */
+export interface PortableRecallTruth {
+  dataset: Dataset;
+  collections: PlanCollection[];
+  seed: number;
+  k: number;
+  base: [number, { rows: Int32Array; dists: Float64Array }][];
+}
+
 /** An inserted vector in a query's kept list; `index` is its position in the write log. */
 interface InsertedHit {
   id: string;
@@ -81,6 +95,31 @@ export class RecallTruth {
       while (next < collections.length) await scan(next++);
     };
     await Promise.all(Array.from({ length: navigator.hardwareConcurrency ?? 2 }, lane));
+    return truth;
+  }
+
+  /** This truth as data for a worker; `removals`: whether the run deletes or updates. */
+  portable(removals: boolean): PortableRecallTruth {
+    const train = this.dataset.train;
+    let shared: Float32Array = new Float32Array(0);
+    if (removals && train.buffer instanceof SharedArrayBuffer) shared = train;
+    else if (removals) {
+      shared = new Float32Array(new SharedArrayBuffer(train.byteLength));
+      shared.set(train);
+    }
+    return {
+      dataset: { ...this.dataset, train: shared },
+      collections: this.collections,
+      seed: this.seed,
+      k: this.k,
+      base: [...this.#baseCache],
+    };
+  }
+
+  /** The truth `portable` described (in a worker). */
+  static fromPortable(p: PortableRecallTruth): RecallTruth {
+    const truth = new RecallTruth(p.dataset, p.collections, p.seed, p.k);
+    for (const [key, entry] of p.base) truth.#baseCache.set(key, entry);
     return truth;
   }
 

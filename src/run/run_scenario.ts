@@ -23,6 +23,7 @@ import { loadScenarioDataset } from "./scenario_data.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { faultsEndS, recoveryTimeMs } from "./recovery_time.ts";
 import { RecallTruth } from "./recall_truth.ts";
+import { LiveRecall } from "./live_recall.ts";
 import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
 import { chooseWorkers, isLoopbackUrl } from "./auto_workers.ts";
 import { loadInWorkers } from "./load_in_workers.ts";
@@ -277,8 +278,25 @@ async function measure(
   const faults = scenario.server.faults.length > 0 && ctx.features.faults
     ? startFaultSchedule(target, scenario.server.faults)
     : null;
+  // Recall scored during the load in a worker thread, for /metrics and the status line (from
+  // the load workers' journals with --workers).
+  const liveRecall = live && recall
+    ? new LiveRecall(
+      recall.truth,
+      scenario.mix.delete > 0 || scenario.mix.update > 0,
+      logs,
+      executor.measured,
+      (score) => {
+        if (score.overall !== null) {
+          live.recall = { k: score.k, value: score.overall, samples: score.samples };
+        }
+      },
+      workers > 1 ? workers : 0,
+    )
+    : null;
   const seconds: SecondPoint[] = [];
   const onSecond = (p: SecondPoint, totals: StreamTotals[]) => {
+    liveRecall?.flush();
     seconds.push(p);
     const failed = totals.reduce((n, s) => n + s.failed, 0);
     progress(
@@ -312,6 +330,8 @@ async function measure(
       written: workerWrites.buffer as SharedArrayBuffer,
       signal: ctx.signal,
       onSecond,
+      live,
+      onJournal: liveRecall ? (worker, delta) => liveRecall.journal(worker, delta) : undefined,
     })
     : {
       outcome: await runLoad(spec, plan.next, executor.execute, {
@@ -322,6 +342,7 @@ async function measure(
       journals: null,
     };
   live?.end();
+  liveRecall?.close();
   const faultProblems = faults ? await faults.stop() : [];
   const sampled = await sampler.stop();
   if (recall) progress("scoring the recall of the measured searches");
@@ -337,7 +358,7 @@ async function measure(
     }
     : null;
   if (live && recallResult && recallResult.overall !== null) {
-    live.recall = { k: recallResult.k, value: recallResult.overall };
+    live.recall = { k: recallResult.k, value: recallResult.overall, samples: recallResult.samples };
   }
 
   const alive = await target.healthy();

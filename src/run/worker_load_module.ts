@@ -7,7 +7,8 @@ import type { Scenario } from "../scenario/scenario.ts";
 import { AkidbTarget } from "../targets/akidb.ts";
 import { openTarget } from "../targets/registry.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { WriteJournal } from "../shard/write_journal.ts";
+import { epochNow, WriteJournal } from "../shard/write_journal.ts";
+import type { JournalDelta } from "./live_recall.ts";
 import { makeExecutor } from "./executor.ts";
 import { IntegrityLedger } from "./integrity.ts";
 import { WriteLog } from "./write_log.ts";
@@ -68,6 +69,8 @@ export async function createLoad(
   const target = await connect(ctx.target, shard);
   const journal = new WriteJournal(ctx.scenario.recall?.k ?? 10);
   const written = new Int32Array(ctx.written);
+  /** How much of the journal the live recall has been sent. */
+  const sent = { searches: 0, writes: 0 };
   const executor = makeExecutor({
     target,
     collectionIds: ctx.collectionIds,
@@ -87,5 +90,15 @@ export async function createLoad(
     },
     close: () => target.close?.() ?? Promise.resolve(),
     report: () => journal.data(),
+    progress: (): JournalDelta => {
+      const delta = {
+        searches: journal.searches.slice(sent.searches),
+        writes: journal.writes.slice(sent.writes),
+        reportedAt: epochNow(),
+      };
+      sent.searches = journal.searches.length;
+      sent.writes = journal.writes.length;
+      return delta;
+    },
   };
 }

@@ -8,13 +8,17 @@ export class WriteLog {
   readonly inserted: { docId: string; vector: Float32Array }[] = [];
   /** Base row → position in the removal order. */
   readonly removed = new Map<number, number>();
+  /** The removed base rows in removal order (what a copy of the log needs to catch up). */
+  readonly removedRows: number[] = [];
 
   insert(docId: string, vector: Float32Array): void {
     this.inserted.push({ docId, vector });
   }
 
   remove(row: number): void {
-    if (!this.removed.has(row)) this.removed.set(row, this.removed.size);
+    if (this.removed.has(row)) return;
+    this.removed.set(row, this.removed.size);
+    this.removedRows.push(row);
   }
 
   snapshot(): WriteSnapshot {

@@ -1,0 +1,33 @@
+import { getPriority } from "node:os";
+
+/**
+ * Gives the scheduling group of `pid`, a server akibench started in a session of its own, the
+ * nice value akibench runs at. Linux with autogroup (/proc/sys/kernel/sched_autogroup_enabled 1)
+ * shares the CPU fairly between sessions and weighs a process's nice only against the processes
+ * of its own session: `nice -n -15 akibench run …` then left the server it
+ * started (setsid, for Ctrl-C isolation) at the priority of every other session, and a server on
+ * a busy machine answered late for want of CPU, not for its own cost. The group's nice is the
+ * one autogroup weighs between sessions (/proc/PID/autogroup, see sched(7)). No autogroup (other
+ * kernels, other systems): nothing to do. Returns why it could not, or null.
+ */
+export function carryNiceToSession(pid: number, nice: number = getPriority()): string | null {
+  const file = `/proc/${pid}/autogroup`;
+  let group: string;
+  try {
+    group = Deno.readTextFileSync(file).split(" ")[0];
+  } catch {
+    return null;
+  }
+  // Still in akibench's own group (not a session of its own): its nice applies there already,
+  // and writing would change the group of akibench and everything in its session.
+  if (group === Deno.readTextFileSync("/proc/self/autogroup").split(" ")[0]) return null;
+  try {
+    Deno.writeTextFileSync(file, String(nice));
+    return null;
+  } catch (err) {
+    // A negative nice needs CAP_SYS_NICE (or RLIMIT_NICE); the process exited meanwhile.
+    return `cannot set the scheduling priority of its session to nice ${nice}: ${
+      err instanceof Error ? err.message : err
+    }`;
+  }
+}

@@ -48,7 +48,7 @@ export const ACROSS_CHARTS_SCRIPT = String.raw`
     if (points.length) make("chart-recall-qps-" + i, { type: "scatter",
       data: { datasets: points }, options: { plugins: { legend: { labels: {
         usePointStyle: true } } }, scales: {
-        x: { beginAtZero: true, title: { display: true, text: "achieved QPS (all operations)" } },
+        x: { beginAtZero: true, title: { display: true, text: "achieved QPS (answered without error, all operations)" } },
         y: { suggestedMin: 0.8, suggestedMax: 1, title: { display: true, text: "recall" } } } } });
   });
 })();

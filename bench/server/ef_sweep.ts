@@ -24,8 +24,8 @@ export interface SweepDriver {
 
 /**
  * Recall against throughput, ann-benchmarks style: each target at each search beam width
- * (reference `--ef-search`, Chroma's hnsw ef_search, pgvector's hnsw.ef_search), each on a
- * fresh server, measured the same way: recall@10 over the dataset's queries, then `clients`
+ * (reference `--ef-search`, Chroma's hnsw ef_search, each on a fresh server; pgvector's
+ * hnsw.ef_search, set on the loaded server's session), measured the same way: recall@10 over the dataset's queries, then `clients`
  * closed-loop searchers for `seconds`.
  */
 export async function efSweep(
@@ -38,12 +38,20 @@ export async function efSweep(
 ): Promise<SweepPoint[]> {
   const points: SweepPoint[] = [];
   for (const target of targets) {
-    for (const ef of efs) {
-      const peer = await driver.startLoaded(target, ef);
-      try {
-        const recallAt10 = await driver.recallAt10(peer);
-        const cpu = cpuSeconds(peer.pid());
-        const max = await closedLoop(clients, seconds, (i) => driver.search(peer, i));
+    let peer: BenchPeer | null = null;
+    try {
+      for (const ef of efs) {
+        // A search-time setting is changed in place; otherwise a fresh server is loaded.
+        if (peer?.setEfSearch) await peer.setEfSearch(ef);
+        else {
+          await peer?.close();
+          peer = null;
+          peer = await driver.startLoaded(target, ef);
+        }
+        const loaded: BenchPeer = peer;
+        const recallAt10 = await driver.recallAt10(loaded);
+        const cpu = cpuSeconds(loaded.pid());
+        const max = await closedLoop(clients, seconds, (i) => driver.search(loaded, i));
         const point: SweepPoint = {
           target,
           efSearch: ef,
@@ -51,7 +59,7 @@ export async function efSweep(
           maxSearchQps: max.throughput,
           p50Ms: quantile(max.latenciesMs, 0.5),
           p95Ms: quantile(max.latenciesMs, 0.95),
-          serverCpuMsPerQuery: ((cpuSeconds(peer.pid()) - cpu) * 1000) / max.latenciesMs.length,
+          serverCpuMsPerQuery: ((cpuSeconds(loaded.pid()) - cpu) * 1000) / max.latenciesMs.length,
           errors: max.errors,
         };
         points.push(point);
@@ -62,9 +70,9 @@ export async function efSweep(
             point.p95Ms.toFixed(2)
           } ms; server CPU ${point.serverCpuMsPerQuery.toFixed(2)} ms/query; errors ${max.errors})`,
         );
-      } finally {
-        await peer.close();
       }
+    } finally {
+      await peer?.close();
     }
   }
   return points;

@@ -19,29 +19,33 @@ export class PgvectorPeer implements BenchPeer {
   private constructor(readonly target: PgvectorTarget) {}
 
   static async start(efSearch?: number): Promise<PgvectorPeer> {
-    const target = await startPglite();
-    // One connection (startPglite's pool of 1), so a session setting holds for every search.
-    if (efSearch !== undefined) await target.sql.unsafe(`SET hnsw.ef_search = ${efSearch}`);
-    return new PgvectorPeer(target);
+    const peer = new PgvectorPeer(await startPglite());
+    if (efSearch !== undefined) await peer.setEfSearch(efSearch);
+    return peer;
+  }
+
+  /** One connection (startPglite's pool of 1): a session setting holds for every search. */
+  async setEfSearch(ef: number): Promise<void> {
+    await this.target.sql.unsafe(`SET hnsw.ef_search = ${Math.trunc(ef)}`);
   }
 
   pid(): number {
     return this.target.pid!;
   }
 
-  /** The server's version and how Postgres plans a search (an HNSW index scan, or not). */
+  /** The server's version, hnsw.ef_search and how Postgres plans a search (an HNSW index scan?). */
   async describe(name: string, query: Float32Array): Promise<string> {
-    const version = await this.target.version();
-    const plan = await this.target.sql.unsafe<{ "QUERY PLAN": string }[]>(
-      `EXPLAIN SELECT id FROM ${table(name)} ORDER BY embedding <=> $1::vector LIMIT 10`,
+    const sql = this.target.sql;
+    const plan = await sql.unsafe<{ "QUERY PLAN": string }[]>(
+      `EXPLAIN (COSTS OFF) SELECT id FROM ${
+        table(name)
+      } ORDER BY embedding <=> $1::vector LIMIT 10`,
       [vectorJson(query)],
     );
-    const ef = await this.target.sql.unsafe<{ hnsw_ef_search: string }[]>(
-      "SHOW hnsw.ef_search",
-    );
-    return `${version}; hnsw.ef_search ${ef[0].hnsw_ef_search}; plan: ${
-      plan.map((r) => r["QUERY PLAN"].trim()).join(" / ")
-    }`;
+    const [{ ef }] = await sql<{ ef: string }[]>`SELECT current_setting('hnsw.ef_search') AS ef`;
+    // The plan's lines without the Order By line, which spells out the whole query vector.
+    const steps = plan.map((r) => r["QUERY PLAN"].trim()).filter((l) => !l.startsWith("Order By"));
+    return `${await this.target.version()}; hnsw.ef_search ${ef}; plan: ${steps.join(" / ")}`;
   }
 
   async createCollection(name: string, dim: number): Promise<void> {

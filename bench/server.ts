@@ -1,11 +1,14 @@
 /**
- * Benchmark of the reference server (and Chroma 1.0 as a peer) on clustered cosine data:
+ * Benchmark of the reference server and its peers (Chroma 1.0, pgvector in PGlite, as
+ * `--target chroma|pgvector` starts them) on clustered cosine data, each driven the same way:
  * open-model search latency at fixed rates, recall@10 against exact ground truth, max search
  * QPS (closed loop), acknowledged single-document inserts/s with 10 clients, RSS at rest, restart
- * time.
+ * time (reference). With `--ef`, instead: recall@10 and max search QPS of each target at each
+ * search beam width (a fresh server each), and each target's best QPS at equal recall@10.
  *
  *   deno run -A bench/server.ts [--sizes 10000,100000] [--dim 512] [--rates 100,500]
- *     [--seconds 10] [--clients 8] [--queries 200] [--no-chroma] [--seed 42]
+ *     [--seconds 10] [--clients 8] [--queries 200] [--targets reference,chroma,pgvector]
+ *     [--ef 16,32,64,128,256 [--recall-floors 0.9,0.95,0.99]] [--seed 42]
  */
 import { parseArgs } from "node:util";
 import { generateDataset } from "../src/dataset/generate.ts";
@@ -13,7 +16,9 @@ import type { Dataset } from "../src/dataset/dataset.ts";
 import { type BenchPeer, closeConnections, vectorJson } from "./server/bench_peer.ts";
 import { ChromaPeer } from "./server/chroma_peer.ts";
 import { cpuSeconds, rssBytes } from "./server/child_server.ts";
+import { efSweep, sweepTable } from "./server/ef_sweep.ts";
 import { closedLoop, fixedRate, type PhaseResult, quantile } from "./server/fixed_rate.ts";
+import { PgvectorPeer } from "./server/pgvector_peer.ts";
 import { ReferencePeer } from "./server/reference_peer.ts";
 
 const { values: flags } = parseArgs({
@@ -27,9 +32,18 @@ const { values: flags } = parseArgs({
     clients: { type: "string", default: "8" },
     queries: { type: "string", default: "200" },
     seed: { type: "string", default: "42" },
-    "no-chroma": { type: "boolean", default: false },
+    targets: { type: "string", default: "reference,chroma,pgvector" },
+    ef: { type: "string" },
+    "recall-floors": { type: "string", default: "0.9,0.95,0.99" },
   },
 });
+const targets = flags.targets.split(",");
+for (const t of targets) {
+  if (!["reference", "chroma", "pgvector"].includes(t)) {
+    console.error(`--targets: unknown target '${t}' (reference, chroma, pgvector)`);
+    Deno.exit(2);
+  }
+}
 const dim = Number(flags.dim);
 const seconds = Number(flags.seconds);
 const clients = Number(flags.clients);
@@ -101,6 +115,7 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
       (rss / 2 ** 20 / (d.size / 1e5)).toFixed(0)
     } MiB per 100k)`,
   );
+  if (peer instanceof PgvectorPeer) log(await peer.describe("bench", row(d, "test", 0)));
   out.recallAt10 = await recallAt10(peer, d);
   log(`recall@10 ${(out.recallAt10 as number).toFixed(4)} over ${d.queries} queries`);
   const search = (i: number) =>
@@ -180,6 +195,25 @@ async function benchPeer(peer: BenchPeer, d: Dataset): Promise<Record<string, un
   return out;
 }
 
+/** Starts `target` (with search beam width `ef`, else its default) on a fresh data folder. */
+async function startPeer(target: string, ef?: number): Promise<BenchPeer> {
+  if (target === "chroma") {
+    return await ChromaPeer.start(20_000 + Math.floor(Math.random() * 20_000), ef);
+  }
+  if (target === "pgvector") return await PgvectorPeer.start(ef);
+  const dataDir = await Deno.makeTempDir({ prefix: "akibench-bench-ref-" });
+  return await ReferencePeer.start(dataDir, ef === undefined ? [] : ["--ef-search", String(ef)]);
+}
+
+/** Loads `d` into collection "bench" of `peer` and waits until it is indexed. */
+async function load(peer: BenchPeer, d: Dataset): Promise<void> {
+  await peer.createCollection("bench", dim);
+  for (let from = 0; from < d.size; from += 2000) {
+    await peer.addBatch("bench", from, Math.min(2000, d.size - from), (i) => row(d, "train", i));
+  }
+  await peer.waitIndexed();
+}
+
 const results: Record<string, unknown>[] = [];
 console.log(`machine: ${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}`);
 for (const size of flags.sizes.split(",").map(Number)) {
@@ -195,20 +229,39 @@ for (const size of flags.sizes.split(",").map(Number)) {
     seed: Number(flags.seed),
   });
   console.log(`dataset ${d.name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const reference = await ReferencePeer.start(
-    await Deno.makeTempDir({ prefix: "akibench-bench-ref-" }),
-  );
-  try {
-    results.push(await benchPeer(reference, d));
-  } finally {
-    await reference.close();
+  if (flags.ef !== undefined) {
+    const points = await efSweep(
+      {
+        startLoaded: async (target, ef) => {
+          const peer = await startPeer(target, ef);
+          await load(peer, d).catch(async (err) => {
+            await peer.close();
+            throw err;
+          });
+          if (peer instanceof PgvectorPeer) {
+            console.log(`[sweep pgvector] ${await peer.describe("bench", row(d, "test", 0))}`);
+          }
+          return peer;
+        },
+        recallAt10: (peer) => recallAt10(peer, d),
+        search: (peer, i) => peer.query("bench", row(d, "test", i % d.queries), 10).then(() => {}),
+      },
+      targets,
+      flags.ef.split(",").map(Number),
+      clients,
+      seconds,
+      (line) => console.log(`[${d.size}x${dim}] ${line}`),
+    );
+    console.log(sweepTable(points, flags["recall-floors"].split(",").map(Number)));
+    results.push({ size: d.size, dim, sweep: points });
+    continue;
   }
-  if (!flags["no-chroma"]) {
-    const chroma = await ChromaPeer.start(20_000 + Math.floor(Math.random() * 20_000));
+  for (const target of targets) {
+    const peer = await startPeer(target);
     try {
-      results.push(await benchPeer(chroma, d));
+      results.push(await benchPeer(peer, d));
     } finally {
-      await chroma.close();
+      await peer.close();
     }
   }
 }

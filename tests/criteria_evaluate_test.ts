@@ -88,6 +88,8 @@ Deno.test("traffic criteria read the right slice; failures say what was observed
   assert.equal(check("error_rate < 5%", r).observed, 0.02);
   assert.equal(check("error_rate{phase=hold} < 1%", r).observed, 0.05);
   assert.equal(check("error_rate{phase=hold} < 1%", r).passed, false);
+  // A ratio reads in percent, as written (not "observed 0.05, required < 0.01").
+  assert.equal(check("error_rate{phase=hold} < 1%", r).reason, "observed 5%, required < 1%");
 });
 
 Deno.test("resource, recall, integrity, check and gauge criteria", async () => {

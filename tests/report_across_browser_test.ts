@@ -50,6 +50,7 @@ Deno.test({
           return {
             id: c.id,
             type: chart?.config.type,
+            yScale: chart?.scales.y.type,
             datasets: chart?.data.datasets.map((d: { label: string; data: unknown[] }) =>
               `${d.label}:${d.data.length}`
             ),
@@ -74,10 +75,25 @@ Deno.test({
         ["chart-recall-qps-1", "scatter", ["reference:1"]],
       ]);
       for (const c of charts) assert.ok(c.painted > 500, `${c.id} drew ${c.painted} px`);
+      // The fixture's targets are 1.6x apart: latency stays on a linear axis.
+      assert.equal(charts[0].yScale, "linear");
       assert.deepEqual(errors, []);
       for (const url of requests) assert.match(url, /^(file|data):/);
       await Deno.mkdir("reports", { recursive: true });
       await page.screenshot({ path: "reports/browser-test-comparison.png", fullPage: true });
+
+      // One target timing out at 100x the other's latency: the spectra go on a log axis, where
+      // the fast target's line is not flattened against zero.
+      const slow = acrossTargets(acrossFixture());
+      for (const c of slow.scenarios[0].cells[1]!.spectrum) c[1] *= 100;
+      await Deno.writeTextFile(path, renderAcrossHtml(slow));
+      await page.goto(pathToFileURL(path).href);
+      const yScale = await page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).Chart.getChart(document.getElementById("chart-spectrum-0")).scales.y
+          .type
+      );
+      assert.equal(yScale, "logarithmic");
     } finally {
       await browser.close();
       await Deno.remove(dir, { recursive: true });

@@ -18,6 +18,8 @@ export interface BenchPeer {
   addOne(name: string, row: number, vector: Float32Array): Promise<void>;
   /** Resolves once everything loaded is indexed (searchable at full speed). */
   waitIndexed(): Promise<void>;
+  /** Sets the HNSW search beam width of every search from now on, where the peer can. */
+  setEfSearch?(ef: number): Promise<void>;
   /** Row ids of the `k` nearest neighbours of `query`, best first. */
   query(name: string, query: Float32Array, k: number): Promise<number[]>;
   close(): Promise<void>;

@@ -5,14 +5,22 @@ import { type ChildServer, spawnServer } from "./child_server.ts";
 
 const BASE = "/api/v2/tenants/default_tenant/databases/default_database";
 
-/** Chroma 1.0 (Rust server via chromadb's CLI) over REST v2; adds in batches ≤ 2,000. */
+/**
+ * Chroma 1.0 (Rust server via chromadb's CLI) over REST v2; adds in batches ≤ 2,000. Collections
+ * are cosine HNSW at Chroma's defaults (max_neighbors 16, ef_construction 100, ef_search 100),
+ * or with `efSearch` as their ef_search.
+ */
 export class ChromaPeer implements BenchPeer {
   readonly name = "chroma-1.0";
   #ids = new Map<string, string>();
 
-  private constructor(readonly server: ChildServer, readonly dataDir: string) {}
+  private constructor(
+    readonly server: ChildServer,
+    readonly dataDir: string,
+    readonly efSearch?: number,
+  ) {}
 
-  static async start(port: number): Promise<ChromaPeer> {
+  static async start(port: number, efSearch?: number): Promise<ChromaPeer> {
     const cli = await installChroma();
     const dataDir = await Deno.makeTempDir({ prefix: "akibench-chroma-data-" });
     const url = `http://127.0.0.1:${port}`;
@@ -28,7 +36,7 @@ export class ChromaPeer implements BenchPeer {
       "--port",
       String(port),
     ], { cwd: join(dirname(cli), "../../.."), fixedUrl: url });
-    return new ChromaPeer(server, dataDir);
+    return new ChromaPeer(server, dataDir, efSearch);
   }
 
   pid(): number {
@@ -38,7 +46,10 @@ export class ChromaPeer implements BenchPeer {
   async createCollection(name: string, _dim: number): Promise<void> {
     const r = await postJson(
       `${this.server.url}${BASE}/collections`,
-      JSON.stringify({ name, configuration: { hnsw: { space: "cosine" } } }),
+      JSON.stringify({
+        name,
+        configuration: { hnsw: { space: "cosine", ef_search: this.efSearch } },
+      }),
     ) as { id: string };
     this.#ids.set(name, r.id);
   }

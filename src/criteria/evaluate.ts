@@ -62,9 +62,9 @@ export function evaluateCriterion(c: Criterion, run: RunResult): CriterionResult
     ...base,
     observed,
     passed,
-    reason: `observed ${format(observed)}${unitSuffix(c.unit)}, required ${c.comparator} ${
-      format(c.threshold)
-    }${unitSuffix(c.unit)}`,
+    reason: `observed ${valueText(observed, c.unit)}, required ${c.comparator} ${
+      valueText(c.threshold, c.unit)
+    }`,
   };
 }
 
@@ -155,6 +155,8 @@ function format(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
 }
 
-function unitSuffix(unit: string): string {
-  return unit === "" || unit === "count" || unit === "ratio" ? "" : ` ${unit}`;
+/** A value as the criterion was written: a ratio in percent ("error_rate < 0.5%"), else with its unit. */
+function valueText(n: number, unit: string): string {
+  if (unit === "ratio") return `${format(n * 100)}%`;
+  return unit === "" || unit === "count" ? format(n) : `${format(n)} ${unit}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Browser code that draws the across-targets page's charts with Chart.js from the embedded
  * #across-targets JSON: per scenario, the compared operation's latency percentile spectra
- * overlaid (one line per target) and recall against achieved throughput (one point per target).
+ * overlaid (one line per target; latency on a log scale when the targets' worst latencies are
+ * over 10x apart) and recall against achieved throughput (one point per target).
  */
 export const ACROSS_CHARTS_SCRIPT = String.raw`
 (function () {
@@ -40,15 +41,23 @@ export const ACROSS_CHARTS_SCRIPT = String.raw`
         pointStyle: SHAPES[t % SHAPES.length], pointRadius: 9 - (t % 4), pointHoverRadius: 11,
         data: [{ x: c.achieved_qps, y: c.recall.overall }] });
     });
+    // A target whose worst latency is over 10x another's flattens that one's line on a linear
+    // axis (timeouts at 5,000 ms against answers in 10 ms): then latency is drawn on a log scale.
+    var worst = lines.map(function (l) {
+      return Math.max.apply(null, l.data.map(function (p) { return p.y; }));
+    });
+    var logY = worst.length > 1 && Math.max.apply(null, worst) > 10 * Math.min.apply(null, worst);
     if (lines.length) make("chart-spectrum-" + i, { type: "line", data: { datasets: lines },
       options: { scales: { x: { type: "logarithmic", title: { display: true,
         text: "percentile (log scale of 1/(1-p))" }, ticks: { callback: percentLabel,
-        autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
+        autoSkip: false, maxRotation: 0 } }, y: logY ? { type: "logarithmic",
+        title: { display: true, text: s.spectrum_operation + " latency ms (log scale)" } }
+        : { beginAtZero: true,
         title: { display: true, text: s.spectrum_operation + " latency ms" } } } } });
     if (points.length) make("chart-recall-qps-" + i, { type: "scatter",
       data: { datasets: points }, options: { plugins: { legend: { labels: {
         usePointStyle: true } } }, scales: {
-        x: { beginAtZero: true, title: { display: true, text: "achieved QPS (all operations)" } },
+        x: { beginAtZero: true, title: { display: true, text: "achieved QPS (answered without error, all operations)" } },
         y: { suggestedMin: 0.8, suggestedMax: 1, title: { display: true, text: "recall" } } } } });
   });
 })();

@@ -6,7 +6,8 @@ import { figure, statusBadge } from "./html.ts";
 import { htmlPage } from "./html_page.ts";
 import { type Cell, htmlTable } from "./html_tables.ts";
 import { escapeMarkup as e } from "./markup_escape.ts";
-import { statusLabel } from "./status_label.ts";
+import { statusLabel, statusWord } from "./status_label.ts";
+import { statusMark } from "./status_mark.ts";
 
 /** Element id of the comparison JSON embedded in the page (the charts draw from it). */
 export const ACROSS_TARGETS_ELEMENT_ID = "across-targets";
@@ -44,6 +45,12 @@ function scenarioSection(a: AcrossTargets, s: ScenarioAcross, i: number, links: 
         ...r.cells.map((text, t): Cell => {
           const c = s.cells[t];
           if (r.key === "status" && c) return { html: statusBadge(c.status) + reasonOf(c.reason) };
+          // A verdict is a CSS mark (emoji are empty boxes without an emoji font) before text
+          // that wraps: a criteria list on one line pushed the last target out of sight.
+          const verdict = r.verdicts?.[t];
+          if (verdict != null) {
+            return { html: `${statusMark(verdict ? "passed" : "failed")} ${e(text)}` };
+          }
           return r.key === "status" || r.key === "target" ? text : { num: text };
         }),
       ]),
@@ -80,7 +87,8 @@ export function renderAcrossHtml(a: AcrossTargets, links: ReportLinks = {}): str
     `<header><h1>akibench across targets ${
       statusBadge(a.status)
     }</h1><p class="lead">${a.labels.length} targets (${
-      a.labels.map((l, i) => `${e(l)} ${e(statusLabel(a.statuses[i]))}`).join(", ")
+      a.labels.map((l, i) => `${e(l)} ${statusMark(a.statuses[i])} ${e(statusWord(a.statuses[i]))}`)
+        .join(", ")
     }), profile ${
       e(a.profiles.join(", ") || "–")
     }. Latency in ms from the intended send time; each target's own report is linked.</p></header>`,

@@ -6,6 +6,11 @@ import { statusLabel } from "./status_label.ts";
 /** Where each target's own reports are, by label (relative links), when known. */
 export type ReportLinks = Record<string, string>;
 
+/** A cell's text after the icon of its verdict, if it has one. */
+function marked(text: string, verdict: boolean | null | undefined): string {
+  return verdict == null ? text : `${verdict ? "✅" : "❌"} ${text}`;
+}
+
 /**
  * The comparison as Markdown: the status of every scenario on every target, then per scenario
  * one table with the targets side by side.
@@ -34,7 +39,9 @@ export function renderAcrossMarkdown(a: AcrossTargets, links: ReportLinks = {}):
       "",
       markdownTable(
         ["", ...a.labels],
-        acrossRows(s).map((r) => [r.label, ...r.cells]),
+        acrossRows(s).map((
+          r,
+        ) => [r.label, ...r.cells.map((text, i) => marked(text, r.verdicts?.[i]))]),
         ["l", ...a.labels.map(() => "r" as const)],
       ),
       "",

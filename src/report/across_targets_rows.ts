@@ -9,6 +9,8 @@ export interface AcrossRow {
   key: string;
   label: string;
   cells: string[];
+  /** Per cell, whether it reads as passed (true) or failed (false); absent: no verdict. */
+  verdicts?: (boolean | null)[];
 }
 
 function errorsText(c: TargetCell): string {
@@ -16,20 +18,31 @@ function errorsText(c: TargetCell): string {
   return `${formatCount(c.failed)}${dropped} (${formatRatioPercent(c.error_rate)})`;
 }
 
+const BAD = ["missing", "corrupted", "resurrected"] as const;
+
 function integrityText(c: TargetCell): string {
   const i = c.integrity;
   if (!i) return "–";
-  const bad = (["missing", "corrupted", "resurrected"] as const).filter((k) => i[k] > 0);
-  if (bad.length === 0) return `✅ ${formatCount(i.checked)} read back intact`;
-  return `❌ ${formatCount(i.checked)} checked: ${bad.map((k) => `${i[k]} ${k}`).join(", ")}`;
+  const bad = BAD.filter((k) => i[k] > 0);
+  if (bad.length === 0) return `${formatCount(i.checked)} read back intact`;
+  return `${formatCount(i.checked)} checked: ${bad.map((k) => `${i[k]} ${k}`).join(", ")}`;
+}
+
+function integrityVerdict(c: TargetCell): boolean | null {
+  const i = c.integrity;
+  return i ? BAD.every((k) => i[k] === 0) : null;
 }
 
 function criteriaText(c: TargetCell): string {
   const { passed, total, failures } = c.criteria;
   if (total === 0) return "none";
   return failures.length === 0
-    ? `✅ ${passed}/${total}`
-    : `❌ ${passed}/${total}; failed ${failures.join("; ")}`;
+    ? `${passed}/${total}`
+    : `${passed}/${total}; failed ${failures.join("; ")}`;
+}
+
+function criteriaVerdict(c: TargetCell): boolean | null {
+  return c.criteria.total === 0 ? null : c.criteria.failures.length === 0;
 }
 
 function statusText(c: TargetCell): string {
@@ -54,10 +67,16 @@ function operationsOf(s: ScenarioAcross): string[] {
 export function acrossRows(s: ScenarioAcross): AcrossRow[] {
   const measured = (c: TargetCell | null): c is TargetCell =>
     c !== null && c.status !== "skipped" && c.operations.length > 0;
-  const row = (key: string, label: string, text: (c: TargetCell) => string): AcrossRow => ({
+  const row = (
+    key: string,
+    label: string,
+    text: (c: TargetCell) => string,
+    verdict?: (c: TargetCell) => boolean | null,
+  ): AcrossRow => ({
     key,
     label,
     cells: s.cells.map((c) => measured(c) ? text(c) : "–"),
+    ...verdict ? { verdicts: s.cells.map((c) => measured(c) ? verdict(c) : null) } : {},
   });
   const k = s.cells.find((c) => c?.recall)?.recall?.k;
   const rows: AcrossRow[] = [
@@ -79,12 +98,12 @@ export function acrossRows(s: ScenarioAcross): AcrossRow[] {
     ),
     row(
       "qps",
-      "Achieved / offered QPS",
+      "Achieved (no error) / offered QPS",
       (c) => `${formatNumber(c.achieved_qps, 1)} / ${formatNumber(c.offered_qps, 1)}`,
     ),
     row("errors", "Errors (rate)", errorsText),
     row("recall", `Recall@${k ?? "k"}`, (c) => c.recall ? formatNumber(c.recall.overall, 4) : "–"),
-    row("integrity", "Integrity", integrityText),
+    row("integrity", "Integrity", integrityText, integrityVerdict),
     row(
       "rss",
       "Target RSS end / peak MB",
@@ -99,7 +118,7 @@ export function acrossRows(s: ScenarioAcross): AcrossRow[] {
           ? `${formatNumber(c.cpu_percent.average, 1)} / ${formatNumber(c.cpu_percent.peak, 1)}`
           : "–",
     ),
-    row("criteria", "Criteria", criteriaText),
+    row("criteria", "Criteria", criteriaText, criteriaVerdict),
   ];
   // Rows no target measured (every run skipped, no RSS reading anywhere) say nothing.
   return rows.filter((r) => r.key === "status" || r.cells.some((c) => c !== "–"));

@@ -4,11 +4,9 @@ import { acrossRows } from "./across_targets_rows.ts";
 /** Rows the terminal shows (the page and the Markdown hold them all). */
 const KEYS = ["qps", "errors", "recall", "integrity", "criteria"];
 const WIDEST = 34;
-const ICON = /^(✅|❌|⏭️|⚠️|⏹️) /u;
 
 function fit(text: string): string {
-  const plain = text.replace(ICON, "");
-  return plain.length > WIDEST ? `${plain.slice(0, WIDEST - 1)}…` : plain;
+  return text.length > WIDEST ? `${text.slice(0, WIDEST - 1)}…` : text;
 }
 
 /**

@@ -19,6 +19,9 @@ a { color: #0969da; }
 .mark { display: inline-block; position: relative; width: 0.95em; height: 0.95em;
   margin-right: 0.35em; border-radius: 50%; background: currentColor; vertical-align: -0.12em; }
 .mark::before, .mark::after { content: ""; position: absolute; background: var(--bg); }
+.mark.passed { color: var(--pass); }
+.mark.failed, .mark.invalid, .mark.interrupted { color: var(--fail); }
+.mark.skipped { color: var(--skip); }
 .mark.passed::after { left: 0.33em; top: 0.14em; width: 0.28em; height: 0.5em; background: none;
   border: solid var(--bg); border-width: 0 0.13em 0.13em 0; transform: rotate(45deg); }
 .mark.failed::before, .mark.failed::after { left: 0.41em; top: 0.18em; width: 0.13em;

@@ -1,10 +1,14 @@
+import { carryNiceToSession } from "./session_priority.ts";
+
 const STOP_GRACE_MS = 5000;
 
 /**
  * A database server akibench started on this machine for one scenario: its pid (the server
  * process itself, for the RSS/CPU sampler), its stderr for a failure's last words, and stop()
  * (SIGTERM, SIGKILL after a grace period, then its data directory removed). It runs in its own session, so a terminal Ctrl-C
- * reaches akibench only, which finishes the run and stops the server itself.
+ * reaches akibench only, which finishes the run and stops the server itself. That session's
+ * scheduling group gets akibench's nice (carryNiceToSession): a server must get the CPU priority
+ * akibench was given, as a child in akibench's own session would.
  */
 export class EmbeddedProcess {
   readonly pid: number;
@@ -31,6 +35,9 @@ export class EmbeddedProcess {
       detached: true,
     }).spawn();
     this.pid = this.#child.pid;
+    // spawn returns once the child has exec'd, so its setsid is done and its session is its own.
+    const unprioritized = carryNiceToSession(this.pid);
+    if (unprioritized) console.error(`akibench: ${label}: ${unprioritized}`);
     this.#stderr = new Response(this.#child.stderr).text();
     this.#stdout = this.#child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   }

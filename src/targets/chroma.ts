@@ -12,7 +12,7 @@ import {
   type SearchHit,
   TargetError,
 } from "./target.ts";
-import { vectorText } from "./vector_text.ts";
+import { vectorBody } from "./vector_text.ts";
 
 export const CHROMA_DEFAULT_TENANT = "default_tenant";
 export const CHROMA_DEFAULT_DATABASE = "default_database";
@@ -189,9 +189,12 @@ export class ChromaTarget implements ScenarioTarget {
       throw new TargetError("http_4xx", `POST ${path}: no such collection`, 404);
     }
     const request = new JsonText(
-      `{"query_embeddings":[${
-        vectorText(vector)
-      }],"n_results":${k},"include":["distances","metadatas"]}`,
+      vectorBody(
+        vector,
+        `chroma ${k}`,
+        (text) =>
+          `{"query_embeddings":[${text}],"n_results":${k},"include":["distances","metadatas"]}`,
+      ),
     );
     const [, body] = await this.http.call("POST", path, request, ctx);
     const b = body as { ids?: unknown; distances?: unknown; metadatas?: unknown };

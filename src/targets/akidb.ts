@@ -168,17 +168,26 @@ export class AkidbTarget implements ScenarioTarget {
     }
   }
 
+  /** The path and JSON body (bytes) of a search: what bench/adapter_cpu.ts sends bare. */
+  searchRequest(
+    collectionId: string,
+    vector: Float32Array,
+    k: number,
+  ): { path: string; body: Uint8Array<ArrayBuffer> } {
+    return {
+      path: `/api/v1/collections/${collectionId}/query`,
+      body: vectorBody(vector, `akidb ${k}`, (text) => `{"query_vector":${text},"top_k":${k}}`),
+    };
+  }
+
   async search(
     collectionId: string,
     vector: Float32Array,
     k: number,
     ctx?: RequestContext,
   ): Promise<SearchHit[]> {
-    const path = `/api/v1/collections/${collectionId}/query`;
-    const request = new JsonText(
-      vectorBody(vector, `akidb ${k}`, (text) => `{"query_vector":${text},"top_k":${k}}`),
-    );
-    const [, body] = await this.http.call("POST", path, request, ctx);
+    const { path, body: request } = this.searchRequest(collectionId, vector, k);
+    const [, body] = await this.http.call("POST", path, new JsonText(request), ctx);
     const matches = (body as { matches?: unknown })?.matches;
     if (!Array.isArray(matches)) throw invalid(`POST ${path}`, "matches");
     return matches.map((m) => {

@@ -104,12 +104,14 @@ export async function pgWireFloor(
     } else if (type === "E") throw new Error("bare pg: startup refused");
     else if (type === "Z") break;
   }
-  await conn.write(concat([message("P", [cstrings(["akibench_floor", sql]), int16(0)]), SYNC]));
+  // A name of its own: PGlite's one backend keeps every connection's prepared statements.
+  const statement = `akibench_floor_${crypto.randomUUID().slice(0, 8)}`;
+  await conn.write(concat([message("P", [cstrings([statement, sql]), int16(0)]), SYNC]));
   await reader.untilReady();
   const requests = params.map((values) =>
     concat([
       message("B", [
-        cstrings(["", "akibench_floor"]),
+        cstrings(["", statement]),
         int16(0),
         int16(values.length),
         ...values.flatMap((v) => {

@@ -4,6 +4,7 @@ import { type Metric, METRICS } from "../src/dataset/metric.ts";
 import { sameVector } from "../src/run/integrity.ts";
 import type { ScenarioTarget } from "../src/targets/scenario_target.ts";
 import type { Document } from "../src/targets/target.ts";
+import { encodeAhead } from "../src/targets/vector_text.ts";
 import { errorOf } from "./target_error_of.ts";
 
 const DIM = 16;
@@ -77,6 +78,16 @@ export async function checkTargetContract(t: Deno.TestContext, target: ScenarioT
         found += hits.filter((h) => top.has(h.id)).length;
       }
       assert.ok(found >= 0.9 * 5 * K, `${metric}: recall@${K} ${found / (5 * K)} on 200 vectors`);
+
+      // A query formatted ahead, as a run's measured queries are, is sent from its cached body:
+      // the answer of the same vector formatted on the send path, at each k.
+      const query = queries.subarray(0, DIM);
+      const ahead = Float32Array.from(query);
+      encodeAhead([ahead]);
+      const direct = await target.search(id, query, K);
+      for (const k of [K, K, 3]) {
+        assert.deepEqual(await target.search(id, ahead, k), direct.slice(0, k), `ahead, k=${k}`);
+      }
 
       // Read back as the integrity check does: equal up to float32 rounding (Chroma's JSON
       // parser rounds some floats to a neighbouring float32).

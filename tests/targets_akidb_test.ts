@@ -1,6 +1,7 @@
 import { errorOf } from "./target_error_of.ts";
 import assert from "node:assert/strict";
 import { AkidbTarget } from "../src/targets/akidb.ts";
+import { encodeAhead } from "../src/targets/vector_text.ts";
 
 /** A fake AkiDB that answers like the real one: plain-text errors, 500s for validation. */
 function fakeAkidb(): { url: string; seen: Headers[]; close(): Promise<void> } {
@@ -170,5 +171,33 @@ Deno.test("akidb adapter: the fetch transport classifies like the default HTTP/1
     await t.close();
     await http1.close();
     await fake.close();
+  }
+});
+
+Deno.test("akidb adapter: a query formatted ahead sends its cached body, right for each k and collection", async () => {
+  const bodies: string[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
+    bodies.push(`${new URL(req.url).pathname} ${await req.text()}`);
+    return Response.json({ matches: [{ doc_id: "d1", external_id: "e", distance: 0.5 }] });
+  });
+  const t = new AkidbTarget(`http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`);
+  try {
+    const v = Float32Array.from([0.1, -2, 3.5]);
+    encodeAhead([v]);
+    for (const [collection, k] of [["c1", 1], ["c1", 1], ["c1", 2], ["c2", 1]] as const) {
+      assert.deepEqual(await t.search(collection, v, k), [
+        { id: "d1", externalId: "e", score: 0.5 },
+      ]);
+    }
+    const text = "[0.10000000149011612,-2,3.5]";
+    assert.deepEqual(bodies, [
+      `/api/v1/collections/c1/query {"query_vector":${text},"top_k":1}`,
+      `/api/v1/collections/c1/query {"query_vector":${text},"top_k":1}`,
+      `/api/v1/collections/c1/query {"query_vector":${text},"top_k":2}`,
+      `/api/v1/collections/c2/query {"query_vector":${text},"top_k":1}`,
+    ]);
+  } finally {
+    await t.close();
+    await server.shutdown();
   }
 });

@@ -82,6 +82,42 @@ Deno.test("http1 pool: method, path, headers and body reach the server; connecti
   }
 });
 
+Deno.test("http1 pool: a body given as bytes is sent as is, reused bytes to any path and headers", async () => {
+  const seen: string[] = [];
+  const s = serve(async (req) => {
+    seen.push(`${req.method} ${new URL(req.url).pathname} ${req.headers.get("x-k")} ${
+      req.headers
+        .get("content-length")
+    } ${await req.text()}`);
+    return Response.json({ ok: true });
+  });
+  const pool = new Http1Pool(s.url);
+  try {
+    const body = text.encode('{"v":[1,2],"é":1}');
+    const other = text.encode('{"w":[3]}');
+    // The same bytes again (the cached request), then to another path, with another header,
+    // and interleaved with another body: each request is encoded around its own head.
+    await pool.send("POST", "/q/1", {}, body);
+    await pool.send("POST", "/q/1", {}, body);
+    await pool.send("POST", "/q/2", {}, body);
+    await pool.send("POST", "/q/2", { "x-k": "v" }, body);
+    await pool.send("POST", "/q/1", {}, other);
+    await pool.send("PUT", "/q/1", {}, body);
+    assert.deepEqual(seen, [
+      'POST /q/1 null 18 {"v":[1,2],"é":1}',
+      'POST /q/1 null 18 {"v":[1,2],"é":1}',
+      'POST /q/2 null 18 {"v":[1,2],"é":1}',
+      'POST /q/2 v 18 {"v":[1,2],"é":1}',
+      'POST /q/1 null 9 {"w":[3]}',
+      'PUT /q/1 null 18 {"v":[1,2],"é":1}',
+    ]);
+    assert.deepEqual(body, text.encode('{"v":[1,2],"é":1}'), "the caller's bytes are unchanged");
+  } finally {
+    pool.close();
+    await s.close();
+  }
+});
+
 Deno.test("http1 pool: chunked (streamed) and large bodies, 4xx/5xx plain-text bodies", async () => {
   const big = "x".repeat(3 * 1024 * 1024 + 17);
   const s = serve(async (req) => {

@@ -29,7 +29,7 @@ const AKIDB_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The error of a dot scenario against AkiDB, whose HNSW refuses dot collections with a 500. */
 export const DOT_UNSUPPORTED = "AkiDB does not support dot over REST";
-import { vectorText } from "./vector_text.ts";
+import { vectorBody } from "./vector_text.ts";
 
 /**
  * Adapter for any server speaking the AkiDB 2.0 REST API (a real AkiDB or the reference server).
@@ -168,15 +168,26 @@ export class AkidbTarget implements ScenarioTarget {
     }
   }
 
+  /** The path and JSON body (bytes) of a search: what bench/adapter_cpu.ts sends bare. */
+  searchRequest(
+    collectionId: string,
+    vector: Float32Array,
+    k: number,
+  ): { path: string; body: Uint8Array<ArrayBuffer> } {
+    return {
+      path: `/api/v1/collections/${collectionId}/query`,
+      body: vectorBody(vector, `akidb ${k}`, (text) => `{"query_vector":${text},"top_k":${k}}`),
+    };
+  }
+
   async search(
     collectionId: string,
     vector: Float32Array,
     k: number,
     ctx?: RequestContext,
   ): Promise<SearchHit[]> {
-    const path = `/api/v1/collections/${collectionId}/query`;
-    const request = new JsonText(`{"query_vector":${vectorText(vector)},"top_k":${k}}`);
-    const [, body] = await this.http.call("POST", path, request, ctx);
+    const { path, body: request } = this.searchRequest(collectionId, vector, k);
+    const [, body] = await this.http.call("POST", path, new JsonText(request), ctx);
     const matches = (body as { matches?: unknown })?.matches;
     if (!Array.isArray(matches)) throw invalid(`POST ${path}`, "matches");
     return matches.map((m) => {

@@ -12,7 +12,7 @@ import {
   type SearchHit,
   TargetError,
 } from "./target.ts";
-import { vectorText } from "./vector_text.ts";
+import { vectorBody } from "./vector_text.ts";
 
 export const CHROMA_DEFAULT_TENANT = "default_tenant";
 export const CHROMA_DEFAULT_DATABASE = "default_database";
@@ -176,24 +176,36 @@ export class ChromaTarget implements ScenarioTarget {
     }, ctx);
   }
 
+  /** The path and JSON body (bytes) of a search: what bench/adapter_cpu.ts sends bare. */
+  searchRequest(
+    collectionId: string,
+    vector: Float32Array,
+    k: number,
+  ): { path: string; body: Uint8Array<ArrayBuffer> } {
+    return {
+      path: `${this.#collection(collectionId)}/query`,
+      body: vectorBody(
+        vector,
+        `chroma ${k}`,
+        (text) =>
+          `{"query_embeddings":[${text}],"n_results":${k},"include":["distances","metadatas"]}`,
+      ),
+    };
+  }
+
   async search(
     collectionId: string,
     vector: Float32Array,
     k: number,
     ctx?: RequestContext,
   ): Promise<SearchHit[]> {
-    const path = `${this.#collection(collectionId)}/query`;
+    const { path, body: request } = this.searchRequest(collectionId, vector, k);
     const metric = this.#metrics.get(collectionId) ??
       (await this.getCollection(collectionId, ctx))?.metric;
     if (metric === undefined) {
       throw new TargetError("http_4xx", `POST ${path}: no such collection`, 404);
     }
-    const request = new JsonText(
-      `{"query_embeddings":[${
-        vectorText(vector)
-      }],"n_results":${k},"include":["distances","metadatas"]}`,
-    );
-    const [, body] = await this.http.call("POST", path, request, ctx);
+    const [, body] = await this.http.call("POST", path, new JsonText(request), ctx);
     const b = body as { ids?: unknown; distances?: unknown; metadatas?: unknown };
     const ids = Array.isArray(b?.ids) ? b.ids[0] : undefined;
     const distances = Array.isArray(b?.distances) ? b.distances[0] : undefined;

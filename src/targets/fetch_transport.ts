@@ -14,7 +14,7 @@ export class FetchTransport implements HttpTransport {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | Uint8Array<ArrayBuffer> | undefined,
     signal?: AbortSignal,
   ): Promise<TransportResponse> {
     try {

@@ -26,6 +26,11 @@ export class Http1Pool implements HttpTransport {
   /** Connections busy with a request, by the request's signal. */
   readonly #watched = new WeakMap<AbortSignal, Set<Http1Connection>>();
   #closed = false;
+  /**
+   * Each body given as bytes, with the whole request last encoded around it: a load sends the
+   * same query bodies (vectorBody) to the same path again and again.
+   */
+  readonly #withBody = new WeakMap<Uint8Array, { head: string; request: Uint8Array }>();
   /** The last request without headers or body, encoded (a load repeats the same GET). */
   #lastMethod = "";
   #lastPath = "";
@@ -49,7 +54,7 @@ export class Http1Pool implements HttpTransport {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | Uint8Array<ArrayBuffer> | undefined,
     signal?: AbortSignal,
   ): Promise<TransportResponse> {
     if (signal?.aborted) throw timedOut();
@@ -86,7 +91,7 @@ export class Http1Pool implements HttpTransport {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | Uint8Array<ArrayBuffer> | undefined,
   ): Uint8Array {
     const plain = body === undefined && isEmpty(headers);
     if (plain && method === this.#lastMethod && path === this.#lastPath) return this.#lastRequest;
@@ -108,11 +113,15 @@ export class Http1Pool implements HttpTransport {
       }
       return request;
     }
-    const bytes = encoder.encode(body);
-    const headBytes = encoder.encode(`${head}content-length: ${bytes.length}\r\n\r\n`);
+    const bytes = typeof body === "string" ? encoder.encode(body) : body;
+    head += `content-length: ${bytes.length}\r\n\r\n`;
+    const known = bytes === body ? this.#withBody.get(bytes) : undefined;
+    if (known?.head === head) return known.request;
+    const headBytes = encoder.encode(head);
     const out = new Uint8Array(headBytes.length + bytes.length);
     out.set(headBytes);
     out.set(bytes, headBytes.length);
+    if (bytes === body) this.#withBody.set(bytes, { head, request: out });
     return out;
   }
 

@@ -11,9 +11,12 @@ export interface CallOptions {
   accept?: number[];
 }
 
-/** A request body already serialised as JSON (sent as is, not stringified again). */
+/**
+ * A request body already serialised as JSON, as text or UTF-8 bytes (sent as is, not stringified
+ * again; bytes are shared, never written into).
+ */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Uint8Array<ArrayBuffer>) {}
 }
 
 /**

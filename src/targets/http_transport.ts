@@ -19,7 +19,8 @@ export interface HttpTransport {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    /** JSON text, or its UTF-8 bytes (shared: the transport never writes into them). */
+    body: string | Uint8Array<ArrayBuffer> | undefined,
     signal?: AbortSignal,
   ): Promise<TransportResponse>;
   /** Closes every connection; requests in flight fail. */

@@ -262,6 +262,11 @@ export class PgvectorTarget implements ScenarioTarget {
     return rows.map((r) => ({ id: r.id, externalId: r.external_id, score: score(r.d) }));
   }
 
+  /** The SQL of a search ($1 the vector's text, $2 k): what bench/adapter_cpu.ts sends bare. */
+  async searchSql(collectionId: string): Promise<string> {
+    return (await this.#collection(collectionId)).search;
+  }
+
   async get(collectionId: string, docId: string, ctx?: RequestContext): Promise<Document | null> {
     const c = await this.#collection(collectionId, ctx);
     const [row] = await this.#run(

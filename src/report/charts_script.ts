@@ -177,9 +177,36 @@ export const CHARTS_SCRIPT = String.raw`
         autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
         title: { display: true, text: "latency ms" } } } } });
   }
+  // A sweep's figures against the dataset size, both axes logarithmic where values span decades.
+  function sizeChart(id, sets, yTitle, y) {
+    var scales = { x: { type: "logarithmic", title: { display: true,
+      text: "vectors (log scale)" } }, y: y || { type: "logarithmic",
+      title: { display: true, text: yTitle + " (log scale)" } } };
+    var right = sets.some(function (s) { return s.yAxisID === "y1"; });
+    if (right) scales.y1 = { type: "logarithmic", position: "right", grid: { drawOnChartArea: false },
+      title: { display: true, text: sets.filter(function (s) { return s.yAxisID === "y1"; })
+        .map(function (s) { return s.label; }).join(", ") + " (log scale)" } };
+    make(id, { type: "line", data: { datasets: sets }, options: { scales: scales,
+      interaction: { mode: "nearest", intersect: false } } });
+  }
+  function drawSweep(s) {
+    var dots = { pointRadius: 3 };
+    sizeChart("chart-sweep-latency", [line("p50", s.p50, 2, dots), line("p95", s.p95, 0, dots),
+      line("p99", s.p99, 1, dots)], "ms");
+    sizeChart("chart-sweep-memory", [line("RSS at rest MB", s.rssMb, 0, dots),
+      line("bytes/vector (RSS)", s.rssBytesPerVector, 1, { pointRadius: 3, yAxisID: "y1" }),
+      line("bytes/vector (bulk-load growth)", s.loadBytesPerVector, 3,
+        { pointRadius: 3, yAxisID: "y1", borderDash: [6, 3] })], "MB");
+    sizeChart("chart-sweep-load", [line("vectors/s acknowledged", s.vectorsPerS, 0, dots),
+      line("index catch-up s", s.indexS, 1, { pointRadius: 3, yAxisID: "y1" })], "vectors/s");
+    sizeChart("chart-sweep-recall", [line("recall", s.recall, 2, dots)], "recall",
+      { min: 0, max: 1, title: { display: true, text: "recall" } });
+    sizeChart("chart-sweep-qps", [line("max sustained QPS", s.maxQps, 4, dots)], "requests/s");
+  }
   function draw(data) {
     charts.forEach(function (c) { c.destroy(); });
     charts = [];
+    if (data.sweep) drawSweep(data.sweep);
     timeChart("chart-latency", data, [line("p50", data.latency.p50, 2),
       line("p95", data.latency.p95, 0), line("p99", data.latency.p99, 1)], "ms");
     timeChart("chart-rate", data, [line("offered", data.rate.offered, 7, { borderDash: [6, 3] }),

@@ -1,5 +1,6 @@
 import { collectEnvironment } from "../result/environment.ts";
-import type { RunResult } from "../result/run_result.ts";
+import { parseCriterion } from "../criteria/parse.ts";
+import type { CriterionResult, RunResult } from "../result/run_result.ts";
 import { scenarioHash } from "../scenario/hash.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { withStepSelector } from "../scenario/step_criteria.ts";
@@ -26,7 +27,7 @@ export async function runSweep(scenario: Scenario, options: SweepOptions): Promi
     if (options.signal?.aborted) break;
     options.onProgress?.(`step ${step.name}`);
     const result = await runStep(step.scenario, options);
-    steps.push(labelStep(result, scenario.id, step.name));
+    steps.push(labelStep(result, scenario.id, step.name, step.scenario.criteria));
   }
   const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
   const shell = resultShell(
@@ -61,14 +62,29 @@ async function runStep(scenario: Scenario, options: SweepOptions): Promise<RunRe
  * A step's result as the sweep keeps it: its id `sweep/step` (so `compare` pairs steps), its
  * criteria named with their step, and, when it did not run, each criterion failed with why.
  */
-export function labelStep(result: RunResult, sweepId: string, step: string): RunResult {
+export function labelStep(
+  result: RunResult,
+  sweepId: string,
+  step: string,
+  criteria: string[],
+): RunResult {
   const ran = RAN.has(result.status);
   const why = `step did not run (${result.status}): ${result.status_reason ?? "no reason given"}`;
-  const results = ran
-    ? result.success_criteria.results
-    : result.success_criteria.results.length > 0
-    ? result.success_criteria.results.map((r) => ({ ...r, passed: false, reason: why }))
-    : [];
+  const judged = result.success_criteria.results;
+  const results: CriterionResult[] = ran ? judged : criteria.map((expression) => {
+    const c = parseCriterion(expression);
+    const r = judged.find((x) => x.expression === expression);
+    return {
+      expression,
+      metric: c.metric,
+      comparator: c.comparator,
+      threshold: c.threshold,
+      unit: c.unit,
+      observed: r?.observed ?? null,
+      passed: false,
+      reason: why,
+    };
+  });
   return {
     ...result,
     scenario_id: `${sweepId}/${step}`,
@@ -99,12 +115,7 @@ export function sweepResult(
     }))
   );
   const notRun = steps.filter((s) => !RAN.has(s.status));
-  const failures = [
-    ...notRun.filter((s) => s.success_criteria.results.length === 0).map((s) =>
-      `step ${s.step}: did not run (${s.status}): ${s.status_reason ?? "no reason given"}`
-    ),
-    ...results.filter((r) => !r.passed).map((r) => `${r.expression}: ${r.reason}`),
-  ];
+  const failures = results.filter((r) => !r.passed).map((r) => `${r.expression}: ${r.reason}`);
   const missing = scenario.steps.length - steps.length;
   const status = interrupted || missing > 0
     ? "interrupted"

@@ -105,16 +105,16 @@ function resolveSweep(
   const { steps: _, ...base } = raw as Record<string, unknown>;
   const criteria = doc.criteria.map(splitStepSelector);
   const names = doc.steps.map((s) => s.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) {
+      throw new ScenarioError(`${file}: steps[${i}].name: duplicate step "${n}"`);
+    }
+  });
   criteria.forEach((c, i) => {
     if (c.step !== null && !names.includes(c.step)) {
       throw new ScenarioError(
         `${file}: criteria[${i}]: no step "${c.step}" (steps: ${names.join(", ")})`,
       );
-    }
-  });
-  names.forEach((n, i) => {
-    if (names.indexOf(n) !== i) {
-      throw new ScenarioError(`${file}: steps[${i}].name: duplicate step "${n}"`);
     }
   });
   const stripped = { ...base, criteria: criteria.map((c) => c.expression) };

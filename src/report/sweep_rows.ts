@@ -8,6 +8,8 @@ export interface SweepRow {
   status: RunResult["status"];
   /** Vectors in the step's dataset. */
   size: number;
+  /** Seconds to generate the dataset with its ground truth, or read it from the cache. */
+  datasetS: number | null;
   loadS: number | null;
   vectorsPerS: number | null;
   indexS: number | null;
@@ -42,6 +44,7 @@ export function sweepRows(run: RunResult): SweepRow[] {
       step: s.step ?? s.scenario_id,
       status: s.status,
       size,
+      datasetS: s.setup?.dataset_s ?? null,
       loadS: s.setup?.load_s ?? null,
       vectorsPerS: s.setup?.vectors_per_s ?? null,
       indexS: s.setup?.index_s ?? null,
@@ -68,6 +71,7 @@ export const SWEEP_HEADERS = [
   "Step",
   "Vectors",
   "Status",
+  "Dataset s",
   "Bulk load s",
   "Vectors/s",
   "Index s",
@@ -89,6 +93,7 @@ export function sweepCells(r: SweepRow, probeLimitMs: number | null): string[] {
     r.step,
     formatCount(r.size),
     statusLabel(r.status),
+    n(r.datasetS, 1),
     n(r.loadS, 1),
     count(r.vectorsPerS),
     n(r.indexS, 1),
@@ -114,7 +119,8 @@ export function probeLimits(run: RunResult): (number | null)[] {
 
 /** What the sweep tables say under them: how each column was measured. */
 export const SWEEP_NOTE =
-  "Each step ran on a fresh target. Bulk load: first insert sent to last acknowledged; " +
+  "Each step ran on a fresh target. Dataset: generating it with its exact ground truth, or " +
+  "reading it from the cache. Bulk load: first insert sent to last acknowledged; " +
   "Index: from then until the target reported every document and no indexing backlog. " +
   "Latency: searches at the scenario's fixed open-model rate, from the intended send time. " +
   "Max QPS: the highest stage of a stepped open-model rate probe (searches only) whose p95 " +

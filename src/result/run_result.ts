@@ -224,12 +224,14 @@ export interface RunResult {
    */
   repeats?: RepeatSummary[];
   /**
-   * The bulk load before the measured load: vectors, seconds until the last was acknowledged,
+   * The bulk load before the measured load: seconds to generate (with ground truth) or read the
+   * dataset, vectors, seconds until the last was acknowledged,
    * seconds until the target reported them indexed (`index_pending`: its backlog left when the
    * wait ended, null when it reports none) and its RSS then, at rest (null when not read).
    * Absent in results made before it was recorded.
    */
   setup?: {
+    dataset_s: number;
     vectors: number;
     load_s: number;
     vectors_per_s: number;

@@ -108,10 +108,12 @@ export async function runScenario(
   }
 
   progress("preparing the dataset");
+  const datasetStarted = performance.now();
   const dataset = await loadScenarioDataset(scenario, {
     dir: options.datasetDir,
     onProgress: progress,
   });
+  const datasetS = (performance.now() - datasetStarted) / 1000;
   const shell = () => ({
     ...resultShell(scenario, hash, env, targetInfo, "invalid"),
     dataset: datasetBlock(dataset),
@@ -159,6 +161,7 @@ export async function runScenario(
   }
 
   const setup = {
+    dataset_s: datasetS,
     vectors: timings.vectors,
     load_s: timings.loadS,
     vectors_per_s: timings.loadS > 0 ? timings.vectors / timings.loadS : 0,

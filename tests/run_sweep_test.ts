@@ -81,7 +81,7 @@ Deno.test("sweep: each step on a fresh target, measured and judged on its own; a
   ]);
   assert.match(
     bad.success_criteria.results[0].reason!,
-    /^step did not run \(invalid\): setup failed/,
+    /^step invalid, not judged: setup failed/,
   );
   // The sweep's criteria: each step's, named with the step.
   const results = r.success_criteria.results;
@@ -93,7 +93,7 @@ Deno.test("sweep: each step on a fresh target, measured and judged on its own; a
     "recall@10{step=bad} >= 0.9",
   ]);
   assert.equal(results[2].passed, false, "no server holds 600 vectors in 1 MB");
-  assert.match(r.status_reason!, /step bad did not run: setup failed/);
+  assert.match(r.status_reason!, /step bad invalid: setup failed/);
   const lastRan = steps.findLast((s) => s.status === "passed" || s.status === "failed");
   if (lastRan) {
     assert.equal(

@@ -18,8 +18,8 @@ const RAN = new Set(["passed", "failed"]);
 /**
  * Runs a sweep's steps in order, each against a target opened for it alone (a fresh embedded
  * server, or the URL's), and returns one RunResult holding every step's (`steps`). A step that
- * could not run (target unreachable, setup failed, skipped, generator saturated) has each of its
- * criteria failed with the reason: a sweep passes only when every step ran and passed.
+ * could not run or be judged (target unreachable, setup failed, skipped, generator saturated)
+ * has each of its criteria failed with the reason: a sweep passes only when every step passed.
  */
 export async function runSweep(scenario: Scenario, options: SweepOptions): Promise<RunResult> {
   const steps: RunResult[] = [];
@@ -69,7 +69,7 @@ export function labelStep(
   criteria: string[],
 ): RunResult {
   const ran = RAN.has(result.status);
-  const why = `step did not run (${result.status}): ${result.status_reason ?? "no reason given"}`;
+  const why = `step ${result.status}, not judged: ${result.status_reason ?? "no reason given"}`;
   const judged = result.success_criteria.results;
   const results: CriterionResult[] = ran ? judged : criteria.map((expression) => {
     const c = parseCriterion(expression);
@@ -123,7 +123,7 @@ export function sweepResult(
     ? "passed"
     : "failed";
   const reasons = [
-    ...notRun.map((s) => `step ${s.step} did not run: ${s.status_reason ?? s.status}`),
+    ...notRun.map((s) => `step ${s.step} ${s.status}: ${s.status_reason ?? "no reason given"}`),
     ...(missing > 0 ? [`${missing} step(s) not started`] : []),
   ];
   return {

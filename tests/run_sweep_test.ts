@@ -3,6 +3,7 @@ import { compareRuns } from "../src/report/compare.ts";
 import { chartData } from "../src/report/chart_data.ts";
 import { renderHtml } from "../src/report/html.ts";
 import { renderMarkdown } from "../src/report/markdown.ts";
+import { renderTerminalSummary } from "../src/report/terminal.ts";
 import { runSuite } from "../src/run/run_suite.ts";
 import { parseScenario } from "../src/scenario/load.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
@@ -113,6 +114,12 @@ Deno.test("sweep: each step on a fresh target, measured and judged on its own; a
   assert.deepEqual(data.p95.map(([x]) => x), [300, 600, 300]);
   assert.equal(data.p95[2][1], null, "no latency for the step that did not run");
   assert.equal(data.maxQps.length, 3);
+  const text = renderTerminalSummary(r, { color: false });
+  assert.match(text, /^ {2}s600 +600 /m);
+  assert.match(
+    text,
+    /^ {2}recall@10\{step=bad\} >= 0\.9: .*step invalid, not judged: setup failed/m,
+  );
   const html = renderHtml(r);
   for (const id of ["latency", "memory", "load", "recall", "qps"]) {
     assert.ok(html.includes(`id="chart-sweep-${id}"`), id);

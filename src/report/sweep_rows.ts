@@ -20,7 +20,8 @@ export interface SweepRow {
   achievedQps: number | null;
   recall: number | null;
   maxQps: number | null;
-  probeStop: string | null;
+  /** What ended the probe (RateProbeResult.limited_by), null without one. */
+  probeLimit: string | null;
   rssMb: number | null;
   /** The target's whole RSS at rest over the vectors it holds. */
   rssBytesPerVector: number | null;
@@ -54,7 +55,9 @@ export function sweepRows(run: RunResult): SweepRow[] {
       achievedQps: s.total_requests > 0 ? s.throughput.average_qps : null,
       recall: s.recall?.overall ?? null,
       maxQps: s.probe?.max_sustained_qps ?? null,
-      probeStop: s.probe?.stopped_by ?? null,
+      probeLimit: s.probe
+        ? s.probe.limited_by ?? (/generator/.test(s.probe.stopped_by) ? "generator" : "target")
+        : null,
       rssMb: rss,
       rssBytesPerVector: rss === null || size === 0 ? null : (rss * MB) / size,
       loadBytesPerVector: s.memory_mb?.bytes_per_vector_source === "bulk_load"
@@ -101,15 +104,29 @@ export function sweepCells(r: SweepRow, probeLimitMs: number | null): string[] {
     formatMs(r.p95),
     formatMs(r.p99),
     n(r.recall, 3),
-    r.maxQps === null
-      ? r.probeStop === null ? "–" : "none held"
-      : `${formatCount(Math.round(r.maxQps))}${
-        probeLimitMs === null ? "" : ` (${probeLimitMs} ms)`
-      }`,
-    n(r.rssMb, 0),
+    maxQpsCell(r, probeLimitMs),
+    count(r.rssMb),
     `${count(r.rssBytesPerVector)}, ${count(r.loadBytesPerVector)}`,
     `${r.passed}/${r.criteria}`,
   ];
+}
+
+/**
+ * The probe's sustained rate with its p95 limit; "none held" when the target failed the first
+ * stage, "– (generator)" when the generator fell behind first (no figure of the target's).
+ */
+function maxQpsCell(r: SweepRow, probeLimitMs: number | null): string {
+  if (r.maxQps === null) {
+    return r.probeLimit === null
+      ? "–"
+      : r.probeLimit === "target"
+      ? "none held"
+      : `– (${r.probeLimit})`;
+  }
+  const limit = probeLimitMs === null ? "" : ` (${probeLimitMs} ms)`;
+  return `${formatCount(Math.round(r.maxQps))}${limit}${
+    r.probeLimit === "generator" ? ", generator's limit" : ""
+  }`;
 }
 
 /** The probe's p95 limit of each step (null without a probe). */
@@ -124,7 +141,8 @@ export const SWEEP_NOTE =
   "Index: from then until the target reported every document and no indexing backlog. " +
   "Latency: searches at the scenario's fixed open-model rate, from the intended send time. " +
   "Max QPS: the highest stage of a stepped open-model rate probe (searches only) whose p95 " +
-  "stayed under the limit with < 1 % errors. RSS at rest: the target's steady RSS after the " +
+  'stayed under the limit with < 1 % errors ("generator": the load generator fell behind ' +
+  "first, so the rate is not the target's). RSS at rest: the target's steady RSS after the " +
   "bulk load and indexing; bytes/vector: that RSS over the vectors held, and the RSS growth " +
   "over the bulk load per vector. The sections below this table are those of the last step " +
   "that ran.";

@@ -267,6 +267,11 @@ export interface RateProbeResult {
   max_sustained_qps: number | null;
   /** Why the probe ended. */
   stopped_by: string;
+  /**
+   * What ended it: the target (p95 over the limit, errors or drops), the load generator falling
+   * behind (the rate measured is then the generator's limit, not the target's), max_qps, Ctrl-C.
+   */
+  limited_by?: "target" | "generator" | "max_qps" | "interrupted";
   stages: {
     offered_qps: number;
     achieved_qps: number;

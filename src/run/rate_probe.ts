@@ -35,9 +35,10 @@ export async function probeSustainedRate(
   const stages: RateProbeResult["stages"] = [];
   let held: number | null = null;
   let stoppedBy = `reached max_qps ${spec.maxQps}`;
+  let limitedBy: RateProbeResult["limited_by"] = "max_qps";
   for (let qps = spec.startQps; qps <= spec.maxQps; qps *= spec.growth) {
     if (signal?.aborted) {
-      stoppedBy = "interrupted";
+      [stoppedBy, limitedBy] = ["interrupted", "interrupted"];
       break;
     }
     onProgress?.(`probing the sustained search rate: ${Math.round(qps)} req/s`);
@@ -86,6 +87,7 @@ export async function probeSustainedRate(
     });
     if (why !== null) {
       stoppedBy = why;
+      limitedBy = outcome.generator.valid ? "target" : "generator";
       break;
     }
     held = round(qps);
@@ -97,6 +99,7 @@ export async function probeSustainedRate(
     growth: spec.growth,
     max_sustained_qps: held,
     stopped_by: stoppedBy,
+    limited_by: limitedBy,
     stages,
   };
 }

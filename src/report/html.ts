@@ -101,7 +101,10 @@ function stepsSection(run: RunResult, data: ChartData): string {
   if (!run.steps || !data.sweep) return "";
   const limits = probeLimits(run);
   const rows = sweepRows(run).map((r, i) =>
-    sweepCells(r, limits[i]).map((c, j) => (j < 3 ? c : { num: c }))
+    sweepCells(r, limits[i]).map((
+      c,
+      j,
+    ) => (j === 2 ? { html: statusBadge(r.status) } : j < 2 ? c : { num: c }))
   );
   const log = " (log size axis)";
   return [

@@ -200,3 +200,23 @@ Deno.test("a latency criterion from fewer than 100 samples is flagged in the cri
   assert.match(terminal, flagged);
   assert.equal(terminal.match(/only \d+ samples/g)?.length, 1);
 });
+
+Deno.test("memory_at_rest reads the target's RSS after the bulk load; without it, no data", () => {
+  const c = parseCriterion("memory_at_rest < 1GB");
+  assert.deepEqual([c.kind, c.threshold, c.unit], ["memory", 1024, "MB"]);
+  const run = makeRunResult({ durationS: 5, seed: 3, baseQps: 20 });
+  run.setup = {
+    dataset_s: 1,
+    vectors: 1000,
+    load_s: 0.5,
+    vectors_per_s: 2000,
+    index_s: 0,
+    index_pending: 0,
+    rss_at_rest_mb: 1500,
+  };
+  const r = evaluateCriterion(c, run);
+  assert.deepEqual([r.observed, r.passed], [1500, false]);
+  run.setup.rss_at_rest_mb = null;
+  const none = evaluateCriterion(c, run);
+  assert.deepEqual([none.observed, none.passed, none.reason], [null, false, "no data"]);
+});

@@ -101,6 +101,61 @@ Deno.test({
           await page.screenshot({ path: "reports/browser-test-spike-narrow.png" });
         },
       );
+      await t.step("a sweep draws its five charts against the dataset size", async () => {
+        const base = loadFixture("run_result.json");
+        const steps = [1_000, 10_000, 100_000, 1_000_000].map((size, i) => ({
+          ...loadFixture("run_result.json"),
+          scenario_id: `sweep/${size}`,
+          step: String(size),
+          dataset: { ...base.dataset, size },
+          setup: {
+            dataset_s: i,
+            vectors: size,
+            load_s: size / 5000,
+            vectors_per_s: 5000 - i * 500,
+            index_s: size / 2000,
+            index_pending: 0,
+            rss_at_rest_mb: 150 + size * 0.003,
+          },
+          probe: {
+            kind: "stepped_open_model" as const,
+            p95_limit_ms: 5 * (i + 1),
+            stage_s: 5,
+            growth: 1.5,
+            max_sustained_qps: 2000 / (i + 1),
+            stopped_by: "p95 over the limit",
+            limited_by: "target" as const,
+            stages: [],
+          },
+        }));
+        const path = join(dir, "sweep.html");
+        await Deno.writeTextFile(path, renderHtml({ ...base, steps }));
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const errors: string[] = [];
+        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.goto(pathToFileURL(path).href);
+        await page.waitForFunction(() => document.querySelectorAll("canvas").length > 0);
+        const drawn = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLCanvasElement>("canvas[id^=chart-sweep-]")].map((c) => {
+            const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+            return { id: c.id, painted };
+          })
+        );
+        assert.deepEqual(drawn.map((c) => c.id), [
+          "chart-sweep-latency",
+          "chart-sweep-memory",
+          "chart-sweep-load",
+          "chart-sweep-recall",
+          "chart-sweep-qps",
+        ]);
+        for (const c of drawn) assert.ok(c.painted > 500, `${c.id} drew ${c.painted} px`);
+        assert.equal(await page.locator("#steps tbody tr").count(), 4);
+        assert.deepEqual(errors, []);
+        await page.screenshot({ path: "reports/browser-test-sweep.png", fullPage: true });
+      });
       await t.step(
         "a tiered run draws search latency per tier with the target's transitions marked",
         async () => {

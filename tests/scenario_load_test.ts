@@ -104,13 +104,43 @@ Deno.test("the seed's exact parameters", async () => {
   assert.ok(s.chaos.criteria.includes("error_rate < 2%"));
 });
 
-Deno.test("the smoke suite lists the eight scenarios and fits in about five minutes of load", async () => {
+Deno.test("the smoke suite lists the eight scenarios and the sweep, in about six minutes of load", async () => {
   const suite = await loadSuite("smoke");
   assert.equal(suite.profile, "smoke");
-  assert.deepEqual(suite.scenarios, SEED_SCENARIOS);
+  assert.deepEqual(suite.scenarios, [...SEED_SCENARIOS, "scalability"]);
   const scenarios = await Promise.all(suite.scenarios.map((id) => loadScenario(id, "smoke")));
-  const loadSeconds = scenarios.reduce((n, s) => n + s.durationS, 0);
-  assert.ok(loadSeconds <= 240, `smoke load ${loadSeconds} s`);
+  const loadSeconds = scenarios.reduce(
+    (n, s) =>
+      n +
+      (s.steps.length > 0 ? s.steps.reduce((m, x) => m + x.scenario.durationS, 0) : s.durationS),
+    0,
+  );
+  assert.ok(loadSeconds <= 260, `smoke load ${loadSeconds} s`);
+});
+
+Deno.test("scalability: the seed's table as steps of 1k to 1M 512-d clustered cosine vectors", async () => {
+  const full = await loadScenario("scalability", "full");
+  const steps = full.steps.map((s) => s.scenario);
+  assert.deepEqual(full.steps.map((s) => s.name), ["1k", "10k", "100k", "1m"]);
+  assert.deepEqual(steps.map((s) => s.dataset.size), [1_000, 10_000, 100_000, 1_000_000]);
+  for (const s of steps) {
+    assert.deepEqual([s.dataset.dim, s.dataset.metric, s.dataset.distribution], [
+      512,
+      "cosine",
+      "clustered",
+    ]);
+    assert.deepEqual(s.load, { type: "constant", qps: 100 });
+    assert.ok(s.criteria.includes("recall@10 >= 0.95"), s.step!);
+  }
+  assert.deepEqual(steps.map((s) => s.criteria.filter((c) => /^(p95|memory_at_rest) /.test(c))), [
+    ["p95 < 5ms", "memory_at_rest < 100MB"],
+    ["p95 < 15ms", "memory_at_rest < 1GB"],
+    ["p95 < 25ms", "memory_at_rest < 10GB"],
+    ["p95 < 50ms", "memory_at_rest < 100GB"],
+  ]);
+  assert.deepEqual(steps.map((s) => s.probe?.p95LimitMs), [5, 15, 25, 50]);
+  const smoke = await loadScenario("scalability", "smoke");
+  assert.deepEqual(smoke.steps.map((s) => s.scenario.dataset.size), [1_000, 10_000]);
 });
 
 Deno.test("the scenario hash is stable, ignores the file location and changes with content", async () => {

@@ -68,3 +68,16 @@ Deno.test("akidb target: insert_batch bodies stay under 2 MiB, every document lo
     await Deno.remove(server.dataDir, { recursive: true });
   }
 });
+
+Deno.test("batchBodies: documents as JSON.stringify writes them, the limit counted in UTF-8 bytes", () => {
+  const batch = docs(2, 16).map((d) => ({ ...d, externalId: "é".repeat(2000) }));
+  const json = batch.map((d) =>
+    JSON.stringify({ doc_id: d.id, external_id: d.externalId, vector: Array.from(d.vector) })
+  );
+  const whole = `{"docs":[${json.join(",")}]}`;
+  const bytes = new TextEncoder().encode(whole).length;
+  // The count keeps a byte for a comma after every document: one to spare.
+  assert.deepEqual(batchBodies(batch, bytes + 1), [whole]);
+  // A byte less: two bodies, though the text is 4,000 characters shorter than its bytes.
+  assert.deepEqual(batchBodies(batch, bytes), json.map((j) => `{"docs":[${j}]}`));
+});

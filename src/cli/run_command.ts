@@ -380,6 +380,9 @@ function shardedPartOf(v: {
 /** A sharded run's part needs one scenario, one addressed target and a shared --out. */
 function checkShardedFlags(scenarios: Scenario[], flags: RunFlags): void {
   if (scenarios.length !== 1) throw new UsageError("a sharded run takes one scenario");
+  if (scenarios[0].steps.length > 0) {
+    throw new UsageError(`${scenarios[0].id} is a sweep (steps): a sharded run takes one scenario`);
+  }
   if (flags.out === undefined) {
     throw new UsageError("a sharded run needs --out DIR|s3://BUCKET/PREFIX, shared by its parts");
   }

@@ -102,6 +102,7 @@ function observe(c: Criterion, run: RunResult): number | null {
         ? run.memory_mb?.growth_per_min ?? null
         : run.memory_mb?.growth_beyond_writes_per_min ?? null;
     case "memory": {
+      if (c.stat === "memory_at_rest") return run.setup?.rss_at_rest_mb ?? null;
       const m = run.memory_mb;
       if (!m) return null;
       if (c.stat === "memory_peak") return m.peak;

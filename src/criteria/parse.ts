@@ -17,6 +17,7 @@ const SCALARS: Record<string, { kind: MetricKind; unit: string }> = {
   memory_growth_total_beyond_writes: { kind: "memory", unit: "MB" },
   memory_peak: { kind: "memory", unit: "MB" },
   memory_end: { kind: "memory", unit: "MB" },
+  memory_at_rest: { kind: "memory", unit: "MB" },
   cpu_avg: { kind: "cpu", unit: "%" },
   cpu_peak: { kind: "cpu", unit: "%" },
   corruption: { kind: "integrity", unit: "count" },

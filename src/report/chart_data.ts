@@ -2,6 +2,7 @@ import type { RunResult, SecondPoint, TrafficStats } from "../result/run_result.
 import { afterWarmup, leastSquaresLine } from "../metrics/least_squares.ts";
 import { downsample, maxOf, meanOf } from "./downsample.ts";
 import { percentileSpectrum, type SpectrumPoint } from "./percentile_spectrum.ts";
+import { type SweepRow, sweepRows } from "./sweep_rows.ts";
 
 /** At most this many points per drawn series; histograms are kept whole. */
 export const MAX_CHART_POINTS = 600;
@@ -43,6 +44,42 @@ export interface ChartData {
   otherTargetMetrics: Record<string, Record<string, XY[]>>;
   /** Sampled target metrics not drawn because they stayed 0 the whole run (e.g. no faults). */
   zeroThroughout: string[];
+  /** A sweep's per-step figures against the step's dataset size; null for other runs. */
+  sweep: SweepChart | null;
+}
+
+/** Points [vectors, value] per step (value null where the step did not measure it). */
+export interface SweepChart {
+  k: number;
+  p50: XY[];
+  p95: XY[];
+  p99: XY[];
+  rssMb: XY[];
+  rssBytesPerVector: XY[];
+  loadBytesPerVector: XY[];
+  vectorsPerS: XY[];
+  indexS: XY[];
+  recall: XY[];
+  maxQps: XY[];
+}
+
+function sweepChart(run: RunResult): SweepChart | null {
+  if (!run.steps) return null;
+  const rows = sweepRows(run);
+  const at = (f: (r: SweepRow) => number | null): XY[] => rows.map((r) => [r.size, round(f(r))]);
+  return {
+    k: run.steps.find((s) => s.recall)?.recall?.k ?? 10,
+    p50: at((r) => r.p50),
+    p95: at((r) => r.p95),
+    p99: at((r) => r.p99),
+    rssMb: at((r) => r.rssMb),
+    rssBytesPerVector: at((r) => r.rssBytesPerVector),
+    loadBytesPerVector: at((r) => r.loadBytesPerVector),
+    vectorsPerS: at((r) => r.vectorsPerS),
+    indexS: at((r) => r.indexS),
+    recall: at((r) => r.recall),
+    maxQps: at((r) => r.maxQps),
+  };
 }
 
 /** Percentiles from fewer samples than this are flagged: their tail is a handful of requests. */
@@ -275,5 +312,6 @@ export function chartData(run: RunResult): ChartData {
     breaker,
     otherTargetMetrics: others,
     zeroThroughout,
+    sweep: sweepChart(run),
   };
 }

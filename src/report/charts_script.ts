@@ -177,9 +177,54 @@ export const CHARTS_SCRIPT = String.raw`
         autoSkip: false, maxRotation: 0 } }, y: { beginAtZero: true,
         title: { display: true, text: "latency ms" } } } } });
   }
+  // A sweep's figures against the dataset size on a log axis ticked at the steps' sizes; y is
+  // logarithmic where the values span decades (latency, bytes per vector, seconds).
+  function sizeLabel(v) {
+    return v >= 1e6 && v % 1e6 === 0 ? v / 1e6 + "M" : v >= 1e3 && v % 1e3 === 0 ? v / 1e3 + "k"
+      : String(v);
+  }
+  function axis(title, log, extra) {
+    var a = { type: log ? "logarithmic" : "linear", beginAtZero: !log,
+      title: { display: true, text: title + (log ? " (log scale)" : "") } };
+    for (var k in extra || {}) a[k] = extra[k];
+    return a;
+  }
+  function sizeChart(id, sizes, sets, y, y1) {
+    var scales = { x: { type: "logarithmic", title: { display: true,
+      text: "vectors (log scale)" }, afterBuildTicks: function (a) {
+        a.ticks = sizes.map(function (v) { return { value: v }; });
+      }, ticks: { callback: sizeLabel, autoSkip: false, maxRotation: 0 } }, y: y };
+    if (y1) {
+      y1.position = "right";
+      y1.grid = { drawOnChartArea: false };
+      scales.y1 = y1;
+    }
+    make(id, { type: "line", data: { datasets: sets }, options: { scales: scales,
+      interaction: { mode: "nearest", intersect: false } } });
+  }
+  function drawSweep(s) {
+    var sizes = s.p95.map(function (p) { return p[0]; });
+    var dots = { pointRadius: 3 };
+    var right = { pointRadius: 3, yAxisID: "y1" };
+    sizeChart("chart-sweep-latency", sizes, [line("p50", s.p50, 2, dots),
+      line("p95", s.p95, 0, dots), line("p99", s.p99, 1, dots)], axis("ms", true));
+    sizeChart("chart-sweep-memory", sizes, [line("RSS at rest", s.rssMb, 0, dots),
+      line("bytes/vector: RSS / vectors", s.rssBytesPerVector, 1, right),
+      line("bytes/vector: bulk-load growth", s.loadBytesPerVector, 3,
+        { pointRadius: 3, yAxisID: "y1", borderDash: [6, 3] })], axis("MB", false),
+      axis("bytes per vector", true));
+    sizeChart("chart-sweep-load", sizes, [line("vectors/s acknowledged", s.vectorsPerS, 0, dots),
+      line("index catch-up", s.indexS, 1, right)], axis("vectors/s", false),
+      axis("seconds", false));
+    sizeChart("chart-sweep-recall", sizes, [line("recall", s.recall, 2, dots)],
+      axis("recall", false, { min: 0, max: 1 }));
+    sizeChart("chart-sweep-qps", sizes, [line("max sustained QPS", s.maxQps, 4, dots)],
+      axis("requests/s", false));
+  }
   function draw(data) {
     charts.forEach(function (c) { c.destroy(); });
     charts = [];
+    if (data.sweep) drawSweep(data.sweep);
     timeChart("chart-latency", data, [line("p50", data.latency.p50, 2),
       line("p95", data.latency.p95, 0), line("p99", data.latency.p99, 1)], "ms");
     timeChart("chart-rate", data, [line("offered", data.rate.offered, 7, { borderDash: [6, 3] }),

@@ -454,12 +454,21 @@ function compareScenario(
 
 const RAN = new Set(["passed", "failed"]);
 
-/** Compares two sets of runs scenario by scenario. */
+/**
+ * A sweep compares step by step: each step's own RunResult (id `sweep/step`, its histograms and
+ * per-second series) takes the sweep's place.
+ */
+function withSteps(runs: RunResult[]): RunResult[] {
+  return runs.flatMap((r) => r.steps ?? [r]);
+}
+
+/** Compares two sets of runs scenario by scenario (a sweep step by step). */
 export function compareRuns(
-  base: RunResult[],
-  next: RunResult[],
+  allBase: RunResult[],
+  allNext: RunResult[],
   options: CompareOptions,
 ): Comparison {
+  const [base, next] = [withSteps(allBase), withSteps(allNext)];
   const rows: MetricComparison[] = [];
   const notCompared: Comparison["notCompared"] = [];
   const repeated: Comparison["repeated"] = [];

@@ -23,6 +23,7 @@ import {
 import { sentLoad } from "./sent_load.ts";
 import { statusWord } from "./status_label.ts";
 import { statusMark } from "./status_mark.ts";
+import { probeLimits, SWEEP_HEADERS, SWEEP_NOTE, sweepCells, sweepRows } from "./sweep_rows.ts";
 
 /** Element ids of the JSON embedded in a run report. */
 export const RUN_RESULT_ELEMENT_ID = "run-result";
@@ -96,10 +97,39 @@ function chartFigures(data: ChartData, hasSeries: boolean): string {
     }</div>${zero}`;
 }
 
+/** A sweep's table, a row per step, and its charts against the dataset size; "" otherwise. */
+function stepsSection(run: RunResult, data: ChartData): string {
+  if (!run.steps || !data.sweep) return "";
+  const limits = probeLimits(run);
+  const rows = sweepRows(run).map((r, i) =>
+    sweepCells(r, limits[i]).map((
+      c,
+      j,
+    ) => (j === 2 ? { html: statusBadge(r.status) } : j < 2 ? c : { num: c }))
+  );
+  const log = " (log size axis)";
+  return [
+    "<h2>Steps</h2>",
+    htmlTable(SWEEP_HEADERS, rows, { id: "steps" }),
+    `<p class="note">${e(SWEEP_NOTE)}</p>`,
+    '<div class="charts">',
+    figure("chart-sweep-latency", `Search latency p50 / p95 / p99 vs size${log}`),
+    figure("chart-sweep-memory", `Target RSS at rest and bytes per vector vs size${log}`),
+    figure("chart-sweep-load", `Bulk-load rate and index catch-up vs size${log}`),
+    figure("chart-sweep-recall", `Recall@${data.sweep.k} vs size${log}`),
+    figure(
+      "chart-sweep-qps",
+      `Max sustained search QPS (p95 under the step's limit) vs size${log}`,
+    ),
+    "</div>",
+  ].join("");
+}
+
 /** The body (inside <main>) of a run report; the live view swaps it in place. */
 export function renderRunMain(run: RunResult, data: ChartData): string {
   const out = [`<p class="lead">${e(run.description)}</p>`];
   if (run.status_reason) out.push(`<p><strong>Reason:</strong> ${e(run.status_reason)}</p>`);
+  out.push(stepsSection(run, data));
   if (sentLoad(run)) {
     out.push(
       `<p>Profile ${e(run.profile)}, ${formatDuration(run.duration_seconds)}, target ${

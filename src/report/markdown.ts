@@ -18,6 +18,7 @@ import {
 } from "./number_format.ts";
 import { sentLoad } from "./sent_load.ts";
 import { statusLabel } from "./status_label.ts";
+import { probeLimits, SWEEP_HEADERS, SWEEP_NOTE, sweepCells, sweepRows } from "./sweep_rows.ts";
 
 const R = "r" as const;
 
@@ -34,6 +35,21 @@ function criteriaSection(run: RunResult): string[] {
     "## Success criteria",
     "",
     markdownTable(["Criterion", "Observed", "Threshold", "Result"], rows, ["l", R, R, "l"]),
+    "",
+  ];
+}
+
+/** A sweep's table, a row per step; empty for other runs. */
+function stepsSection(run: RunResult): string[] {
+  if (!run.steps) return [];
+  const limits = probeLimits(run);
+  const rows = sweepRows(run).map((r, i) => sweepCells(r, limits[i]));
+  return [
+    "## Steps",
+    "",
+    markdownTable(SWEEP_HEADERS, rows, ["l", R, "l", ...SWEEP_HEADERS.slice(3).map(() => R)]),
+    "",
+    SWEEP_NOTE,
     "",
   ];
 }
@@ -127,6 +143,7 @@ export function renderMarkdown(result: RunResult): string {
   ];
   if (result.description) out.push(result.description, "");
   if (result.status_reason) out.push(`**Reason:** ${result.status_reason}`, "");
+  out.push(...stepsSection(result));
   if (sentLoad(result)) {
     out.push(
       `Profile ${result.profile}, ${

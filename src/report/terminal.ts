@@ -12,6 +12,7 @@ import {
   formatRatioPercent,
 } from "./number_format.ts";
 import { sentLoad } from "./sent_load.ts";
+import { renderSweepSummary } from "./sweep_terminal.ts";
 import { statusLabel } from "./status_label.ts";
 
 type Section =
@@ -47,6 +48,7 @@ export function renderTerminalSummary(result: RunResult, options: { color: boole
     const target = `(${c.metric} ${criterionObserved(c)}, target: ${criterionThreshold(c)})`;
     return c.passed ? `${paint(32, "✅")} ${target}` : `${paint(31, "❌")} ${target}`;
   };
+  if (result.steps) return renderSweepSummary(result, paint);
   const criteria = result.success_criteria.results;
   const placed = new Set<CriterionResult>();
   const marks = (section: Section) => {

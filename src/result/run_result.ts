@@ -225,11 +225,62 @@ export interface RunResult {
    */
   repeats?: RepeatSummary[];
   /**
+   * The bulk load before the measured load: seconds to generate (with ground truth) or read the
+   * dataset, vectors, seconds until the last was acknowledged,
+   * seconds until the target reported them indexed (`index_pending`: its backlog left when the
+   * wait ended, null when it reports none) and its RSS then, at rest (null when not read).
+   * Absent in results made before it was recorded.
+   */
+  setup?: {
+    dataset_s: number;
+    vectors: number;
+    load_s: number;
+    vectors_per_s: number;
+    index_s: number;
+    index_pending: number | null;
+    rss_at_rest_mb: number | null;
+  };
+  /** The scenario's sustained-rate probe after the measured load, when it has one. */
+  probe?: RateProbeResult;
+  /** The step's name, when this is one step of a sweep. */
+  step?: string;
+  /**
+   * A sweep (`steps` in the scenario): every step's own RunResult, in order, each judged on
+   * its own criteria (a step that could not run has every criterion failed with its reason).
+   * The run's traffic fields are those of the last step that ran; its criteria are all steps'.
+   */
+  steps?: RunResult[];
+  /**
    * A merged sharded run (`akibench merge`): each shard's clock offset from the target's, its
    * own request count and generator check, and its resource series (the run's own resource
    * fields are shard 0's).
    */
   shards?: ShardSummary[];
+}
+
+/** A stepped-rate probe: the highest open-model search rate whose p95 stayed under the limit. */
+export interface RateProbeResult {
+  kind: "stepped_open_model";
+  p95_limit_ms: number;
+  stage_s: number;
+  growth: number;
+  /** The highest stage rate that held; null when the first stage did not. */
+  max_sustained_qps: number | null;
+  /** Why the probe ended. */
+  stopped_by: string;
+  /**
+   * What ended it: the target (p95 over the limit, errors or drops), the load generator falling
+   * behind (the rate measured is then the generator's limit, not the target's), max_qps, Ctrl-C.
+   */
+  limited_by?: "target" | "generator" | "max_qps" | "interrupted";
+  stages: {
+    offered_qps: number;
+    achieved_qps: number;
+    p95_ms: number | null;
+    failed: number;
+    dropped: number;
+    held: boolean;
+  }[];
 }
 
 /** One shard of a merged run. */

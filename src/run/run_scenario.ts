@@ -30,7 +30,14 @@ import { loadInWorkers } from "./load_in_workers.ts";
 import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { judgeRun } from "./run_status.ts";
-import { applyTieringPolicy, deploy, emptyDeployment, teardown } from "./setup.ts";
+import {
+  applyTieringPolicy,
+  deploy,
+  emptyDeployment,
+  type LoadTimings,
+  teardown,
+} from "./setup.ts";
+import { probeSustainedRate } from "./rate_probe.ts";
 import { withMergedTiers } from "./tier_traffic.ts";
 import { MIN_MEASURED_VECTORS, type VectorCost, vectorCost } from "./vector_cost.ts";
 import { WriteLog } from "./write_log.ts";
@@ -105,10 +112,12 @@ export async function runScenario(
   }
 
   progress("preparing the dataset");
+  const datasetStarted = performance.now();
   const dataset = await loadScenarioDataset(scenario, {
     dir: options.datasetDir,
     onProgress: progress,
   });
+  const datasetS = (performance.now() - datasetStarted) / 1000;
   const shell = () => ({
     ...resultShell(scenario, hash, env, targetInfo, "invalid"),
     dataset: datasetBlock(dataset),
@@ -118,19 +127,30 @@ export async function runScenario(
   const deployment = emptyDeployment();
   const runTag = crypto.randomUUID().slice(0, 8);
   const cleanup = async () => (options.keep ? [] : await teardown(target, deployment));
-  // Reading a steady RSS takes a second or more: only worth it when the load is large enough.
+  // Reading a steady RSS takes a second or more: only worth it when the load is large enough,
+  // or when it is the point (a sweep's step reports the RSS at rest).
   const loaded = baseRowCount(collections);
   const rss = (when: string) => {
-    if (loaded < MIN_MEASURED_VECTORS) return null;
+    if (loaded < MIN_MEASURED_VECTORS && scenario.step === null) return null;
     progress(`measuring the target's memory ${when} the bulk load`);
     return steadyRssMb(() => readTargetRssMb(resourceSource(target, options)));
   };
   let rssBefore: number | null = null, rssAfter: number | null = null;
+  let timings: LoadTimings;
   try {
     await applyTieringPolicy(target, scenario, features);
     rssBefore = await rss("before");
     progress("creating collections");
-    await deploy(target, scenario, dataset, collections, ledger, runTag, deployment, progress);
+    timings = await deploy(
+      target,
+      scenario,
+      dataset,
+      collections,
+      ledger,
+      runTag,
+      deployment,
+      progress,
+    );
     rssAfter = await rss("after");
   } catch (err) {
     const problems = await cleanup();
@@ -144,12 +164,32 @@ export async function runScenario(
     return { ...shell(), status: "interrupted", status_reason: "interrupted during setup" };
   }
 
+  const setup = {
+    dataset_s: datasetS,
+    vectors: timings.vectors,
+    load_s: timings.loadS,
+    vectors_per_s: timings.loadS > 0 ? timings.vectors / timings.loadS : 0,
+    index_s: timings.indexS,
+    index_pending: timings.indexPending,
+    rss_at_rest_mb: rssAfter,
+  };
   const result = await measure(scenario, target, dataset, collections, ledger, deployment, {
     ...options,
     features,
-    shell: shell(),
+    shell: { ...shell(), setup },
     vectorCost: vectorCost(rssBefore, rssAfter, loaded, dataset.dim),
   });
+  if (scenario.probe && result.status !== "interrupted" && !options.signal?.aborted) {
+    result.probe = await probeSustainedRate(
+      scenario,
+      target,
+      dataset,
+      collections,
+      deployment,
+      options.signal,
+      progress,
+    );
+  }
   progress("tearing down");
   const problems = await cleanup();
   if (problems.length > 0) {

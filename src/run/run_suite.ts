@@ -10,6 +10,7 @@ import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import { resultShell } from "./result_shell.ts";
 import { runRepeated } from "./repeat_runs.ts";
 import { runScenario, type RunScenarioOptions } from "./run_scenario.ts";
+import { runSweep } from "./run_sweep.ts";
 import { collectEnvironment } from "../result/environment.ts";
 import { scenarioHash } from "../scenario/hash.ts";
 
@@ -42,6 +43,7 @@ export async function runSuite(
   for (const scenario of scenarios) {
     if (options.signal?.aborted) break;
     const once = async (): Promise<RunResult> => {
+      if (scenario.steps.length > 0) return await runSweep(scenario, options);
       let target: ScenarioTarget | null = null;
       try {
         target = await options.openTarget(scenario);

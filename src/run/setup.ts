@@ -24,11 +24,23 @@ const SINGLES_IN_FLIGHT = 32;
 const READY_TIMEOUT_MS = 120_000;
 const INDEX_STALL_MS = 2000;
 
+/** How long the bulk load took and how long the target then took to index it. */
+export interface LoadTimings {
+  vectors: number;
+  /** From the first insert sent to the last one acknowledged. */
+  loadS: number;
+  /** From the last acknowledgement until the target reported every document and no backlog. */
+  indexS: number;
+  /** Vectors the target still reported waiting for its index when the wait ended (null: unknown). */
+  indexPending: number | null;
+}
+
 /**
  * Creates the tenants (with API keys) and collections of a scenario and bulk-loads each
  * collection's base rows, batches in parallel (insert_batch when the target has it, single
  * inserts otherwise), recording every acknowledged document in the ledger. Then waits until the
- * target reports every collection's documents. `runTag` keeps names unique per run.
+ * target reports every collection's documents and its index backlog worked off (at most the
+ * scenario's index_wait). `runTag` keeps names unique per run.
  */
 export async function deploy(
   target: ScenarioTarget,
@@ -39,7 +51,7 @@ export async function deploy(
   runTag: string,
   into: Deployment,
   onProgress?: (message: string) => void,
-): Promise<void> {
+): Promise<LoadTimings> {
   const { apiKeys, collectionKeys, collectionIds } = into;
   if (scenario.tenants.length === 0) apiKeys.set("", undefined);
   for (const t of scenario.tenants) {
@@ -87,8 +99,22 @@ export async function deploy(
     }
   };
   const workers = batched ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
+  const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, worker));
-  await waitUntilLoaded(target, collections, into, onProgress);
+  const acknowledged = performance.now();
+  const indexPending = await waitUntilLoaded(
+    target,
+    collections,
+    into,
+    scenario.indexWaitS * 1000,
+    onProgress,
+  );
+  return {
+    vectors: total,
+    loadS: (acknowledged - started) / 1000,
+    indexS: (performance.now() - acknowledged) / 1000,
+    indexPending,
+  };
 }
 
 /** Sets the scenario's tiering policy on a target that tiers (before the bulk load). */
@@ -117,8 +143,9 @@ async function waitUntilLoaded(
   target: ScenarioTarget,
   collections: PlanCollection[],
   d: Deployment,
+  indexWaitMs: number,
   onProgress?: (message: string) => void,
-): Promise<void> {
+): Promise<number | null> {
   const deadline = performance.now() + READY_TIMEOUT_MS;
   for (const [i, c] of collections.entries()) {
     while (true) {
@@ -138,16 +165,19 @@ async function waitUntilLoaded(
   }
   // A target that reports an indexing backlog is measured once it has worked the bulk load
   // off: until nothing is pending, or the backlog stops shrinking for INDEX_STALL_MS (some
-  // vectors may stay in an exact buffer by design).
+  // vectors may stay in an exact buffer by design), or the scenario's index_wait has passed.
+  const indexDeadline = performance.now() + indexWaitMs;
   let best = Infinity, bestAt = performance.now();
-  while (target.pendingIndexVectors && performance.now() < deadline) {
-    const pending = await target.pendingIndexVectors();
-    if (pending === null || pending === 0) break;
+  let pending: number | null = null;
+  while (target.pendingIndexVectors) {
+    pending = await target.pendingIndexVectors();
+    if (pending === null || pending === 0 || performance.now() > indexDeadline) break;
     if (pending < best) [best, bestAt] = [pending, performance.now()];
     else if (performance.now() - bestAt > INDEX_STALL_MS) break;
     onProgress?.(`waiting for the target to index ${pending} vectors`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  return pending;
 }
 
 /** Deletes what deploy() created; failures are returned, not thrown (the run is over). */

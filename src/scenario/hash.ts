@@ -1,4 +1,5 @@
 import type { Scenario } from "./scenario.ts";
+import { DEFAULT_INDEX_WAIT_S } from "./schema.ts";
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -16,12 +17,20 @@ export function canonicalJson(value: unknown): string {
  * read from: the same scenario at the same scale hashes the same wherever its files live.
  */
 export async function scenarioHash(scenario: Scenario): Promise<string> {
-  const { source: _source, ...rest } = scenario;
+  const { source: _source, steps, step, probe, indexWaitS, ...rest } = scenario;
+  // Fields added since hashes were first recorded count only when set, so a scenario that does
+  // not use them hashes as it did before.
+  const added = {
+    ...(steps.length > 0 ? { steps } : {}),
+    ...(step !== null ? { step } : {}),
+    ...(probe !== null ? { probe } : {}),
+    ...(indexWaitS !== DEFAULT_INDEX_WAIT_S ? { indexWaitS } : {}),
+  };
   // A dataset file counts by its content hash, not by where it lies (and generated data hashes
   // as it did before scenarios could name files).
   const { file, ...generated } = rest.dataset;
   const dataset = file ? { ...generated, file: { hash: file.hash } } : generated;
-  const bytes = new TextEncoder().encode(canonicalJson({ ...rest, dataset }));
+  const bytes = new TextEncoder().encode(canonicalJson({ ...rest, ...added, dataset }));
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

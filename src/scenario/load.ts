@@ -10,6 +10,7 @@ import type { Scenario } from "./scenario.ts";
 import { ScenarioError } from "./scenario_error.ts";
 import { type DatasetFiles, readDatasetFiles, resolveDataset } from "./scenario_dataset.ts";
 import { type ScenarioDocument, scenarioDocument } from "./schema.ts";
+import { splitStepSelector } from "./step_criteria.ts";
 
 /** Directory of the bundled scenarios (the package's `scenarios/`). */
 export const SCENARIO_DIR = decodeURIComponent(
@@ -68,7 +69,7 @@ export function parseScenario(
   }
   if (!isMapping(raw)) throw new ScenarioError(`${file}: expected a YAML mapping at the top`);
   const { smoke, ...full } = raw;
-  const fullScenario = resolve(validate(full, file, undefined), file, "full", undefined, files);
+  const fullScenario = resolveSweep(full, file, "full", undefined, files);
   if (profile === "full") return fullScenario;
   if (smoke === undefined) {
     throw new ScenarioError(
@@ -79,30 +80,95 @@ export function parseScenario(
     throw new ScenarioError(`${file}: smoke: expected a mapping of smoke-scale overrides`);
   }
   const merged = mergeOverride(full, smoke);
-  return resolve(validate(merged, file, smoke), file, "smoke", smoke, files);
+  return resolveSweep(merged, file, "smoke", { doc: smoke, prefix: "smoke." }, files);
 }
 
-function validate(raw: unknown, file: string, smoke: unknown): ScenarioDocument {
+/** Fields a document overrides, and how errors name them ("smoke.", "steps[2]."). */
+interface Override {
+  doc: unknown;
+  prefix: string;
+}
+
+/**
+ * Validates and resolves a scenario document; with `steps`, also each step: the document with
+ * the step's fields merged over it and the criteria for that step (see step_criteria.ts).
+ */
+function resolveSweep(
+  raw: unknown,
+  file: string,
+  profile: "full" | "smoke",
+  override: Override | undefined,
+  files: DatasetFiles,
+): Scenario {
+  const doc = validate(raw, file, override);
+  if (doc.steps === undefined) return resolve(doc, file, profile, override, files, null);
+  const { steps: _, ...base } = raw as Record<string, unknown>;
+  const criteria = doc.criteria.map(splitStepSelector);
+  const names = doc.steps.map((s) => s.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) {
+      throw new ScenarioError(`${file}: steps[${i}].name: duplicate step "${n}"`);
+    }
+  });
+  criteria.forEach((c, i) => {
+    if (c.step !== null && !names.includes(c.step)) {
+      throw new ScenarioError(
+        `${file}: criteria[${i}]: no step "${c.step}" (steps: ${names.join(", ")})`,
+      );
+    }
+  });
+  const stripped = { ...base, criteria: criteria.map((c) => c.expression) };
+  const top = resolve(validate(stripped, file, override), file, profile, override, files, null);
+  const steps = doc.steps.map(({ name, ...fields }, i) => {
+    if ("steps" in fields) throw new ScenarioError(`${file}: steps[${i}].steps: steps do not nest`);
+    const own = criteria.filter((c) => c.step === null || c.step === name);
+    if (own.length === 0) {
+      throw new ScenarioError(`${file}: steps[${i}]: no criterion applies to step "${name}"`);
+    }
+    const merged = {
+      ...(mergeOverride(base, fields) as Record<string, unknown>),
+      criteria: own.map((c) => c.expression),
+    };
+    const stepOverride = { doc: fields, prefix: `steps[${i}].` };
+    const scenario = resolve(
+      validate(merged, file, stepOverride),
+      file,
+      profile,
+      stepOverride,
+      files,
+      name,
+    );
+    return { name, scenario };
+  });
+  return { ...top, criteria: doc.criteria, steps };
+}
+
+function validate(raw: unknown, file: string, override: Override | undefined): ScenarioDocument {
   const parsed = scenarioDocument.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw new ScenarioError(describeIssue(parsed.error.issues[0], raw, file, smoke));
+  throw new ScenarioError(describeIssue(parsed.error.issues[0], raw, file, override));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string, smoke: unknown) {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  file: string,
+  override: Override | undefined,
+) {
   let path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
   let message = issue.message;
   if (issue.code === "unrecognized_keys") {
     path = [...path, issue.keys[0]];
     message = "unknown field";
   }
-  const fromSmoke = smoke !== undefined && valueAt(smoke, path) !== undefined;
+  const overridden = override !== undefined && valueAt(override.doc, path) !== undefined;
   const value = valueAt(raw, path);
   const got = issue.code === "unrecognized_keys"
     ? ""
     : value === undefined
     ? " (missing)"
     : `, got ${JSON.stringify(value)}`;
-  return `${file}: ${fromSmoke ? "smoke." : ""}${formatPath(path)}: ${message}${got}`;
+  return `${file}: ${overridden ? override.prefix : ""}${formatPath(path)}: ${message}${got}`;
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
@@ -123,14 +189,17 @@ function resolve(
   doc: ScenarioDocument,
   file: string,
   profile: "full" | "smoke",
-  smoke: unknown,
+  override: Override | undefined,
   files: DatasetFiles,
+  step: string | null,
 ): Scenario {
   const fail = (path: string, why: string): never => {
     const keys = path.split(/[.[\]]/).filter((k) => k !== "").map((k) =>
       /^\d+$/.test(k) ? Number(k) : k
     );
-    const prefix = smoke !== undefined && valueAt(smoke, keys) !== undefined ? "smoke." : "";
+    const prefix = override !== undefined && valueAt(override.doc, keys) !== undefined
+      ? override.prefix
+      : "";
     throw new ScenarioError(`${file}: ${prefix}${path}: ${why}`);
   };
   const load = doc.load ? toProfileSpec(doc.load) : null;
@@ -239,6 +308,18 @@ function resolve(
     },
     metrics: doc.metrics,
     criteria: doc.criteria,
+    indexWaitS: doc.index_wait,
+    probe: doc.probe
+      ? {
+        p95LimitMs: doc.probe.p95 * 1000,
+        startQps: doc.probe.start_qps,
+        growth: doc.probe.growth,
+        stageS: doc.probe.stage,
+        maxQps: doc.probe.max_qps,
+      }
+      : null,
+    steps: [],
+    step,
   };
   checkCriteria(scenario, fail);
   return scenario;

@@ -103,4 +103,27 @@ export interface Scenario {
   /** Target /metrics gauges sampled during the run. */
   metrics: string[];
   criteria: string[];
+  /** Longest wait after the bulk load for the target's index backlog to be worked off. */
+  indexWaitS: number;
+  /** The max-sustained-rate probe after the measured load, when the scenario asks for one. */
+  probe: RateProbeSpec | null;
+  /** A sweep's steps, each a whole scenario run against its own fresh target; [] otherwise. */
+  steps: ScenarioStep[];
+  /** The step's name when this scenario is one step of a sweep, else null. */
+  step: string | null;
+}
+
+/** One step of a sweep: the scenario with the step's overrides, its criteria selected for it. */
+export interface ScenarioStep {
+  name: string;
+  scenario: Scenario;
+}
+
+/** A stepped open-model search rate probe (RunResult.probe), rates in requests/s. */
+export interface RateProbeSpec {
+  p95LimitMs: number;
+  startQps: number;
+  growth: number;
+  stageS: number;
+  maxQps: number;
 }

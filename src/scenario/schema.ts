@@ -142,6 +142,9 @@ const capability = z.enum(["tiering", "tenancy", "audit", "faults"], {
   error: "expected tiering, tenancy, audit or faults",
 });
 
+/** Seconds a run waits by default for the target's index backlog after the bulk load. */
+export const DEFAULT_INDEX_WAIT_S = 120;
+
 /** The scenario YAML document, minus its `smoke` block (validated after merging). */
 export const scenarioDocument = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/, { error: "expected lowercase letters, digits, _ or -" })
@@ -179,6 +182,35 @@ export const scenarioDocument = z.strictObject({
     resilience_time_scale: positive.optional(),
   }).default({ faults: [] }),
   metrics: z.array(name).default([]),
+  /**
+   * How long the run waits after the bulk load for the target to index what it holds (its
+   * reported backlog); a backlog still shrinking at the end fails the setup.
+   */
+  index_wait: duration.default(DEFAULT_INDEX_WAIT_S),
+  /**
+   * A stepped-rate probe after the measured load: open-model searches at `start_qps`, then ×
+   * `growth` per stage of `stage` seconds, until a stage's search p95 exceeds `p95`, errors or
+   * drops appear, or `max_qps` is passed; the highest stage that held is the sustained rate.
+   */
+  probe: z.strictObject({
+    p95: duration,
+    start_qps: positive,
+    growth: z.number({ error: "expected a factor > 1" }).gt(1, { error: "expected a factor > 1" })
+      .default(1.5),
+    stage: duration.default(5),
+    max_qps: positive.default(100_000),
+  }).optional(),
+  /**
+   * A sweep: each step is this scenario with the step's fields merged over it (like `smoke`), run
+   * in turn against a fresh target; `name` labels it in criteria (`{step=…}`) and reports.
+   */
+  steps: z.array(
+    z.looseObject({
+      name: z.string({ error: "expected a step name" }).regex(/^[A-Za-z0-9_.-]+$/, {
+        error: "expected letters, digits, _ . or -",
+      }),
+    }),
+  ).min(1, { error: "expected at least one step" }).optional(),
   criteria: z.array(z.string({ error: "expected a string" })).min(1, {
     error: "expected at least one criterion",
   }),

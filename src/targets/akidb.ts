@@ -337,13 +337,14 @@ export function batchBodies(docs: Document[], maxBytes: number): string[] {
   let parts: string[] = [];
   let bytes = 0;
   const frame = '{"docs":[]}'.length;
+  const encoder = new TextEncoder();
   for (const d of docs) {
-    const json = JSON.stringify({
-      doc_id: d.id,
-      external_id: d.externalId ?? undefined,
-      vector: Array.from(d.vector),
-    });
-    const size = new TextEncoder().encode(json).length + 1;
+    // The vector's text is ASCII: only the ids need encoding to count bytes. Encoding the whole
+    // document (~10 KB at 512-d) cost the 1M bulk load more than formatting it.
+    const head = JSON.stringify({ doc_id: d.id, external_id: d.externalId ?? undefined });
+    const vector = vectorText(d.vector);
+    const json = `${head.slice(0, -1)},"vector":${vector}}`;
+    const size = encoder.encode(head).length + json.length - head.length + 1;
     if (parts.length > 0 && frame + bytes + size > maxBytes) {
       bodies.push(`{"docs":[${parts.join(",")}]}`);
       parts = [];

@@ -1,12 +1,12 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import { runLoad } from "../load/engine.ts";
-import type { PlanCollection } from "../load/request_plan.ts";
+import type { PlanCollection } from "../plan/request_plan.ts";
 import type { RateProbeResult } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import { makeExecutor } from "./executor.ts";
 import { IntegrityLedger } from "./integrity.ts";
-import { scenarioLoadSpec, scenarioPlan } from "./scenario_load.ts";
+import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
 import type { Deployment } from "./setup.ts";
 import { WriteLog } from "./write_log.ts";
 

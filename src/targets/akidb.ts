@@ -29,7 +29,7 @@ const AKIDB_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The error of a dot scenario against AkiDB, whose HNSW refuses dot collections with a 500. */
 export const DOT_UNSUPPORTED = "AkiDB does not support dot over REST";
-import { vectorBody } from "./vector_text.ts";
+import { vectorBody, vectorText } from "./vector_text.ts";
 
 /**
  * Adapter for any server speaking the AkiDB 2.0 REST API (a real AkiDB or the reference server).

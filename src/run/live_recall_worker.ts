@@ -10,7 +10,7 @@ import { decodeVector, type JournalSearch, type JournalWrite } from "../shard/wr
 import type { LiveRecallRequest, LiveRecallScore } from "./live_recall.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { RecallTruth } from "./recall_truth.ts";
-import { type MeasuredSearch, scoreSearches } from "./score_searches.ts";
+import { countUpTo, type MeasuredSearch, scoreSearches } from "./score_searches.ts";
 import { WriteLog } from "./write_log.ts";
 
 interface State {
@@ -28,17 +28,6 @@ interface State {
 }
 
 let state: State | null = null;
-
-/** How many of the sorted `times` are ≤ `t`. */
-function countUpTo(times: number[], t: number): number {
-  let lo = 0, hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Applies the pooled writes and scores the pooled searches up to what every worker reported. */
 function pooled(s: State): MeasuredSearch[] {

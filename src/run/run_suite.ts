@@ -7,12 +7,9 @@ import {
 } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { resultShell } from "./result_shell.ts";
 import { runRepeated } from "./repeat_runs.ts";
-import { runScenario, type RunScenarioOptions } from "./run_scenario.ts";
-import { runSweep } from "./run_sweep.ts";
-import { collectEnvironment } from "../result/environment.ts";
-import { scenarioHash } from "../scenario/hash.ts";
+import type { RunScenarioOptions } from "./run_scenario.ts";
+import { runOnOwnTarget, runSweep } from "./run_sweep.ts";
 
 export interface SuiteOptions extends RunScenarioOptions {
   /** Opens a target for one scenario (a fresh embedded server each time, or one shared URL). */
@@ -44,24 +41,7 @@ export async function runSuite(
     if (options.signal?.aborted) break;
     const once = async (): Promise<RunResult> => {
       if (scenario.steps.length > 0) return await runSweep(scenario, options);
-      let target: ScenarioTarget | null = null;
-      try {
-        target = await options.openTarget(scenario);
-        return await runScenario(scenario, target, options);
-      } catch (err) {
-        const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
-        const name = target?.name ?? "unknown";
-        return resultShell(
-          scenario,
-          hash,
-          env,
-          { name, version: "unknown", url: target?.url ?? null },
-          "invalid",
-          (err as Error).message,
-        );
-      } finally {
-        await target?.close();
-      }
+      return await runOnOwnTarget(scenario, options);
     };
     const result = await runRepeated(
       options.repeat ?? 1,

@@ -26,7 +26,7 @@ export async function runSweep(scenario: Scenario, options: SweepOptions): Promi
   for (const step of scenario.steps) {
     if (options.signal?.aborted) break;
     options.onProgress?.(`step ${step.name}`);
-    const result = await runStep(step.scenario, options);
+    const result = await runOnOwnTarget(step.scenario, options);
     steps.push(labelStep(result, scenario.id, step.name, step.scenario.criteria));
   }
   const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
@@ -44,7 +44,14 @@ export async function runSweep(scenario: Scenario, options: SweepOptions): Promi
   return sweepResult(scenario, shell, steps, options.signal?.aborted === true);
 }
 
-async function runStep(scenario: Scenario, options: SweepOptions): Promise<RunResult> {
+/**
+ * One run of `scenario` on a target opened for it and closed after; a target that fails to open
+ * or a run that throws gives an invalid result saying why (a suite's scenario, a sweep's step).
+ */
+export async function runOnOwnTarget(
+  scenario: Scenario,
+  options: SweepOptions,
+): Promise<RunResult> {
   let target: ScenarioTarget | null = null;
   try {
     target = await options.openTarget(scenario);

@@ -31,3 +31,17 @@ export function scoreSearches(
     recall.series.add(p.t, hits / Math.max(1, truth.length));
   }
 }
+
+/**
+ * How many of the sorted `times` are ≤ `t`: the writes a search sent at `t` could see (the pooled
+ * and the live scoring both place searches among the writes this way).
+ */
+export function countUpTo(times: number[], t: number): number {
+  let lo = 0, hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

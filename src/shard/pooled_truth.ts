@@ -4,7 +4,7 @@ import { planDocId } from "../plan/request_plan_ids.ts";
 import { IntegrityLedger } from "../run/integrity.ts";
 import type { RecallSeries } from "../run/recall_series.ts";
 import type { RecallTruth } from "../run/recall_truth.ts";
-import { type MeasuredSearch, scoreSearches } from "../run/score_searches.ts";
+import { countUpTo, type MeasuredSearch, scoreSearches } from "../run/score_searches.ts";
 import { WriteLog } from "../run/write_log.ts";
 import { decodeVector, type JournalData, type JournalWrite } from "./write_journal.ts";
 
@@ -13,17 +13,6 @@ function writesInOrder(journals: JournalData[]): JournalWrite[] {
   const all = journals.flatMap((j, s) => j.writes.map((w, i) => ({ w, s, i })));
   all.sort((a, b) => a.w.at - b.w.at || a.s - b.s || a.i - b.i);
   return all.map((x) => x.w);
-}
-
-/** How many of the sorted `times` are ≤ `t`. */
-function countUpTo(times: number[], t: number): number {
-  let lo = 0, hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -27,7 +27,7 @@ criteria: [error_rate < 1%]
 
 Deno.test("--workers auto keeps every bundled scenario on the single reference loop", async () => {
   const names = (await bundledScenarioNames()).filter((n) => n !== "smoke"); // smoke: a suite
-  assert.equal(names.length, 8);
+  assert.equal(names.length, 9); // the eight of the seed and scalability
   for (const name of names) {
     for (const profile of ["full", "smoke"] as const) {
       const scenario = await loadScenario(name, profile);

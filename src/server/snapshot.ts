@@ -70,7 +70,9 @@ export async function prepareSnapshotDir(dataDir: string): Promise<string> {
 
 /**
  * Captures every collection synchronously (call at a WAL boundary). An evicted collection's
- * local image is hard-linked into `stagingDir` right here (no copy, no RAM).
+ * local image is hard-linked into `stagingDir` right here (no copy, no RAM). A resident one is
+ * pinned (`users`) so tiering cannot evict it while its data is written; the caller calls
+ * `releaseCaptures` once the snapshot is written (or failed).
  */
 export function captureCollections(
   collections: Iterable<Collection>,
@@ -90,8 +92,14 @@ export function captureCollections(
       return { collection, count: 0, deleted: new Uint8Array(), evicted };
     }
     const count = collection.vectors.count;
+    collection.users++;
     return { collection, count, deleted: collection.deletedFlags(count) };
   });
+}
+
+/** Unpins the resident collections `captureCollections` pinned. */
+export function releaseCaptures(captures: CollectionCapture[]): void {
+  for (const { collection, evicted } of captures) if (evicted === undefined) collection.users--;
 }
 
 /**

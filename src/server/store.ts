@@ -9,7 +9,12 @@ import {
 import { HttpError } from "./http_error.ts";
 import { releaseMemory } from "./memory_release.ts";
 import { ScanPool } from "./scan_pool.ts";
-import { captureCollections, prepareSnapshotDir, writeSnapshot } from "./snapshot.ts";
+import {
+  captureCollections,
+  prepareSnapshotDir,
+  releaseCaptures,
+  writeSnapshot,
+} from "./snapshot.ts";
 import { readStartState, setAsideRecovered } from "./start_state.ts";
 import { StorageDamage } from "./storage_damage.ts";
 import { testHookPath } from "./test_hook.ts";
@@ -329,7 +334,11 @@ export class Store {
     // The previous generation (snapshot and the WAL from it on) stays until the next one is
     // written: it is what serve --recover starts from if this snapshot is found damaged.
     const previous = this.#snapshotSeq;
-    await writeSnapshot(this.dataDir, seq, captures, previous);
+    try {
+      await writeSnapshot(this.dataDir, seq, captures, previous);
+    } finally {
+      releaseCaptures(captures);
+    }
     this.#snapshotSeq = seq;
     // An image recovered from an older snapshot dir (removed now or at the next checkpoint) is
     // in the new one.

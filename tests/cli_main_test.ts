@@ -62,3 +62,12 @@ Deno.test("cli: unknown command or flag is one error line pointing at --help, ex
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--smoke/);
 });
+
+Deno.test("cli: each listed command loads the module that runs it, under its own name", async () => {
+  const { commands } = await import("../src/cli/commands.ts");
+  for (const entry of commands) {
+    const command = await entry.load();
+    assert.equal(command.name, entry.name);
+    assert.ok(command.help.includes(`akibench ${entry.name}`), entry.name);
+  }
+});

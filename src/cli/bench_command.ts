@@ -18,7 +18,6 @@ length instead (hours). Exit codes as for 'akibench run'.`;
 
 export const benchCommand: Command = {
   name: "bench",
-  summary: "run the smoke suite of all eight scenarios against the embedded server",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { flags } = parseRunFlags(args, false);

@@ -41,7 +41,6 @@ function parseTolerance(text: string): number {
 
 export const compareCommand: Command = {
   name: "compare",
-  summary: "compare two runs or suites; exit 1 on a regression beyond tolerance",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseFlags(args, {

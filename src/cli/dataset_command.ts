@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Command, Subcommand } from "./command.ts";
 import { datasetGenerateCommand } from "./dataset_generate_command.ts";
 import { datasetImportCommand } from "./dataset_import_command.ts";
 import { datasetInfoCommand } from "./dataset_info_command.ts";
@@ -6,7 +6,7 @@ import { datasetVerifyCommand } from "./dataset_verify_command.ts";
 import { UsageError } from "../usage/usage_error.ts";
 
 /** The `dataset` subcommands, in help order. */
-export const SUBCOMMANDS: Command[] = [
+export const SUBCOMMANDS: Subcommand[] = [
   datasetGenerateCommand,
   datasetImportCommand,
   datasetInfoCommand,
@@ -27,7 +27,6 @@ const HELP = [
 
 export const datasetCommand: Command = {
   name: "dataset",
-  summary: "generate, import, inspect and verify datasets",
   help: HELP,
   handlesHelp: true,
   run(args: string[]): Promise<number> {

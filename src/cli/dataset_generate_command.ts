@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Subcommand } from "./command.ts";
 import { checkOutputPath, intFlag, parseDatasetArgs } from "./dataset_args.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { UsageError } from "../usage/usage_error.ts";
@@ -26,7 +26,7 @@ Options:
 The same arguments give byte-identical files on any machine (xoshiro128** streams, Ziggurat
 Gaussian in IEEE float64 rounded to float32). The content hash is stored as akibench_hash.`;
 
-export const datasetGenerateCommand: Command = {
+export const datasetGenerateCommand: Subcommand = {
   name: "generate",
   summary: "generate a seeded dataset with exact ground truth",
   help: HELP,

@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Subcommand } from "./command.ts";
 import { checkOutputPath, intFlag, onePositional, parseDatasetArgs } from "./dataset_args.ts";
 import { ttyProgress } from "./tty_progress.ts";
 import { UsageError } from "../usage/usage_error.ts";
@@ -22,7 +22,7 @@ Options:
   --metric M         cosine|angular, l2|euclidean, dot; required unless the file records it
   --k K              ground-truth depth (default: the file's, else min(100, size))`;
 
-export const datasetImportCommand: Command = {
+export const datasetImportCommand: Subcommand = {
   name: "import",
   summary: "convert ann-benchmarks HDF5, .fvecs/.ivecs or .fbin/.ibin into akibench HDF5",
   help: HELP,

@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Subcommand } from "./command.ts";
 import { onePositional, parseDatasetArgs } from "./dataset_args.ts";
 import { annDistanceName } from "../dataset/ann_metric.ts";
 
@@ -9,7 +9,7 @@ Usage: akibench dataset info FILE.hdf5
 Reads the whole file, recomputes the content hash and checks it against the recorded one
 (exit 2 with one line naming the problem when the file is corrupt or incomplete).`;
 
-export const datasetInfoCommand: Command = {
+export const datasetInfoCommand: Subcommand = {
   name: "info",
   summary: "print shape, metric, k and content hash of a dataset file",
   help: HELP,

@@ -1,4 +1,4 @@
-import type { Command } from "./command.ts";
+import type { Subcommand } from "./command.ts";
 import { intFlag, onePositional, parseDatasetArgs } from "./dataset_args.ts";
 import { UsageError } from "../usage/usage_error.ts";
 
@@ -15,7 +15,7 @@ Exit 0 when all checked entries agree, 1 on any mismatch, 2 when the file cannot
 
 const SHOWN = 10;
 
-export const datasetVerifyCommand: Command = {
+export const datasetVerifyCommand: Subcommand = {
   name: "verify",
   summary: "recompute the ground truth of sampled queries; exit 1 on mismatch",
   help: HELP,

@@ -19,7 +19,6 @@ Exit codes: 0 clean (an unfinished final WAL write, cut on the next start, is no
 
 export const fsckCommand: Command = {
   name: "fsck",
-  summary: "check a reference server data directory offline",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parseFlags(args, { "data-dir": { type: "string" } }, false);

@@ -34,14 +34,15 @@ export async function main(args: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     const names = commands.map((c) => c.name);
     console.error(
       `akibench: unknown command '${name}'${didYouMean(name, names)} (see 'akibench --help')`,
     );
     return 2;
   }
+  const command = await entry.load();
   if (!command.handlesHelp && (rest.includes("--help") || rest.includes("-h"))) {
     console.log(command.help);
     return 0;

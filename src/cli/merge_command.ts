@@ -46,7 +46,6 @@ export function parseMergeFlags(args: string[]) {
 
 export const mergeCommand: Command = {
   name: "merge",
-  summary: "merge a sharded run's shard results into one run and its reports",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { out, force, places } = parseMergeFlags(args);

@@ -96,7 +96,6 @@ async function reportAcross(inputs: string[], values: { format?: string; out?: s
 
 export const reportCommand: Command = {
   name: "report",
-  summary: "re-render reports (HTML, Markdown, JUnit, OpenMetrics, JSONL) from RunResults",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseFlags(args, {

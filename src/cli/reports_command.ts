@@ -19,7 +19,6 @@ export const REPORTS_FLAGS = {
 
 export const reportsCommand: Command = {
   name: "reports",
-  summary: "serve the saved reports in reports/ (index, runs, raw JSON, compare)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parseFlags(args, REPORTS_FLAGS, true);

@@ -338,7 +338,6 @@ export function parseRunFlags(args: string[], allowPositionals: boolean) {
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run scenarios against a target (reference server, AkiDB, Chroma or pgvector)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { flags, positionals } = parseRunFlags(args, true);

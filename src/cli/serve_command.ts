@@ -7,7 +7,6 @@ import { StorageDamage } from "../server/storage_damage.ts";
 import { combineExtensions, type ServerExtensions } from "../server/server_env.ts";
 import { startTenancy } from "../server/tenancy/tenancy_extension.ts";
 import { isApiKey } from "../server/tenancy/api_key.ts";
-import { startTiering } from "../server/tiering/tiering_extension.ts";
 
 const HELP = `akibench serve: run the AkiDB 2.0-compatible reference server
 
@@ -73,7 +72,6 @@ const DAY_MS = 86_400_000;
 
 export const serveCommand: Command = {
   name: "serve",
-  summary: "run the AkiDB-compatible reference server",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parseFlags(args, {
@@ -227,6 +225,8 @@ async function startExtensions(
   if (flags.tiering || flags.faults) {
     const endpoint = flags["s3-endpoint"];
     try {
+      // Loaded only when asked for: the S3 client alone holds ~35 MB a plain server never uses.
+      const { startTiering } = await import("../server/tiering/tiering_extension.ts");
       started.push(
         await startTiering({
           dataDir,

@@ -5,7 +5,7 @@ import type { PlanCollection } from "../plan/request_plan.ts";
 import { type LiveSink, type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
-import type { JournalData } from "../shard/write_journal.ts";
+import type { JournalData } from "./write_journal.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Deployment } from "./setup.ts";
 import type { TierStart } from "../plan/request_plan_tiers.ts";

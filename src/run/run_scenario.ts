@@ -27,7 +27,7 @@ import { LiveRecall } from "./live_recall.ts";
 import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
 import { chooseWorkers, isLoopbackUrl } from "./auto_workers.ts";
 import { loadInWorkers } from "./load_in_workers.ts";
-import { pooledLedger, scorePooledRecall } from "../shard/pooled_truth.ts";
+import { pooledLedger, scorePooledRecall } from "./pooled_truth.ts";
 import { datasetBlock, resultShell } from "./result_shell.ts";
 import { judgeRun } from "./run_status.ts";
 import {

@@ -5,7 +5,7 @@ import { RecallTruth } from "../run/recall_truth.ts";
 import { teardown } from "../run/setup.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { pooledLedger, scorePooledRecall } from "./pooled_truth.ts";
+import { pooledLedger, scorePooledRecall } from "../run/pooled_truth.ts";
 import { deploymentOf, type RunManifest } from "./run_manifest.ts";
 import { prepareRunPart } from "./run_part.ts";
 import type { FinishFile, ShardFile } from "./shard_file.ts";

@@ -4,6 +4,7 @@ import { buildOutcome, mergePhases } from "../load/load_outcome.ts";
 import { encodeHistogram } from "../metrics/histogram.ts";
 import { startSampler } from "../metrics/sampler.ts";
 import type { RunResult } from "../result/run_result.ts";
+import { CLOCK_OFFSET_WARN_MS } from "../result/shard_summary.ts";
 import { makeExecutor } from "../run/executor.ts";
 import { startFaultSchedule } from "../run/fault_schedule.ts";
 import { IntegrityLedger } from "../run/integrity.ts";
@@ -14,11 +15,11 @@ import { withMergedTiers } from "../run/tier_traffic.ts";
 import { WriteLog } from "../run/write_log.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { CLOCK_OFFSET_WARN_MS, measureClockOffset } from "./clock_offset.ts";
+import { measureClockOffset } from "./clock_offset.ts";
 import { deploymentOf, type RunManifest } from "./run_manifest.ts";
 import { prepareRunPart } from "./run_part.ts";
 import type { ShardFile } from "./shard_file.ts";
-import { epochNow, WriteJournal } from "./write_journal.ts";
+import { epochNow, WriteJournal } from "../run/write_journal.ts";
 
 /** Without --start-at, a shard starts this long after it is ready (so it starts on a fresh turn). */
 const START_LEAD_MS = 100;

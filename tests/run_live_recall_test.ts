@@ -12,7 +12,7 @@ import { scorePooledRecall } from "../src/run/pooled_truth.ts";
 import { startStatusLines } from "../src/cli/status_line.ts";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 
 const DIM = 8, SIZE = 400, QUERIES = 6, K = 10, SEED = 3;

@@ -189,7 +189,8 @@ async function measure(
 ): Promise<RunResult> {
   const criteria = run.scenario.criteria.map(parseCriterion);
   const recall = await prepareRecall(run);
-  const driven = await driveLoad(run, { ...ctx, criteria, recall, ledger }, ctx);
+  const inputs = { criteria, recall, ledger, shell: ctx.shell, vectorCost: ctx.vectorCost };
+  const driven = await driveLoad(run, inputs, ctx);
   const verified = await verifyRun(run, driven, recall, ledger);
   return judge(criteria, driven, verified, ctx);
 }

@@ -18,7 +18,7 @@ export type { TargetRuns, TargetsOptions } from "./src/run/run_targets.ts";
 export { parseTargetSpecs } from "./src/run/target_specs.ts";
 export type { TargetSpec } from "./src/run/target_specs.ts";
 export type * from "./src/scenario/scenario.ts";
-export { loadScenario, parseScenario } from "./src/scenario/load.ts";
+export { loadScenario, parseScenario } from "./src/scenario/read_scenario.ts";
 export { loadSuite } from "./src/scenario/suite.ts";
 export { ScenarioError } from "./src/scenario/scenario_error.ts";
 export { scenarioHash } from "./src/scenario/hash.ts";

@@ -18,7 +18,7 @@ import { compareRuns } from "../src/report/compare.ts";
 import type { RunResult } from "../src/result/run_result.ts";
 import { runRepeated } from "../src/run/repeat_runs.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { loadScenario } from "../src/scenario/load.ts";
+import { loadScenario } from "../src/scenario/read_scenario.ts";
 import { AkidbTarget } from "../src/targets/akidb.ts";
 import { spawnServer } from "./server/child_server.ts";
 import { START_LINE } from "../src/server/start_line.ts";

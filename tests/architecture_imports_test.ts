@@ -74,20 +74,6 @@ const EXCEPTIONS: Record<string, string> = {
   "metrics/live_run.ts -> targets/target.ts": "error classes (issue 23, item 2)",
   "metrics/live_delta.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
   "metrics/live_delta.ts -> load/load_observer.ts": "the engine's observer (issue 23, item 2)",
-  // The write journal of a sharded run is written by the single-process executor too: it
-  // belongs in run/ (or io/), not shard/.
-  "run/executor.ts -> shard/write_journal.ts": "write journal lives in shard/",
-  "run/load_in_workers.ts -> shard/write_journal.ts": "write journal lives in shard/",
-  "run/worker_load_module.ts -> shard/write_journal.ts": "write journal lives in shard/",
-  "run/live_recall.ts -> shard/write_journal.ts": "write journal lives in shard/",
-  "run/live_recall_worker.ts -> shard/write_journal.ts": "write journal lives in shard/",
-  "run/run_scenario.ts -> shard/pooled_truth.ts": "pooled recall truth lives in shard/",
-  "io/s3_run_store.ts -> shard/run_manifest.ts": "the manifest a run store lists",
-  // `report` of one shard's result: the shard file format and its summary row live in shard/;
-  // they belong in result/ beside RunResult.
-  "report/read_runs.ts -> shard/shard_file.ts": "shard result format lives in shard/",
-  "report/read_runs.ts -> shard/shard_summary.ts": "shard summary row lives in shard/",
-  "report/shard_cells.ts -> shard/clock_offset.ts": "clock-offset bound lives in shard/",
 };
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*["'](\.{1,2}\/[^"']+)["']/g;

@@ -7,7 +7,7 @@ import {
 import { parseCriterion } from "../src/criteria/parse.ts";
 import type { RunResult, TrafficStats } from "../src/result/run_result.ts";
 import { resultShell } from "../src/run/result_shell.ts";
-import { loadScenario } from "../src/scenario/load.ts";
+import { loadScenario } from "../src/scenario/read_scenario.ts";
 import { renderHtml } from "../src/report/html.ts";
 import { renderMarkdown } from "../src/report/markdown.ts";
 import { renderTerminalSummary } from "../src/report/terminal.ts";

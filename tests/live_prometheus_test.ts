@@ -6,7 +6,7 @@ import { startMetricsServer } from "../src/metrics/metrics_server.ts";
 import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import { LATENCY_BUCKETS_S } from "../src/metrics/prometheus_histogram.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 import { type PrometheusServer, startPrometheus } from "./prometheus_server.ts";
 import { metricNames } from "./promql_names.ts";

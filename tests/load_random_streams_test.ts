@@ -3,7 +3,7 @@ import { ArrivalSchedule } from "../src/load/arrival_schedule.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { RequestPlan } from "../src/plan/request_plan.ts";
 import { LOAD_STREAMS_MAX, loadStreamRandom, RANDOM_STREAM } from "../src/random/seeded_random.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 
 /** One collection per base row, uniform access: the first pick reveals the plan's first draw. */
 const COLLECTIONS = 1000;

@@ -7,7 +7,7 @@ import { ZipfSampler } from "../src/plan/zipf.ts";
 import { collectionPicker } from "../src/plan/collection_access.ts";
 import { OperationPicker } from "../src/plan/mix.ts";
 import { planCollections } from "../src/plan/layout.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { encodeAhead, vectorText } from "../src/targets/vector_text.ts";
 
 const YAML = `name: plan

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { parseRunFlags } from "../src/cli/run_command.ts";
 import { chooseWorkers, isLoopbackUrl, peakOfferedRate } from "../src/run/auto_workers.ts";
 import { scenarioLoadSpec } from "../src/plan/scenario_load.ts";
-import { bundledScenarioNames, loadScenario, parseScenario } from "../src/scenario/load.ts";
+import {
+  bundledScenarioNames,
+  loadScenario,
+  parseScenario,
+} from "../src/scenario/read_scenario.ts";
 
 const LOCAL_2_CORES = { cores: 2, localTarget: true, hasUrl: true };
 const REMOTE_64_CORES = { cores: 64, localTarget: false, hasUrl: true };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { AkidbTarget } from "../src/targets/akidb.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 

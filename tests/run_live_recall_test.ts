@@ -7,12 +7,12 @@ import { RecallSeries } from "../src/run/recall_series.ts";
 import { RecallTruth } from "../src/run/recall_truth.ts";
 import { type MeasuredSearch, scoreSearches } from "../src/run/score_searches.ts";
 import { WriteLog } from "../src/run/write_log.ts";
-import { encodeVector, WriteJournal } from "../src/shard/write_journal.ts";
-import { scorePooledRecall } from "../src/shard/pooled_truth.ts";
+import { encodeVector, WriteJournal } from "../src/run/write_journal.ts";
+import { scorePooledRecall } from "../src/run/pooled_truth.ts";
 import { startStatusLines } from "../src/cli/status_line.ts";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 
 const DIM = 8, SIZE = 400, QUERIES = 6, K = 10, SEED = 3;

@@ -5,7 +5,7 @@ import { renderHtml } from "../src/report/html.ts";
 import { renderMarkdown } from "../src/report/markdown.ts";
 import { renderTerminalSummary } from "../src/report/terminal.ts";
 import { runSuite } from "../src/run/run_suite.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 
 /**

@@ -3,7 +3,7 @@ import { acrossTargets } from "../src/report/across_targets.ts";
 import { exitCodeFor } from "../src/run/run_suite.ts";
 import { runTargets } from "../src/run/run_targets.ts";
 import { parseTargetSpecs } from "../src/run/target_specs.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 
 const YAML = `name: NAME
 duration: 1s

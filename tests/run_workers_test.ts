@@ -4,7 +4,7 @@ import { startMetricsServer } from "../src/metrics/metrics_server.ts";
 import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import type { RunResult } from "../src/result/run_result.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 import { cliInProcess } from "./cli_in_process.ts";
 

@@ -7,7 +7,7 @@ import type { Metric } from "../src/dataset/metric.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
 import { loadScenarioDataset } from "../src/run/scenario_data.ts";
 import { scenarioHash } from "../src/scenario/hash.ts";
-import { loadScenario, SCENARIO_DIR } from "../src/scenario/load.ts";
+import { loadScenario, SCENARIO_DIR } from "../src/scenario/read_scenario.ts";
 import { ReferenceTarget } from "../src/targets/reference.ts";
 
 /** A scenario on `data/vectors.hdf5`, the dataset block given as YAML flow-mapping fields. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { scenarioHash } from "../src/scenario/hash.ts";
 import { ScenarioError } from "../src/scenario/scenario_error.ts";
 import { splitStepSelector, withStepSelector } from "../src/scenario/step_criteria.ts";

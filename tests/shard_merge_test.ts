@@ -5,7 +5,7 @@ import { runLoad, runShard, type Shard } from "../src/load/engine.ts";
 import type { PlannedRequest } from "../src/plan/request_plan.ts";
 import { planCollections } from "../src/plan/layout.ts";
 import { scenarioLoadSpec, scenarioPlan } from "../src/plan/scenario_load.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { mergeLoads } from "../src/shard/merge_shards.ts";

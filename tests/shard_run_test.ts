@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunResult } from "../src/result/run_result.ts";
 import { runScenario } from "../src/run/run_scenario.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { AkidbTarget } from "../src/targets/akidb.ts";
 import { cliInProcess } from "./cli_in_process.ts";
 import { spawnServer } from "./server_child.ts";

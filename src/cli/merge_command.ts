@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { openRunStore } from "../io/open_run_store.ts";
+import { RunStoreError } from "../io/run_store.ts";
 import { renderTerminalSummary } from "../report/terminal.ts";
 import { writeReports } from "../report/write_reports.ts";
 import { exitCodeFor, suiteOf } from "../run/run_suite.ts";
@@ -57,7 +58,9 @@ export const mergeCommand: Command = {
       checkShardSet(parts.shards, parts.finish);
       run = await mergeShards(parts.shards.map((s) => s.file), parts.finish?.file ?? null);
     } catch (err) {
-      if (err instanceof RunPartError) throw new UsageError(err.message);
+      if (err instanceof RunPartError || err instanceof RunStoreError) {
+        throw new UsageError(err.message);
+      }
       throw err;
     }
     const color = Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");

@@ -4,7 +4,7 @@ import { startLiveReport } from "../report/live.ts";
 import { writeRunReports, writeSuiteReports } from "../report/write_reports.ts";
 import { exitCodeFor, runSuite } from "../run/run_suite.ts";
 import { parseTargetSpecs, type TargetSpec, TargetSpecError } from "../run/target_specs.ts";
-import { loadScenario } from "../scenario/load.ts";
+import { loadScenario } from "../scenario/read_scenario.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
 import {

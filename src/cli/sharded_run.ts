@@ -1,4 +1,5 @@
 import { openRunStore } from "../io/open_run_store.ts";
+import { RunStoreError } from "../io/run_store.ts";
 import type { Shard } from "../load/engine.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
@@ -40,6 +41,7 @@ export async function runShardedPart(scenario: Scenario, o: ShardedRunOptions): 
   try {
     return await runPart(scenario, o);
   } catch (err) {
+    if (err instanceof RunStoreError) throw new UsageError(err.message);
     if (err instanceof RunPartError) {
       if (err.exitCode === 2) throw new UsageError(err.message);
       console.error(`akibench run: ${err.message}`);

@@ -16,6 +16,12 @@ export interface RunStore {
   list(): Promise<string[]>;
 }
 
+/**
+ * A store that cannot be named or reached (a malformed s3:// location, a failing S3 call): one
+ * line naming the object. The command line reports it as a usage error (exit 2).
+ */
+export class RunStoreError extends Error {}
+
 /** A local folder as a RunStore (created on first write). */
 export function folderStore(dir: string): RunStore {
   return {

@@ -4,8 +4,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { RunPartError } from "../shard/run_manifest.ts";
-import type { RunStore } from "./run_store.ts";
+import { type RunStore, RunStoreError } from "./run_store.ts";
 
 /**
  * An S3 prefix as a RunStore, through @aws-sdk/client-s3 with its usual configuration: the
@@ -16,7 +15,7 @@ import type { RunStore } from "./run_store.ts";
  */
 export function s3RunStore(location: string): RunStore {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);
-  if (!m) throw new RunPartError(`${location}: expected s3://BUCKET/PREFIX`);
+  if (!m) throw new RunStoreError(`${location}: expected s3://BUCKET/PREFIX`);
   const bucket = m[1];
   const prefix = m[2] === "" || m[2].endsWith("/") ? m[2] : `${m[2]}/`;
   const endpoint = Deno.env.get("AWS_ENDPOINT_URL_S3") ?? Deno.env.get("AWS_ENDPOINT_URL");
@@ -25,7 +24,7 @@ export function s3RunStore(location: string): RunStore {
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
   const failed = (what: string, err: unknown) =>
-    new RunPartError(`s3://${bucket}/${prefix}${what}: ${(err as Error).message}`);
+    new RunStoreError(`s3://${bucket}/${prefix}${what}: ${(err as Error).message}`);
   return {
     location: `s3://${bucket}/${prefix.replace(/\/$/, "")}`,
     async read(name) {

@@ -5,8 +5,7 @@ import {
   type RunResult,
   type SuiteResult,
 } from "../result/run_result.ts";
-import type { ShardFile } from "../shard/shard_file.ts";
-import { shardSummary } from "../shard/shard_summary.ts";
+import { type ShardFileHead, shardSummary } from "../result/shard_summary.ts";
 import { RUN_RESULT_ELEMENT_ID } from "./html.ts";
 import { ACROSS_MANIFEST } from "./write_across.ts";
 
@@ -61,10 +60,10 @@ export async function readRunResult(path: string): Promise<RunResult> {
     if (!m) throw new UsageError(`${path}: no embedded RunResult (#${RUN_RESULT_ELEMENT_ID})`);
     return asRunResult(path, parseJson(path, m[1]));
   }
-  const value = parseJson(path, text) as Partial<ShardFile> | null;
+  const value = parseJson(path, text) as Partial<ShardFileHead> | null;
   // One shard's result (run --shard I/N): its own run, with its row of the Shards table.
   if (value?.kind === "akibench-shard" && value.run) {
-    return { ...asRunResult(path, value.run), shards: [shardSummary(value as ShardFile)] };
+    return { ...asRunResult(path, value.run), shards: [shardSummary(value as ShardFileHead)] };
   }
   return asRunResult(path, value);
 }

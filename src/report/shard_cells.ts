@@ -1,6 +1,6 @@
 /** Formatted cells of the Shards table, shared by the HTML and Markdown reports. */
 import type { RunResult, ShardSummary } from "../result/run_result.ts";
-import { CLOCK_OFFSET_WARN_MS } from "../shard/clock_offset.ts";
+import { CLOCK_OFFSET_WARN_MS } from "../result/shard_summary.ts";
 import { formatCount, formatMs } from "./number_format.ts";
 
 /** Headers of {@link shardCells}; the Markdown alignment of each column. */

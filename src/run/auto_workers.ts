@@ -1,4 +1,5 @@
 import type { LoadSpec } from "../load/load_spec.ts";
+import type { ScenarioTarget } from "../targets/scenario_target.ts";
 
 /**
  * Generator CPU per request (µs) of one event loop: a fixed part (scheduling, recording, an
@@ -92,4 +93,15 @@ export function isLoopbackUrl(url: string | undefined): boolean {
   if (!url) return false;
   const host = new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");
   return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/** `--workers auto` for a run on `target`; says so when it is more than the single loop. */
+export function autoWorkers(spec: LoadSpec, dim: number, target: ScenarioTarget): number {
+  const choice = chooseWorkers(spec, dim, {
+    cores: navigator.hardwareConcurrency,
+    localTarget: target.pid !== undefined || isLoopbackUrl(target.url),
+    hasUrl: target.url !== undefined,
+  });
+  if (choice.workers > 1) console.log(`--workers auto: ${choice.workers} (${choice.reason})`);
+  return choice.workers;
 }

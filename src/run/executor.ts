@@ -6,7 +6,7 @@ import type { RecallSeries } from "./recall_series.ts";
 import type { RecallTruth } from "./recall_truth.ts";
 import type { WriteLog } from "./write_log.ts";
 import { type MeasuredSearch, scoreSearches } from "./score_searches.ts";
-import { epochNow, type WriteJournal } from "../shard/write_journal.ts";
+import { epochNow, type WriteJournal } from "./write_journal.ts";
 
 /** What the executor needs to turn planned requests into target calls and bookkeeping. */
 export interface ExecutorContext {

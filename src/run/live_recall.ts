@@ -1,7 +1,7 @@
 import type { PortableRecallTruth, RecallTruth } from "./recall_truth.ts";
 import type { MeasuredSearch } from "./score_searches.ts";
 import type { WriteLog } from "./write_log.ts";
-import type { JournalSearch, JournalWrite } from "../shard/write_journal.ts";
+import type { JournalSearch, JournalWrite } from "./write_journal.ts";
 
 /** What a `run --workers N` load worker's journal gained since its previous report. */
 export interface JournalDelta {

@@ -6,7 +6,7 @@
  * (`run --workers N`), it orders their writes by acknowledgement time as scorePooledRecall does,
  * up to the time every worker has reported past.
  */
-import { decodeVector, type JournalSearch, type JournalWrite } from "../shard/write_journal.ts";
+import { decodeVector, type JournalSearch, type JournalWrite } from "./write_journal.ts";
 import type { LiveRecallRequest, LiveRecallScore } from "./live_recall.ts";
 import { RecallSeries } from "./recall_series.ts";
 import { RecallTruth } from "./recall_truth.ts";

@@ -2,34 +2,16 @@ import type { Dataset } from "../dataset/dataset.ts";
 import type { StreamTotals } from "../load/engine.ts";
 import type { LoadOutcome } from "../load/load_spec.ts";
 import type { PlanCollection } from "../plan/request_plan.ts";
-import { type LiveSink, type PortableLoadSpec, runLoadInWorkers } from "../load/sharded_load.ts";
+import { type LiveSink, runLoadInWorkers } from "../load/sharded_load.ts";
+import { portableLoadSpec } from "../plan/scenario_load.ts";
 import type { SecondPoint } from "../result/run_result.ts";
 import type { Scenario } from "../scenario/scenario.ts";
-import type { JournalData } from "../shard/write_journal.ts";
+import type { JournalData } from "./write_journal.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
 import type { Deployment } from "./setup.ts";
 import type { TierStart } from "../plan/request_plan_tiers.ts";
 import type { WorkerLoadContext } from "./worker_load_module.ts";
 import type { JournalDelta } from "./live_recall.ts";
-
-/** The scenario's LoadSpec as data for workers (the same streams as scenarioLoadSpec). */
-export function portableLoadSpec(scenario: Scenario): PortableLoadSpec {
-  return {
-    durationS: scenario.durationS,
-    arrivals: scenario.arrivals,
-    overflow: scenario.overflow,
-    timeoutMs: scenario.timeoutMs,
-    seed: scenario.seed,
-    streams: scenario.tenants.length === 0
-      ? [{ tenant: "", profile: scenario.load!, maxInFlight: scenario.concurrency }]
-      : scenario.tenants.map((t, i) => ({
-        tenant: t.name,
-        profile: t.load,
-        maxInFlight: t.concurrency,
-        seed: scenario.seed + i,
-      })),
-  };
-}
 
 export interface WorkersOptions {
   workers: number;

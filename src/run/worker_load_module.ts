@@ -7,7 +7,7 @@ import type { Scenario } from "../scenario/scenario.ts";
 import { AkidbTarget } from "../targets/akidb.ts";
 import { openTarget } from "../targets/registry.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { epochNow, WriteJournal } from "../shard/write_journal.ts";
+import { epochNow, WriteJournal } from "./write_journal.ts";
 import type { JournalDelta } from "./live_recall.ts";
 import { makeExecutor } from "./executor.ts";
 import { IntegrityLedger } from "./integrity.ts";

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { SCENARIO_DIR } from "./load.ts";
+import { SCENARIO_DIR } from "./read_scenario.ts";
 import { ScenarioError } from "./scenario_error.ts";
 
 /** A suite file (e.g. scenarios/smoke.yaml): which scenarios run, at which scale. */

@@ -1,12 +1,4 @@
-import { epochNow } from "./write_journal.ts";
-
-/**
- * Beyond this, a shard's clock is too far from the target's for --start-at to align shards. It
- * is this wide because the Date header itself is only good to about a second: Deno.serve (the
- * reference server) caches it, and on this machine it turned over 70–580 ms after the second
- * had (curl -sI against `akibench serve`, 8 turnovers, a busy machine).
- */
-export const CLOCK_OFFSET_WARN_MS = 1000;
+import { epochNow } from "../run/write_journal.ts";
 
 /** Longest the measurement polls for the Date header's second to change. */
 const POLL_WINDOW_MS = 1300;

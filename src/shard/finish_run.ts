@@ -1,11 +1,10 @@
-import { verifyIntegrity } from "../run/integrity.ts";
-import { probeIsolation } from "../run/isolation.ts";
 import { RecallSeries } from "../run/recall_series.ts";
 import { RecallTruth } from "../run/recall_truth.ts";
 import { teardown } from "../run/setup.ts";
+import { verifyTarget } from "../run/verify_target.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { pooledLedger, scorePooledRecall } from "./pooled_truth.ts";
+import { pooledLedger, scorePooledRecall } from "../run/pooled_truth.ts";
 import { deploymentOf, type RunManifest } from "./run_manifest.ts";
 import { prepareRunPart } from "./run_part.ts";
 import type { FinishFile, ShardFile } from "./shard_file.ts";
@@ -39,39 +38,9 @@ export async function finishRun(
     scorePooledRecall(journals, collections.length, start, { truth, series, k });
     recall = series.result();
   }
-  const alive = await target.healthy();
-  const checks: Record<string, number> = { crashes: alive ? 0 : 1 };
-  const problems: string[] = [];
-  let integrity: FinishFile["integrity"] = null;
-  if (scenario.integrity && alive && !interrupted) {
-    const ledger = pooledLedger(journals, collections, dataset, scenario.seed);
-    const sample = ledger.sample(scenario.integrity.sample);
-    progress(`verifying ${sample.length} documents`);
-    integrity = await verifyIntegrity(sample, {
-      target,
-      collectionIds: deployment.collectionIds,
-      apiKeys: deployment.collectionKeys,
-      metric: dataset.metric,
-    });
-  }
-  if (alive && scenario.tenants.length > 0 && features.tenancy) {
-    try {
-      const isolation = await probeIsolation(
-        target,
-        collections,
-        deployment,
-        deployment.tenantIds,
-        dataset.dim,
-        features,
-      );
-      Object.assign(checks, isolation.checks);
-      if (isolation.findings.length > 0) {
-        problems.push(`tenancy probes: ${isolation.findings.join("; ")}`);
-      }
-    } catch (err) {
-      problems.push(`tenancy probes: ${(err as Error).message}`);
-    }
-  }
+  const run = { scenario, target, features, dataset, collections, deployment, progress };
+  const written = () => pooledLedger(journals, collections, dataset, scenario.seed);
+  const { alive, checks, integrity, problems } = await verifyTarget(run, written, interrupted);
   if (!alive) problems.push("the target stopped answering its health check");
   if (!options.keep) {
     progress("tearing down");

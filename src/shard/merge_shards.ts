@@ -9,7 +9,7 @@ import { withMergedTiers } from "../run/tier_traffic.ts";
 import { identityMismatch, identityOf } from "./run_identity.ts";
 import { RunPartError } from "./run_manifest.ts";
 import type { FinishFile, ShardFile } from "./shard_file.ts";
-import { shardSummary } from "./shard_summary.ts";
+import { shardSummary } from "../result/shard_summary.ts";
 
 /** Shards whose load began further apart than this did not share a --start-at. */
 const START_SPREAD_WARN_MS = 1000;

@@ -7,15 +7,14 @@ import { datasetBlock, resultShell } from "../run/result_shell.ts";
 import { loadScenarioDataset } from "../run/scenario_data.ts";
 import { scenarioHash } from "../scenario/hash.ts";
 import type { Scenario } from "../scenario/scenario.ts";
-import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import type { Capabilities } from "../targets/target.ts";
+import type { Features, ScenarioTarget } from "../targets/scenario_target.ts";
 import { identityMismatch, type RunIdentity } from "./run_identity.ts";
 import { type RunManifest, RunPartError } from "./run_manifest.ts";
 
 /** What every part of a sharded run starts from: the target's features and the scenario's data. */
 export interface RunPart {
   identity: RunIdentity;
-  features: Capabilities;
+  features: Features;
   dataset: Dataset;
   collections: PlanCollection[];
   targetInfo: RunResult["target"];
@@ -35,7 +34,7 @@ export async function prepareRunPart(
 ): Promise<RunPart> {
   const [env, hash] = await Promise.all([collectEnvironment(), scenarioHash(scenario)]);
   const targetInfo = { name: target.name, version: "unknown", url: target.url ?? null };
-  let features: Capabilities;
+  let features: Features;
   try {
     features = await target.features();
     targetInfo.version = await target.version();

@@ -1,7 +1,8 @@
 import type { ShardResult } from "../load/load_outcome.ts";
 import type { RunIdentity } from "./run_identity.ts";
 import type { RunResult } from "../result/run_result.ts";
-import type { JournalData } from "./write_journal.ts";
+import type { JournalData } from "../run/write_journal.ts";
+import type { ShardFileHead } from "../result/shard_summary.ts";
 
 /**
  * What one shard of a sharded run writes: its own RunResult (per-second series with each
@@ -9,15 +10,11 @@ import type { JournalData } from "./write_journal.ts";
  * histograms per operation × tenant × phase, schedule lag), when its load began, its clock's
  * offset from the target's, and the journal of its measured searches and writes.
  */
-export interface ShardFile {
-  kind: "akibench-shard";
-  shard: { index: number; count: number };
+export interface ShardFile extends ShardFileHead {
   /** The scenario's criteria as written: the merge judges them on the merged result. */
   criteria: string[];
   /** When this shard's load began (its second 0), epoch ms on this shard's clock. */
   load_start_epoch_ms: number;
-  /** Target clock minus this shard's clock (ms), from the target's Date header; null if unknown. */
-  clock_offset_ms: number | null;
   /** Checks only this shard can make: recovery_time in the shard that ran the fault schedule. */
   checks: Record<string, number>;
   /** What went wrong in this shard besides its generator check (clock, late start, faults). */
@@ -26,7 +23,6 @@ export interface ShardFile {
   by_operation_us: Record<string, string>[];
   load: ShardResult;
   journal: JournalData;
-  run: RunResult;
 }
 
 /** What `run --finish-only` judged over all shards' journals, for the merge. */

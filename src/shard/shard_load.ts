@@ -3,22 +3,22 @@ import { runShard, type Shard } from "../load/engine.ts";
 import { buildOutcome, mergePhases } from "../load/load_outcome.ts";
 import { encodeHistogram } from "../metrics/histogram.ts";
 import { startSampler } from "../metrics/sampler.ts";
-import type { RunResult } from "../result/run_result.ts";
+import { CLOCK_OFFSET_WARN_MS } from "../result/shard_summary.ts";
 import { makeExecutor } from "../run/executor.ts";
 import { startFaultSchedule } from "../run/fault_schedule.ts";
 import { IntegrityLedger } from "../run/integrity.ts";
 import { faultsEndS, recoveryTimeMs } from "../run/recovery_time.ts";
-import { stateGauges } from "../run/run_scenario.ts";
+import { runGauges } from "../run/run_gauges.ts";
+import { loadResult } from "../run/load_result.ts";
 import { scenarioLoadSpec, scenarioPlan } from "../plan/scenario_load.ts";
-import { withMergedTiers } from "../run/tier_traffic.ts";
 import { WriteLog } from "../run/write_log.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { ScenarioTarget } from "../targets/scenario_target.ts";
-import { CLOCK_OFFSET_WARN_MS, measureClockOffset } from "./clock_offset.ts";
+import { measureClockOffset } from "./clock_offset.ts";
 import { deploymentOf, type RunManifest } from "./run_manifest.ts";
 import { prepareRunPart } from "./run_part.ts";
 import type { ShardFile } from "./shard_file.ts";
-import { epochNow, WriteJournal } from "./write_journal.ts";
+import { epochNow, WriteJournal } from "../run/write_journal.ts";
 
 /** Without --start-at, a shard starts this long after it is ready (so it starts on a fresh turn). */
 const START_LEAD_MS = 100;
@@ -96,13 +96,7 @@ export async function runShardLoad(
     pid: target.pid,
     metricsUrl: target.metricsUrl,
     resourceMetricsUrl: options.resourceMetricsUrl,
-    gauges: [
-      ...new Set([
-        ...scenario.metrics,
-        ...stateGauges(features),
-        ...criteria.flatMap((c) => (c.gauge ? [c.gauge.replace(/\{.*$/, "")] : [])),
-      ]),
-    ],
+    gauges: runGauges(scenario, criteria, features),
     writtenMb: () => logs.reduce((n, log) => n + log.inserted.length, 0) * vectorMb,
   });
   const duration = Math.ceil(scenario.durationS);
@@ -143,25 +137,7 @@ export async function runShardLoad(
     perSecond,
     mergePhases(spec.streams.map((s) => s.profile.phases)),
   );
-  const run: RunResult = {
-    ...part.shell(),
-    start_time: outcome.startTime,
-    end_time: outcome.endTime,
-    duration_seconds: outcome.durationSeconds,
-    ...outcome.totals,
-    memory_mb: sampled.memoryMb,
-    cpu_percent: sampled.cpuPercent,
-    operations: withMergedTiers(outcome.operations),
-    tenants: outcome.tenants,
-    phases: outcome.phases,
-    phase_windows: outcome.phaseWindows,
-    generator: outcome.generator,
-    series: {
-      per_second: outcome.perSecond,
-      resources: sampled.resources,
-      target_metrics: sampled.targetMetrics,
-    },
-  };
+  const run = loadResult(part.shell(), outcome, sampled);
   // One shard's criteria mean nothing: `merge` judges the merged result.
   run.status = outcome.interrupted ? "interrupted" : outcome.generator.valid ? "passed" : "invalid";
   const reasons = [

@@ -9,6 +9,13 @@ const STARTUP_TIMEOUT_MS = 60_000;
  * The embedded reference server as a target: a child Deno process
  * (`deno run -A src/cli/main.ts serve --port 0 --data-dir <tmp>`) on a random port, stopped and
  * its data directory removed on close(). `pid` lets the sampler watch its RSS and CPU.
+ *
+ * It starts through EmbeddedProcess, the lifecycle of every server a run starts (chroma and
+ * pglite too): its own session with akibench's nice (a terminal Ctrl-C reaches akibench only),
+ * a startup timeout, its stderr kept for exitReport, stop() with a grace period. The tests' and
+ * benchmarks' spawnServe (cli/serve_process.ts) is another lifecycle: the child stays in their
+ * session, and a server that refuses to start hands back its exit code and stderr. Both read the
+ * same start line (server/start_line.ts).
  */
 export class ReferenceTarget extends AkidbTarget {
   override readonly name = "reference";

@@ -1,11 +1,11 @@
 import type { Dataset } from "../dataset/dataset.ts";
 import type { PlanCollection } from "../plan/request_plan.ts";
 import { planDocId } from "../plan/request_plan_ids.ts";
-import { IntegrityLedger } from "../run/integrity.ts";
-import type { RecallSeries } from "../run/recall_series.ts";
-import type { RecallTruth } from "../run/recall_truth.ts";
-import { countUpTo, type MeasuredSearch, scoreSearches } from "../run/score_searches.ts";
-import { WriteLog } from "../run/write_log.ts";
+import { IntegrityLedger } from "./integrity.ts";
+import type { RecallSeries } from "./recall_series.ts";
+import type { RecallTruth } from "./recall_truth.ts";
+import { countUpTo, type MeasuredSearch, scoreSearches } from "./score_searches.ts";
+import { WriteLog } from "./write_log.ts";
 import { decodeVector, type JournalData, type JournalWrite } from "./write_journal.ts";
 
 /** Every journal's writes in acknowledgement order (ties: journal order, then write order). */

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { scenarioHash } from "../src/scenario/hash.ts";
-import { bundledScenarioNames, loadScenario, parseScenario } from "../src/scenario/load.ts";
+import {
+  bundledScenarioNames,
+  loadScenario,
+  parseScenario,
+} from "../src/scenario/read_scenario.ts";
 import { ScenarioError } from "../src/scenario/scenario_error.ts";
 import { loadSuite } from "../src/scenario/suite.ts";
 

@@ -64,16 +64,6 @@ const ALLOWED: Record<string, readonly string[]> = {
  * what removes it; the test also fails when one is no longer needed, so the list stays true.
  */
 const EXCEPTIONS: Record<string, string> = {
-  // Issue 23 item 2: load/ classifies errors through a small interface TargetError satisfies.
-  "load/engine.ts -> targets/target.ts": "error classification (issue 23, item 2)",
-  // Issue 23 item 2: TrafficLabel moves to metrics/; the engine emits, a recorder consumes.
-  "metrics/traffic_recorder.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/traffic_cells.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/live_run.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/live_run.ts -> load/load_observer.ts": "the engine's observer (issue 23, item 2)",
-  "metrics/live_run.ts -> targets/target.ts": "error classes (issue 23, item 2)",
-  "metrics/live_delta.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/live_delta.ts -> load/load_observer.ts": "the engine's observer (issue 23, item 2)",
   // The write journal of a sharded run is written by the single-process executor too: it
   // belongs in run/ (or io/), not shard/.
   "run/executor.ts -> shard/write_journal.ts": "write journal lives in shard/",

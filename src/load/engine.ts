@@ -1,5 +1,4 @@
 import type { SecondPoint } from "../result/run_result.ts";
-import { TargetError } from "../targets/target.ts";
 import { EventLoopLagMonitor } from "../metrics/event_loop_lag.ts";
 import { LATE_SEND_MS } from "../metrics/generator_check.ts";
 import {
@@ -11,11 +10,12 @@ import {
 } from "../metrics/histogram.ts";
 import { SecondSeries } from "../metrics/second_series.ts";
 import { TrafficRecorder } from "../metrics/traffic_recorder.ts";
+import { classifyError } from "./classify_error.ts";
 import { buildOutcome, mergePhases, type ShardResult } from "./load_outcome.ts";
 import { ArrivalSchedule } from "./arrival_schedule.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { FifoQueue } from "./fifo_queue.ts";
-import type { LoadObserver } from "./load_observer.ts";
+import type { LoadObserver } from "../metrics/load_observer.ts";
 import type {
   Execute,
   LoadOutcome,
@@ -467,18 +467,6 @@ export async function runShard<R>(
   scheduleLag.destroy();
   loopLag.stop();
   return { result, perSecond: series.points };
-}
-
-/** TargetError keeps its class; fetch's network failures are TypeErrors; aborts are timeouts. */
-export function classifyError(error: unknown): string {
-  if (error instanceof TargetError) return error.errorClass;
-  if (
-    error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")
-  ) {
-    return "timeout";
-  }
-  if (error instanceof TypeError) return "connection";
-  return "invalid_response";
 }
 
 function totalsOf<R>(state: StreamState<R>): StreamTotals {

@@ -1,4 +1,8 @@
 import type { Phase, RunResult, SecondPoint, TrafficStats } from "../result/run_result.ts";
+import type { TrafficLabel } from "../metrics/traffic_label.ts";
+
+// The label a RequestFactory gives each request, re-exported as part of the load contract.
+export type { TrafficLabel };
 
 /** Offered load over time, as data (what a scenario's YAML holds). Durations in seconds. */
 export type ProfileSpec =
@@ -39,12 +43,6 @@ export interface RateProfile {
   durationS: number;
   /** Named windows (e.g. spike: baseline, ramp_up, hold, ramp_down, recovery). */
   phases: Phase[];
-}
-
-/** What one request is counted as. `tenant` is "" when the scenario has no tenants. */
-export interface TrafficLabel {
-  operation: string;
-  tenant: string;
 }
 
 /** One client pool: its own offered load and in-flight limit (a tenant, or the only one). */

@@ -1,5 +1,5 @@
-import type { LoadObserver } from "../load/load_observer.ts";
-import type { TrafficLabel } from "../load/load_spec.ts";
+import type { LoadObserver } from "./load_observer.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 import {
   LAG_BUCKETS_S,
   LATENCY_BUCKETS_S,

@@ -1,7 +1,6 @@
-import type { LoadObserver } from "../load/load_observer.ts";
-import type { TrafficLabel } from "../load/load_spec.ts";
+import type { LoadObserver } from "./load_observer.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 import type { ResourcePoint, SecondPoint } from "../result/run_result.ts";
-import type { ErrorClass } from "../targets/target.ts";
 import { type Histogram, newHistogram } from "./histogram.ts";
 import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_histogram.ts";
 import { labelText } from "./prometheus_exposition.ts";
@@ -9,14 +8,17 @@ import type { PromSample } from "./prometheus_text.ts";
 import { TrafficCells } from "./traffic_cells.ts";
 import type { LiveDelta } from "./live_delta.ts";
 
-/** Every class a failed request can have; each cell's error counters start at 0 for all. */
-export const ERROR_CLASSES: ErrorClass[] = [
+/**
+ * Every class a failed request can have (the targets' ErrorClass; a test keeps the two equal);
+ * each cell's error counters start at 0 for all.
+ */
+export const ERROR_CLASSES = [
   "connection",
   "http_4xx",
   "http_5xx",
   "invalid_response",
   "timeout",
-];
+] as const;
 
 /** What a live run is labelled with and judged against. */
 export interface LiveRunInfo {

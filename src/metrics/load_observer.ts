@@ -1,6 +1,6 @@
-import type { Histogram } from "../metrics/histogram.ts";
+import type { Histogram } from "./histogram.ts";
 import type { SecondPoint } from "../result/run_result.ts";
-import type { TrafficLabel } from "./load_spec.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 
 /**
  * Sees every arrival and outcome of a load while it runs (the live /metrics exporter). The

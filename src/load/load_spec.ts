@@ -79,7 +79,10 @@ export type RequestFactory<R> = (
  */
 export type SkipArrival = (stream: Stream, index: number, intendedS: number) => void;
 
-/** Performs one request; resolves on success, throws TargetError (or any error) on failure. */
+/**
+ * Performs one request; resolves on success, throws on failure: a ClassifiedError (the targets'
+ * TargetError) is counted under its class, any other error as classifyError says.
+ */
 export type Execute<R> = (request: R, signal: AbortSignal) => Promise<void>;
 
 /** What the engine measured, in RunResult terms. */

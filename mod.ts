@@ -36,7 +36,7 @@ export { runLoad } from "./src/load/engine.ts";
 export type { RunLoadOptions, StreamTotals } from "./src/load/engine.ts";
 export { runLoadInWorkers } from "./src/load/sharded_load.ts";
 export type { LoadModule, LoadParts, PortableLoadSpec } from "./src/load/sharded_load.ts";
-export type { LoadObserver } from "./src/load/load_observer.ts";
+export type { LoadObserver } from "./src/metrics/load_observer.ts";
 
 // Dataset: generated or imported vectors with exact ground truth, and recall.
 export type { Metric } from "./src/dataset/metric.ts";

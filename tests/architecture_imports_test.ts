@@ -63,18 +63,7 @@ const ALLOWED: Record<string, readonly string[]> = {
  * Imports that break the direction today, file → file (paths under src/). Each names why and
  * what removes it; the test also fails when one is no longer needed, so the list stays true.
  */
-const EXCEPTIONS: Record<string, string> = {
-  // Issue 23 item 2: load/ classifies errors through a small interface TargetError satisfies.
-  "load/engine.ts -> targets/target.ts": "error classification (issue 23, item 2)",
-  // Issue 23 item 2: TrafficLabel moves to metrics/; the engine emits, a recorder consumes.
-  "metrics/traffic_recorder.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/traffic_cells.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/live_run.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/live_run.ts -> load/load_observer.ts": "the engine's observer (issue 23, item 2)",
-  "metrics/live_run.ts -> targets/target.ts": "error classes (issue 23, item 2)",
-  "metrics/live_delta.ts -> load/load_spec.ts": "TrafficLabel (issue 23, item 2)",
-  "metrics/live_delta.ts -> load/load_observer.ts": "the engine's observer (issue 23, item 2)",
-};
+const EXCEPTIONS: Record<string, string> = {};
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*["'](\.{1,2}\/[^"']+)["']/g;
 const DYNAMIC = /\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as hdr from "hdr-histogram-js";
-import { classifyError, runLoad } from "../src/load/engine.ts";
+import { runLoad } from "../src/load/engine.ts";
+import { type ClassifiedError, classifyError } from "../src/load/classify_error.ts";
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 import { leastSquaresSlope } from "../src/metrics/least_squares.ts";
@@ -153,6 +154,9 @@ Deno.test("engine: timeouts, 5xx and connection failures are classified", async 
     assert.equal(errors.totals.error_rate, 1);
     assert.equal(classifyError(new TypeError("error sending request")), "connection");
     assert.equal(classifyError(new SyntaxError("bad json")), "invalid_response");
+    // TargetError is a ClassifiedError (the engine knows targets only through that shape).
+    const notFound: ClassifiedError = new TargetError("http_4xx", "HTTP 404", 404);
+    assert.equal(classifyError(notFound), "http_4xx");
   } finally {
     await failing.server.shutdown();
   }

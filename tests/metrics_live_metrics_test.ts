@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { initHistograms, newHistogram, recordMs } from "../src/metrics/histogram.ts";
 import { LiveMetrics } from "../src/metrics/live_metrics.ts";
 import { startMetricsServer } from "../src/metrics/metrics_server.ts";
-import type { LiveRunInfo } from "../src/metrics/live_run.ts";
+import { ERROR_CLASSES, type LiveRunInfo } from "../src/metrics/live_run.ts";
 import { parsePrometheusText } from "../src/metrics/prometheus_text.ts";
 import { emptySecond } from "../src/metrics/second_series.ts";
+import type { ErrorClass } from "../src/targets/target.ts";
 
 const INFO: LiveRunInfo = {
   scenario: "spike",
@@ -15,6 +16,14 @@ const INFO: LiveRunInfo = {
   latencyLimits: [{ quantile: 0.95, operation: "all", tenant: "", phase: "hold", seconds: 0.1 }],
 };
 const SEARCH = { operation: "search", tenant: "" };
+
+Deno.test("live metrics: ERROR_CLASSES is the targets' ErrorClass, every class once", () => {
+  // Fails to type-check when a class is added on one side only.
+  const both: [ErrorClass, (typeof ERROR_CLASSES)[number]] extends
+    [(typeof ERROR_CLASSES)[number], ErrorClass] ? true : false = true;
+  assert.ok(both);
+  assert.equal(new Set(ERROR_CLASSES).size, ERROR_CLASSES.length);
+});
 
 Deno.test("live metrics: one TYPE per family, cumulative buckets, empty labels left out", () => {
   const live = new LiveMetrics();

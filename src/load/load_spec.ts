@@ -1,4 +1,8 @@
 import type { Phase, RunResult, SecondPoint, TrafficStats } from "../result/run_result.ts";
+import type { TrafficLabel } from "../metrics/traffic_label.ts";
+
+// The label a RequestFactory gives each request, re-exported as part of the load contract.
+export type { TrafficLabel };
 
 /** Offered load over time, as data (what a scenario's YAML holds). Durations in seconds. */
 export type ProfileSpec =
@@ -41,12 +45,6 @@ export interface RateProfile {
   phases: Phase[];
 }
 
-/** What one request is counted as. `tenant` is "" when the scenario has no tenants. */
-export interface TrafficLabel {
-  operation: string;
-  tenant: string;
-}
-
 /** One client pool: its own offered load and in-flight limit (a tenant, or the only one). */
 export interface Stream {
   tenant: string;
@@ -81,7 +79,10 @@ export type RequestFactory<R> = (
  */
 export type SkipArrival = (stream: Stream, index: number, intendedS: number) => void;
 
-/** Performs one request; resolves on success, throws TargetError (or any error) on failure. */
+/**
+ * Performs one request; resolves on success, throws on failure: a ClassifiedError (the targets'
+ * TargetError) is counted under its class, any other error as classifyError says.
+ */
 export type Execute<R> = (request: R, signal: AbortSignal) => Promise<void>;
 
 /** What the engine measured, in RunResult terms. */

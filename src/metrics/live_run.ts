@@ -1,22 +1,23 @@
-import type { LoadObserver } from "../load/load_observer.ts";
-import type { TrafficLabel } from "../load/load_spec.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 import type { ResourcePoint, SecondPoint } from "../result/run_result.ts";
-import type { ErrorClass } from "../targets/target.ts";
 import { type Histogram, newHistogram } from "./histogram.ts";
-import { LAG_BUCKETS_S, LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_histogram.ts";
+import { LATENCY_BUCKETS_S, PromHistogram } from "./prometheus_histogram.ts";
 import { labelText } from "./prometheus_exposition.ts";
 import type { PromSample } from "./prometheus_text.ts";
-import { TrafficCells } from "./traffic_cells.ts";
 import type { LiveDelta } from "./live_delta.ts";
+import { type LiveCellCounts, LiveTally } from "./live_tally.ts";
 
-/** Every class a failed request can have; each cell's error counters start at 0 for all. */
-export const ERROR_CLASSES: ErrorClass[] = [
+/**
+ * Every class a failed request can have (the targets' ErrorClass; a test keeps the two equal);
+ * each cell's error counters start at 0 for all.
+ */
+export const ERROR_CLASSES = [
   "connection",
   "http_4xx",
   "http_5xx",
   "invalid_response",
   "timeout",
-];
+] as const;
 
 /** What a live run is labelled with and judged against. */
 export interface LiveRunInfo {
@@ -38,16 +39,7 @@ export interface LatencyLimit {
 }
 
 /** Counters and the latency histogram of one operation × tenant × phase. */
-export interface LiveCell {
-  operation: string;
-  tenant: string;
-  phase: string;
-  offered: number;
-  /** Finished: succeeded, failed or dropped (RunResult's total_requests counts the same). */
-  requests: number;
-  dropped: number;
-  errors: Record<string, number>;
-  latency: PromHistogram;
+export interface LiveCell extends LiveCellCounts {
   /** The cell's labels (scenario, target, operation, tenant, phase), formatted once. */
   labels: string;
 }
@@ -88,49 +80,47 @@ export const RECENT_SECONDS = 10;
  * repeats of the run, gauges of the latest state, and the status line's totals. Recording is a
  * few map lookups and additions per request; nothing is rendered here.
  */
-export class LiveRun implements LoadObserver {
+export class LiveRun extends LiveTally<LiveCell> {
   info: LiveRunInfo;
-  readonly #cells = new TrafficCells<LiveCell>((label, phase) => ({
-    operation: label.operation,
-    tenant: label.tenant,
-    phase,
-    offered: 0,
-    requests: 0,
-    dropped: 0,
-    errors: Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])),
-    latency: new PromHistogram(LATENCY_BUCKETS_S),
-    labels: labelText({
-      scenario: this.info.scenario,
-      target: this.info.target,
-      operation: label.operation,
-      tenant: label.tenant,
-      phase,
-    }),
-  }));
-  readonly inFlight: Map<string, number> = new Map();
-  readonly scheduleLag: PromHistogram = new PromHistogram(LAG_BUCKETS_S);
   resources: ResourcePoint | null = null;
   targetGauges: PromSample[] = [];
   /** Recall@k of the measured searches scored so far (during the load), then the final one. */
   recall: LiveRecallFigure | null = null;
   #status!: LiveStatus;
-
-  /** Every operation × tenant × phase cell, in creation order. */
-  get cells(): readonly LiveCell[] {
-    return this.#cells.all;
-  }
   #latency: Histogram | null = null;
   #recent: SecondPoint[] = [];
 
   constructor(info: LiveRunInfo) {
+    super();
     this.info = info;
     this.restart(info);
+  }
+
+  protected newCell(label: TrafficLabel, phase: string): LiveCell {
+    return {
+      operation: label.operation,
+      tenant: label.tenant,
+      phase,
+      offered: 0,
+      requests: 0,
+      dropped: 0,
+      errors: Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])),
+      latency: new PromHistogram(LATENCY_BUCKETS_S),
+      labels: labelText({
+        scenario: this.info.scenario,
+        target: this.info.target,
+        operation: label.operation,
+        tenant: label.tenant,
+        phase,
+      }),
+    };
   }
 
   /** A new run (a repeat) of the same scenario and target: gauges and status start over. */
   restart(info: LiveRunInfo): void {
     this.info = info;
     this.inFlight.clear();
+    this.phase = "";
     this.resources = null;
     this.targetGauges = [];
     this.recall = null;
@@ -154,39 +144,25 @@ export class LiveRun implements LoadObserver {
     };
   }
 
-  offered(label: TrafficLabel, phase: string, lagMs: number): void {
-    this.#cells.get(label, phase).offered++;
-    this.scheduleLag.recordMs(Math.max(0, lagMs));
+  override offered(label: TrafficLabel, phase: string, lagMs: number): void {
+    super.offered(label, phase, lagMs);
     this.#status.offered++;
-    this.#status.phase = phase;
   }
 
-  sent(label: TrafficLabel): void {
-    this.inFlight.set(label.tenant, (this.inFlight.get(label.tenant) ?? 0) + 1);
-  }
-
-  completed(
+  override completed(
     label: TrafficLabel,
     phase: string,
     errorClass: string | null,
     latencyMs: number,
     wasSent: boolean,
   ): void {
-    const cell = this.#cells.get(label, phase);
-    cell.requests++;
-    cell.latency.recordMs(latencyMs);
+    super.completed(label, phase, errorClass, latencyMs, wasSent);
     this.#status.requests++;
-    if (errorClass !== null) {
-      cell.errors[errorClass] = (cell.errors[errorClass] ?? 0) + 1;
-      this.#status.errors++;
-    }
-    if (wasSent) this.inFlight.set(label.tenant, (this.inFlight.get(label.tenant) ?? 1) - 1);
+    if (errorClass !== null) this.#status.errors++;
   }
 
-  dropped(label: TrafficLabel, phase: string): void {
-    const cell = this.#cells.get(label, phase);
-    cell.requests++;
-    cell.dropped++;
+  override dropped(label: TrafficLabel, phase: string): void {
+    super.dropped(label, phase);
     this.#status.requests++;
     this.#status.dropped++;
   }
@@ -194,7 +170,7 @@ export class LiveRun implements LoadObserver {
   /** A load worker's counts since its previous delta (`run --workers N`). */
   absorb(delta: LiveDelta): void {
     for (const d of delta.cells) {
-      const cell = this.#cells.get(d, d.phase);
+      const cell = this.cell(d, d.phase);
       cell.offered += d.offered;
       cell.requests += d.requests;
       cell.dropped += d.dropped;
@@ -211,10 +187,10 @@ export class LiveRun implements LoadObserver {
       this.inFlight.set(tenant, (this.inFlight.get(tenant) ?? 0) + delta.inFlight[tenant]);
     }
     this.scheduleLag.add(delta.scheduleLag);
-    if (delta.phase !== "") this.#status.phase = delta.phase;
+    if (delta.phase !== "") this.phase = delta.phase;
   }
 
-  second(point: SecondPoint, latency: Histogram): void {
+  override second(point: SecondPoint, latency: Histogram): void {
     this.#status.elapsedS = point.t + 1;
     this.#recent.push(point);
     if (this.#recent.length > RECENT_SECONDS) this.#recent.shift();
@@ -239,6 +215,6 @@ export class LiveRun implements LoadObserver {
   }
 
   status(): LiveStatus {
-    return { ...this.#status, recall: this.recall };
+    return { ...this.#status, phase: this.phase, recall: this.recall };
   }
 }

@@ -74,6 +74,13 @@ export class PromHistogram {
     this.count += other.count;
   }
 
+  /** Back to no observations. */
+  reset(): void {
+    this.counts.fill(0);
+    this.sumS = 0;
+    this.count = 0;
+  }
+
   data(): PromHistogramData {
     return { counts: [...this.counts], sumS: this.sumS, count: this.count };
   }

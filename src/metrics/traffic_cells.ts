@@ -1,4 +1,4 @@
-import type { TrafficLabel } from "../load/load_spec.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 
 /**
  * Figures kept per operation × tenant × phase: a cell is found with three map lookups (no key

@@ -1,5 +1,5 @@
 import type { TrafficStats } from "../result/run_result.ts";
-import type { TrafficLabel } from "../load/load_spec.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 import { TrafficCells } from "./traffic_cells.ts";
 import {
   addEncoded,

@@ -1,10 +1,11 @@
-import type { Histogram } from "../metrics/histogram.ts";
+import type { Histogram } from "./histogram.ts";
 import type { SecondPoint } from "../result/run_result.ts";
-import type { TrafficLabel } from "./load_spec.ts";
+import type { TrafficLabel } from "./traffic_label.ts";
 
 /**
  * Sees every arrival and outcome of a load while it runs (the live /metrics exporter). The
- * engine calls it on the request path, so every method must cost O(1) and never await.
+ * engine's LoadRecorder passes it each event on the request path, so every method must cost O(1)
+ * and never await.
  */
 export interface LoadObserver {
   /** An arrival fell due (its intended time) and was dispatched `lagMs` after it. */

@@ -1,9 +1,10 @@
 /**
  * float32 values as JSON numbers, written as ASCII straight into a byte buffer: what the HTTP
  * targets send for vectors. JSON.stringify prints a float32's double value in up to 17 digits
- * (0.1f as 0.10000000149011612) and cost the 1M bulk load ~60 µs of its ~150 µs of client CPU
- * per 512-d vector, then ~12 µs more to encode the text; this writes 8 or 9 digits (about 40 %
- * fewer bytes for every later step to carry) in a few µs.
+ * (0.1f as 0.10000000149011612): ~35 µs per 512-d vector, and its text took ~12 µs more to encode
+ * for the bulk load. This writes 8 or 9 digits (a fifth fewer bytes for the server to read on the
+ * scalability dataset) in ~22 µs, into the bytes that are sent (scratch runs on this 2-core VM,
+ * 2026-12-06; bench/bulk_load.ts prints the client's body cost).
  *
  * Exact by construction: each candidate decimal m × 10^k is checked by computing the double it
  * parses to (m < 2^53 and 10^|k| ≤ 10^22 are exact doubles, so one multiplication or division is
@@ -63,7 +64,8 @@ export function writeFloat32Json(out: Uint8Array, at: number, value: number): nu
  */
 function parsesTo(a: number, parsed: number): boolean {
   if (Math.fround(parsed) !== a) return false;
-  const twice = 2 * parsed - a; // exact (Sterbenz): the neighbour when parsed is a midpoint
+  // Exact (parsed is within a float32 step of a): the neighbour when parsed is a midpoint.
+  const twice = 2 * parsed - a;
   return parsed === a || Math.fround(twice) !== twice;
 }
 

@@ -83,3 +83,45 @@ Deno.test("store: a collection searched exactly by design is not an indexing bac
     await Deno.remove(server.dataDir, { recursive: true });
   }
 });
+
+Deno.test("store: merging gives way to a bulk load and resumes once a search comes", async () => {
+  // A merge step at most every 10^9 ms while only inserts come: none runs during the load.
+  const server = await startServer({
+    port: 0,
+    quiet: true,
+    index: { exactThreshold: 64 },
+    storage: { ingestMergeIntervalMs: 1e9 },
+  });
+  const dim = 16;
+  const next = prng(5);
+  const vector = () => Array.from({ length: dim }, () => next() * 2 - 1);
+  const post = (path: string, body: unknown) => postOk(server.url, path, body);
+  try {
+    const { collection_id: id } = await post("/api/v1/collections", {
+      name: "ingest",
+      dimension: dim,
+      metric: "l2",
+    });
+    // A request stays in flight throughout: the server is busy however slowly this loop runs.
+    server.store.requestStarted();
+    for (let i = 0; i < 10; i++) {
+      const docs = Array.from({ length: 100 }, () => ({ doc_id: uuidV7(), vector: vector() }));
+      await post(`/api/v1/collections/${id}/insert_batch`, { docs });
+    }
+    await new Promise((r) => setTimeout(r, 300)); // busy merge steps (12 ms apart) have come
+    const index = server.store.collections.get(id)!.index;
+    assert.equal(server.store.pendingVectors(), 1000, "nothing merged while only inserts came");
+    assert.equal(index.graphSize, 0);
+    await post(`/api/v1/collections/${id}/query`, { query_vector: vector(), top_k: 3 });
+    const deadline = performance.now() + 15_000;
+    while (server.store.pendingVectors() > 0 && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    server.store.requestFinished();
+    assert.equal(server.store.pendingVectors(), 0, "merged once a search came, server still busy");
+    assert.equal(index.graphSize, 1000);
+  } finally {
+    await server.close();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
+});

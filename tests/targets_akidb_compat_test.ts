@@ -4,6 +4,7 @@ import { AKIDB_MAX_MATCHES, AkidbTarget, batchBodies } from "../src/targets/akid
 import type { Document } from "../src/targets/target.ts";
 import { TargetError } from "../src/targets/target.ts";
 
+const decoder = new TextDecoder();
 const docId = (n: number) => `0190a0b0-0000-7000-8000-${n.toString(16).padStart(12, "0")}`;
 const docs = (n: number, dim: number): Document[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -47,13 +48,14 @@ Deno.test("akidb target: insert_batch bodies stay under 2 MiB, every document lo
   try {
     assert.equal((await target.features()).max_matches, undefined);
     const id = await target.createCollection({ name: "b", dimension: 1024, metric: "l2" });
-    const batch = docs(300, 1024); // ~6 MB of JSON
+    const batch = docs(600, 1024); // ~7 MB of JSON
     const bodies = batchBodies(batch, 2 * 1024 * 1024);
     assert.ok(bodies.length >= 3, `${bodies.length} bodies`);
-    for (const body of bodies) assert.ok(new TextEncoder().encode(body).length <= 2 * 1024 * 1024);
-    assert.deepEqual(
-      bodies.flatMap((b) => JSON.parse(b).docs.map((d: { doc_id: string }) => d.doc_id)),
-      batch.map((d) => d.id),
+    for (const body of bodies) assert.ok(body.length <= 2 * 1024 * 1024);
+    const sent = bodies.flatMap((b) => JSON.parse(decoder.decode(b)).docs);
+    assert.deepEqual(sent.map((d: { doc_id: string }) => d.doc_id), batch.map((d) => d.id));
+    sent.forEach((d: { vector: number[] }, i: number) =>
+      assert.deepEqual(Float32Array.from(d.vector), batch[i].vector)
     );
     await target.insertBatch(id, batch);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
@@ -61,7 +63,7 @@ Deno.test("akidb target: insert_batch bodies stay under 2 MiB, every document lo
       `akibench_http_requests_total\\{method="POST",route="/api/v1/collections/:id/insert_batch",status="200"\\} (\\d+)`,
     ).exec(metrics);
     assert.equal(Number(requests?.[1]), bodies.length);
-    assert.equal((await target.getCollection(id))?.documentCount, 300);
+    assert.equal((await target.getCollection(id))?.documentCount, 600);
   } finally {
     await target.close();
     await server.close();
@@ -69,15 +71,25 @@ Deno.test("akidb target: insert_batch bodies stay under 2 MiB, every document lo
   }
 });
 
-Deno.test("batchBodies: documents as JSON.stringify writes them, the limit counted in UTF-8 bytes", () => {
-  const batch = docs(2, 16).map((d) => ({ ...d, externalId: "é".repeat(2000) }));
-  const json = batch.map((d) =>
-    JSON.stringify({ doc_id: d.id, external_id: d.externalId, vector: Array.from(d.vector) })
+Deno.test("batchBodies: documents in order, each body at most the limit in UTF-8 bytes", () => {
+  const batch = docs(3, 16).map((d) => ({ ...d, externalId: "é".repeat(2000) }));
+  const whole = decoder.decode(batchBodies(batch, 1 << 20)[0]);
+  const parsed = JSON.parse(whole).docs;
+  assert.deepEqual(parsed.map((d: { external_id: string }) => d.external_id), [
+    ...batch.map((d) => d.externalId),
+  ]);
+  parsed.forEach((d: { vector: number[] }, i: number) =>
+    assert.deepEqual(Float32Array.from(d.vector), batch[i].vector)
   );
-  const whole = `{"docs":[${json.join(",")}]}`;
   const bytes = new TextEncoder().encode(whole).length;
-  // The count keeps a byte for a comma after every document: one to spare.
-  assert.deepEqual(batchBodies(batch, bytes + 1), [whole]);
-  // A byte less: two bodies, though the text is 4,000 characters shorter than its bytes.
-  assert.deepEqual(batchBodies(batch, bytes), json.map((j) => `{"docs":[${j}]}`));
+  assert.equal(batchBodies(batch, bytes).length, 1, "exactly the limit: one body");
+  // A byte less: the last document opens a second body (its text is 6,000 characters shorter
+  // than its bytes), which a document alone above the limit still gets.
+  const split = batchBodies(batch, bytes - 1).map((b) => JSON.parse(decoder.decode(b)).docs.length);
+  assert.deepEqual(split, [2, 1]);
+  assert.deepEqual(batchBodies(batch, 100).map((b) => JSON.parse(decoder.decode(b)).docs.length), [
+    1,
+    1,
+    1,
+  ]);
 });

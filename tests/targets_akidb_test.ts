@@ -189,7 +189,7 @@ Deno.test("akidb adapter: a query formatted ahead sends its cached body, right f
         { id: "d1", externalId: "e", score: 0.5 },
       ]);
     }
-    const text = "[0.10000000149011612,-2,3.5]";
+    const text = "[0.1,-2,3.5]"; // float32 JSON: 0.1f as 0.1 (float32_json.ts)
     assert.deepEqual(bodies, [
       `/api/v1/collections/c1/query {"query_vector":${text},"top_k":1}`,
       `/api/v1/collections/c1/query {"query_vector":${text},"top_k":1}`,

@@ -18,8 +18,8 @@ export interface Deployment {
   tenantIds: Map<string, string>;
 }
 
-const BATCH = 256;
-const BATCHES_IN_FLIGHT = 4;
+/** The bulk load's insert_batch requests: documents per request, requests in flight. */
+export const LOAD_BATCH = { size: 256, inFlight: 4 } as const;
 const SINGLES_IN_FLIGHT = 32;
 const READY_TIMEOUT_MS = 120_000;
 const INDEX_STALL_MS = 2000;
@@ -72,7 +72,7 @@ export async function deploy(
   const features = await target.features();
   const batched = features.batch_insert && target.insertBatch !== undefined;
   const jobs: { collection: number; start: number; end: number }[] = [];
-  const step = batched ? BATCH : 1;
+  const step = batched ? LOAD_BATCH.size : 1;
   for (const [i, c] of collections.entries()) {
     for (let s = c.start; s < c.end; s += step) {
       jobs.push({ collection: i, start: s, end: Math.min(c.end, s + step) });
@@ -98,7 +98,7 @@ export async function deploy(
       onProgress?.(`loading ${loaded}/${total} vectors`);
     }
   };
-  const workers = batched ? BATCHES_IN_FLIGHT : SINGLES_IN_FLIGHT;
+  const workers = batched ? LOAD_BATCH.inFlight : SINGLES_IN_FLIGHT;
   const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, worker));
   const acknowledged = performance.now();

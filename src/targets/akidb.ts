@@ -29,7 +29,8 @@ const AKIDB_BODY_BYTES = 2 * 1024 * 1024;
 
 /** The error of a dot scenario against AkiDB, whose HNSW refuses dot collections with a 500. */
 export const DOT_UNSUPPORTED = "AkiDB does not support dot over REST";
-import { vectorBody, vectorText } from "./vector_text.ts";
+import { vectorBody } from "./vector_text.ts";
+import { vectorJsonMaxBytes, writeVectorJson } from "./float32_json.ts";
 
 /**
  * Adapter for any server speaking the AkiDB 2.0 REST API (a real AkiDB or the reference server).
@@ -329,32 +330,53 @@ export class AkidbTarget implements ScenarioTarget {
 }
 
 /**
- * `{"docs": […]}` bodies (as JSON text) of at most `maxBytes` each, documents in order; a single
- * document larger than that goes alone (the server's 413 then says so).
+ * `{"docs": […]}` bodies (UTF-8 bytes) of at most `maxBytes` each, documents in order, vectors
+ * written straight into the bytes (float32_json.ts: no text to build, join and encode); a
+ * single document larger than that goes alone (the server's 413 then says so).
  */
-export function batchBodies(docs: Document[], maxBytes: number): string[] {
-  const bodies: string[] = [];
-  let parts: string[] = [];
-  let bytes = 0;
-  const frame = '{"docs":[]}'.length;
-  const encoder = new TextEncoder();
+export function batchBodies(docs: Document[], maxBytes: number): Uint8Array<ArrayBuffer>[] {
+  const bodies: Uint8Array<ArrayBuffer>[] = [];
+  const open = () => encoder.encodeInto('{"docs":[', bodyScratch).written;
+  const first = open();
+  let at = first;
   for (const d of docs) {
-    // The vector's text is ASCII: only the ids need encoding to count bytes. Encoding the whole
-    // document (~10 KB at 512-d) cost the 1M bulk load more than formatting it.
     const head = JSON.stringify({ doc_id: d.id, external_id: d.externalId ?? undefined });
-    const vector = vectorText(d.vector);
-    const json = `${head.slice(0, -1)},"vector":${vector}}`;
-    const size = encoder.encode(head).length + json.length - head.length + 1;
-    if (parts.length > 0 && frame + bytes + size > maxBytes) {
-      bodies.push(`{"docs":[${parts.join(",")}]}`);
-      parts = [];
-      bytes = 0;
+    // Room for a comma, the head in UTF-8 (≤ 3 bytes a character), the vector and `]}`.
+    const room = at + 1 + 3 * head.length + 10 + vectorJsonMaxBytes(d.vector.length) + 3;
+    if (room > bodyScratch.length) {
+      const grown = new Uint8Array(Math.max(room, bodyScratch.length * 2));
+      grown.set(bodyScratch.subarray(0, at));
+      bodyScratch = grown;
     }
-    parts.push(json);
-    bytes += size;
+    const out = bodyScratch;
+    const start = at;
+    if (at > first) out[at++] = 44; // ,
+    at += encoder.encodeInto(head.slice(0, -1), out.subarray(at)).written;
+    at += encoder.encodeInto(',"vector":', out.subarray(at)).written;
+    at = writeVectorJson(out, at, d.vector);
+    out[at++] = 125; // }
+    if (start > first && at + 2 > maxBytes) {
+      // This document goes first into the next body: close this one before it.
+      bodies.push(closedBody(start));
+      out.copyWithin(first, start + 1, at);
+      at = first + at - start - 1;
+    }
   }
-  if (parts.length > 0) bodies.push(`{"docs":[${parts.join(",")}]}`);
+  if (at > first) bodies.push(closedBody(at));
   return bodies;
+}
+
+const encoder = new TextEncoder();
+/** Where batchBodies writes (kept: a fresh 2 MiB for each body cost more than copying it out). */
+let bodyScratch = new Uint8Array(1 << 16);
+
+/** A copy of the scratch's first `at` bytes with `]}` after them. */
+function closedBody(at: number): Uint8Array<ArrayBuffer> {
+  const body = new Uint8Array(at + 2);
+  body.set(bodyScratch.subarray(0, at));
+  body[at] = 93; // ]
+  body[at + 1] = 125; // }
+  return body;
 }
 
 function collectionInfo(raw: unknown): CollectionInfo {

@@ -186,8 +186,7 @@ export async function runScenario(
       dataset,
       collections,
       deployment,
-      options.signal,
-      progress,
+      { signal: options.signal, onProgress: progress },
     );
   }
   progress("tearing down");

@@ -72,6 +72,26 @@ function stallWhile(clock: VirtualClock, stalling: () => boolean, everyMs = 100,
   };
 }
 
+/**
+ * `queueTarget`, but cold after a pause: when a search comes `idleMs` or more after the previous
+ * one, the searches of the next `coldMs` each take `coldExtraMs` more (a fresh process's code
+ * compiling, buffers growing: the 1k step's first second after each pause).
+ */
+function coldAfterPause(clock: VirtualClock, serviceMs: number, idleMs = 500, coldMs = 300) {
+  const coldExtraMs = 80;
+  let freeAt = 0, last = -Infinity, coldUntil = -Infinity;
+  return {
+    search: async () => {
+      const now = clock.now();
+      if (now - last >= idleMs) coldUntil = now + coldMs;
+      last = now;
+      freeAt = Math.max(now, freeAt) + serviceMs + (now < coldUntil ? coldExtraMs : 0);
+      await clock.at(freeAt);
+      return [];
+    },
+  } as unknown as ScenarioTarget;
+}
+
 async function probe(
   clock: VirtualClock,
   target: ScenarioTarget,
@@ -136,4 +156,33 @@ Deno.test("rate probe: a stage within the limit whose generator fell behind ends
     result.stopped_by,
     /^the load generator fell behind at 200 req\/s \(generator saturated/,
   );
+});
+
+Deno.test("rate probe: the scenario's warm-up runs before the first stage, which is then judged warm", async () => {
+  // The probe follows a pause (recall scoring, the integrity read-back): a target cold for its
+  // first 300 ms after one. Without a warm-up the first stage's p95 is the cold start's.
+  const cold = new VirtualClock();
+  const unwarmed = await probe(cold, coldAfterPause(cold, 0.5));
+  assert.equal(unwarmed.max_sustained_qps, null, "the cold start alone sinks 100 req/s");
+  assert.ok(unwarmed.stages[0].p95_ms! > 20, `p95 ${unwarmed.stages[0].p95_ms} ms`);
+
+  const clock = new VirtualClock();
+  const progress: string[] = [];
+  const warmed = await probe(
+    clock,
+    coldAfterPause(clock, 0.5),
+    (m) => progress.push(m),
+    PROBE.replace("probe:", "warmup: 1s\nprobe:"),
+  );
+  assert.equal(progress[0], "warming up for the probe: 1 s, not recorded");
+  assert.equal(warmed.warmup_s, 1);
+  assert.deepEqual(warmed.stages.map((s) => [s.offered_qps, s.held]), [
+    [100, true],
+    [200, true],
+    [400, true],
+    [800, true],
+    [1600, true],
+  ]);
+  assert.equal(warmed.max_sustained_qps, 1600);
+  assert.equal(warmed.limited_by, "max_qps");
 });

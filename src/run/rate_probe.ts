@@ -29,6 +29,17 @@ export async function probeSustainedRate(
 ): Promise<RateProbeResult> {
   const spec = scenario.probe!;
   const stages: RateProbeResult["stages"] = [];
+  // The first stage would start from the pause after the measured load (recall scoring, the
+  // integrity read-back): the scenario's warm-up at the first stage's rate comes first.
+  if (scenario.warmupS > 0 && !options.signal?.aborted) {
+    options.onProgress?.(`warming up for the probe: ${scenario.warmupS} s, not recorded`);
+    const warmup = searchStage(scenario, {
+      qps: spec.startQps,
+      durationS: scenario.warmupS,
+      seed: scenario.seed - 1,
+    });
+    await runSearchStage(warmup, target, dataset, collections, deployment, options);
+  }
   let held: number | null = null;
   let stoppedBy = `reached max_qps ${spec.maxQps}`;
   let limitedBy: RateProbeResult["limited_by"] = "max_qps";
@@ -63,6 +74,7 @@ export async function probeSustainedRate(
   return {
     kind: "stepped_open_model",
     p95_limit_ms: spec.p95LimitMs,
+    ...(scenario.warmupS > 0 ? { warmup_s: scenario.warmupS } : {}),
     stage_s: spec.stageS,
     growth: spec.growth,
     max_sustained_qps: held,

@@ -27,7 +27,7 @@ import { AKIDB_BODY_BYTES } from "../src/server/json_body.ts";
 import { insertBatchBody } from "../src/server/schemas.ts";
 import { toFloat32Vector } from "../src/server/vector_input.ts";
 import { encodeWalRecord } from "../src/server/wal_record.ts";
-import { parseScenario } from "../src/scenario/load.ts";
+import { parseScenario } from "../src/scenario/read_scenario.ts";
 import { loadScenarioDataset } from "../src/run/scenario_data.ts";
 import { planCollections } from "../src/plan/layout.ts";
 import { IntegrityLedger } from "../src/run/integrity.ts";

@@ -22,6 +22,7 @@ mix: { search: 100 }
 dataset: { size: 300, dim: 16, metric: cosine, clusters: 4, queries: 20, k: 10 }
 recall: { share: 100%, k: 10 }
 integrity: { sample: 100 }
+warmup: 1s
 probe: { p95: 5s, start_qps: 20, growth: 2, stage: 1s, max_qps: 40 }
 steps:
   - { name: s300 }
@@ -64,8 +65,15 @@ Deno.test("sweep: each step on a fresh target, measured and judged on its own; a
     const search = s.operations.find((o) => o.operation === "search")!;
     assert.ok(search.requests > 0 && search.histograms.latency_us.length > 0);
     assert.ok(s.recall!.samples > 0);
+    // The warm-up: 1 s of searches at 20 req/s before the load and before the probe, none of
+    // them in the step's traffic (its per-second series covers the 2 s measured only).
+    assert.equal(s.warmup?.duration_s, 1);
+    assert.ok(s.warmup!.requests > 0);
+    assert.equal(s.series.per_second.reduce((n, p) => n + p.offered, 0), s.total_requests);
+    assert.ok(s.series.per_second.length <= 3, `${s.series.per_second.length} seconds`);
     const probe = s.probe!;
     assert.equal(probe.kind, "stepped_open_model");
+    assert.equal(probe.warmup_s, 1);
     // Stages of 20 then 40 req/s (×2, max_qps 40): both held, or it stopped at the one that did not.
     const held = probe.stages.filter((x) => x.held).map((x) => x.offered_qps);
     assert.deepEqual(held, [20, 40].slice(0, held.length));

@@ -85,7 +85,7 @@ dataset: { size: 100, dim: 8, metric: cosine, queries: 5, k: 5 }
 criteria: [p95 < 5ms]
 `;
   const s = parseScenario(plain, "plain.yaml", "full");
-  const { steps: _s, step: _t, probe: _p, indexWaitS: _w, ...before } = s;
+  const { steps: _s, step: _t, probe: _p, indexWaitS: _w, warmupS: _u, ...before } = s;
   const { canonicalJson } = await import("../src/scenario/hash.ts");
   const { source: _src, ...rest } = before;
   const { file: _f, ...dataset } = rest.dataset;

@@ -14,7 +14,8 @@ export class VirtualClock implements Clock {
     return promise;
   }
   sleep = async (ms: number) => {
-    const end = this.t + ms;
+    // At least 1 µs: a sleep of 1e-14 ms far from t = 0 would not move a float `t` at all.
+    const end = this.t + Math.max(ms, 0.001);
     for (;;) {
       const next = Math.min(...this.#waiters.map((w) => w.ms));
       if (next > end) break;

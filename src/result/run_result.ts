@@ -240,6 +240,11 @@ export interface RunResult {
     index_pending: number | null;
     rss_at_rest_mb: number | null;
   };
+  /**
+   * The unrecorded searches sent before the measured load (scenario `warmup`), when there were
+   * any: how long, how many, how many failed, and their p95 (ms) for comparison.
+   */
+  warmup?: { duration_s: number; requests: number; failed: number; p95_ms: number | null };
   /** The scenario's sustained-rate probe after the measured load, when it has one. */
   probe?: RateProbeResult;
   /** The step's name, when this is one step of a sweep. */
@@ -262,6 +267,8 @@ export interface RunResult {
 export interface RateProbeResult {
   kind: "stepped_open_model";
   p95_limit_ms: number;
+  /** Seconds of unrecorded searches at the first stage's rate before it (scenario `warmup`). */
+  warmup_s?: number;
   stage_s: number;
   growth: number;
   /** The highest stage rate that held; null when the first stage did not. */

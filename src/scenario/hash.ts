@@ -17,7 +17,7 @@ export function canonicalJson(value: unknown): string {
  * read from: the same scenario at the same scale hashes the same wherever its files live.
  */
 export async function scenarioHash(scenario: Scenario): Promise<string> {
-  const { source: _source, steps, step, probe, indexWaitS, ...rest } = scenario;
+  const { source: _source, steps, step, probe, indexWaitS, warmupS, ...rest } = scenario;
   // Fields added since hashes were first recorded count only when set, so a scenario that does
   // not use them hashes as it did before.
   const added = {
@@ -25,6 +25,7 @@ export async function scenarioHash(scenario: Scenario): Promise<string> {
     ...(step !== null ? { step } : {}),
     ...(probe !== null ? { probe } : {}),
     ...(indexWaitS !== DEFAULT_INDEX_WAIT_S ? { indexWaitS } : {}),
+    ...(warmupS !== 0 ? { warmupS } : {}),
   };
   // A dataset file counts by its content hash, not by where it lies (and generated data hashes
   // as it did before scenarios could name files).

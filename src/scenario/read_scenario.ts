@@ -309,6 +309,7 @@ function resolve(
     metrics: doc.metrics,
     criteria: doc.criteria,
     indexWaitS: doc.index_wait,
+    warmupS: doc.warmup,
     probe: doc.probe
       ? {
         p95LimitMs: doc.probe.p95 * 1000,

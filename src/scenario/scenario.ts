@@ -105,6 +105,8 @@ export interface Scenario {
   criteria: string[];
   /** Longest wait after the bulk load for the target's index backlog to be worked off. */
   indexWaitS: number;
+  /** Seconds of unrecorded searches before the measured load (0: none). */
+  warmupS: number;
   /** The max-sustained-rate probe after the measured load, when the scenario asks for one. */
   probe: RateProbeSpec | null;
   /** A sweep's steps, each a whole scenario run against its own fresh target; [] otherwise. */

@@ -188,6 +188,12 @@ export const scenarioDocument = z.strictObject({
    */
   index_wait: duration.default(DEFAULT_INDEX_WAIT_S),
   /**
+   * Searches sent before the measured load and not recorded (each stream at its load's starting
+   * rate, searches only): a target's and the generator's first requests (code still compiling,
+   * connections opening, buffers growing) are then not part of what is judged.
+   */
+  warmup: duration.default(0),
+  /**
    * A stepped-rate probe after the measured load: open-model searches at `start_qps`, then ×
    * `growth` per stage of `stage` seconds, until a stage's search p95 exceeds `p95`, errors or
    * drops appear, or `max_qps` is passed; the highest stage that held is the sustained rate.

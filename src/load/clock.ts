@@ -1,4 +1,4 @@
-import { setImmediate } from "node:timers";
+import { PreciseWake } from "./precise_wake.ts";
 
 /** Time source of the engine; tests substitute a fake one. Times in milliseconds. */
 export interface Clock {
@@ -7,21 +7,17 @@ export interface Clock {
   /** Resolves after about `ms` (timers in Deno fire ~1–3 ms late). */
   sleep(ms: number): Promise<void>;
   /**
-   * Runs `fn` after one macrotask turn, so I/O callbacks run first; when `blockMs` > 0, first
-   * blocks the thread that long (precise to ~0.1 ms, and no CPU is used, unlike a run of bare
-   * turns, but I/O that completes meanwhile waits). A callback rather than a promise: the
-   * engine takes tens of thousands of turns a second, and a promise each is garbage.
+   * Runs `fn` once `ms` have passed, at most ~0.1 ms later (the real clock: PreciseWake), while
+   * I/O callbacks run as usual meanwhile. A callback rather than a promise: the engine waits
+   * tens of thousands of times a second, and a promise each is garbage.
    */
-  nextTurn(fn: () => void, blockMs?: number): void;
+  wake(ms: number, fn: () => void): void;
 }
 
-const futex = new Int32Array(new SharedArrayBuffer(4));
+const precise = new PreciseWake();
 
 export const realClock: Clock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  nextTurn: (fn, blockMs = 0) => {
-    if (blockMs > 0) Atomics.wait(futex, 0, 0, blockMs);
-    setImmediate(fn);
-  },
+  wake: (ms, fn) => precise.after(ms, fn),
 };

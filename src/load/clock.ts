@@ -12,6 +12,8 @@ export interface Clock {
    * tens of thousands of times a second, and a promise each is garbage.
    */
   wake(ms: number, fn: () => void): void;
+  /** Gets `wake` ready before a load (the real clock starts its thread, which takes a while). */
+  prepare?(): Promise<void>;
 }
 
 const precise = new PreciseWake();
@@ -20,4 +22,5 @@ export const realClock: Clock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   wake: (ms, fn) => precise.after(ms, fn),
+  prepare: () => precise.start(),
 };

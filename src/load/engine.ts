@@ -175,6 +175,7 @@ export async function runShard<R>(
   await initHistograms();
   const shard = options.shard ?? { index: 0, count: 1 };
   const clock = options.clock ?? realClock;
+  await clock.prepare?.();
   const observer = options.observer;
   const recorder = new TrafficRecorder();
   const scheduleLag = newHistogram();

@@ -58,8 +58,9 @@ export class PreciseWake {
   }
 
   /**
-   * Starts the thread unless it runs, and resolves once it does (from then on, wakes are
-   * precise). Optional: a load simply yields while the thread starts.
+   * Starts the thread unless it runs, and resolves once it waits for deadlines (from then on,
+   * wakes are precise). Call it before a load: starting a thread blocks this one (~0.1–1 s
+   * measured here, busy machine), and until it runs a wake only yields.
    */
   start(): Promise<void> {
     const thread = this.#thread ??= this.#start();
@@ -123,17 +124,20 @@ export class PreciseWake {
       ready: false,
       online,
     };
-    worker.on("online", () => {
+    // The worker is unref'd: something must keep the event loop alive until it is ready.
+    const starting = setInterval(() => {}, 1 << 30);
+    worker.on("message", (m: number | "ready") => {
+      if (m !== "ready") return this.#fired();
+      clearInterval(starting);
       thread.ready = true;
       resolve();
     });
     this.threads++;
-    worker.on("message", this.#fired);
     return thread;
   }
 
   /** The thread's deadline passed: runs what is due (in order), then waits for the next. */
-  #fired = () => {
+  #fired(): void {
     this.#armedMs = Infinity;
     const pending = this.#pending;
     const now = performance.now();
@@ -144,5 +148,5 @@ export class PreciseWake {
       clearInterval(this.#keepAlive);
       this.#keepAlive = null;
     }
-  };
+  }
 }

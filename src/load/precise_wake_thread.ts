@@ -1,6 +1,6 @@
 /**
- * The thread of PreciseWake: blocks in Atomics.wait until the deadline its owner wrote, then
- * posts a message, which wakes the owner's event loop like any I/O. A deadline written meanwhile
+ * The thread of PreciseWake: says "ready", then blocks in Atomics.wait until the deadline its
+ * owner wrote and posts a message, which wakes the owner's event loop like any I/O. A deadline written meanwhile
  * replaces the one it waits for. After `idleMs` without a deadline it retires: it sets the
  * sequence word to `retired` (so that the owner's next deadline starts a new thread) and ends.
  */
@@ -12,6 +12,7 @@ const seqWord = new Int32Array(sequence);
 const at = new Float64Array(deadline);
 const epochNow = () => performance.timeOrigin + performance.now();
 
+parentPort!.postMessage("ready");
 let seq = 0;
 for (;;) {
   if (Atomics.wait(seqWord, 0, seq, idleMs) === "timed-out") {

@@ -5,7 +5,7 @@ import { runLoad, runShard, SKIP_SLACK_MS, TIMEOUT_GROUP_MS } from "../src/load/
 import type { LoadSpec } from "../src/load/load_spec.ts";
 import { makeRateProfile } from "../src/load/rate_profile.ts";
 
-/** Virtual time: sleeping and waking advance it; nothing waits for real. */
+/** Virtual time: sleeping and taking a turn advance it; nothing waits for real. */
 class FakeClock implements Clock {
   t = 0;
   now = () => this.t;
@@ -13,8 +13,8 @@ class FakeClock implements Clock {
     this.t += ms;
     return Promise.resolve();
   };
-  wake = (ms: number, fn: () => void) => {
-    this.t += ms;
+  nextTurn = (fn: () => void) => {
+    this.t += 0.01;
     queueMicrotask(fn);
   };
 }
@@ -233,52 +233,4 @@ Deno.test("engine dispatch (fake clock): a hung request's signal fires once it h
     out.operations[0].latency_ms.min >= timeoutMs * 0.999,
     `${out.operations[0].latency_ms.min}`,
   );
-});
-
-Deno.test("engine dispatch (fake clock): between arrivals it asks the clock for one wake at the next one, none early", async () => {
-  const wakes: number[] = [];
-  const clock = new FakeClock();
-  const wake = clock.wake;
-  clock.wake = (ms, fn) => {
-    wakes.push(ms);
-    wake(ms, fn);
-  };
-  const sent: number[] = [];
-  const out = await runLoad(
-    {
-      durationS: 1,
-      arrivals: "poisson",
-      overflow: "queue",
-      timeoutMs: 1000,
-      seed: 3,
-      streams: [{
-        tenant: "",
-        profile: makeRateProfile({ type: "constant", qps: 20 }, 1, 1),
-        maxInFlight: 10,
-      }],
-    },
-    () => ({ label: { operation: "get", tenant: "" }, request: null }),
-    () => {
-      sent.push(clock.now());
-      return Promise.resolve();
-    },
-    { clock },
-  );
-  const schedule = new ArrivalSchedule(
-    makeRateProfile({ type: "constant", qps: 20 }, 1, 1),
-    "poisson",
-    3,
-    0,
-  );
-  const expected: number[] = [];
-  for (let t = schedule.next(); t !== null; t = schedule.next()) expected.push(t * 1000);
-  // Sent exactly on time: the wake asked for exactly the time left (≤ MAX_SLEEP_MS at once).
-  assert.equal(sent.length, expected.length);
-  sent.forEach((at, k) => assert.ok(Math.abs(at - expected[k]) < 1e-6, `#${k} at ${at}`));
-  assert.ok(out.generator.schedule_lag_ms.max <= 0.001);
-  // One wake per arrival, plus one per 20 ms of longer gaps: never a run of turns.
-  const gaps = expected.slice(1).map((t, k) => t - expected[k]);
-  const most = gaps.reduce((n, g) => n + Math.ceil(g / 20), 0) + 1;
-  assert.ok(wakes.length <= most, `${wakes.length} wakes for ${expected.length} arrivals`);
-  assert.ok(wakes.every((ms) => ms > 0 && ms <= 20));
 });

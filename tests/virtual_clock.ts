@@ -1,7 +1,7 @@
 import type { Clock } from "../src/load/clock.ts";
 
 /**
- * Virtual time for the engine: its sleeps and wakes advance it, and `at(ms)` resolves once it
+ * Virtual time for the engine: its sleeps and turns advance it, and `at(ms)` resolves once it
  * has reached `ms`; each sleep stops at every such deadline and lets what it resolved run first.
  */
 export class VirtualClock implements Clock {
@@ -23,8 +23,9 @@ export class VirtualClock implements Clock {
     }
     this.t = end;
   };
-  wake = (ms: number, fn: () => void) => {
-    this.sleep(ms).then(fn);
+  nextTurn = (fn: () => void) => {
+    this.#advance(this.t + 0.01);
+    queueMicrotask(fn);
   };
   #advance(t: number) {
     this.t = t;

@@ -30,6 +30,21 @@ import type {
 export const INTERRUPT_GRACE_MS = 2000;
 
 /**
+ * Deno's timers fire ~1–3 ms late (p50 ~1.2 ms), so the loop sleeps on a timer only until this
+ * close to the next arrival. Closer than that it yields one macrotask at a time (setImmediate),
+ * which lets I/O callbacks run and wakes within microseconds, but keeps a core busy; so while no
+ * request is in flight (no I/O to miss) it blocks instead, in short Atomics.wait slices (~0.1 ms
+ * precise, no CPU), until BLOCK_MARGIN_MS before the arrival.
+ */
+export const SPIN_WINDOW_MS = 2;
+
+/** Longest blocking wait inside the spin window (its overshoot is ~0.1 ms more). */
+export const BLOCK_SLICE_MS = 0.5;
+
+/** Closer than this to the next arrival the loop never blocks, it only yields. */
+export const BLOCK_MARGIN_MS = 0.25;
+
+/**
  * A shard passes another shard's arrival to `skip` when it wakes for its own next arrival, or
  * this long after the other's intended time, whichever is first: at high rates a shard then
  * wakes for its own arrivals only (a worker woken for every arrival of every worker kept a core
@@ -175,7 +190,6 @@ export async function runShard<R>(
   await initHistograms();
   const shard = options.shard ?? { index: 0, count: 1 };
   const clock = options.clock ?? realClock;
-  await clock.prepare?.();
   const observer = options.observer;
   const recorder = new TrafficRecorder();
   const scheduleLag = newHistogram();
@@ -379,11 +393,10 @@ export async function runShard<R>(
     return now;
   };
 
-  // The scheduling loop: send everything due, then wait for the next (Clock.wake: precise, no
-  // CPU meanwhile, completions handled as they come). One clock read per pass, and one more
-  // after each send (a send takes µs). Passes are callbacks, not awaits: at high rates there
-  // are tens of thousands a second, and an awaited pass allocated ~790 B against ~480 B for
-  // node:timers' setImmediate alone.
+  // The scheduling loop: send everything due, then sleep (far) or take a turn (near) until the
+  // next. One clock read per pass, and one more after each send (a send takes µs). Passes are
+  // callbacks, not awaits: near the next arrival there are tens of thousands a second, and an
+  // awaited pass allocated ~790 B against ~480 B for node:timers' setImmediate alone.
   await new Promise<void>((done, fail) => {
     const pass = () => {
       try {
@@ -394,7 +407,14 @@ export async function runShard<R>(
         // Only now is every arrival intended before `now` counted, so its second may close.
         series.advance(now);
         if (nextDueMs === Infinity) return done();
-        clock.wake(Math.min(MAX_SLEEP_MS, nextDueMs - now), pass);
+        let idle = true;
+        for (const state of states) if (state.totals.inFlight > 0) idle = false;
+        const wait = nextDueMs - now;
+        if (wait > SPIN_WINDOW_MS) {
+          clock.sleep(Math.min(MAX_SLEEP_MS, wait - SPIN_WINDOW_MS)).then(pass);
+        } else {
+          clock.nextTurn(pass, idle ? Math.min(BLOCK_SLICE_MS, wait - BLOCK_MARGIN_MS) : 0);
+        }
       } catch (error) {
         fail(error);
       }

@@ -6,7 +6,6 @@
  */
 import { encodeHistogram, initHistograms } from "../metrics/histogram.ts";
 import { LiveDeltaRecorder } from "../metrics/live_delta.ts";
-import { realClock } from "./clock.ts";
 import { runShard } from "./engine.ts";
 import type { LoadModule, WorkerMessage, WorkerRequest } from "./sharded_load.ts";
 import { toLoadSpec } from "./sharded_load.ts";
@@ -28,8 +27,6 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     const mod = await import(msg.moduleUrl) as LoadModule<unknown>;
     const parts = await mod.createLoad(msg.context, msg.shard);
     const spec = toLoadSpec(msg.spec);
-    // Before "ready": starting the clock's wake-up thread takes a while, and the start is near.
-    await realClock.prepare?.();
     const startAt = await new Promise<number>((resolve) => {
       self.onmessage = (e: MessageEvent<WorkerRequest>) => {
         if (e.data.type === "start") resolve(e.data.startAtEpochMs - performance.timeOrigin);

@@ -22,6 +22,9 @@
  * --workers 1 is runLoad on this event loop; N > 1 is runLoadInWorkers with N Web Workers.
  * --transports: akibench's HTTP/1.1 pool (the AkiDB adapter's default) and/or Deno's fetch.
  * --tools noop adds a sweep whose requests resolve at once: the engine's own scheduling capacity.
+ * --tools floor adds the cheapest Deno client there is (bench/wire_floor.ts: bare Deno.connect
+ * sockets, fixed request bytes, --connections in flight, closed loop, no scheduling and no
+ * recording): what Deno's runtime and the kernel cost per request, beside wrk's cost.
  */
 import { parseArgs } from "node:util";
 import denoJson from "../deno.json" with { type: "json" };
@@ -34,6 +37,7 @@ import { FetchTransport } from "../src/targets/fetch_transport.ts";
 import { Http1Pool } from "../src/targets/http1_pool.ts";
 import type { TransportKind } from "../src/targets/http_transport.ts";
 import { startTrivialServer } from "./trivial_server.ts";
+import { httpWireFloor } from "./wire_floor.ts";
 
 /** The bench's bar for "valid timing": far stricter than the engine's own saturation check. */
 const LAG_P99_LIMIT_MS = 1;
@@ -95,6 +99,9 @@ try {
   if (tools.has("noop")) await engineSweep(1, "http1", true);
   if (tools.has("autocannon")) results.autocannon = await medianOfTrials("autocannon", autocannon);
   if (tools.has("wrk")) results.wrk = await medianOfTrials("wrk", wrk);
+  if (tools.has("floor")) {
+    results["bare Deno.connect loop"] = await medianOfTrials("bare Deno.connect loop", floor);
+  }
 } finally {
   await server.stop();
 }
@@ -369,5 +376,28 @@ async function wrk(): Promise<ToolRun | null> {
   } catch (error) {
     console.log(`  wrk failed (${(error as Error).message}); apt-get install -y wrk`);
     return null;
+  }
+}
+
+/** The bare Deno client loop: --connections loops, each sending its next request on its answer. */
+async function floor(): Promise<ToolRun> {
+  console.log(`bare Deno.connect: ${connections} connections, ${durationS} s`);
+  const wire = await httpWireFloor(url, [{ path: "/", body: new Uint8Array(0) }], connections);
+  try {
+    const before = await cpuNow();
+    const end = performance.now() + durationS * 1000;
+    let requests = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < end) {
+          await wire.send(0);
+          requests++;
+        }
+      }),
+    );
+    const cpu = await cpuSince(before, requests);
+    return { rps: requests / durationS, cpu };
+  } finally {
+    wire.close();
   }
 }

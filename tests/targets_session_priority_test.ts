@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getPriority } from "node:os";
 
 const FIXTURE = new URL("./fixtures/embedded_nice_child.ts", import.meta.url).pathname;
 const autogroup = (() => {
@@ -12,8 +13,13 @@ const autogroup = (() => {
 /** Raising a priority (negative nice) takes root or CAP_SYS_NICE. */
 const mayRaise = autogroup && Deno.uid() === 0;
 
-/** The fixture's report, run as akibench would be under `nice -n ADJUST`, in its own session. */
-async function fixture(adjust: number): Promise<Map<string, string>> {
+/**
+ * The fixture's report, run as akibench would be at nice `level`, in its own session. `nice -n`
+ * adds to the caller's nice, so the adjustment is taken from this process's own (a suite run
+ * under `nice -n 10` would otherwise start the fixture at 7, not -3).
+ */
+async function fixture(level: number): Promise<Map<string, string>> {
+  const adjust = level - getPriority();
   const out = await new Deno.Command("setsid", {
     args: ["-w", "nice", "-n", String(adjust), Deno.execPath(), "run", "-A", FIXTURE],
     stdout: "piped",

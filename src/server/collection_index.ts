@@ -210,7 +210,11 @@ export class CollectionIndex {
     let count: number;
     let slotAt: (i: number) => number;
     if (graph !== null) {
-      const found = graph.search(query, k * OVERSAMPLE[this.params.quantization], 1);
+      // The graph's search visits max(ef_search, count) candidates either way: it returns all it
+      // visited, and all are re-ranked exactly (~0.05 ms for 96 × 512-d), since quantized
+      // distances reorder near neighbours.
+      const wanted = Math.max(k * OVERSAMPLE[this.params.quantization], this.params.efSearch);
+      const found = graph.search(query, wanted, 1);
       const inGraph = new Set<number>();
       for (const key of found.keys) inGraph.add(Number(key));
       for (const slot of inGraph) score(slot);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { routePath } from "hono/route";
-import { excerpt, HttpError } from "./http_error.ts";
+import { httpErrorOf } from "./error_status.ts";
+import { excerpt } from "./excerpt.ts";
 import { discardBody } from "./json_body.ts";
 import type { RouteDeps } from "./route_deps.ts";
 import { adminRoutes } from "./routes/admin_routes.ts";
@@ -15,8 +16,8 @@ import type { ServerEnv } from "./server_env.ts";
 /**
  * The reference server's Hono app. Chain: request metrics → extension middleware (tenancy/auth,
  * audit, faults, in the order given) → routes. Errors become JSON {"error": …} with their
- * status (messages capped: http_error.ts); unknown routes are 404, a known route with another
- * method 405.
+ * status (domain errors' statuses: error_status.ts; messages capped: http_error.ts); unknown
+ * routes are 404, a known route with another method 405.
  */
 export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
@@ -59,16 +60,17 @@ export function buildApp(deps: RouteDeps): Hono<ServerEnv> {
     return c.json({ error: `no route for ${excerpt(c.req.method)} ${excerpt(c.req.path)}` }, 404);
   });
   app.onError((error, c) => {
-    if (error instanceof HttpError) {
-      if (!error.closeConnection) {
+    const http = httpErrorOf(error);
+    if (http !== undefined) {
+      if (!http.closeConnection) {
         // AkiDB's errors are (StatusCode, String): text/plain.
-        if (compat) return c.text(error.message, error.status);
-        return c.json({ error: error.message }, error.status);
+        if (compat) return c.text(http.message, http.status);
+        return c.json({ error: http.message }, http.status);
       }
       discardBody(c.req.raw);
       const headers = { connection: "close" };
-      if (compat) return c.text(error.message, error.status, headers);
-      return c.json({ error: error.message }, error.status, headers);
+      if (compat) return c.text(http.message, http.status, headers);
+      return c.json({ error: http.message }, http.status, headers);
     }
     console.error("akibench server: unhandled error:", error);
     if (compat) return c.text(`internal error: ${excerpt((error as Error).message)}`, 500);

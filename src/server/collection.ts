@@ -1,7 +1,7 @@
 import { decodeCollectionImage, encodeCollectionImage } from "./collection_image.ts";
 import { CollectionIndex, type ScoredSlot } from "./collection_index.ts";
 import type { CollectionMeta } from "./collection_meta.ts";
-import { HttpError } from "./http_error.ts";
+import { DomainError } from "./domain_error.ts";
 import type { ScanPool } from "./scan_pool.ts";
 import { VectorStore } from "./vector_store.ts";
 
@@ -47,7 +47,7 @@ export class Collection {
   #evicted: EvictedLocation | null = null;
   #evictedCount = 0;
   #loading: Promise<void> | null = null;
-  /** Set when the collection is deleted; in-flight writes then fail with 404. */
+  /** Set when the collection is deleted; in-flight writes then fail as not found. */
   dropped = false;
   /** Counts applied inserts and deletes (tiering checks nothing changed while it evicts). */
   version = 0;
@@ -195,11 +195,14 @@ export class Collection {
     return this.#deleted.slice(0, count);
   }
 
-  /** Claims `docId` for an insert in flight; 409 when it exists or is being inserted. */
+  /** Claims `docId` for an insert in flight; a conflict when it exists or is being inserted. */
   reserve(docId: string): void {
     this.#mustBeResident();
     if (this.#live.has(docId) || this.#reserved.has(docId)) {
-      throw new HttpError(409, `doc_id ${docId} already exists in collection ${this.meta.id}`);
+      throw new DomainError(
+        "conflict",
+        `doc_id ${docId} already exists in collection ${this.meta.id}`,
+      );
     }
     this.#reserved.add(docId);
   }

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { type Deadline, deadlines } from "./deadlines.ts";
-import { excerpt, HttpError } from "./http_error.ts";
+import { excerpt } from "./excerpt.ts";
+import { HttpError } from "./http_error.ts";
 
 /** Body limit of routes that take a few small fields (tiers, policy, faults). */
 export const SMALL_BODY_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@ import {
   type IndexParams,
   indexParamsFor,
 } from "./collection_meta.ts";
-import { HttpError } from "./http_error.ts";
+import { DomainError } from "./domain_error.ts";
 import { releaseMemory } from "./memory_release.ts";
 import { ScanPool } from "./scan_pool.ts";
 import {
@@ -201,11 +201,11 @@ export class Store {
     return [...this.collections.values()].filter((c) => c.meta.owner === owner);
   }
 
-  /** The collection `id` if `owner` owns it, else 404 (never leaks another tenant's ids). */
+  /** The collection `id` if `owner` owns it, else not found (never leaks another tenant's ids). */
   get(id: string, owner: string): Collection {
     const collection = this.collections.get(id);
     if (!collection || collection.meta.owner !== owner) {
-      throw new HttpError(404, `collection ${id} not found`);
+      throw new DomainError("not_found", `collection ${id} not found`);
     }
     return collection;
   }
@@ -217,7 +217,7 @@ export class Store {
     if (
       this.#reservedNames.has(key) || this.list(meta.owner).some((c) => c.meta.name === meta.name)
     ) {
-      throw new HttpError(409, `collection named '${meta.name}' already exists`);
+      throw new DomainError("conflict", `collection named '${meta.name}' already exists`);
     }
     this.#reservedNames.add(key);
     try {
@@ -230,12 +230,14 @@ export class Store {
   async deleteCollection(collection: Collection): Promise<void> {
     const collectionId = collection.meta.id;
     await this.#log({ type: "delete_collection", collectionId }, () => {
-      if (collection.dropped) throw new HttpError(404, `collection ${collectionId} not found`);
+      if (collection.dropped) {
+        throw new DomainError("not_found", `collection ${collectionId} not found`);
+      }
       this.#applyDeleteCollection(collectionId);
     });
   }
 
-  /** Inserts documents; all doc_ids are checked (409) before anything is written. */
+  /** Inserts documents; all doc_ids are checked (conflict) before anything is written. */
   async insert(collection: Collection, docs: NewDocument[]): Promise<void> {
     this.#lastInsertAt = performance.now();
     const reserved: string[] = [];
@@ -262,7 +264,9 @@ export class Store {
       // One record and one synchronous apply: the batch is all or nothing on disk and readers
       // see none of it or all of it.
       await this.#log(record, () => {
-        if (collection.dropped) throw new HttpError(404, `collection ${collectionId} not found`);
+        if (collection.dropped) {
+          throw new DomainError("not_found", `collection ${collectionId} not found`);
+        }
         this.#applyInsert(collection, record);
         this.counters.inserts += docs.length;
       });
@@ -274,10 +278,12 @@ export class Store {
 
   async deleteDocument(collection: Collection, docId: string): Promise<void> {
     const collectionId = collection.meta.id;
-    if (!collection.hasDocument(docId)) throw new HttpError(404, `document ${docId} not found`);
+    if (!collection.hasDocument(docId)) {
+      throw new DomainError("not_found", `document ${docId} not found`);
+    }
     await this.#log({ type: "delete_doc", collectionId, docId }, () => {
       if (collection.dropped || !collection.applyDelete(docId)) {
-        throw new HttpError(404, `document ${docId} not found`);
+        throw new DomainError("not_found", `document ${docId} not found`);
       }
       this.counters.deletes++;
     });
@@ -324,7 +330,9 @@ export class Store {
   }
 
   #log<T>(record: WalRecord, apply: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(new HttpError(503, "server is shutting down"));
+    if (this.#closed) {
+      return Promise.reject(new DomainError("unavailable", "server is shutting down"));
+    }
     const result = this.#wal.append(record, apply);
     const limit = Math.max(this.options.checkpointWalBytes, this.#snapshotVectorBytes / 2);
     if (this.#wal.sizeBytes > limit) {

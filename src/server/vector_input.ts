@@ -1,5 +1,6 @@
 import type { CollectionMeta } from "./collection_meta.ts";
-import { excerpt, HttpError } from "./http_error.ts";
+import { DomainError } from "./domain_error.ts";
+import { excerpt } from "./excerpt.ts";
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -13,8 +14,8 @@ export function toFloat32Vector(
   field: string,
 ): Float32Array {
   if (value.length !== meta.dimension) {
-    throw new HttpError(
-      400,
+    throw new DomainError(
+      "invalid_input",
       `${field} has dimension ${value.length}, collection ${meta.id} expects ${meta.dimension}`,
     );
   }
@@ -23,8 +24,8 @@ export function toFloat32Vector(
   for (let i = 0; i < value.length; i++) {
     const x = value[i];
     if (typeof x !== "number" || !Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX) {
-      throw new HttpError(
-        400,
+      throw new DomainError(
+        "invalid_input",
         `${field}[${i}] must be a finite float32 number, got ${excerpt(String(JSON.stringify(x)))}`,
       );
     }
@@ -32,7 +33,7 @@ export function toFloat32Vector(
     if (x !== 0) nonZero = true;
   }
   if (!nonZero && meta.metric === "cosine") {
-    throw new HttpError(400, `${field} is all zeros, which has no cosine similarity`);
+    throw new DomainError("invalid_input", `${field} is all zeros, which has no cosine similarity`);
   }
   return vector;
 }

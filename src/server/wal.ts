@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { encodeWalRecord, scanWalRecords, type WalRecord, type WalScan } from "./wal_record.ts";
-import { HttpError } from "./http_error.ts";
+import { DomainError } from "./domain_error.ts";
 import { syncDir } from "./durable_file.ts";
 import { testHookPath } from "./test_hook.ts";
 import { writeWalHead } from "./wal_head.ts";
@@ -88,7 +88,9 @@ export class Wal {
   /** Logs `record`, then runs `apply`; resolves with apply's result once durable. */
   append<T>(record: WalRecord, apply: () => T): Promise<T> {
     if (this.#failure) {
-      return Promise.reject(new HttpError(503, `write-ahead log failed: ${this.#failure}`));
+      return Promise.reject(
+        new DomainError("unavailable", `write-ahead log failed: ${this.#failure}`),
+      );
     }
     const frame = encodeWalRecord(record);
     return new Promise<T>((resolve, reject) => {
@@ -163,7 +165,7 @@ export class Wal {
       } catch (error) {
         this.#failure = error;
         for (const p of [...batch, ...this.#pending]) {
-          p.reject(new HttpError(503, `write-ahead log failed: ${error}`));
+          p.reject(new DomainError("unavailable", `write-ahead log failed: ${error}`));
         }
         this.#pending = [];
         break;

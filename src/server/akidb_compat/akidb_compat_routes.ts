@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { DomainError, type DomainErrorKind } from "../domain_error.ts";
 import { HttpError } from "../http_error.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import type { CollectionMetric } from "../collection_meta.ts";
@@ -101,7 +102,7 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
       createdAt: Date.now(),
       index: deps.store.indexParams,
     }).catch((error) => {
-      throw error instanceof HttpError && error.status === 409 ? duplicate(id) : error;
+      throw isKind(error, "conflict") ? duplicate(id) : error;
     });
     return c.json({ collection_id: id, name, dimension, metric }, 201);
   });
@@ -120,9 +121,10 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   app.delete("/api/v1/collections/:id", async (c) => {
     // AkiDB deletes from its repository first, whose not-found error names "collection".
     const id = collectionIdOf(c);
-    const collection = await akidbCollection(c, deps, "write").catch((error) => {
-      const missing = error instanceof HttpError && error.status === 404;
-      throw missing ? new HttpError(404, `collection \`${id}\` was not found`) : error;
+    const collection = await collectionOf(c, deps, "write").catch((error) => {
+      throw isKind(error, "not_found")
+        ? new HttpError(404, `collection \`${id}\` was not found`)
+        : error;
     });
     await deps.store.deleteCollection(collection);
     return c.body(null, 204);
@@ -213,6 +215,11 @@ export function akidbCompatRoutes(app: Hono<ServerEnv>, deps: RouteDeps): void {
   });
 }
 
+/** Whether `error` is the store's domain error of `kind`, which AkiDB words its own way here. */
+function isKind(error: unknown, kind: DomainErrorKind): boolean {
+  return error instanceof DomainError && error.kind === kind;
+}
+
 /** AkiDB's answer to a second collection of one name: its repository's AlreadyExists, 500. */
 function duplicate(id: string): HttpError {
   return serviceError(`collection \`${id}\` already exists`);
@@ -274,7 +281,7 @@ async function akidbCollection(
   try {
     return await collectionOf(c, deps, access);
   } catch (error) {
-    if (error instanceof HttpError && error.status === 404) {
+    if (isKind(error, "not_found")) {
       throw new HttpError(404, `Collection \`${id}\` was not found`);
     }
     throw error;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { excerpt, HttpError } from "../http_error.ts";
+import { excerpt } from "../excerpt.ts";
+import { HttpError } from "../http_error.ts";
 import { AKIDB_BODY_BYTES, readJsonBody } from "../json_body.ts";
 
 /** A field of an AkiDB request struct, as serde reads it. */

@@ -1,7 +1,8 @@
 import type { Context, Hono } from "hono";
 import type { Collection } from "../collection.ts";
 import { AKIDB_BODY_BYTES, readJsonBody } from "../json_body.ts";
-import { excerpt, HttpError } from "../http_error.ts";
+import { excerpt } from "../excerpt.ts";
+import { HttpError } from "../http_error.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import type { CollectionMetric } from "../collection_meta.ts";
 import { createCollectionBody } from "../schemas.ts";

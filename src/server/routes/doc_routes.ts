@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
-import { excerpt, HttpError } from "../http_error.ts";
+import { excerpt } from "../excerpt.ts";
+import { HttpError } from "../http_error.ts";
 import { AKIDB_BODY_BYTES, readJsonBody } from "../json_body.ts";
 import type { RouteDeps } from "../route_deps.ts";
 import { insertBatchBody, type InsertBody, insertBody, queryBody } from "../schemas.ts";

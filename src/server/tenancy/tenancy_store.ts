@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { HttpError } from "../http_error.ts";
+import { DomainError } from "../domain_error.ts";
 import { uuidV7 } from "../uuid_v7.ts";
 import { generateApiKey, hashApiKey, isApiKey } from "./api_key.ts";
 import type { Role } from "./role.ts";
@@ -108,7 +108,7 @@ export class TenancyStore {
         .run(id, name, createdAt);
     } catch (error) {
       if (String(error).includes("UNIQUE")) {
-        throw new HttpError(409, `tenant named '${name}' already exists`);
+        throw new DomainError("conflict", `tenant named '${name}' already exists`);
       }
       throw error;
     }
@@ -156,10 +156,12 @@ export class TenancyStore {
     return keys;
   }
 
-  /** The key `keyId` of `tenantId` (404 otherwise). */
+  /** The key `keyId` of `tenantId` (not found otherwise). */
   key(tenantId: string, keyId: string): KeyInfo {
     const key = this.listKeys(tenantId).find((k) => k.key_id === keyId);
-    if (key === undefined) throw new HttpError(404, `key ${keyId} not found in tenant ${tenantId}`);
+    if (key === undefined) {
+      throw new DomainError("not_found", `key ${keyId} not found in tenant ${tenantId}`);
+    }
     return key;
   }
 
@@ -225,6 +227,6 @@ export class TenancyStore {
 
   #tenantExists(tenantId: string): void {
     const exists = this.db.prepare("SELECT 1 FROM tenants WHERE id = ?").get(tenantId);
-    if (exists === undefined) throw new HttpError(404, `tenant ${tenantId} not found`);
+    if (exists === undefined) throw new DomainError("not_found", `tenant ${tenantId} not found`);
   }
 }

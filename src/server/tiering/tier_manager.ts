@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Collection, EvictedLocation } from "../collection.ts";
 import { syncDir, writeDurable } from "../durable_file.ts";
-import { HttpError } from "../http_error.ts";
+import { DomainError } from "../domain_error.ts";
 import type { ResilientObjectStore } from "../faults/resilient_object_store.ts";
 import type { CollectionAccess } from "../server_env.ts";
 import type { TierHost } from "./tierable_collection.ts";
@@ -152,7 +152,10 @@ export class TierManager {
       try {
         await this.#exclusive(st, (c) => st.tier === "cold" ? this.#coldToWarm(c, st) : undefined);
       } catch (error) {
-        throw new HttpError(503, `collection ${id} is cold and could not be fetched: ${error}`);
+        throw new DomainError(
+          "unavailable",
+          `collection ${id} is cold and could not be fetched: ${error}`,
+        );
       }
     }
     if (access === "write" && st.tier !== "hot") {
@@ -170,7 +173,10 @@ export class TierManager {
       try {
         await st.loading;
       } catch (error) {
-        throw new HttpError(503, `collection ${id} could not be loaded from its tier: ${error}`);
+        throw new DomainError(
+          "unavailable",
+          `collection ${id} could not be loaded from its tier: ${error}`,
+        );
       }
     }
     c.users++;
@@ -181,17 +187,17 @@ export class TierManager {
     };
   }
 
-  /** Applies a manual action; 409 when demoting a pinned collection or one in use. */
+  /** Applies a manual action; a conflict when demoting a pinned collection or one in use. */
   async act(id: string, action: TierAction): Promise<TierStatus> {
     const st = this.#stateOf(id);
-    if (st === undefined) throw new HttpError(404, `collection ${id} not found`);
+    if (st === undefined) throw new DomainError("not_found", `collection ${id} not found`);
     if (action === "pin" || action === "unpin") {
       st.pinned = action === "pin";
       await this.#persist();
       return this.status(id);
     }
     if (action !== "promote_to_hot" && st.pinned) {
-      throw new HttpError(409, `collection ${id} is pinned; unpin it before demoting`);
+      throw new DomainError("conflict", `collection ${id} is pinned; unpin it before demoting`);
     }
     await this.#exclusive(st, async (c) => {
       if (action === "demote_to_cold") {
@@ -209,7 +215,9 @@ export class TierManager {
   status(id: string): TierStatus {
     const st = this.#stateOf(id);
     const c = this.#host?.get(id);
-    if (st === undefined || c === undefined) throw new HttpError(404, `collection ${id} not found`);
+    if (st === undefined || c === undefined) {
+      throw new DomainError("not_found", `collection ${id} not found`);
+    }
     this.#pruneRecent(st, Date.now());
     return {
       collection_id: id,
@@ -324,8 +332,8 @@ export class TierManager {
   }
 
   #backgroundFailed(what: string, error: unknown): void {
-    // A demotion that gave way to a reader or writer (409) is no failure: the collection stays hot.
-    if (error instanceof HttpError && error.status === 409) return;
+    // A demotion that gave way to a reader or writer (a conflict) is no failure: it stays hot.
+    if (error instanceof DomainError && error.kind === "conflict") return;
     this.#backgroundFailures++;
     const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
     // Logged when it changes: a failure that repeats every check interval would flood the log.
@@ -466,7 +474,7 @@ export class TierManager {
     });
     if (c.users > 0 || c.version !== version) {
       await Deno.remove(this.#localPath(c.meta.id)).catch(() => {});
-      throw new HttpError(409, `collection ${c.meta.id} is in use; it stays hot`);
+      throw new DomainError("conflict", `collection ${c.meta.id} is in use; it stays hot`);
     }
     c.evict({ file: this.#localPath(c.meta.id), objectKey: this.#objectKey(c.meta.id) });
     collectGarbage();

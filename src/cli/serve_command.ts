@@ -11,7 +11,7 @@ import { isApiKey } from "../server/tenancy/api_key.ts";
 const HELP = `akibench serve: run the AkiDB 2.0-compatible reference server
 
 Usage: akibench serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR]
-                      [--hnsw-m 16] [--ef-construction 128] [--ef-search 96]
+                      [--hnsw-m 16] [--ef-construction 128] [--ef-search 128]
                       [--checkpoint-wal-mb 64] [--recover]
                       [--header-timeout-ms 10000] [--body-timeout-ms 60000]
                       [--idle-timeout-ms 30000]

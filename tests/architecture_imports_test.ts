@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
+import { sourceFiles } from "./source_files.ts";
 
 const SRC = new URL("../src/", import.meta.url).pathname;
 
@@ -76,20 +77,12 @@ function folderOf(path: string): string {
 /** Every relative import between .ts files of src/, as "from -> to" (paths under src/). */
 async function importEdges(): Promise<string[]> {
   const edges: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for await (const entry of Deno.readDir(dir)) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else if (entry.name.endsWith(".ts")) {
-        const text = await Deno.readTextFile(path);
-        for (const m of [...text.matchAll(IMPORT), ...text.matchAll(DYNAMIC)]) {
-          const target = relative(SRC, join(dirname(path), m[1]));
-          edges.push(`${relative(SRC, path)} -> ${target}`);
-        }
-      }
+  for await (const { path, text } of sourceFiles(SRC)) {
+    for (const m of [...text.matchAll(IMPORT), ...text.matchAll(DYNAMIC)]) {
+      const target = relative(SRC, join(dirname(path), m[1]));
+      edges.push(`${relative(SRC, path)} -> ${target}`);
     }
-  };
-  await walk(SRC);
+  }
   return edges;
 }
 

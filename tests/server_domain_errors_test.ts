@@ -3,9 +3,10 @@
  * nothing of HTTP; error_status.ts alone maps its kinds to statuses.
  */
 import assert from "node:assert/strict";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { DomainError } from "../src/server/domain_error.ts";
 import { httpErrorOf } from "../src/server/error_status.ts";
+import { sourceFiles } from "./source_files.ts";
 import { startServer } from "../src/server/start.ts";
 
 const SERVER = new URL("../src/server/", import.meta.url).pathname;
@@ -76,17 +77,9 @@ Deno.test("a domain error's message is capped as every HTTP error's; other error
 
 Deno.test("src/server/ imports http_error.ts only from its HTTP layer (routes, bodies, error_status.ts)", async () => {
   const importers: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for await (const entry of Deno.readDir(dir)) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else if (entry.name.endsWith(".ts")) {
-        const text = await Deno.readTextFile(path);
-        if (/from\s*["'][./]*http_error\.ts["']/.test(text)) importers.push(relative(SERVER, path));
-      }
-    }
-  };
-  await walk(SERVER);
+  for await (const { path, text } of sourceFiles(SERVER)) {
+    if (/from\s*["'][./]*http_error\.ts["']/.test(text)) importers.push(relative(SERVER, path));
+  }
   assert.ok(importers.includes("error_status.ts"), `the scan found ${importers}: it is broken`);
   assert.deepEqual(importers.filter((path) => !HTTP_LAYER.test(path)), []);
   // The domain files that threw HttpError before DomainError existed.

@@ -89,3 +89,49 @@ Deno.test("the server releases memory after a bulk load only once no request has
     await Deno.remove(server.dataDir, { recursive: true });
   }
 });
+
+Deno.test("the server releases memory after a bulk load into a collection too small for a graph", async () => {
+  const quietChecks: (() => void)[] = [];
+  const server = await startServer({
+    port: 0,
+    quiet: true,
+    storage: {
+      quietTimer: (check) => {
+        quietChecks.push(check);
+        return { cancel: () => quietChecks.splice(quietChecks.indexOf(check) >>> 0, 1) };
+      },
+    },
+  });
+  const dim = 512;
+  const next = prng(5);
+  const post = (path: string, body: unknown) => postOk(server.url, path, body);
+  const releases = () => server.store.counters.memoryReleases;
+  try {
+    while (quietChecks.length === 0) await new Promise((r) => setTimeout(r, 10));
+    quietChecks.shift()!(); // the release after (empty) recovery
+    assert.equal(releases(), 1);
+    const { collection_id: id } = await post("/api/v1/collections", {
+      name: "small",
+      dimension: dim,
+      metric: "cosine",
+    });
+    // 1,000 × 512-d (2 MB of vectors): below the exact threshold, so no merge asks for a release.
+    for (let batch = 0; batch < 4; batch++) {
+      const docs = Array.from({ length: 250 }, () => ({
+        doc_id: uuidV7(),
+        vector: Array.from({ length: dim }, () => next() * 2 - 1),
+      }));
+      await post(`/api/v1/collections/${id}/insert_batch`, { docs });
+    }
+    // The release was asked for mid-load (at 1 MiB of vectors); the first quiet check sees the
+    // batches that came since and asks again, the next one finds the server quiet.
+    for (let check = 0; check < 2 && releases() === 1; check++) {
+      assert.equal(quietChecks.length, 1, "the bulk load asked for a quiet period");
+      quietChecks.shift()!();
+    }
+    assert.equal(releases(), 2, "released once the bulk load was over and nothing came");
+  } finally {
+    await server.close();
+    await Deno.remove(server.dataDir, { recursive: true });
+  }
+});

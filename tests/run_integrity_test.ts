@@ -28,6 +28,23 @@ Deno.test("ledger: acknowledged writes are expected, failed ones unverifiable; r
   assert.deepEqual(sample, ["base-1", "ins", "base-0"]);
 });
 
+Deno.test("ledger: keeps only the first keepBulk bulk-loaded documents, and every run write", () => {
+  const ledger = new IntegrityLedger(3);
+  for (let i = 0; i < 1000; i++) ledger.present(0, `base-${i}`, v(i, 1), false);
+  assert.equal(ledger.size, 3);
+  ledger.present(0, "base-1", v(7, 7)); // an update of a kept one
+  ledger.present(0, "base-500", v(8, 8)); // an update of one not kept
+  ledger.absent(0, "base-900"); // a delete of one not kept
+  const sample = ledger.sample(10).map((e) => [e.docId, e.duringRun]);
+  assert.deepEqual(sample, [
+    ["base-1", true],
+    ["base-500", true],
+    ["base-900", true],
+    ["base-0", false],
+    ["base-2", false],
+  ]);
+});
+
 Deno.test("verifyIntegrity counts missing, corrupted and resurrected documents", async () => {
   const ledger = new IntegrityLedger();
   ledger.present(0, "ok", v(1, 2, 3));
